@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs everything websrt's build and test suite need on Debian bookworm, as root.
+# Idempotent: a second run installs nothing and returns quickly. Only Debian's packages and
+# the npm registry are used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build toolchain, libraries, the wasm compiler, and the libsrt/ffmpeg peers the interop tests use.
+apt_packages=(
+  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config dpkg-dev
+  libboost-dev libboost-test-dev librapidcheck-dev libcli11-dev nlohmann-json3-dev
+  emscripten nodejs npm
+  srt-tools ffmpeg python3
+)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# node/npm may come from elsewhere than Debian (a newer Node is fine); only install when absent.
+command -v node >/dev/null && missing=("${missing[@]/nodejs}")
+command -v npm >/dev/null && missing=("${missing[@]/npm}")
+read -r -a missing <<<"${missing[*]}"
+
+# `apt-get source wolfssl` needs a deb-src entry. Add one for the suite the main entry uses, with
+# the same Signed-By (apt refuses two entries for one URI that disagree on it).
+ensure_deb_src() {
+  if grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    return 1
+  fi
+  local signed_by
+  signed_by=$(grep -rhsE '^Signed-By:' /etc/apt/sources.list.d/*.sources | head -n1 | sed 's/^Signed-By:[[:space:]]*//')
+  echo "setup: adding a deb-src entry for bookworm (needed by 'apt-get source wolfssl')"
+  # The security suite too, so `apt-get source` gets the patched wolfssl.
+  {
+    echo "Types: deb-src"
+    echo "URIs: http://deb.debian.org/debian"
+    echo "Suites: bookworm"
+    echo "Components: main"
+    [ -n "$signed_by" ] && echo "Signed-By: $signed_by"
+    echo
+    echo "Types: deb-src"
+    echo "URIs: http://deb.debian.org/debian-security"
+    echo "Suites: bookworm-security"
+    echo "Components: main"
+    [ -n "$signed_by" ] && echo "Signed-By: $signed_by"
+  } | as_root tee /etc/apt/sources.list.d/websrt-deb-src.sources >/dev/null
+  return 0
+}
+
+need_update=0
+ensure_deb_src && need_update=1
+[ ${#missing[@]} -gt 0 ] && need_update=1
+if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists/*Sources* 2>/dev/null)" ]; then need_update=1; fi
+if [ $need_update -eq 1 ]; then
+  echo "setup: apt-get update"
+  as_root apt-get update -qq
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies, only when the lockfile changed since the last install.
+if [ -f package-lock.json ]; then
+  stamp=node_modules/.websrt-lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    echo "setup: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$stamp"
+  fi
+fi
+echo "setup: ok"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: C++ unit and property tests (native, then under ASan+UBSan), the fuzz
+# harnesses for a fixed number of runs, and the JS tests against the WebAssembly build.
+# Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+step() { echo; echo "=== $* ==="; }
+
+step "C++ tests (native)"
+ctest --preset native -j2
+
+step "C++ tests (ASan + UBSan)"
+[ -f build/asan/build.ninja ] || cmake --preset asan >/dev/null
+cmake --build --preset asan
+ctest --preset asan -j2
+
+step "fuzz harnesses (short run)"
+bash scripts/run-fuzzers.sh
+
+step "JS tests (WebAssembly build)"
+node --test tests/js/
