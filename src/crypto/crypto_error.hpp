@@ -4,7 +4,8 @@
 #include <cstdint>
 #include <optional>
 #include <utility>
-#include <variant>
+
+#include "base/expected.hpp"
 
 namespace websrt::crypto {
 
@@ -30,29 +31,7 @@ constexpr const char* describe(CryptoError error) noexcept {
 
 /// Either a value or a CryptoError. Callers test `ok()` before `value()`.
 template <class T>
-class CryptoResult {
-public:
-    CryptoResult(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
-    CryptoResult(CryptoError error) : state_(error) {}         // NOLINT: implicit by design
-
-    [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    [[nodiscard]] T& value() & { return *std::get_if<0>(&state_); }
-    [[nodiscard]] const T& value() const& { return *std::get_if<0>(&state_); }
-    [[nodiscard]] T&& value() && { return std::move(*std::get_if<0>(&state_)); }
-    T* operator->() { return std::get_if<0>(&state_); }
-    const T* operator->() const { return std::get_if<0>(&state_); }
-
-    /// Meaningful only when !ok().
-    [[nodiscard]] CryptoError error() const noexcept {
-        const CryptoError* e = std::get_if<1>(&state_);
-        return e ? *e : CryptoError::backend_failure;
-    }
-
-private:
-    std::variant<T, CryptoError> state_;
-};
+using CryptoResult = Expected<T, CryptoError>;
 
 /// Success or a CryptoError, for operations whose output goes to a caller-owned buffer.
 class [[nodiscard]] CryptoStatus {

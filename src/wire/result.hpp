@@ -1,10 +1,9 @@
-// Errors as values at the core's boundary: a small std::expected stand-in (C++20 has none, and
-// Emscripten 3.1.6's libc++ neither), so decoders never throw and never read past their input.
+// The codec's errors: decoders never throw and never read past their input; they return one of these.
 #pragma once
 
 #include <cstdint>
-#include <utility>
-#include <variant>
+
+#include "base/expected.hpp"
 
 namespace websrt::wire {
 
@@ -26,32 +25,8 @@ constexpr const char* describe(WireError error) noexcept {
     return "unknown wire error";
 }
 
-/// Either a value or a WireError. Access to the wrong alternative is a programming error and is
-/// checked by std::get (which would throw); callers test `ok()` first.
+/// Either a value or a WireError.
 template <class T>
-class Result {
-public:
-    Result(T value) : state_(std::move(value)) {}            // NOLINT: implicit by design
-    Result(WireError error) : state_(error) {}                // NOLINT: implicit by design
-
-    [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    [[nodiscard]] T& value() & { return *std::get_if<0>(&state_); }
-    [[nodiscard]] const T& value() const& { return *std::get_if<0>(&state_); }
-    [[nodiscard]] T&& value() && { return std::move(*std::get_if<0>(&state_)); }
-    T* operator->() { return std::get_if<0>(&state_); }
-    const T* operator->() const { return std::get_if<0>(&state_); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-
-    [[nodiscard]] WireError error() const noexcept {
-        const WireError* e = std::get_if<1>(&state_);
-        return e ? *e : WireError::bad_value;
-    }
-
-private:
-    std::variant<T, WireError> state_;
-};
+using Result = Expected<T, WireError>;
 
 }  // namespace websrt::wire
