@@ -1,0 +1,114 @@
+// Loads the WebAssembly core (dist/websrt_core.{mjs,wasm}) once, in Node or a browser, and wraps
+// its embind functions so that every call returns a result object and none throws.
+
+const wasmUrl = new URL("../dist/websrt_core.wasm", import.meta.url);
+
+const isNode = typeof process === "object" && typeof process.versions?.node === "string";
+
+/** @type {Promise<object> | undefined} */
+let corePromise;
+
+/**
+ * Loads the core once and resolves to its functions; later calls return the same promise. On
+ * failure the promise rejects with an Error that says what was missing, and the next call tries
+ * again (a page may retry after a network error).
+ */
+export function loadCore() {
+  if (!corePromise) {
+    corePromise = instantiate().catch((error) => {
+      corePromise = undefined;
+      throw error;
+    });
+  }
+  return corePromise;
+}
+
+async function instantiate() {
+  let factory;
+  try {
+    ({ default: factory } = await import("../dist/websrt_core.mjs"));
+  } catch (error) {
+    throw new Error(
+      `websrt: cannot load the WebAssembly core from ${new URL("../dist/websrt_core.mjs", import.meta.url)} ` +
+        `(build it with 'npm run build'): ${error.message}`,
+      { cause: error },
+    );
+  }
+  // Node: Emscripten 3.1.6 would fetch() the wasm, and Node's fetch takes no file paths, so we
+  // read the bytes ourselves. Browsers: Emscripten streams it from locateFile's URL
+  // (WebAssembly.instantiateStreaming, with an ArrayBuffer fallback for a wrong MIME type).
+  const options = { locateFile: (path) => new URL(`../dist/${path}`, import.meta.url).href };
+  if (isNode) options.wasmBinary = await readWasmInNode();
+  const raw = await factory(options);
+  return wrap(raw);
+}
+
+async function readWasmInNode() {
+  const [{ readFile }, { fileURLToPath }] = await Promise.all([
+    import("node:fs/promises"),
+    import("node:url"),
+  ]);
+  const path = fileURLToPath(wasmUrl);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new Error(`websrt: cannot read ${path} (build it with 'npm run build'): ${error.message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The wrapped API: arguments are checked here, so the embind layer only sees well-typed values. */
+function wrap(raw) {
+  return Object.freeze({
+    wireReencode(datagram) {
+      return checkBytes("datagram", datagram) ?? guard(() => raw.wireReencode(datagram));
+    },
+    wireDescribe(datagram) {
+      return checkBytes("datagram", datagram) ?? guard(() => raw.wireDescribe(datagram));
+    },
+    pbkdf2HmacSha1(passphrase, salt, iterations, keyLength) {
+      if (typeof passphrase !== "string") return failure("passphrase must be a string");
+      return (
+        checkBytes("salt", salt) ??
+        checkInteger("iterations", iterations, 1, 0x7fffffff) ??
+        checkInteger("keyLength", keyLength, 1, maxKeyLength) ??
+        guard(() => raw.pbkdf2HmacSha1(passphrase, salt, iterations, keyLength))
+      );
+    },
+    aesCtr(key, iv, data) {
+      return (
+        checkBytes("key", key) ??
+        checkBytes("iv", iv) ??
+        checkBytes("data", data) ??
+        guard(() => raw.aesCtr(key, iv, data))
+      );
+    },
+  });
+}
+
+/** PBKDF2 output is a key (SRT: 16, 24 or 32 bytes); the cap keeps a typo from exhausting memory. */
+const maxKeyLength = 1024;
+
+function failure(error) {
+  return { ok: false, error };
+}
+
+function checkBytes(name, value) {
+  return value instanceof Uint8Array ? undefined : failure(`${name} must be a Uint8Array`);
+}
+
+function checkInteger(name, value, min, max) {
+  return Number.isInteger(value) && value >= min && value <= max
+    ? undefined
+    : failure(`${name} must be an integer in [${min}, ${max}]`);
+}
+
+/** The C++ side returns errors as values; this catches only what should never happen (an abort). */
+function guard(call) {
+  try {
+    return call();
+  } catch (error) {
+    return failure(`websrt core failure: ${error?.message ?? String(error)}`);
+  }
+}

@@ -1,0 +1,29 @@
+// Type-checked by types.test.js (tsc --noEmit, never run): how a TypeScript user calls the
+// package, through the "types" condition of package.json's exports map.
+import { loadCore, type BytesResult, type PacketKind, type WebsrtCore } from "websrt";
+
+const core: WebsrtCore = await loadCore();
+
+const reencoded: BytesResult = core.wireReencode(new Uint8Array(16));
+if (reencoded.ok) {
+  const bytes: Uint8Array = reencoded.bytes;
+  void bytes;
+} else {
+  const message: string = reencoded.error;
+  void message;
+}
+
+const described = core.wireDescribe(new Uint8Array(16));
+if (described.ok) {
+  const kind: PacketKind = described.kind;
+  void kind;
+}
+
+const key = core.pbkdf2HmacSha1("passphrase", new Uint8Array(8), 2048, 16);
+if (key.ok) core.aesCtr(key.bytes, new Uint8Array(16), new Uint8Array(0));
+
+// The result is a discriminated union: the value is unreachable before `ok` is tested.
+// @ts-expect-error bytes exists only on a successful result
+void core.aesCtr(new Uint8Array(16), new Uint8Array(16), new Uint8Array(0)).bytes;
+// @ts-expect-error the passphrase is a string, not bytes
+void core.pbkdf2HmacSha1(new Uint8Array(4), new Uint8Array(8), 2048, 16);
