@@ -2,6 +2,7 @@
 // header and control field on the wire as 32-bit network-order words (draft-sharabayko-srt §3).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -12,6 +13,10 @@ namespace websrt::wire {
 
 using Bytes = std::span<const std::uint8_t>;
 using MutableBytes = std::span<std::uint8_t>;
+
+/// Same length and contents. (std::ranges::equal would do, but the libc++ of Debian's
+/// Emscripten 3.1.6 has no std::ranges algorithms.)
+inline bool same_bytes(Bytes a, Bytes b) noexcept { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
 /// Reads fields in order. A read past the end yields zero and makes the reader fail for good,
 /// so a decoder can read a whole fixed layout and check `ok()` once.

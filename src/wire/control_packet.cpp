@@ -71,7 +71,7 @@ ControlBody decode_user_defined(std::uint16_t subtype, Bytes payload) {
 
 }  // namespace
 
-bool operator==(const OpaqueBody& a, const OpaqueBody& b) { return std::ranges::equal(a.bytes, b.bytes); }
+bool operator==(const OpaqueBody& a, const OpaqueBody& b) { return same_bytes(a.bytes, b.bytes); }
 
 Result<ControlPacket> decode_control_packet(Bytes datagram) {
     ByteReader in(datagram);

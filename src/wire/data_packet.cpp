@@ -18,7 +18,7 @@ bool operator==(const DataPacket& a, const DataPacket& b) {
     return a.seq == b.seq && a.position == b.position && a.in_order == b.in_order && a.key == b.key &&
            a.retransmitted == b.retransmitted && a.message_number == b.message_number &&
            a.timestamp_us == b.timestamp_us && a.dest_socket_id == b.dest_socket_id &&
-           std::ranges::equal(a.payload, b.payload);
+           same_bytes(a.payload, b.payload);
 }
 
 Result<DataPacket> decode_data_packet(Bytes datagram) {

@@ -59,10 +59,10 @@ ExtensionBody decode_srt_handshake_message(Bytes body) {
 
 bool operator==(const SrtHandshakeMessage& a, const SrtHandshakeMessage& b) {
     return a.srt_version == b.srt_version && a.flags == b.flags && a.receiver_latency_ms == b.receiver_latency_ms &&
-           a.sender_latency_ms == b.sender_latency_ms && std::ranges::equal(a.extra, b.extra);
+           a.sender_latency_ms == b.sender_latency_ms && same_bytes(a.extra, b.extra);
 }
 
-bool operator==(const OpaqueExtension& a, const OpaqueExtension& b) { return std::ranges::equal(a.body, b.body); }
+bool operator==(const OpaqueExtension& a, const OpaqueExtension& b) { return same_bytes(a.body, b.body); }
 
 ExtensionBody decode_extension_body(std::uint16_t type, Bytes body) {
     switch (static_cast<ExtensionType>(type)) {
@@ -139,7 +139,7 @@ Result<Handshake> decode_handshake(Bytes payload) {
     if (!in.ok()) return WireError::truncated;
     if (isn > SeqNo::max_value) return WireError::bad_value;
     hs.initial_seq = SeqNo(isn);
-    std::ranges::copy(peer_ip, hs.peer_ip.begin());
+    std::copy(peer_ip.begin(), peer_ip.end(), hs.peer_ip.begin());
     reverse_each_word(hs.peer_ip);
 
     while (in.remaining() > 0) {
