@@ -1,0 +1,180 @@
+// One SRT connection in live mode: the HSv5 caller handshake, then the sender (send buffer,
+// retransmission on NAK, LiveCC pacing, too-late drop with DROPREQ), the receiver (loss
+// detection, immediate and periodic NAK, full and light ACK, TSBPD delivery with too-late drop)
+// and the connection's upkeep (ACKACK/RTT, keepalive, idle expiry, SHUTDOWN), all sans-IO.
+//
+// The Endpoint creates connections, hands them decoded packets addressed to them, and drains
+// their output. A listener's connection starts life connected (the Endpoint ran the handshake).
+// Member functions are split over connection*.cpp files by concern.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/ack_history.hpp"
+#include "core/connection_config.hpp"
+#include "core/endpoint_events.hpp"
+#include "core/handshake_exchange.hpp"
+#include "core/live_pacing.hpp"
+#include "core/receive_buffer.hpp"
+#include "core/receive_rate_meter.hpp"
+#include "core/receiver_loss_list.hpp"
+#include "core/rtt_estimator.hpp"
+#include "core/send_buffer.hpp"
+#include "core/sender_loss_list.hpp"
+#include "core/socket_address.hpp"
+#include "core/stats.hpp"
+#include "core/time.hpp"
+#include "core/tsbpd_time.hpp"
+#include "wire/packet.hpp"
+
+namespace websrt::core {
+
+enum class SendOutcome { ok, too_large, buffer_full, not_connected };
+
+enum class ConnectionState { inducing, concluding, connected, closed };
+
+/// Timer periods and limits, each the libsrt behaviour it matches.
+namespace timing {
+/// Handshake resent every 250 ms while connecting (libsrt CUDT::startConnect, m_tsNextSendTime).
+inline constexpr Micros handshake_resend = milliseconds(250);
+/// Full ACK period: SYN interval 10 ms (libsrt COMM_SYN_INTERVAL_US).
+inline constexpr Micros full_ack_period = milliseconds(10);
+/// A light ACK goes out after this many packets without one (libsrt SELF_CLOCK_INTERVAL).
+inline constexpr int light_ack_packets = 64;
+/// Periodic NAK never more often than 20 ms (libsrt checkNAKTimer: m_iMinNakInterval_us).
+inline constexpr Micros min_nak_period = milliseconds(20);
+/// KEEPALIVE after 1 s without sending anything (libsrt COMM_KEEPALIVE_PERIOD_US).
+inline constexpr Micros keepalive_period = seconds(1);
+/// Sender drop threshold floor and margin: max(peer latency + snddropdelay, 1000 ms) + 20 ms
+/// (libsrt CUDT::sendmsg2 / m_iSndDropDelay handling, SRT_TLPKTDROP_MINTHRESHOLD_MS).
+inline constexpr Micros sender_drop_floor = milliseconds(1000);
+inline constexpr Micros sender_drop_margin = milliseconds(20);
+/// The 32-bit microsecond timestamp space (draft §3: Timestamp).
+inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
+}  // namespace timing
+
+class Connection {
+public:
+    /// A caller: sends an INDUCTION request at once and concludes when answered.
+    Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
+               wire::SeqNo initial_seq);
+    /// A listener's accepted caller, already connected. `response` is resent whenever the caller
+    /// repeats its CONCLUSION (its copy of our answer was lost); `request_arrival` and
+    /// `request_timestamp` set the TSBPD base (libsrt processSrtMsg_HSREQ).
+    Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
+               const Negotiated& negotiated, OutgoingHandshake response, std::uint32_t request_timestamp);
+
+    void handle_packet(Micros now, const wire::Packet& packet);
+    std::optional<std::size_t> poll_transmit(Micros now, wire::MutableBytes out);
+    [[nodiscard]] std::optional<Micros> next_timeout() const;
+    void handle_timeout(Micros now);
+    std::optional<Event> poll_event();
+
+    SendOutcome send(Micros now, wire::Bytes message);
+    std::optional<std::size_t> receive(Micros now, wire::MutableBytes out);
+    void close(Micros now);
+
+    [[nodiscard]] ConnectionId id() const { return id_; }
+    [[nodiscard]] ConnectionState state() const { return state_; }
+    [[nodiscard]] const SocketAddress& peer() const { return peer_; }
+    [[nodiscard]] const Negotiated& negotiated() const { return negotiated_; }
+    /// Packets sent but not yet acknowledged (or not yet sent): what a graceful close waits for.
+    [[nodiscard]] int unacknowledged_packets() const { return send_buffer_.packets(); }
+    /// Closed, its event delivered, and nothing left to send: the Endpoint may forget it.
+    [[nodiscard]] bool finished() const { return state_ == ConnectionState::closed && events_.empty() && control_queue_.empty(); }
+    ConnectionStats stats(Micros now, bool clear_interval);
+
+private:
+    // connection_handshake.cpp: the caller's side of the handshake.
+    void handle_handshake(Micros now, const wire::ControlPacket& packet);
+    void queue_caller_handshake(Micros now);
+    void become_connected(Micros now, const Negotiated& negotiated, std::uint32_t peer_handshake_timestamp);
+    void fail(CloseReason reason, int reject_code, std::string detail);
+
+    // connection_sender.cpp
+    void handle_ack(Micros now, const wire::ControlPacket& packet, const wire::AckBody& ack);
+    void handle_nak(Micros now, const wire::NakBody& nak);
+    void drop_too_late_on_sender(Micros now);
+    std::optional<std::size_t> transmit_data(Micros now, wire::MutableBytes out);
+    [[nodiscard]] bool has_data_to_send() const;
+    [[nodiscard]] Micros sender_drop_threshold() const;
+
+    // connection_receiver.cpp
+    void handle_data(Micros now, const wire::DataPacket& packet);
+    void handle_ackack(Micros now, const wire::ControlPacket& packet);
+    void handle_drop_request(const wire::DropRequestBody& body);
+    void send_full_ack(Micros now);
+    void send_light_ack();
+    void send_periodic_nak(Micros now);
+    [[nodiscard]] Micros nak_period() const;
+
+    // connection.cpp
+    void queue_control(wire::ControlType type, std::uint32_t type_info, wire::ControlBody body);
+    std::optional<std::size_t> encode_control(Micros now, wire::MutableBytes out);
+    [[nodiscard]] std::uint32_t timestamp_at(Micros now) const;
+    void on_peer_heard(Micros now);
+    /// Adds to a counter in both the total and the interval statistics.
+    void count(std::int64_t TrafficCounters::*counter, std::int64_t amount = 1) {
+        stats_.total.*counter += amount;
+        stats_.interval.*counter += amount;
+    }
+
+    ConnectionId id_;
+    SocketAddress peer_;
+    ConnectionConfig config_;
+    ConnectionState state_;
+    Micros start_time_;  // the epoch of the 32-bit timestamps we send (libsrt m_stats.tsStartTime)
+    Negotiated negotiated_;
+    std::deque<Event> events_;
+
+    // Handshake (caller).
+    wire::SeqNo initial_seq_;
+    std::uint32_t cookie_ = 0;
+    Micros connect_deadline_ = 0;
+    Micros next_handshake_send_ = 0;
+    std::optional<OutgoingHandshake> handshake_to_send_;
+    std::optional<OutgoingHandshake> listener_response_;  // listener: resent on a repeated CONCLUSION
+
+    // Control packets waiting to go out, ahead of data.
+    std::deque<wire::ControlPacket> control_queue_;
+    Micros last_send_time_ = 0;
+    Micros last_receive_time_ = 0;
+
+    // Sender.
+    SendBuffer send_buffer_;
+    SenderLossList sender_loss_;
+    LivePacing pacing_;
+    Micros next_data_send_time_ = 0;
+    wire::SeqNo last_ack_received_;
+    std::int32_t last_ackack_sent_number_ = 0;
+    Micros last_ackack_time_ = 0;
+    RttEstimator rtt_;
+    PeerBandwidth peer_bandwidth_;
+
+    // Receiver.
+    ReceiveBuffer receive_buffer_;
+    ReceiverLossList receiver_loss_;
+    TsbpdTime tsbpd_;
+    ReceiveRateMeter rate_meter_;
+    AckHistory ack_history_;
+    std::int32_t last_ack_number_ = 0;
+    wire::SeqNo last_full_ack_seq_;
+    Micros last_full_ack_time_ = 0;
+    bool last_full_ack_confirmed_ = true;  // nothing to acknowledge before the first data
+    Micros next_full_ack_time_ = 0;
+    Micros next_nak_time_ = 0;
+    int packets_since_ack_ = 0;
+    bool received_any_data_ = false;
+    wire::SeqNo highest_received_;
+    std::int32_t reorder_distance_ = 0;
+
+    // Statistics.
+    ConnectionStats stats_;
+    Micros interval_start_ = 0;
+};
+
+}  // namespace websrt::core

@@ -1,0 +1,151 @@
+// The receiving half of a live connection: loss detection with an immediate NAK, periodic NAK
+// reports, light and full ACKs, RTT from ACKACK, DROPREQ, and TSBPD delivery with too-late drop.
+#include "core/connection.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace websrt::core {
+
+void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
+    const auto payload_bytes = static_cast<std::int64_t>(packet.payload.size());
+    count(&TrafficCounters::pktRecv);
+    count(&TrafficCounters::byteRecv, payload_bytes);
+    if (packet.retransmitted) count(&TrafficCounters::pktRcvRetrans);
+    rate_meter_.on_data(packet.seq, now, packet.payload.size());
+
+    // Encrypted payloads need the key material exchange, which this connection did not agree to.
+    if (packet.key != wire::EncryptionKey::none) {
+        count(&TrafficCounters::pktRcvUndecrypt);
+        count(&TrafficCounters::byteRcvUndecrypt, payload_bytes);
+        return;
+    }
+
+    const auto ahead = wire::SeqNo::offset(highest_received_, packet.seq);
+    if (ahead > 1) {
+        // A gap: everything between the highest seen and this one is missing. Report it at once
+        // (libsrt sends the loss report immediately when LOSSMAXTTL is 0, the live default).
+        const wire::SeqNo first = highest_received_.next();
+        const wire::SeqNo last = packet.seq.prev();
+        receiver_loss_.insert(first, last, now);
+        count(&TrafficCounters::pktRcvLoss, ahead - 1);
+        count(&TrafficCounters::byteRcvLoss, (ahead - 1) * payload_bytes);
+        queue_control(wire::ControlType::nak, 0, wire::NakBody{{wire::LossRange{first, last}}});
+        count(&TrafficCounters::pktSentNAK);
+    }
+    if (ahead > 0) {
+        highest_received_ = packet.seq;
+    } else {
+        // Late: a retransmission or a reordered packet fills a hole.
+        receiver_loss_.remove(packet.seq);
+        reorder_distance_ = std::max<std::int32_t>(reorder_distance_, -ahead);
+    }
+
+    const Micros delivery_time = tsbpd_.delivery_time(packet.timestamp_us);
+    switch (receive_buffer_.insert(packet.seq, packet.payload, delivery_time, packet.message_number, packet.in_order)) {
+    case ReceiveBuffer::InsertOutcome::inserted:
+        count(&TrafficCounters::pktRecvUnique);
+        count(&TrafficCounters::byteRecvUnique, payload_bytes);
+        break;
+    case ReceiveBuffer::InsertOutcome::duplicate: break;
+    case ReceiveBuffer::InsertOutcome::too_old: count(&TrafficCounters::pktRcvBelated); break;
+    case ReceiveBuffer::InsertOutcome::beyond_capacity:
+        count(&TrafficCounters::pktRcvDrop);
+        count(&TrafficCounters::byteRcvDrop, payload_bytes);
+        break;
+    }
+    if (++packets_since_ack_ >= timing::light_ack_packets) send_light_ack();
+}
+
+void Connection::send_light_ack() {
+    // Light ACK: only the acknowledged sequence number, ACK number 0, never ACKACKed (libsrt
+    // sendCtrlAck with the self-clocking interval of 64 packets).
+    packets_since_ack_ = 0;
+    const wire::SeqNo ack_seq = receive_buffer_.ack_point();
+    if (ack_seq == last_full_ack_seq_ && last_full_ack_confirmed_) return;  // nothing new (sendCtrlAck)
+    wire::AckBody ack;
+    ack.word_count = wire::AckBody::light_words;
+    ack.last_acknowledged = ack_seq;
+    queue_control(wire::ControlType::ack, 0, ack);
+    count(&TrafficCounters::pktSentACK);
+}
+
+void Connection::send_full_ack(Micros now) {
+    const wire::SeqNo ack_seq = receive_buffer_.ack_point();
+    // libsrt sendCtrlAck: nothing new to acknowledge, and the last ACK of this point was either
+    // confirmed by an ACKACK or sent less than SRTT + 4·RTTVar ago → no ACK.
+    if (ack_seq == last_full_ack_seq_ &&
+        (last_full_ack_confirmed_ || now - last_full_ack_time_ < rtt_.srtt() + 4 * rtt_.rttvar()))
+        return;
+    wire::AckBody ack;
+    ack.word_count = wire::AckBody::full_words;
+    ack.last_acknowledged = ack_seq;
+    ack.rtt_us = static_cast<std::uint32_t>(rtt_.srtt());
+    ack.rtt_var_us = static_cast<std::uint32_t>(rtt_.rttvar());
+    ack.available_buffer_pkts = static_cast<std::uint32_t>(std::max(receive_buffer_.available_capacity(), 2));
+    ack.receive_speed_pkts = static_cast<std::uint32_t>(rate_meter_.packets_per_second());
+    ack.bandwidth_pkts = static_cast<std::uint32_t>(rate_meter_.bandwidth_packets_per_second());
+    ack.receive_rate_bytes = static_cast<std::uint32_t>(rate_meter_.bytes_per_second());
+    last_ack_number_ = next_ack_number(last_ack_number_);
+    ack_history_.record(last_ack_number_, ack_seq, now);
+    queue_control(wire::ControlType::ack, static_cast<std::uint32_t>(last_ack_number_), ack);
+    count(&TrafficCounters::pktSentACK);
+    last_full_ack_seq_ = ack_seq;
+    last_full_ack_time_ = now;
+    last_full_ack_confirmed_ = false;
+    packets_since_ack_ = 0;
+}
+
+void Connection::handle_ackack(Micros now, const wire::ControlPacket& packet) {
+    const auto acked = ack_history_.acknowledge(static_cast<std::int32_t>(packet.header.type_info), now);
+    if (!acked) return;
+    rtt_.on_ackack_sample(acked->rtt);
+    // The NAK period follows the RTT: a timer armed with the 100 ms default must not hold back
+    // the first periodic report once the real RTT is known.
+    next_nak_time_ = std::min(next_nak_time_, now + nak_period());
+    tsbpd_.on_ackack(packet.header.timestamp_us, now, acked->rtt);
+    if (acked->ack_seq == last_full_ack_seq_) last_full_ack_confirmed_ = true;
+}
+
+Micros Connection::nak_period() const {
+    // Periodic NAK: max((SRTT + 4·RTTVar) / 2, 20 ms) in live mode (libsrt checkNAKTimer).
+    return std::max((rtt_.srtt() + 4 * rtt_.rttvar()) / 2, timing::min_nak_period);
+}
+
+void Connection::send_periodic_nak(Micros now) {
+    if (!config_.nak_report) return;
+    auto ranges = receiver_loss_.ranges_due(now, nak_period());
+    if (ranges.empty()) return;
+    queue_control(wire::ControlType::nak, 0, wire::NakBody{std::move(ranges)});
+    count(&TrafficCounters::pktSentNAK);
+}
+
+void Connection::handle_drop_request(const wire::DropRequestBody& body) {
+    // The sender gave up on [first, last]: stop waiting for them (libsrt processCtrlDropReq).
+    if (wire::SeqNo::offset(body.first, body.last) < 0) return;
+    const wire::SeqNo after = body.last.next();
+    if (wire::SeqNo::offset(receive_buffer_.delivery_point(), after) <= 0) return;  // already past
+    if (wire::SeqNo::offset(highest_received_, body.last) > 0) highest_received_ = body.last;
+    const int missing = receive_buffer_.drop_up_to(after);
+    receiver_loss_.remove_up_to(after);
+    count(&TrafficCounters::pktRcvDrop, missing);
+}
+
+std::optional<std::size_t> Connection::receive(Micros now, wire::MutableBytes out) {
+    if (state_ != ConnectionState::connected && state_ != ConnectionState::closed) return std::nullopt;
+    const bool drop_missing = config_.too_late_packet_drop && negotiated_.peer_tlpktdrop;
+    auto delivered = receive_buffer_.pop_ready(now, drop_missing);
+    if (!delivered) return std::nullopt;
+    if (delivered->dropped_before > 0) {
+        // Too-late drop: the missing packets before this one will never be delivered.
+        count(&TrafficCounters::pktRcvDrop, delivered->dropped_before);
+        count(&TrafficCounters::byteRcvDrop, static_cast<std::int64_t>(delivered->dropped_before) *
+                                                 static_cast<std::int64_t>(delivered->payload.size()));
+        receiver_loss_.remove_up_to(delivered->seq);
+    }
+    const std::size_t size = std::min(out.size(), delivered->payload.size());
+    std::memcpy(out.data(), delivered->payload.data(), size);
+    return size;
+}
+
+}  // namespace websrt::core

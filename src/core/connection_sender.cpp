@@ -1,0 +1,157 @@
+// The sending half of a live connection: messages into the send buffer, paced transmission with
+// retransmissions first, ACK and NAK processing, and the sender's too-late drop with DROPREQ.
+#include "core/connection.hpp"
+
+#include <algorithm>
+
+namespace websrt::core {
+
+namespace {
+
+/// A late pacing timer may send a short burst to catch up, but never more than this much
+/// backlog of send slots (otherwise a stalled loop would later flood the link).
+constexpr Micros max_pacing_catch_up = milliseconds(10);
+
+}  // namespace
+
+SendOutcome Connection::send(Micros now, wire::Bytes message) {
+    if (state_ != ConnectionState::connected) return SendOutcome::not_connected;
+    // libsrt refuses a live message longer than SRTO_PAYLOADSIZE (SRT_ELARGEMSG).
+    if (message.size() > static_cast<std::size_t>(config_.payload_size)) return SendOutcome::too_large;
+    drop_too_late_on_sender(now);
+    switch (send_buffer_.submit(message, now, false)) {
+    case SendBuffer::SubmitOutcome::ok: break;
+    case SendBuffer::SubmitOutcome::too_large: return SendOutcome::too_large;
+    case SendBuffer::SubmitOutcome::full: return SendOutcome::buffer_full;
+    }
+    pacing_.on_message_submitted(message.size(), now);
+    return SendOutcome::ok;
+}
+
+bool Connection::has_data_to_send() const {
+    if (!sender_loss_.empty()) return true;
+    if (send_buffer_.unsent_packets() == 0) return false;
+    // Flow control: no more unacknowledged packets than the peer's flight window (draft §3.2.1).
+    const auto in_flight = wire::SeqNo::offset(last_ack_received_, send_buffer_.next_unsent_seq());
+    return in_flight < negotiated_.peer_flight_window;
+}
+
+Micros Connection::sender_drop_threshold() const {
+    const Micros wanted = milliseconds(negotiated_.sender_latency_ms) + milliseconds(config_.send_drop_delay_ms);
+    return std::max(wanted, timing::sender_drop_floor) + timing::sender_drop_margin;
+}
+
+void Connection::drop_too_late_on_sender(Micros now) {
+    // Both sides must have agreed to TLPKTDROP (libsrt m_bTLPktDrop after the HSREQ/HSRSP).
+    if (!config_.too_late_packet_drop || !negotiated_.peer_tlpktdrop) return;
+    const auto dropped = send_buffer_.drop_too_late(now, sender_drop_threshold());
+    if (!dropped) return;
+    count(&TrafficCounters::pktSndDrop, dropped->packets);
+    count(&TrafficCounters::byteSndDrop, dropped->bytes);
+    sender_loss_.remove_up_to(dropped->last.next());
+    if (wire::SeqNo::offset(last_ack_received_, dropped->last.next()) > 0) last_ack_received_ = dropped->last.next();
+    // Tell the receiver to stop waiting for them (libsrt sends UMSG_DROPREQ with the first
+    // message number and the sequence range).
+    queue_control(wire::ControlType::drop_request, dropped->first_msgno.value(),
+                  wire::DropRequestBody{dropped->first, dropped->last});
+}
+
+void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const wire::AckBody& ack) {
+    count(&TrafficCounters::pktRecvACK);
+    const wire::SeqNo acked = ack.last_acknowledged;
+    // An ACK beyond what we sent is rogue; one behind the last is stale (libsrt processCtrlAck).
+    if (wire::SeqNo::offset(acked, send_buffer_.next_unsent_seq()) < 0) return;
+    if (wire::SeqNo::offset(last_ack_received_, acked) > 0) {
+        send_buffer_.acknowledge(acked);
+        sender_loss_.remove_up_to(acked);
+        last_ack_received_ = acked;
+    }
+    if (ack.is_light()) return;  // light ACKs carry no number to confirm and no RTT
+    // ACKACK lets the receiver measure the RTT: at most one per SYN interval, but always for a
+    // repeated ACK number (its ACKACK was lost) (libsrt processCtrlAck).
+    const auto ack_number = static_cast<std::int32_t>(packet.header.type_info);
+    if (now - last_ackack_time_ > timing::full_ack_period || ack_number == last_ackack_sent_number_) {
+        queue_control(wire::ControlType::ackack, packet.header.type_info, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
+        last_ackack_sent_number_ = ack_number;
+        last_ackack_time_ = now;
+    }
+    if (ack.word_count >= wire::AckBody::small_words && ack.rtt_us > 0)
+        rtt_.on_ack_report(static_cast<Micros>(ack.rtt_us), static_cast<Micros>(ack.rtt_var_us));
+    if (ack.word_count >= wire::AckBody::full_words)
+        peer_bandwidth_.on_ack(static_cast<std::int32_t>(ack.bandwidth_pkts), static_cast<std::int32_t>(ack.receive_speed_pkts));
+}
+
+void Connection::handle_nak(Micros now, const wire::NakBody& nak) {
+    count(&TrafficCounters::pktRecvNAK);
+    const wire::SeqNo oldest = last_ack_received_;
+    const wire::SeqNo newest = send_buffer_.next_unsent_seq().prev();
+    for (const wire::LossRange& range : nak.losses) {
+        // Only what is still in flight can be retransmitted: clip the range to [oldest, newest].
+        wire::SeqNo first = range.first;
+        wire::SeqNo last = range.last;
+        if (wire::SeqNo::offset(first, last) < 0) continue;
+        if (wire::SeqNo::offset(oldest, first) < 0) first = oldest;
+        if (wire::SeqNo::offset(last, newest) < 0) last = newest;
+        if (wire::SeqNo::offset(first, last) < 0) continue;
+        count(&TrafficCounters::pktSndLoss, sender_loss_.insert(first, last));
+    }
+    (void)now;
+}
+
+std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBytes out) {
+    if (now < next_data_send_time_) return std::nullopt;
+    wire::DataPacket packet;
+    const SendBuffer::Entry* entry = nullptr;
+    bool retransmission = false;
+
+    // Retransmissions go first (libsrt packData: packLostData before new data).
+    while (!sender_loss_.empty()) {
+        const auto seq = sender_loss_.pop_front();
+        SendBuffer::Entry* lost = send_buffer_.find(*seq);
+        if (!lost || lost->last_sent_time == 0) continue;  // acknowledged, dropped, or never sent
+        // Retransmission algorithm "efficient" (libsrt default since 1.4.4, checkRexmitRightTime):
+        // a packet already retransmitted within the last SRTT − 4·RTTVar is not sent again for a
+        // repeated NAK report. The first retransmission is never held back.
+        const Micros hold_back = rtt_.srtt() - 4 * rtt_.rttvar();
+        if (lost->retransmit_count > 0 && now - lost->last_sent_time <= hold_back) continue;
+        entry = lost;
+        retransmission = true;
+        break;
+    }
+    if (!entry) {
+        if (!has_data_to_send()) return std::nullopt;
+        entry = send_buffer_.next_unsent();
+        if (!entry) return std::nullopt;
+    }
+
+    packet.seq = entry->seq;
+    packet.position = wire::PacketPosition::solo;
+    packet.in_order = entry->in_order;
+    packet.message_number = entry->msgno;
+    packet.retransmitted = retransmission && negotiated_.peer_rexmit_flag;
+    packet.timestamp_us = timestamp_at(entry->origin_time);
+    packet.dest_socket_id = negotiated_.peer_socket_id;
+    packet.payload = entry->payload();
+    const auto written = wire::encode_packet(packet, out);
+    if (!written) return std::nullopt;
+
+    const auto payload_bytes = static_cast<std::int64_t>(packet.payload.size());
+    count(&TrafficCounters::pktSent);
+    count(&TrafficCounters::byteSent, payload_bytes);
+    if (retransmission) {
+        count(&TrafficCounters::pktRetrans);
+        count(&TrafficCounters::byteRetrans, payload_bytes);
+        send_buffer_.find(packet.seq)->retransmit_count++;
+    } else {
+        count(&TrafficCounters::pktSentUnique);
+        count(&TrafficCounters::byteSentUnique, payload_bytes);
+    }
+    send_buffer_.mark_sent(packet.seq, now);
+    last_send_time_ = now;
+
+    // LiveCC: one packet per send period (draft §5.1.1).
+    next_data_send_time_ = std::max(next_data_send_time_, now - max_pacing_catch_up) + pacing_.send_period();
+    return *written;
+}
+
+}  // namespace websrt::core

@@ -1,0 +1,41 @@
+// What an Endpoint reports to its driver through poll_event(): connections coming up, and
+// connections ending with the reason why (quinn-proto style: fatal errors are events, not throws).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/socket_address.hpp"
+
+namespace websrt::core {
+
+/// A connection's local SRT socket id: the handle the driver uses for every per-connection call.
+using ConnectionId = std::uint32_t;
+
+enum class CloseReason {
+    local_close,        // close() was called
+    peer_shutdown,      // the peer sent SHUTDOWN
+    peer_idle_timeout,  // nothing heard from the peer for peeridletimeo (libsrt SRT_ECONNLOST)
+    connect_timeout,    // no handshake answer within conntimeo (libsrt SRT_ENOSERVER)
+    rejected,           // the handshake was refused; reject_code says why
+};
+
+enum class EventKind {
+    connected,  // a caller's handshake completed
+    accepted,   // a listener admitted a new caller
+    closed,     // the connection is over; its id is no longer valid after this event
+};
+
+struct Event {
+    EventKind kind = EventKind::connected;
+    ConnectionId connection = 0;
+    SocketAddress peer;
+    std::string stream_id;  // connected/accepted: the Stream ID the caller sent
+    CloseReason reason = CloseReason::local_close;
+    int reject_code = 0;  // rejected: libsrt reject code (RejectReason or 1000+ application code)
+    std::string detail;   // closed: one readable line
+};
+
+const char* describe(CloseReason reason) noexcept;
+
+}  // namespace websrt::core

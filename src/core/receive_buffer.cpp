@@ -1,0 +1,102 @@
+#include "core/receive_buffer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace websrt::core {
+
+ReceiveBuffer::ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq)
+    : capacity_(std::max(capacity_pkts, 1)),
+      max_payload_(std::max(max_payload_bytes, 1)),
+      slots_(static_cast<std::size_t>(capacity_)),
+      storage_(static_cast<std::size_t>(capacity_) * static_cast<std::size_t>(max_payload_)),
+      start_seq_(initial_seq) {}
+
+ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time,
+                                                   wire::MsgNo msgno, bool in_order) {
+    (void)in_order;  // live mode delivers strictly in sequence order anyway
+    const auto offset = wire::SeqNo::offset(start_seq_, seq);
+    if (offset < 0) return InsertOutcome::too_old;
+    if (offset >= capacity_ || payload.size() > static_cast<std::size_t>(max_payload_))
+        return InsertOutcome::beyond_capacity;
+    Slot& s = slot(offset);
+    if (s.present) return InsertOutcome::duplicate;
+    s.present = true;
+    s.size = static_cast<std::uint32_t>(payload.size());
+    s.delivery_time = delivery_time;
+    s.msgno = msgno;
+    std::memcpy(storage(offset), payload.data(), payload.size());
+    ++present_;
+    bytes_ += static_cast<std::int64_t>(payload.size());
+    span_ = std::max(span_, offset + 1);
+    while (contiguous_ < span_ && slot(contiguous_).present) ++contiguous_;
+    return InsertOutcome::inserted;
+}
+
+int ReceiveBuffer::first_present_offset() const {
+    if (contiguous_ > 0) return 0;
+    for (int i = 0; i < span_; ++i)
+        if (slot(i).present) return i;
+    return -1;
+}
+
+std::optional<Micros> ReceiveBuffer::next_delivery_time() const {
+    const int offset = first_present_offset();
+    if (offset < 0) return std::nullopt;
+    return slot(offset).delivery_time;
+}
+
+void ReceiveBuffer::advance(int count) {
+    for (int i = 0; i < count; ++i) {
+        Slot& s = slot(0);
+        if (s.present) {
+            --present_;
+            bytes_ -= s.size;
+        }
+        s.present = false;
+        head_ = (head_ + 1) % capacity_;
+        start_seq_ = start_seq_.next();
+        span_ = std::max(span_ - 1, 0);
+        contiguous_ = std::max(contiguous_ - 1, 0);
+    }
+    while (contiguous_ < span_ && slot(contiguous_).present) ++contiguous_;
+}
+
+std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, bool drop_missing) {
+    const int offset = first_present_offset();
+    if (offset < 0 || (offset > 0 && !drop_missing)) return std::nullopt;
+    const Slot& s = slot(offset);
+    if (s.delivery_time > now) return std::nullopt;
+    advance(offset);  // too-late drop of the missing ones before it
+    Delivered delivered{start_seq_, wire::Bytes(storage(0), slot(0).size), offset};
+    // The payload stays in its slot's storage until the slot is reused by a later insert.
+    advance(1);
+    return delivered;
+}
+
+int ReceiveBuffer::drop_up_to(wire::SeqNo seq) {
+    const auto offset = wire::SeqNo::offset(start_seq_, seq);
+    if (offset <= 0) return 0;
+    const int count = std::min<int>(offset, capacity_);
+    int missing = 0;
+    for (int i = 0; i < count; ++i)
+        if (i >= span_ || !slot(i).present) ++missing;
+    advance(count);
+    if (offset > count) start_seq_ = seq;  // beyond the ring: everything is gone anyway
+    return missing;
+}
+
+std::optional<wire::SeqNo> ReceiveBuffer::first_missing() const {
+    if (contiguous_ >= span_) return std::nullopt;
+    return start_seq_.plus(contiguous_);
+}
+
+wire::SeqNo ReceiveBuffer::ack_point() const { return start_seq_.plus(contiguous_); }
+
+Micros ReceiveBuffer::timespan() const {
+    if (present_ == 0) return 0;
+    const int first = first_present_offset();
+    return slot(span_ - 1).delivery_time - slot(first).delivery_time;
+}
+
+}  // namespace websrt::core

@@ -1,0 +1,74 @@
+// The live receiver's buffer: packets by sequence number in a fixed ring from the delivery point
+// on, each with its TSBPD delivery time, with preallocated payload storage (libsrt CRcvBuffer).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/time.hpp"
+#include "wire/byte_io.hpp"
+#include "wire/seq.hpp"
+
+namespace websrt::core {
+
+class ReceiveBuffer {
+public:
+    enum class InsertOutcome { inserted, duplicate, too_old, beyond_capacity };
+
+    struct Delivered {
+        wire::SeqNo seq;
+        wire::Bytes payload;  // valid until the next mutating call
+        int dropped_before = 0;  // missing packets skipped to reach this one
+    };
+
+    ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq);
+
+    InsertOutcome insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time, wire::MsgNo msgno, bool in_order);
+
+    /// Delivery time of the first packet present at or after the delivery point.
+    [[nodiscard]] std::optional<Micros> next_delivery_time() const;
+    /// The next packet whose time has come. With `drop_missing` (TLPKTDROP) the missing packets
+    /// before it are given up; without it, only a present head is delivered.
+    std::optional<Delivered> pop_ready(Micros now, bool drop_missing);
+    /// Discards everything before `seq`; returns how many of them never arrived.
+    int drop_up_to(wire::SeqNo seq);
+
+    [[nodiscard]] std::optional<wire::SeqNo> first_missing() const;
+    [[nodiscard]] wire::SeqNo delivery_point() const { return start_seq_; }
+    /// What a full ACK reports: the first missing sequence number after the delivery point, or one
+    /// past the highest contiguous packet.
+    [[nodiscard]] wire::SeqNo ack_point() const;
+    [[nodiscard]] int packets() const { return present_; }
+    [[nodiscard]] std::int64_t bytes() const { return bytes_; }
+    [[nodiscard]] Micros timespan() const;
+    [[nodiscard]] int available_capacity() const { return capacity_ - span_; }
+
+private:
+    struct Slot {
+        bool present = false;
+        std::uint32_t size = 0;
+        Micros delivery_time = 0;
+        wire::MsgNo msgno;
+    };
+    Slot& slot(int offset) { return slots_[static_cast<std::size_t>((head_ + offset) % capacity_)]; }
+    [[nodiscard]] const Slot& slot(int offset) const { return slots_[static_cast<std::size_t>((head_ + offset) % capacity_)]; }
+    std::uint8_t* storage(int offset) {
+        return storage_.data() + static_cast<std::size_t>((head_ + offset) % capacity_) * static_cast<std::size_t>(max_payload_);
+    }
+    void advance(int count);
+    [[nodiscard]] int first_present_offset() const;
+
+    int capacity_;
+    int max_payload_;
+    std::vector<Slot> slots_;
+    std::vector<std::uint8_t> storage_;
+    int head_ = 0;
+    int span_ = 0;     // slots from the head up to the highest present packet
+    int present_ = 0;  // packets present
+    int contiguous_ = 0;  // present packets from the head without a gap
+    std::int64_t bytes_ = 0;
+    wire::SeqNo start_seq_;
+};
+
+}  // namespace websrt::core

@@ -1,0 +1,95 @@
+#include "core/send_buffer.hpp"
+
+#include <algorithm>
+
+namespace websrt::core {
+
+SendBuffer::SendBuffer(int capacity_pkts, int max_payload_bytes)
+    : capacity_(std::max(capacity_pkts, 1)),
+      max_payload_(std::max(max_payload_bytes, 1)),
+      entries_(static_cast<std::size_t>(capacity_)),
+      storage_(static_cast<std::size_t>(capacity_) * static_cast<std::size_t>(max_payload_)) {
+    for (int i = 0; i < capacity_; ++i)
+        entries_[static_cast<std::size_t>(i)].storage = storage_.data() + static_cast<std::size_t>(i) * max_payload_;
+}
+
+void SendBuffer::set_initial_seq(wire::SeqNo seq) {
+    if (count_ == 0) first_seq_ = seq;
+}
+
+SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_time, bool in_order) {
+    if (payload.size() > static_cast<std::size_t>(max_payload_)) return SubmitOutcome::too_large;
+    if (count_ == capacity_) return SubmitOutcome::full;
+    Entry& entry = at(count_);
+    entry.seq = first_seq_.plus(count_);
+    entry.msgno = next_msgno_;
+    entry.in_order = in_order;
+    entry.origin_time = origin_time;
+    entry.last_sent_time = 0;
+    entry.retransmit_count = 0;
+    entry.size = static_cast<std::uint32_t>(payload.size());
+    std::copy(payload.begin(), payload.end(), entry.storage);
+    next_msgno_ = next_msgno_.next_message();
+    ++count_;
+    bytes_ += static_cast<std::int64_t>(payload.size());
+    return SubmitOutcome::ok;
+}
+
+const SendBuffer::Entry* SendBuffer::next_unsent() const { return unsent_offset_ < count_ ? &at(unsent_offset_) : nullptr; }
+
+void SendBuffer::mark_sent(wire::SeqNo seq, Micros now) {
+    Entry* entry = find(seq);
+    if (!entry) return;
+    entry->last_sent_time = now;
+    if (wire::SeqNo::offset(first_seq_, seq) == unsent_offset_) ++unsent_offset_;
+}
+
+SendBuffer::Entry* SendBuffer::find(wire::SeqNo seq) {
+    const auto offset = wire::SeqNo::offset(first_seq_, seq);
+    if (offset < 0 || offset >= count_) return nullptr;
+    return &at(offset);
+}
+
+void SendBuffer::pop_front() {
+    bytes_ -= at(0).size;
+    head_ = (head_ + 1) % capacity_;
+    --count_;
+    first_seq_ = first_seq_.next();
+    if (unsent_offset_ > 0) --unsent_offset_;
+}
+
+int SendBuffer::acknowledge(wire::SeqNo first_unacked) {
+    const auto offset = wire::SeqNo::offset(first_seq_, first_unacked);
+    // Stale (behind us) or beyond anything sent: ignore.
+    if (offset <= 0 || offset > unsent_offset_) return 0;
+    for (int i = 0; i < offset; ++i) pop_front();
+    return offset;
+}
+
+std::optional<SendBuffer::DroppedRange> SendBuffer::drop_too_late(Micros now, Micros threshold) {
+    if (count_ == 0 || now - at(0).origin_time <= threshold) return std::nullopt;
+    DroppedRange dropped;
+    dropped.first = at(0).seq;
+    dropped.first_msgno = at(0).msgno;
+    while (count_ > 0 && now - at(0).origin_time > threshold) {
+        dropped.last = at(0).seq;
+        dropped.last_msgno = at(0).msgno;
+        ++dropped.packets;
+        dropped.bytes += at(0).size;
+        if (unsent_offset_ == 0) unsent_offset_ = 1;  // an unsent packet dropped: skip it too
+        pop_front();
+    }
+    return dropped;
+}
+
+std::optional<Micros> SendBuffer::oldest_origin_time() const {
+    if (count_ == 0) return std::nullopt;
+    return at(0).origin_time;
+}
+
+Micros SendBuffer::timespan() const {
+    if (count_ == 0) return 0;
+    return at(count_ - 1).origin_time - at(0).origin_time;
+}
+
+}  // namespace websrt::core

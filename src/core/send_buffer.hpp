@@ -1,0 +1,84 @@
+// The live sender's buffer: every message from submission until it is acknowledged or dropped
+// too late, one packet per message, in a fixed ring with preallocated payload storage (no
+// allocation per packet). libsrt CSndBuffer in live mode.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/time.hpp"
+#include "wire/byte_io.hpp"
+#include "wire/seq.hpp"
+
+namespace websrt::core {
+
+class SendBuffer {
+public:
+    enum class SubmitOutcome { ok, too_large, full };
+
+    struct Entry {
+        wire::SeqNo seq;
+        wire::MsgNo msgno;
+        bool in_order = false;
+        Micros origin_time = 0;
+        Micros last_sent_time = 0;  // 0: never sent
+        int retransmit_count = 0;
+        std::uint32_t size = 0;
+        std::uint8_t* storage = nullptr;
+        [[nodiscard]] wire::Bytes payload() const { return {storage, size}; }
+    };
+
+    struct DroppedRange {
+        wire::SeqNo first;
+        wire::SeqNo last;
+        wire::MsgNo first_msgno;
+        wire::MsgNo last_msgno;
+        int packets = 0;
+        std::int64_t bytes = 0;
+    };
+
+    SendBuffer(int capacity_pkts, int max_payload_bytes);
+
+    /// Only before the first submit: the sequence number of the first packet (the ISN).
+    void set_initial_seq(wire::SeqNo seq);
+    SubmitOutcome submit(wire::Bytes payload, Micros origin_time, bool in_order);
+
+    /// The oldest packet not yet sent, or nullptr.
+    [[nodiscard]] const Entry* next_unsent() const;
+    [[nodiscard]] wire::SeqNo next_unsent_seq() const { return first_seq_.plus(unsent_offset_); }
+    /// Records a (re)transmission; sending the next unsent packet moves the unsent cursor.
+    void mark_sent(wire::SeqNo seq, Micros now);
+    /// The packet with `seq` if still kept (not acknowledged or dropped, and submitted).
+    Entry* find(wire::SeqNo seq);
+    /// Frees everything before `first_unacked`; returns how many packets were freed.
+    int acknowledge(wire::SeqNo first_unacked);
+    /// Drops from the front every packet older than `threshold` (libsrt dropLateData), sent or not.
+    std::optional<DroppedRange> drop_too_late(Micros now, Micros threshold);
+
+    [[nodiscard]] std::optional<Micros> oldest_origin_time() const;
+    [[nodiscard]] wire::SeqNo first_seq() const { return first_seq_; }
+    [[nodiscard]] int packets() const { return count_; }
+    [[nodiscard]] std::int64_t bytes() const { return bytes_; }
+    [[nodiscard]] Micros timespan() const;
+    [[nodiscard]] int capacity() const { return capacity_; }
+    [[nodiscard]] int unsent_packets() const { return count_ - unsent_offset_; }
+
+private:
+    Entry& at(int offset) { return entries_[static_cast<std::size_t>((head_ + offset) % capacity_)]; }
+    [[nodiscard]] const Entry& at(int offset) const { return entries_[static_cast<std::size_t>((head_ + offset) % capacity_)]; }
+    void pop_front();
+
+    int capacity_;
+    int max_payload_;
+    std::vector<Entry> entries_;
+    std::vector<std::uint8_t> storage_;
+    int head_ = 0;
+    int count_ = 0;
+    int unsent_offset_ = 0;  // offset from the head of the first unsent packet
+    std::int64_t bytes_ = 0;
+    wire::SeqNo first_seq_;
+    wire::MsgNo next_msgno_{1};
+};
+
+}  // namespace websrt::core

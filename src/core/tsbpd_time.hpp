@@ -1,0 +1,39 @@
+// The receiver's TSBPD clock: when a packet with a given 32-bit sender timestamp is due for
+// delivery on our clock (draft-sharabayko-srt §4.5; libsrt CTsbpdTime in tsbpd_time.cpp).
+#pragma once
+
+#include <cstdint>
+
+#include "core/time.hpp"
+
+namespace websrt::core {
+
+class TsbpdTime {
+public:
+    /// `base_time`: local arrival time of the peer's handshake minus its timestamp.
+    void set_base(Micros base_time, Micros latency);
+
+    /// Delivery time of a data packet: base + timestamp (unwrapped) + latency + drift. Tracks the
+    /// 32-bit timestamp wrap, so call it for every arriving data packet in arrival order.
+    Micros delivery_time(std::uint32_t timestamp);
+
+    /// A drift sample from an ACKACK's timestamp, its arrival time and the RTT it measured.
+    void on_ackack(std::uint32_t timestamp, Micros now, Micros rtt);
+
+    [[nodiscard]] Micros latency() const { return latency_; }
+    [[nodiscard]] Micros drift() const { return drift_; }
+    [[nodiscard]] Micros base() const { return base_; }
+
+private:
+    [[nodiscard]] Micros packet_base(std::uint32_t timestamp) const;
+
+    Micros base_ = 0;
+    Micros latency_ = 0;
+    bool wrap_check_ = false;  // timestamps are close to 2^32: small ones belong to the next period
+    Micros drift_ = 0;
+    Micros drift_sum_ = 0;
+    int drift_samples_ = 0;
+    Micros first_rtt_ = -1;
+};
+
+}  // namespace websrt::core

@@ -1,0 +1,331 @@
+// Behaviour of the live-mode core, two Endpoints on a virtual network (virtual_network.hpp):
+// handshake, rejection, timeouts, delivery on the TSBPD clock, loss recovery, too-late drop,
+// keepalive, shutdown and demultiplexing. Each test names the rule it proves.
+#define BOOST_TEST_MODULE connection
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+
+#include "core/endpoint.hpp"
+#include "virtual_network.hpp"
+
+using namespace websrt;
+using namespace websrt::core;
+using websrt::test::VirtualNetwork;
+
+namespace {
+
+const SocketAddress listener_address = SocketAddress::v4(127, 0, 0, 1, 9000);
+const SocketAddress caller_address = SocketAddress::v4(127, 0, 0, 2, 40000);
+
+struct Pair {
+    VirtualNetwork net;
+    int listener;
+    int caller;
+    ConnectionId caller_id = 0;
+
+    explicit Pair(ConnectionConfig listener_config = {}, AcceptPolicy policy = {}, std::uint64_t seed = 1) {
+        listener = net.add_node(seed, listener_address);
+        caller = net.add_node(seed + 100, caller_address);
+        net.endpoint(listener).listen(listener_config, std::move(policy));
+    }
+
+    void connect(ConnectionConfig config = {}) { caller_id = net.endpoint(caller).connect(net.now, listener_address, config); }
+
+    const Event* event(int node, EventKind kind) {
+        const auto& events = net.node(node).events;
+        const auto it = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.kind == kind; });
+        return it == events.end() ? nullptr : &*it;
+    }
+    ConnectionId accepted_id() {
+        const Event* e = event(listener, EventKind::accepted);
+        BOOST_REQUIRE(e);
+        return e->connection;
+    }
+};
+
+/// Message i carries its index in the first four bytes (VirtualNetwork::stream).
+int index_of(const std::vector<std::uint8_t>& message) {
+    return message[0] | message[1] << 8 | message[2] << 16 | message[3] << 24;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(caller_connects_and_the_listener_sees_its_stream_id) {
+    Pair pair;
+    ConnectionConfig config;
+    config.stream_id = "#!::r=live/cam1,m=publish";
+    pair.connect(config);
+    pair.net.run_for(milliseconds(100));
+
+    const Event* connected = pair.event(pair.caller, EventKind::connected);
+    const Event* accepted = pair.event(pair.listener, EventKind::accepted);
+    BOOST_REQUIRE(connected);
+    BOOST_REQUIRE(accepted);
+    BOOST_TEST(accepted->stream_id == config.stream_id);
+    BOOST_TEST(accepted->peer.to_string() == caller_address.to_string());
+    // INDUCTION and CONCLUSION, each answered: 2 round trips.
+    BOOST_TEST(pair.net.node(pair.caller).kinds_sent["handshake"] == 2);
+}
+
+BOOST_AUTO_TEST_CASE(latency_is_the_larger_of_both_sides_in_each_direction) {
+    ConnectionConfig listener_config;
+    listener_config.receiver_latency_ms = 200;
+    Pair pair(listener_config);
+    ConnectionConfig caller_config;
+    caller_config.receiver_latency_ms = 80;
+    caller_config.peer_latency_ms = 300;
+    pair.connect(caller_config);
+    pair.net.run_for(milliseconds(100));
+
+    const Connection* caller = pair.net.endpoint(pair.caller).connection(pair.caller_id);
+    const Connection* accepted = pair.net.endpoint(pair.listener).connection(pair.accepted_id());
+    BOOST_REQUIRE(caller);
+    BOOST_REQUIRE(accepted);
+    // caller → listener: max(listener's rcvlatency 200, caller's peerlatency 300)
+    BOOST_TEST(accepted->negotiated().receiver_latency_ms == 300);
+    BOOST_TEST(caller->negotiated().sender_latency_ms == 300);
+    // listener → caller: max(caller's rcvlatency 80, listener's peerlatency 0)
+    BOOST_TEST(caller->negotiated().receiver_latency_ms == 80);
+    BOOST_TEST(accepted->negotiated().sender_latency_ms == 80);
+}
+
+BOOST_AUTO_TEST_CASE(handshake_survives_a_lost_induction_and_a_lost_conclusion_answer) {
+    Pair pair;
+    // Lose the caller's first datagram (INDUCTION) and the listener's second (CONCLUSION answer).
+    pair.net.loss[{pair.caller, pair.listener}] = [](std::uint64_t i, wire::Bytes) { return i == 0; };
+    pair.net.loss[{pair.listener, pair.caller}] = [](std::uint64_t i, wire::Bytes) { return i == 1; };
+    pair.connect();
+    pair.net.run_for(seconds(1));
+    BOOST_TEST(pair.event(pair.caller, EventKind::connected));
+    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(listener_rejection_reaches_the_caller_with_its_code) {
+    Pair pair({}, [](const AcceptRequest& request) {
+        return request.stream_id == "forbidden" ? AcceptDecision::no(reject_forbidden) : AcceptDecision::yes();
+    });
+    ConnectionConfig config;
+    config.stream_id = "forbidden";
+    pair.connect(config);
+    pair.net.run_for(milliseconds(200));
+    const Event* closed = pair.event(pair.caller, EventKind::closed);
+    BOOST_REQUIRE(closed);
+    BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::rejected));
+    BOOST_TEST(closed->reject_code == reject_forbidden);
+    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(connect_times_out_after_conntimeo_when_nobody_answers) {
+    Pair pair;
+    pair.net.link_up = false;
+    const Micros start = pair.net.now;
+    pair.connect();
+    pair.net.run_for(seconds(10));
+    const Event* closed = pair.event(pair.caller, EventKind::closed);
+    BOOST_REQUIRE(closed);
+    BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::connect_timeout));
+    // Handshake resent every 250 ms for the 3 s default timeout.
+    BOOST_TEST(pair.net.node(pair.caller).kinds_sent["handshake"] == 12);
+    (void)start;
+}
+
+BOOST_AUTO_TEST_CASE(listener_keeps_no_state_for_a_conclusion_without_a_valid_cookie) {
+    Pair pair;
+    // Forge a CONCLUSION with cookie 0 straight from the caller's address.
+    wire::ControlPacket packet;
+    packet.header.type = static_cast<std::uint16_t>(wire::ControlType::handshake);
+    ConnectionConfig config;
+    packet.body = caller_conclusion(1234, wire::SeqNo(5), 0, config, listener_address).body;
+    std::vector<std::uint8_t> bytes(wire::encoded_size(packet));
+    BOOST_REQUIRE(wire::encode_packet(packet, bytes));
+    pair.net.endpoint(pair.listener).handle_datagram(pair.net.now, caller_address, bytes);
+    pair.net.run_for(milliseconds(50));
+    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 0u);
+    BOOST_TEST(pair.net.node(pair.listener).datagrams_sent == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(messages_are_delivered_in_order_no_earlier_than_their_latency) {
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    const Micros first_send = pair.net.now;
+    pair.net.stream(pair.caller, pair.caller_id, 500, 1316, milliseconds(1));
+    pair.net.run_for(seconds(1));
+
+    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    const auto& times = pair.net.node(pair.listener).received_at[pair.accepted_id()];
+    BOOST_REQUIRE_EQUAL(received.size(), 500u);
+    for (int i = 0; i < 500; ++i) {
+        BOOST_TEST(index_of(received[i]) == i);
+        BOOST_TEST(received[i].size() == 1316u);
+        // Sent at first_send + i ms; TSBPD plays it out the latency (120 ms) after it would have
+        // arrived with the handshake's one-way delay, never earlier.
+        const Micros due = first_send + milliseconds(i) + pair.net.delay + milliseconds(120);
+        BOOST_TEST(times[i] >= due);
+        BOOST_TEST(times[i] <= due + milliseconds(1));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(lost_packets_are_reported_by_nak_and_retransmitted) {
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    const Connection* caller = pair.net.endpoint(pair.caller).connection(pair.caller_id);
+    const std::uint32_t isn = caller->negotiated().initial_seq.value();
+    pair.net.loss[{pair.caller, pair.listener}] =
+        websrt::test::lose_data_once({isn + 10, isn + 11, isn + 12, isn + 100, isn + 250});
+    pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(2));
+    pair.net.run_for(seconds(1));
+
+    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    BOOST_REQUIRE_EQUAL(received.size(), 300u);
+    for (int i = 0; i < 300; ++i) BOOST_TEST(index_of(received[i]) == i);
+    const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
+    const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
+    BOOST_TEST(sender.total.pktRetrans == 5);
+    BOOST_TEST(sender.total.pktSndLoss == 5);
+    BOOST_TEST(receiver.total.pktRcvLoss == 5);
+    BOOST_TEST(receiver.total.pktRcvDrop == 0);
+    BOOST_TEST(receiver.total.pktSentNAK >= 3);
+    BOOST_TEST(sender.pktSndBuf == 0);  // everything acknowledged
+}
+
+BOOST_AUTO_TEST_CASE(random_loss_loses_no_message_within_the_latency_budget) {
+    for (std::uint64_t seed : {1u, 2u, 3u, 42u}) {
+        Pair pair({}, {}, seed);
+        pair.connect();
+        pair.net.run_for(milliseconds(200));
+        BOOST_REQUIRE_MESSAGE(pair.event(pair.caller, EventKind::connected), "seed " << seed);
+        pair.net.loss[{pair.caller, pair.listener}] = websrt::test::lose_randomly(5, seed);
+        pair.net.loss[{pair.listener, pair.caller}] = websrt::test::lose_randomly(5, seed + 1);
+        pair.net.stream(pair.caller, pair.caller_id, 2000, 1316, milliseconds(1));
+        pair.net.run_for(seconds(2));
+        const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+        const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
+        const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
+        BOOST_TEST_MESSAGE("seed " << seed << ": received " << received.size() << " rcvloss "
+                                   << receiver.total.pktRcvLoss << " rcvdrop " << receiver.total.pktRcvDrop
+                                   << " retrans " << sender.total.pktRetrans << " sndloss " << sender.total.pktSndLoss
+                                   << " nak sent " << receiver.total.pktSentNAK << " nak recv " << sender.total.pktRecvNAK
+                                   << " sndbuf " << sender.pktSndBuf << " rtt " << sender.msRTT);
+        for (std::size_t i = 0, expected = 0; i < received.size(); ++i, ++expected)
+            while (index_of(received[i]) != static_cast<int>(expected) && expected < 2000)
+                BOOST_TEST_MESSAGE("missing " << expected++);
+        BOOST_TEST_REQUIRE(received.size() == 2000u, "seed " << seed);
+        for (int i = 0; i < 2000; ++i) BOOST_TEST_REQUIRE(index_of(received[i]) == i, "seed " << seed);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(packets_that_cannot_arrive_in_time_are_dropped_and_later_ones_still_play) {
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    const std::uint32_t isn = pair.net.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    // Packet 50 and every retransmission of it are lost.
+    pair.net.loss[{pair.caller, pair.listener}] = [isn](std::uint64_t, wire::Bytes d) {
+        return d.size() >= 16 && !(d[0] & 0x80) &&
+               (std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3]) == isn + 50;
+    };
+    pair.net.stream(pair.caller, pair.caller_id, 200, 1000, milliseconds(2));
+    pair.net.run_for(seconds(3));
+
+    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    BOOST_REQUIRE_EQUAL(received.size(), 199u);
+    int expected = 0;
+    for (const auto& message : received) {
+        if (expected == 50) ++expected;
+        BOOST_TEST(index_of(message) == expected++);
+    }
+    const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
+    BOOST_TEST(receiver.total.pktRcvDrop == 1);
+}
+
+BOOST_AUTO_TEST_CASE(sender_drops_what_is_older_than_its_drop_threshold_and_tells_the_receiver) {
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    pair.net.link_up = false;  // nothing gets through: no ACKs come back
+    pair.net.stream(pair.caller, pair.caller_id, 10, 1000, milliseconds(1));
+    pair.net.run_for(milliseconds(1200));  // threshold: max(120 ms, 1000 ms) + 20 ms
+    const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
+    BOOST_TEST(sender.total.pktSndDrop == 10);
+    BOOST_TEST(sender.pktSndBuf == 0);
+    BOOST_TEST(pair.net.node(pair.caller).kinds_sent["drop_request"] >= 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_idle_connection_sends_keepalives_and_stays_up) {
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(seconds(4));
+    BOOST_TEST(pair.net.node(pair.caller).kinds_sent["keepalive"] >= 3);
+    BOOST_TEST(pair.net.node(pair.listener).kinds_sent["keepalive"] >= 3);
+    BOOST_TEST(!pair.event(pair.caller, EventKind::closed));
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_peer_is_declared_gone_after_the_idle_timeout) {
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    pair.net.link_up = false;
+    const Micros cut = pair.net.now;
+    pair.net.run_for(seconds(6));
+    const Event* closed = pair.event(pair.caller, EventKind::closed);
+    BOOST_REQUIRE(closed);
+    BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::peer_idle_timeout));
+    BOOST_TEST(pair.net.endpoint(pair.caller).connection_count() == 0u);
+    (void)cut;
+}
+
+BOOST_AUTO_TEST_CASE(close_sends_shutdown_and_the_peer_reports_it) {
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now);
+    pair.net.run_for(milliseconds(100));
+    const Event* closed = pair.event(pair.listener, EventKind::closed);
+    BOOST_REQUIRE(closed);
+    BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::peer_shutdown));
+    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 0u);
+    BOOST_TEST(pair.net.endpoint(pair.caller).connection_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(two_callers_on_one_listener_port_get_their_own_streams) {
+    VirtualNetwork net;
+    const int listener = net.add_node(1, listener_address);
+    const int first = net.add_node(2, SocketAddress::v4(127, 0, 0, 2, 40000));
+    const int second = net.add_node(3, SocketAddress::v4(127, 0, 0, 2, 40001));
+    net.endpoint(listener).listen({});
+    ConnectionConfig a, b;
+    a.stream_id = "first";
+    b.stream_id = "second";
+    const ConnectionId a_id = net.endpoint(first).connect(net.now, listener_address, a);
+    const ConnectionId b_id = net.endpoint(second).connect(net.now, listener_address, b);
+    net.run_for(milliseconds(100));
+    for (int i = 0; i < 50; ++i) {
+        const std::uint8_t one[1] = {1}, two[2] = {2, 2};
+        net.endpoint(first).send(a_id, net.now, one);
+        net.endpoint(second).send(b_id, net.now, two);
+        net.run_for(milliseconds(1));
+    }
+    net.run_for(milliseconds(500));
+    BOOST_REQUIRE_EQUAL(net.endpoint(listener).connection_count(), 2u);
+    for (const Event& e : net.node(listener).events) {
+        if (e.kind != EventKind::accepted) continue;
+        const auto& messages = net.node(listener).received[e.connection];
+        BOOST_REQUIRE_EQUAL(messages.size(), 50u);
+        const std::size_t expected_size = e.stream_id == "first" ? 1 : 2;
+        for (const auto& m : messages) BOOST_TEST(m.size() == expected_size);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(malformed_datagrams_are_ignored) {
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    const std::uint8_t garbage[][8] = {{0x80, 0, 0, 0}, {0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4}, {}};
+    for (const auto& g : garbage) pair.net.endpoint(pair.listener).handle_datagram(pair.net.now, caller_address, g);
+    pair.net.run_for(milliseconds(100));
+    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 1u);
+    BOOST_TEST(!pair.event(pair.listener, EventKind::closed));
+}
