@@ -1,0 +1,80 @@
+// ReceiveBuffer: TSBPD delivery in sequence order, gaps, too-late drop, ACK point, DROPREQ.
+#define BOOST_TEST_MODULE receive_buffer
+#include <boost/test/unit_test.hpp>
+#include <rapidcheck/boost_test.h>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "core/receive_buffer.hpp"
+
+using websrt::core::ReceiveBuffer;
+using websrt::wire::MsgNo;
+using websrt::wire::SeqNo;
+
+namespace {
+std::vector<std::uint8_t> message(std::uint8_t tag) { return std::vector<std::uint8_t>(10, tag); }
+using Outcome = ReceiveBuffer::InsertOutcome;
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_packet_is_delivered_only_when_its_time_has_come) {
+    ReceiveBuffer buffer(16, 1456, SeqNo(5));
+    BOOST_TEST((buffer.insert(SeqNo(5), message(1), 1000, MsgNo(1), false) == Outcome::inserted));
+    BOOST_TEST(!buffer.pop_ready(999, true));
+    const auto delivered = buffer.pop_ready(1000, true);
+    BOOST_REQUIRE(delivered);
+    BOOST_TEST(delivered->seq.value() == 5u);
+    BOOST_TEST(delivered->payload[0] == 1);
+    BOOST_TEST(delivered->dropped_before == 0);
+    BOOST_TEST(buffer.delivery_point().value() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(a_gap_holds_the_ack_point_and_is_dropped_only_with_tlpktdrop) {
+    ReceiveBuffer buffer(16, 1456, SeqNo(0));
+    buffer.insert(SeqNo(0), message(0), 100, MsgNo(1), false);
+    buffer.insert(SeqNo(2), message(2), 300, MsgNo(3), false);
+    BOOST_TEST(buffer.ack_point().value() == 1u);
+    BOOST_TEST(buffer.first_missing()->value() == 1u);
+    BOOST_TEST(buffer.pop_ready(1000, false)->seq.value() == 0u);
+    BOOST_TEST(!buffer.pop_ready(1000, false));  // head missing, no TLPKTDROP: wait
+    const auto delivered = buffer.pop_ready(1000, true);
+    BOOST_REQUIRE(delivered);
+    BOOST_TEST(delivered->seq.value() == 2u);
+    BOOST_TEST(delivered->dropped_before == 1);
+    BOOST_TEST((buffer.insert(SeqNo(1), message(1), 200, MsgNo(2), false) == Outcome::too_old));
+}
+
+BOOST_AUTO_TEST_CASE(duplicates_and_packets_beyond_the_ring_are_refused) {
+    ReceiveBuffer buffer(4, 1456, SeqNo(SeqNo::max_value));
+    BOOST_TEST((buffer.insert(SeqNo(SeqNo::max_value), message(0), 0, MsgNo(1), false) == Outcome::inserted));
+    BOOST_TEST((buffer.insert(SeqNo(SeqNo::max_value), message(0), 0, MsgNo(1), false) == Outcome::duplicate));
+    BOOST_TEST((buffer.insert(SeqNo(2), message(0), 0, MsgNo(1), false) == Outcome::inserted));  // offset 3 across the wrap
+    BOOST_TEST((buffer.insert(SeqNo(3), message(0), 0, MsgNo(1), false) == Outcome::beyond_capacity));
+    BOOST_TEST(buffer.available_capacity() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(drop_up_to_counts_what_never_arrived) {
+    ReceiveBuffer buffer(16, 1456, SeqNo(0));
+    buffer.insert(SeqNo(1), message(1), 0, MsgNo(1), false);
+    buffer.insert(SeqNo(4), message(4), 0, MsgNo(1), false);
+    BOOST_TEST(buffer.drop_up_to(SeqNo(4)) == 3);  // 0, 2, 3 missing
+    BOOST_TEST(buffer.delivery_point().value() == 4u);
+    BOOST_TEST(buffer.pop_ready(0, false)->seq.value() == 4u);
+}
+
+RC_BOOST_PROP(every_inserted_packet_is_delivered_once_in_sequence_order, (std::vector<std::uint16_t> arrivals)) {
+    const SeqNo start(SeqNo::max_value - 20);  // exercise the 31-bit wrap
+    ReceiveBuffer buffer(512, 16, start);
+    std::set<int> inserted;
+    for (std::uint16_t a : arrivals) {
+        const int offset = a % 300;
+        const std::uint8_t tag = static_cast<std::uint8_t>(offset);
+        const auto outcome = buffer.insert(start.plus(offset), std::vector<std::uint8_t>(1, tag), offset, MsgNo(1), false);
+        RC_ASSERT((outcome == Outcome::inserted) == inserted.insert(offset).second);
+    }
+    std::vector<int> delivered;
+    while (auto d = buffer.pop_ready(1'000'000, true)) delivered.push_back(SeqNo::offset(start, d->seq));
+    RC_ASSERT(delivered == std::vector<int>(inserted.begin(), inserted.end()));
+    RC_ASSERT(buffer.packets() == 0);
+}
