@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer harness (tests/fuzz/*_fuzz.cpp, built with clang + ASan/UBSan by the `fuzz`
+# preset), seeded with the golden libsrt packets in tests/vectors/.
+#   scripts/run-fuzzers.sh          short, fixed run: FUZZ_RUNS inputs each (default 20000), seed 1
+#   scripts/run-fuzzers.sh --long   FUZZ_SECONDS each (default 600), corpus kept in build/fuzz/corpus
+# Fails if any harness finds a crash, a sanitizer report or a round-trip violation.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=short
+[ "${1:-}" = "--long" ] && mode=long
+
+[ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+
+if [ "$mode" = long ]; then
+  corpus_root=build/fuzz/corpus
+  mkdir -p "$corpus_root"
+else
+  corpus_root=$(mktemp -d)
+  trap 'rm -rf "$corpus_root"' EXIT
+fi
+
+# Seeds: every captured datagram for decode_packet, and the bodies the other decoders read
+# (handshake bodies, KM messages from in-band KMREQ/KMRSP, NAK loss lists).
+python3 - "$corpus_root" tests/vectors <<'PY'
+import hashlib, pathlib, sys
+root, vectors = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+def seed(harness, data):
+    d = root / harness
+    d.mkdir(parents=True, exist_ok=True)
+    (d / hashlib.sha1(data).hexdigest()).write_bytes(data)
+for f in sorted(vectors.glob("*.txt")):
+    for line in f.read_text().splitlines():
+        if line.startswith("#") or len(line) < 5:
+            continue
+        data = bytes.fromhex(line[4:].strip())
+        seed("decode_packet_fuzz", data)
+        if len(data) < 16 or not data[0] & 0x80:
+            continue
+        ctype = int.from_bytes(data[0:2], "big") & 0x7FFF
+        subtype = int.from_bytes(data[2:4], "big")
+        body = data[16:]
+        if ctype == 0:
+            seed("decode_handshake_fuzz", body)
+        elif ctype == 3:
+            seed("decode_loss_list_fuzz", body)
+        elif ctype == 0x7FFF and subtype in (3, 4) and len(body) > 4:
+            seed("decode_km_message_fuzz", body)
+PY
+
+status=0
+for harness in build/fuzz/tests/fuzz/*_fuzz; do
+  name=$(basename "$harness")
+  corpus="$corpus_root/$name"
+  mkdir -p "$corpus"
+  if [ "$mode" = long ]; then
+    limits=(-max_total_time="${FUZZ_SECONDS:-600}")
+  else
+    limits=(-runs="${FUZZ_RUNS:-20000}" -seed=1)
+  fi
+  echo "fuzz: $name (${limits[*]}, $(ls "$corpus" | wc -l) seeds)"
+  if ! "$harness" "${limits[@]}" -max_len=2048 -print_final_stats=0 "$corpus" >"$corpus_root/$name.log" 2>&1; then
+    echo "fuzz: $name FAILED"; tail -n 40 "$corpus_root/$name.log"; status=1
+  fi
+done
+exit $status
