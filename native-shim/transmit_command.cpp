@@ -1,0 +1,365 @@
+// The transmit command: one SRT side (caller or listener) and one plain side (UDP or the console),
+// driven by one io_context. Exit status: 0 when the input ended and everything sent was
+// acknowledged, or the SRT peer closed cleanly; 1 with a one-line reason on a rejection, a
+// timeout or a lost peer; 2 for a bad URI or usage.
+#include "transmit_command.hpp"
+
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
+#include <boost/asio.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+#include "core/media_uri.hpp"
+#include "core/random_source.hpp"
+#include "stats_format.hpp"
+#include "stdin_reader.hpp"
+#include "udp_driver.hpp"
+
+namespace websrt::native {
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+struct TransmitOptions {
+    std::string input;
+    std::string output;
+    int stats_every_ms = 0;
+    std::string stats_format = "json";
+    bool quiet = false;
+    std::string reject_stream_id;
+    double timeout_s = 0;
+};
+
+/// Time allowed beyond the peer's latency for the last packet to reach the peer and be played.
+constexpr core::Micros played_out_margin = core::milliseconds(100);
+
+/// Ends the transfer with a status; the io_context stops and run() returns it.
+struct Outcome {
+    int status = 0;
+    std::string message;
+};
+
+class Transmitter {
+public:
+    Transmitter(TransmitOptions options, core::SrtUri srt, bool srt_is_input, core::MediaUri other)
+        : options_(std::move(options)),
+          srt_(std::move(srt)),
+          srt_is_input_(srt_is_input),
+          other_(std::move(other)),
+          endpoint_(random_),
+          stats_timer_(io_),
+          linger_timer_(io_),
+          deadline_timer_(io_),
+          signals_(io_, SIGINT, SIGTERM) {}
+
+    int run() {
+        try {
+            start();
+            io_.run();
+        } catch (const std::exception& e) {
+            finish(1, e.what());
+        }
+        if (options_.stats_every_ms > 0 && connection_) print_stats();
+        if (!outcome_.message.empty() && (outcome_.status != 0 || !options_.quiet))
+            std::cerr << "websrt transmit: " << outcome_.message << std::endl;
+        return outcome_.status;
+    }
+
+private:
+    void info(const std::string& line) {
+        if (!options_.quiet) std::cerr << "websrt transmit: " << line << std::endl;
+    }
+
+    void finish(int status, std::string message) {
+        if (finished_) return;
+        finished_ = true;
+        outcome_ = {status, std::move(message)};
+        if (connection_ && endpoint_.connection(*connection_)) {
+            endpoint_.close(*connection_, steady_now());
+            if (driver_) driver_->service();  // the SHUTDOWN goes out before we stop
+        }
+        if (driver_) driver_->stop();
+        io_.stop();
+    }
+
+    udp::endpoint resolve(const std::string& host, std::uint16_t port, bool passive) {
+        udp::resolver resolver(io_);
+        const auto flags = passive ? udp::resolver::passive : udp::resolver::flags{};
+        const auto results = resolver.resolve(host.empty() ? "0.0.0.0" : host, std::to_string(port), flags);
+        if (results.empty()) throw std::runtime_error("cannot resolve '" + host + "'");
+        return *results.begin();
+    }
+
+    void start() {
+        signals_.async_wait([this](const boost::system::error_code& error, int) {
+            if (!error) finish(0, "interrupted");
+        });
+        if (options_.timeout_s > 0) {
+            deadline_timer_.expires_after(std::chrono::milliseconds(static_cast<int>(options_.timeout_s * 1000)));
+            deadline_timer_.async_wait([this](const boost::system::error_code& error) {
+                if (!error) finish(1, "timed out after " + std::to_string(options_.timeout_s) + " s (--timeout)");
+            });
+        }
+        start_plain_side();
+        start_srt_side();
+        if (options_.stats_every_ms > 0) arm_stats();
+    }
+
+    // ---- the plain side: console or UDP ----
+
+    void start_plain_side() {
+        if (std::holds_alternative<core::UdpUri>(other_)) {
+            const auto& uri = std::get<core::UdpUri>(other_);
+            if (srt_is_input_) {
+                udp_target_ = resolve(uri.host.empty() ? "127.0.0.1" : uri.host, uri.port, false);
+                udp_socket_.emplace(io_, udp_target_.protocol());
+                if (uri.adapter) udp_socket_->bind(udp::endpoint(asio::ip::make_address(*uri.adapter), 0));
+            } else {
+                const auto bind_to = resolve(uri.adapter.value_or(uri.host), uri.port, true);
+                udp_socket_.emplace(io_, bind_to.protocol());
+                udp_socket_->set_option(udp::socket::reuse_address(true));
+                udp_socket_->bind(bind_to);
+                udp_buffer_.resize(65536);
+                receive_udp();
+            }
+        } else if (!srt_is_input_) {
+            stdin_ = std::make_unique<StdinReader>(io_, static_cast<std::size_t>(srt_.config.payload_size), 256,
+                                                   [this] { pump(); });
+        }
+    }
+
+    void receive_udp() {
+        udp_socket_->async_receive_from(asio::buffer(udp_buffer_), udp_sender_,
+                                        [this](const boost::system::error_code& error, std::size_t size) {
+            if (error == asio::error::operation_aborted || finished_) return;
+            if (!error && connection_) {
+                // UDP input is live and lossy by nature: a datagram that finds no room is dropped.
+                const std::size_t payload = static_cast<std::size_t>(srt_.config.payload_size);
+                for (std::size_t offset = 0; offset < size; offset += payload)
+                    endpoint_.send(*connection_, steady_now(),
+                                   wire::Bytes(udp_buffer_.data() + offset, std::min(payload, size - offset)));
+                driver_->service();
+            }
+            receive_udp();
+        });
+    }
+
+    void write_output(wire::Bytes message) {
+        if (udp_socket_) {
+            boost::system::error_code ignored;
+            udp_socket_->send_to(asio::buffer(message.data(), message.size()), udp_target_, 0, ignored);
+            return;
+        }
+        std::size_t written = 0;
+        while (written < message.size()) {
+            const ssize_t n = ::write(STDOUT_FILENO, message.data() + written, message.size() - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return finish(1, "cannot write to standard output");
+            written += static_cast<std::size_t>(n);
+        }
+    }
+
+    // ---- the SRT side ----
+
+    void start_srt_side() {
+        const bool listener = srt_.mode == core::ConnectMode::listener;
+        udp::endpoint bind_to;
+        udp::endpoint peer;
+        if (listener) {
+            bind_to = resolve(srt_.adapter.value_or(srt_.host), srt_.port, true);
+        } else {
+            peer = resolve(srt_.host, srt_.port, false);
+            const std::string any = peer.address().is_v6() ? "::" : "0.0.0.0";
+            bind_to = udp::endpoint(asio::ip::make_address(srt_.adapter.value_or(any)), srt_.local_port.value_or(0));
+        }
+        driver_ = std::make_unique<UdpDriver>(io_, endpoint_, bind_to,
+                                              UdpDriver::Callbacks{[this](const core::Event& e) { on_event(e); },
+                                                                   [this](core::ConnectionId, wire::Bytes m) { write_output(m); }});
+        if (listener) {
+            endpoint_.listen(srt_.config, [this](const core::AcceptRequest& request) {
+                if (connection_) return core::AcceptDecision::no(static_cast<int>(core::RejectReason::backlog));
+                if (!options_.reject_stream_id.empty() && request.stream_id == options_.reject_stream_id)
+                    return core::AcceptDecision::no(core::reject_forbidden);
+                return core::AcceptDecision::yes();
+            });
+            info("listening on srt://" + driver_->local_endpoint().address().to_string() + ":" +
+                 std::to_string(driver_->local_endpoint().port()));
+        } else {
+            endpoint_.connect(steady_now(), to_core(peer), srt_.config);
+            info("connecting to srt://" + peer.address().to_string() + ":" + std::to_string(peer.port()));
+        }
+        driver_->service();
+    }
+
+    void on_event(const core::Event& event) {
+        switch (event.kind) {
+        case core::EventKind::connected:
+        case core::EventKind::accepted:
+            connection_ = event.connection;
+            info(std::string(event.kind == core::EventKind::accepted ? "accepted " : "connected to ") +
+                 event.peer.to_string() + (event.stream_id.empty() ? "" : " stream id '" + event.stream_id + "'"));
+            asio::post(io_, [this] { pump(); });
+            return;
+        case core::EventKind::closed:
+            if (event.connection != connection_ && connection_) return;  // a refused extra caller
+            if (event.reason == core::CloseReason::peer_shutdown) {
+                // Everything already received is delivered now: the peer will send no more.
+                std::vector<std::uint8_t> buffer(65536);
+                while (auto size = endpoint_.receive(event.connection, std::numeric_limits<core::Micros>::max() / 2, buffer))
+                    write_output(wire::Bytes(buffer.data(), *size));
+                last_stats_ = endpoint_.stats(event.connection, steady_now(), false);
+                return finish(0, "peer closed the connection");
+            }
+            if (event.reason == core::CloseReason::local_close) return;
+            return finish(1, event.detail);
+        }
+    }
+
+    /// Moves console input into the connection while it has room; lingers at the end of input.
+    void pump() {
+        if (!stdin_ || !connection_ || finished_ || pumping_) return;
+        pumping_ = true;
+        bool sent = false;
+        while (auto chunk = stdin_->take()) {
+            const auto outcome = endpoint_.send(*connection_, steady_now(), *chunk);
+            if (outcome == core::SendOutcome::buffer_full) {
+                stdin_->put_back(std::move(*chunk));
+                // Try again once ACKs have made room.
+                linger_timer_.expires_after(std::chrono::milliseconds(2));
+                linger_timer_.async_wait([this](const boost::system::error_code& e) { if (!e) pump(); });
+                break;
+            }
+            sent = true;
+            last_submit_time_ = steady_now();
+        }
+        if (sent) driver_->service();
+        pumping_ = false;
+        if (stdin_->finished() && !lingering_) {
+            if (auto error = stdin_->error()) return finish(1, *error);
+            lingering_ = true;
+            const auto* connection = endpoint_.connection(*connection_);
+            const int latency_ms = connection ? connection->negotiated().sender_latency_ms : 120;
+            linger_deadline_ = steady_now() + std::max<core::Micros>(core::seconds(3), core::milliseconds(4 * latency_ms));
+            linger();
+        }
+    }
+
+    /// After the end of input: wait until every packet is acknowledged, then close.
+    void linger() {
+        const auto* connection = endpoint_.connection(*connection_);
+        if (!connection || finished_) return;
+        // Acknowledged is not yet played: a receiver drops what its TSBPD clock still holds when
+        // SHUTDOWN arrives (libsrt), so close only after the last packet's delivery time.
+        const core::Micros played_out = last_submit_time_ + core::milliseconds(connection->negotiated().sender_latency_ms) +
+                                        played_out_margin;
+        if (connection->unacknowledged_packets() == 0 && steady_now() >= played_out) {
+            last_stats_ = endpoint_.stats(*connection_, steady_now(), false);
+            return finish(0, "end of input, everything acknowledged");
+        }
+        if (steady_now() > linger_deadline_)
+            return finish(1, "end of input, but " + std::to_string(connection->unacknowledged_packets()) +
+                                 " packets were never acknowledged");
+        linger_timer_.expires_after(std::chrono::milliseconds(5));
+        linger_timer_.async_wait([this](const boost::system::error_code& e) { if (!e) linger(); });
+    }
+
+    // ---- statistics ----
+
+    void arm_stats() {
+        stats_timer_.expires_after(std::chrono::milliseconds(options_.stats_every_ms));
+        stats_timer_.async_wait([this](const boost::system::error_code& error) {
+            if (error) return;
+            if (connection_) {
+                if (auto stats = endpoint_.stats(*connection_, steady_now(), true)) {
+                    last_stats_ = stats;
+                    std::cerr << format_stats(*stats, format()) << std::endl;
+                }
+            }
+            arm_stats();
+        });
+    }
+
+    void print_stats() {
+        if (auto stats = endpoint_.stats(*connection_, steady_now(), false)) last_stats_ = stats;
+        if (last_stats_) std::cerr << format_stats(*last_stats_, format()) << std::endl;
+    }
+
+    [[nodiscard]] StatsFormat format() const { return options_.stats_format == "text" ? StatsFormat::text : StatsFormat::json; }
+
+    TransmitOptions options_;
+    core::SrtUri srt_;
+    bool srt_is_input_;
+    core::MediaUri other_;
+    asio::io_context io_;
+    core::CryptoRandom random_;
+    core::Endpoint endpoint_;
+    std::unique_ptr<UdpDriver> driver_;
+    std::optional<core::ConnectionId> connection_;
+    std::unique_ptr<StdinReader> stdin_;
+    std::optional<udp::socket> udp_socket_;
+    udp::endpoint udp_target_;
+    udp::endpoint udp_sender_;
+    std::vector<std::uint8_t> udp_buffer_;
+    asio::steady_timer stats_timer_;
+    asio::steady_timer linger_timer_;
+    asio::steady_timer deadline_timer_;
+    asio::signal_set signals_;
+    std::optional<core::ConnectionStats> last_stats_;
+    core::Micros linger_deadline_ = 0;
+    core::Micros last_submit_time_ = 0;
+    bool pumping_ = false;
+    bool lingering_ = false;
+    bool finished_ = false;
+    Outcome outcome_;
+};
+
+int run_transmit(const TransmitOptions& options) {
+    const auto usage_error = [](const std::string& message) {
+        std::cerr << "websrt transmit: " << message << std::endl;
+        return 2;
+    };
+    auto input = core::parse_media_uri(options.input);
+    if (!input) return usage_error("bad input URI: " + input.error().message);
+    auto output = core::parse_media_uri(options.output);
+    if (!output) return usage_error("bad output URI: " + output.error().message);
+    const bool srt_in = std::holds_alternative<core::SrtUri>(*input);
+    const bool srt_out = std::holds_alternative<core::SrtUri>(*output);
+    if (srt_in == srt_out) return usage_error("exactly one side must be srt:// (the other udp:// or file://con)");
+    if (options.stats_format != "json" && options.stats_format != "text")
+        return usage_error("--stats-format must be json or text");
+    std::signal(SIGPIPE, SIG_IGN);
+    core::SrtUri srt = std::get<core::SrtUri>(srt_in ? *input : *output);
+    // Never destroyed: the stdin thread may still be blocked in read() when the transfer ends, and
+    // the process exits right after with the status.
+    auto* transmitter = new Transmitter(options, std::move(srt), srt_in, srt_in ? *output : *input);
+    return transmitter->run();
+}
+
+}  // namespace
+
+void register_transmit_command(CLI::App& app) {
+    auto options = std::make_shared<TransmitOptions>();
+    CLI::App* command = app.add_subcommand("transmit", "Move a live stream between SRT and UDP or stdin/stdout, "
+                                                       "like srt-live-transmit");
+    command->add_option("input", options->input, "srt://, udp:// or file://con (stdin)")->required();
+    command->add_option("output", options->output, "srt://, udp:// or file://con (stdout)")->required();
+    command->add_option("--stats-every", options->stats_every_ms, "print statistics every N milliseconds to stderr")
+        ->check(CLI::PositiveNumber);
+    command->add_option("--stats-format", options->stats_format, "json (one object per line) or text");
+    command->add_option("--timeout", options->timeout_s, "give up after this many seconds (exit 1)");
+    command->add_option("--reject-streamid", options->reject_stream_id,
+                        "listener: refuse a caller with this stream id (reject code 1403, forbidden)");
+    command->add_flag("-q,--quiet", options->quiet, "print errors only");
+    command->callback([options] {
+        const int status = run_transmit(*options);
+        std::cerr.flush();
+        std::_Exit(status);
+    });
+}
+
+}  // namespace websrt::native

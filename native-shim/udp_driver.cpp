@@ -1,0 +1,162 @@
+#include "udp_driver.hpp"
+
+#include <chrono>
+
+namespace websrt::native {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+namespace {
+
+/// One UDP datagram at most; SRT never sends more than the MSS (1500).
+constexpr std::size_t max_datagram = 65536;
+/// Deep socket buffers absorb bursts at high rates (libsrt's UDP buffers default to 8 MB too).
+constexpr int socket_buffer_bytes = 8 * 1024 * 1024;
+
+}  // namespace
+
+core::Micros steady_now() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+core::SocketAddress to_core(const udp::endpoint& endpoint) {
+    core::SocketAddress address;
+    address.port = endpoint.port();
+    const auto ip = endpoint.address();
+    if (ip.is_v4()) {
+        const auto bytes = ip.to_v4().to_bytes();
+        std::copy(bytes.begin(), bytes.end(), address.ip.begin());
+    } else if (ip.to_v6().is_v4_mapped()) {
+        const auto bytes = asio::ip::make_address_v4(asio::ip::v4_mapped, ip.to_v6()).to_bytes();
+        std::copy(bytes.begin(), bytes.end(), address.ip.begin());
+    } else {
+        const auto bytes = ip.to_v6().to_bytes();
+        std::copy(bytes.begin(), bytes.end(), address.ip.begin());
+        address.is_v6 = true;
+    }
+    return address;
+}
+
+udp::endpoint to_asio(const core::SocketAddress& address) {
+    if (address.is_v6) {
+        asio::ip::address_v6::bytes_type bytes;
+        std::copy(address.ip.begin(), address.ip.end(), bytes.begin());
+        return {asio::ip::address_v6(bytes), address.port};
+    }
+    asio::ip::address_v4::bytes_type bytes;
+    std::copy(address.ip.begin(), address.ip.begin() + 4, bytes.begin());
+    return {asio::ip::address_v4(bytes), address.port};
+}
+
+UdpDriver::UdpDriver(asio::io_context& io, core::Endpoint& endpoint, const udp::endpoint& bind_to, Callbacks callbacks)
+    : endpoint_(endpoint),
+      socket_(io, bind_to.protocol()),
+      timer_(io),
+      callbacks_(std::move(callbacks)),
+      receive_buffer_(max_datagram),
+      send_buffer_(max_datagram),
+      message_buffer_(max_datagram) {
+    socket_.set_option(udp::socket::reuse_address(true));
+    boost::system::error_code ignored;
+    socket_.set_option(asio::socket_base::receive_buffer_size(socket_buffer_bytes), ignored);
+    socket_.set_option(asio::socket_base::send_buffer_size(socket_buffer_bytes), ignored);
+    socket_.bind(bind_to);
+    socket_.non_blocking(true);
+    wait_readable();
+    service();
+}
+
+void UdpDriver::stop() {
+    stopped_ = true;
+    boost::system::error_code ignored;
+    timer_.cancel();
+    socket_.close(ignored);
+}
+
+void UdpDriver::wait_readable() {
+    socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& error) {
+        if (stopped_ || error == asio::error::operation_aborted) return;
+        on_readable();
+    });
+}
+
+void UdpDriver::on_readable() {
+    // Drain everything queued in the kernel before stepping the core: one service per batch.
+    for (int batch = 0; batch < 256; ++batch) {
+        udp::endpoint from;
+        boost::system::error_code error;
+        const std::size_t size = socket_.receive_from(asio::buffer(receive_buffer_), from, 0, error);
+        if (error == asio::error::would_block) break;
+        if (error) continue;  // e.g. ICMP port unreachable for an earlier send: not fatal
+        endpoint_.handle_datagram(steady_now(), to_core(from), wire::Bytes(receive_buffer_.data(), size));
+    }
+    service();
+    wait_readable();
+}
+
+void UdpDriver::on_timer() {
+    endpoint_.handle_timeout(steady_now());
+    service();
+}
+
+void UdpDriver::flush() {
+    const core::Micros now = steady_now();
+    for (;;) {
+        if (!blocked_send_) {
+            const auto transmit = endpoint_.poll_transmit(now, send_buffer_);
+            if (!transmit) break;
+            blocked_send_.emplace(to_asio(transmit->to), transmit->size);
+        }
+        boost::system::error_code error;
+        socket_.send_to(asio::buffer(send_buffer_.data(), blocked_send_->second), blocked_send_->first, 0, error);
+        if (error == asio::error::would_block) {
+            // The kernel buffer is full: keep the datagram and continue when there is room.
+            if (!write_wait_armed_) {
+                write_wait_armed_ = true;
+                socket_.async_wait(udp::socket::wait_write, [this](const boost::system::error_code& e) {
+                    write_wait_armed_ = false;
+                    if (!stopped_ && e != asio::error::operation_aborted) service();
+                });
+            }
+            return;
+        }
+        blocked_send_.reset();  // sent, or failed for good (unreachable): UDP is best effort
+    }
+}
+
+void UdpDriver::service() {
+    if (stopped_) return;
+    flush();
+    while (auto event = endpoint_.poll_event()) {
+        if (event->kind == core::EventKind::closed) {
+            // Deliver what was already received, then forget the connection.
+            if (callbacks_.on_event) callbacks_.on_event(*event);
+            open_.erase(event->connection);
+            continue;
+        }
+        open_.insert(event->connection);
+        if (callbacks_.on_event) callbacks_.on_event(*event);
+    }
+    const core::Micros now = steady_now();
+    for (const core::ConnectionId id : open_)
+        while (auto size = endpoint_.receive(id, now, message_buffer_))
+            if (callbacks_.on_message) callbacks_.on_message(id, wire::Bytes(message_buffer_.data(), *size));
+    flush();  // ACKs and NAKs the delivery or the callbacks caused
+    rearm_timer();
+}
+
+void UdpDriver::rearm_timer() {
+    const auto deadline = endpoint_.next_timeout();
+    if (!deadline) {
+        timer_.cancel();
+        return;
+    }
+    const auto wait = std::chrono::microseconds(std::max<core::Micros>(*deadline - steady_now(), 0));
+    timer_.expires_after(wait);
+    timer_.async_wait([this](const boost::system::error_code& error) {
+        if (!stopped_ && error != asio::error::operation_aborted) on_timer();
+    });
+}
+
+}  // namespace websrt::native

@@ -1,0 +1,249 @@
+// srt://, udp:// and file://con parsing with srt-live-transmit's option names and units.
+#include "core/media_uri.hpp"
+
+#include <charconv>
+#include <functional>
+#include <map>
+
+namespace websrt::core {
+
+namespace {
+
+UriError error(std::string message) { return UriError{std::move(message)}; }
+
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+Expected<HostPort, UriError> parse_host_port(std::string_view authority, std::string_view uri) {
+    HostPort result;
+    std::string_view port_text;
+    if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return error("unterminated IPv6 address in '" + std::string(uri) + "'");
+        result.host = std::string(authority.substr(1, close - 1));
+        if (close + 1 >= authority.size() || authority[close + 1] != ':')
+            return error("missing port in '" + std::string(uri) + "'");
+        port_text = authority.substr(close + 2);
+    } else {
+        const auto colon = authority.rfind(':');
+        if (colon == std::string_view::npos) return error("missing port in '" + std::string(uri) + "'");
+        result.host = std::string(authority.substr(0, colon));
+        port_text = authority.substr(colon + 1);
+    }
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535)
+        return error("bad port '" + std::string(port_text) + "' in '" + std::string(uri) + "'");
+    result.port = static_cast<std::uint16_t>(port);
+    return result;
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+    if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+    if (text == "0" || text == "false" || text == "no" || text == "off") return false;
+    return std::nullopt;
+}
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+Expected<Query, UriError> parse_query(std::string_view query) {
+    Query pairs;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view item = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (item.empty()) continue;
+        const auto eq = item.find('=');
+        const auto key = percent_decode(item.substr(0, eq));
+        const auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
+        if (!key || !value) return error("bad %-escape in '" + std::string(item) + "'");
+        pairs.emplace_back(*key, *value);
+    }
+    return pairs;
+}
+
+/// An option setter: stores a validated value, or says what is wrong with it.
+using Setter = std::function<std::optional<std::string>(SrtUri&, const std::string&)>;
+
+Setter integer(std::int64_t min, std::int64_t max, std::function<void(SrtUri&, std::int64_t)> store) {
+    return [=](SrtUri& uri, const std::string& text) -> std::optional<std::string> {
+        const auto value = parse_integer(text);
+        if (!value || *value < min || *value > max)
+            return "expects an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+        store(uri, *value);
+        return std::nullopt;
+    };
+}
+
+Setter boolean(std::function<void(SrtUri&, bool)> store) {
+    return [=](SrtUri& uri, const std::string& text) -> std::optional<std::string> {
+        const auto value = parse_bool(text);
+        if (!value) return "expects true/false (or 1/0)";
+        store(uri, *value);
+        return std::nullopt;
+    };
+}
+
+constexpr std::int64_t max_ms = 3'600'000;  // an hour: beyond any sane latency or timeout
+
+/// The options websrt implements, by srt-live-transmit's names (apps/socketoptions.hpp), plus
+/// ffmpeg's spellings where they differ (pkt_size, enforced_encryption).
+const std::map<std::string, Setter, std::less<>>& srt_options() {
+    static const std::map<std::string, Setter, std::less<>> options = [] {
+        std::map<std::string, Setter, std::less<>> o;
+        o["mode"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            if (v == "caller" || v == "client") uri.mode = ConnectMode::caller;
+            else if (v == "listener" || v == "server") uri.mode = ConnectMode::listener;
+            else if (v == "rendezvous") uri.mode = ConnectMode::rendezvous;
+            else return "expects caller, listener or rendezvous";
+            return std::nullopt;
+        };
+        o["adapter"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            uri.adapter = v;
+            return std::nullopt;
+        };
+        o["port"] = integer(1, 65535, [](SrtUri& u, std::int64_t v) { u.local_port = static_cast<std::uint16_t>(v); });
+        // SRTO_LATENCY sets both directions; rcvlatency/peerlatency one each (ms).
+        o["latency"] = integer(0, max_ms, [](SrtUri& u, std::int64_t v) {
+            u.config.receiver_latency_ms = u.config.peer_latency_ms = static_cast<int>(v);
+        });
+        o["rcvlatency"] = integer(0, max_ms, [](SrtUri& u, std::int64_t v) { u.config.receiver_latency_ms = static_cast<int>(v); });
+        o["peerlatency"] = integer(0, max_ms, [](SrtUri& u, std::int64_t v) { u.config.peer_latency_ms = static_cast<int>(v); });
+        o["maxbw"] = integer(-1, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.max_bw_bytes_per_s = v; });
+        o["inputbw"] = integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.input_bw_bytes_per_s = v; });
+        o["mininputbw"] = integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.min_input_bw_bytes_per_s = v; });
+        o["oheadbw"] = integer(5, 100, [](SrtUri& u, std::int64_t v) { u.config.overhead_bw_percent = static_cast<int>(v); });
+        // Live payload at most 1456 bytes (libsrt SRT_LIVE_MAX_PLSIZE).
+        o["payloadsize"] = integer(1, 1456, [](SrtUri& u, std::int64_t v) { u.config.payload_size = static_cast<int>(v); });
+        o["pkt_size"] = o["payloadsize"];
+        o["mss"] = integer(76, 1500, [](SrtUri& u, std::int64_t v) { u.config.mss = static_cast<int>(v); });
+        o["fc"] = integer(32, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.flight_window_pkts = static_cast<int>(v); });
+        // Buffer sizes are bytes; libsrt counts them in packets of MSS − 28 bytes.
+        o["sndbuf"] = integer(1, 1 << 30, [](SrtUri& u, std::int64_t v) {
+            u.config.send_buffer_pkts = std::max(32, static_cast<int>(v / (u.config.mss - 28)));
+        });
+        o["rcvbuf"] = integer(1, 1 << 30, [](SrtUri& u, std::int64_t v) {
+            u.config.receive_buffer_pkts = std::max(32, static_cast<int>(v / (u.config.mss - 28)));
+        });
+        o["conntimeo"] = integer(1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.connect_timeout = milliseconds(v); });
+        o["peeridletimeo"] = integer(1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.peer_idle_timeout = milliseconds(v); });
+        o["snddropdelay"] = integer(-1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.send_drop_delay_ms = static_cast<int>(v); });
+        o["tsbpdmode"] = boolean([](SrtUri& u, bool v) { u.config.tsbpd = v; });
+        o["tlpktdrop"] = boolean([](SrtUri& u, bool v) { u.config.too_late_packet_drop = v; });
+        o["nakreport"] = boolean([](SrtUri& u, bool v) { u.config.nak_report = v; });
+        o["messageapi"] = boolean([](SrtUri& u, bool v) { u.config.message_api = v; });
+        o["enforcedencryption"] = boolean([](SrtUri& u, bool v) { u.config.enforced_encryption = v; });
+        o["enforced_encryption"] = o["enforcedencryption"];
+        o["streamid"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            if (v.size() > 512) return "is longer than 512 bytes";  // libsrt MAX_SID_LENGTH
+            uri.config.stream_id = v;
+            return std::nullopt;
+        };
+        o["passphrase"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            if (v.size() < 10 || v.size() > 80) return "must be 10 to 80 characters";  // libsrt HAICRYPT_SECRET
+            uri.config.passphrase = v;
+            return std::nullopt;
+        };
+        o["pbkeylen"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            const auto value = parse_integer(v);
+            if (!value || (*value != 0 && *value != 16 && *value != 24 && *value != 32)) return "expects 0, 16, 24 or 32";
+            uri.config.pbkey_len = static_cast<int>(*value);
+            return std::nullopt;
+        };
+        o["kmrefreshrate"] = integer(0, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.km_refresh_rate_pkts = v; });
+        o["kmpreannounce"] = integer(0, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.km_preannounce_pkts = v; });
+        o["transtype"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            if (v == "live") uri.config.transtype = TransmissionType::live;
+            else if (v == "file") return "file mode is not supported yet";
+            else return "expects live or file";
+            return std::nullopt;
+        };
+        o["congestion"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            if (v != "live") return "only 'live' is supported";
+            uri.config.congestion = v;
+            return std::nullopt;
+        };
+        return o;
+    }();
+    return options;
+}
+
+Expected<MediaUri, UriError> parse_srt(std::string_view rest, std::string_view uri) {
+    const auto question = rest.find('?');
+    const auto authority = rest.substr(0, question);
+    auto host_port = parse_host_port(authority, uri);
+    if (!host_port) return host_port.error();
+    SrtUri srt;
+    srt.host = host_port->host;
+    srt.port = host_port->port;
+    // srt-live-transmit: no host means listener, a host means caller, unless mode= says otherwise.
+    srt.mode = srt.host.empty() ? ConnectMode::listener : ConnectMode::caller;
+    auto query = parse_query(question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1));
+    if (!query) return query.error();
+    for (const auto& [key, value] : *query) {
+        const auto& options = srt_options();
+        const auto option = options.find(key);
+        if (option == options.end()) return error("unknown SRT option '" + key + "' in '" + std::string(uri) + "'");
+        if (auto problem = option->second(srt, value)) return error("SRT option '" + key + "=" + value + "' " + *problem);
+    }
+    if (srt.mode == ConnectMode::caller && srt.host.empty()) return error("caller mode needs a host in '" + std::string(uri) + "'");
+    if (srt.mode == ConnectMode::rendezvous) return error("rendezvous mode is not supported yet");
+    return MediaUri{std::move(srt)};
+}
+
+Expected<MediaUri, UriError> parse_udp(std::string_view rest, std::string_view uri) {
+    const auto question = rest.find('?');
+    auto host_port = parse_host_port(rest.substr(0, question), uri);
+    if (!host_port) return host_port.error();
+    UdpUri udp{host_port->host, host_port->port, std::nullopt};
+    auto query = parse_query(question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1));
+    if (!query) return query.error();
+    for (const auto& [key, value] : *query) {
+        if (key == "adapter") udp.adapter = value;
+        else return error("unknown UDP option '" + key + "' in '" + std::string(uri) + "'");
+    }
+    return MediaUri{std::move(udp)};
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out.push_back(text[i]);
+            continue;
+        }
+        if (i + 2 >= text.size()) return std::nullopt;
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+        if (ec != std::errc{} || end != text.data() + i + 3) return std::nullopt;
+        out.push_back(static_cast<char>(value));
+        i += 2;
+    }
+    return out;
+}
+
+Expected<MediaUri, UriError> parse_media_uri(std::string_view text) {
+    const auto scheme_end = text.find("://");
+    if (scheme_end == std::string_view::npos) return error("not a URI: '" + std::string(text) + "' (expected srt://, udp:// or file://con)");
+    const std::string_view scheme = text.substr(0, scheme_end);
+    const std::string_view rest = text.substr(scheme_end + 3);
+    if (scheme == "srt") return parse_srt(rest, text);
+    if (scheme == "udp") return parse_udp(rest, text);
+    if (scheme == "file" && rest == "con") return MediaUri{ConsoleUri{}};
+    if (scheme == "file") return error("only file://con (standard input/output) is supported, not '" + std::string(text) + "'");
+    return error("unsupported scheme '" + std::string(scheme) + "' (expected srt://, udp:// or file://con)");
+}
+
+}  // namespace websrt::core

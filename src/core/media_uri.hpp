@@ -1,0 +1,49 @@
+// The URIs `websrt transmit` reads and writes, as srt-live-transmit takes them:
+//   srt://[host]:port?option=value&…   caller when a host is given, listener without one
+//                                      (or mode=caller|listener|rendezvous); option names and
+//                                      units (milliseconds) as srt-live-transmit's socket options
+//   udp://[host]:port                  datagrams in (bind) or out (send to)
+//   file://con                         standard input / output
+// Unknown or unsupported options are errors, never ignored.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "base/expected.hpp"
+#include "core/connection_config.hpp"
+
+namespace websrt::core {
+
+struct SrtUri {
+    std::string host;  // empty: any address (listener)
+    std::uint16_t port = 0;
+    ConnectMode mode = ConnectMode::caller;
+    ConnectionConfig config;
+    std::optional<std::string> adapter;     // local address to bind
+    std::optional<std::uint16_t> local_port;  // caller/rendezvous: local port to bind
+};
+
+struct UdpUri {
+    std::string host;  // empty: any address
+    std::uint16_t port = 0;
+    std::optional<std::string> adapter;
+};
+
+struct ConsoleUri {};  // file://con
+
+using MediaUri = std::variant<SrtUri, UdpUri, ConsoleUri>;
+
+struct UriError {
+    std::string message;  // one line, names the offending part
+};
+
+Expected<MediaUri, UriError> parse_media_uri(std::string_view text);
+
+/// Decodes %XX escapes ("%23" → "#"); nothing on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text);
+
+}  // namespace websrt::core
