@@ -1,0 +1,114 @@
+// parse_media_uri: srt-live-transmit's URI forms and option names, and errors for everything else.
+#define BOOST_TEST_MODULE media_uri
+#include <boost/test/unit_test.hpp>
+
+#include "core/media_uri.hpp"
+
+using namespace websrt::core;
+
+namespace {
+
+SrtUri srt(std::string_view text) {
+    auto parsed = parse_media_uri(text);
+    BOOST_TEST_REQUIRE(parsed.ok(), text << ": " << parsed.error().message);
+    BOOST_TEST_REQUIRE(std::holds_alternative<SrtUri>(*parsed));
+    return std::get<SrtUri>(*parsed);
+}
+
+std::string failure(std::string_view text) {
+    auto parsed = parse_media_uri(text);
+    BOOST_TEST_REQUIRE(!parsed.ok(), text << " parsed");
+    return parsed.error().message;
+}
+
+bool mentions(const std::string& message, std::string_view what) { return message.find(what) != std::string::npos; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_host_makes_a_caller_and_no_host_a_listener) {
+    const auto caller = srt("srt://127.0.0.1:9000");
+    BOOST_TEST(caller.host == "127.0.0.1");
+    BOOST_TEST(caller.port == 9000);
+    BOOST_TEST((caller.mode == ConnectMode::caller));
+    BOOST_TEST((srt("srt://:9000").mode == ConnectMode::listener));
+    BOOST_TEST((srt("srt://0.0.0.0:9000?mode=listener").mode == ConnectMode::listener));
+}
+
+BOOST_AUTO_TEST_CASE(ipv6_hosts_are_bracketed) {
+    const auto uri = srt("srt://[::1]:9000");
+    BOOST_TEST(uri.host == "::1");
+    BOOST_TEST(uri.port == 9000);
+}
+
+BOOST_AUTO_TEST_CASE(latency_sets_both_directions_and_rcvlatency_peerlatency_one_each) {
+    const auto both = srt("srt://h:1?latency=300");
+    BOOST_TEST(both.config.receiver_latency_ms == 300);
+    BOOST_TEST(both.config.peer_latency_ms == 300);
+    const auto split = srt("srt://h:1?rcvlatency=200&peerlatency=400");
+    BOOST_TEST(split.config.receiver_latency_ms == 200);
+    BOOST_TEST(split.config.peer_latency_ms == 400);
+}
+
+BOOST_AUTO_TEST_CASE(pacing_and_timeout_options_keep_libsrt_units) {
+    const auto uri = srt("srt://h:1?maxbw=5000000&inputbw=1000000&oheadbw=50&conntimeo=1500&peeridletimeo=8000&payloadsize=1456");
+    BOOST_TEST(uri.config.max_bw_bytes_per_s == 5'000'000);
+    BOOST_TEST(uri.config.input_bw_bytes_per_s == 1'000'000);
+    BOOST_TEST(uri.config.overhead_bw_percent == 50);
+    BOOST_TEST(uri.config.connect_timeout == milliseconds(1500));
+    BOOST_TEST(uri.config.peer_idle_timeout == milliseconds(8000));
+    BOOST_TEST(uri.config.payload_size == 1456);
+}
+
+BOOST_AUTO_TEST_CASE(ffmpeg_spellings_are_aliases) {
+    BOOST_TEST(srt("srt://h:1?pkt_size=1316").config.payload_size == 1316);
+    BOOST_TEST(!srt("srt://h:1?enforced_encryption=0").config.enforced_encryption);
+}
+
+BOOST_AUTO_TEST_CASE(stream_id_is_percent_decoded) {
+    BOOST_TEST(srt("srt://h:1?streamid=%23!::r=live/cam,m=publish").config.stream_id == "#!::r=live/cam,m=publish");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_options_are_errors_that_name_the_option) {
+    BOOST_TEST(mentions(failure("srt://h:1?latancy=200"), "latancy"));
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_and_malformed_values_are_errors) {
+    BOOST_TEST(mentions(failure("srt://h:1?latency=-5"), "latency"));
+    BOOST_TEST(mentions(failure("srt://h:1?latency=abc"), "latency"));
+    BOOST_TEST(mentions(failure("srt://h:1?payloadsize=1457"), "payloadsize"));
+    BOOST_TEST(mentions(failure("srt://h:1?oheadbw=4"), "oheadbw"));
+    BOOST_TEST(mentions(failure("srt://h:1?pbkeylen=20"), "pbkeylen"));
+    BOOST_TEST(mentions(failure("srt://h:1?passphrase=short"), "passphrase"));
+    BOOST_TEST(mentions(failure("srt://h:1?tsbpdmode=maybe"), "tsbpdmode"));
+    BOOST_TEST(mentions(failure("srt://h:1?streamid=%zz"), "%"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_ports_and_missing_pieces_are_errors) {
+    BOOST_TEST(mentions(failure("srt://h"), "port"));
+    BOOST_TEST(mentions(failure("srt://h:0"), "port"));
+    BOOST_TEST(mentions(failure("srt://h:65536"), "port"));
+    BOOST_TEST(mentions(failure("srt://h:12ab"), "port"));
+    BOOST_TEST(mentions(failure("srt://[::1:9000"), "IPv6"));
+    BOOST_TEST(mentions(failure("srt://:9000?mode=caller"), "host"));
+    BOOST_TEST(mentions(failure("localhost:9000"), "not a URI"));
+}
+
+BOOST_AUTO_TEST_CASE(what_is_not_built_yet_says_so) {
+    BOOST_TEST(mentions(failure("srt://h:1?mode=rendezvous"), "not supported yet"));
+    BOOST_TEST(mentions(failure("srt://h:1?transtype=file"), "not supported yet"));
+    BOOST_TEST(mentions(failure("rtmp://h:1"), "unsupported scheme"));
+    BOOST_TEST(mentions(failure("file:///tmp/x.ts"), "file://con"));
+}
+
+BOOST_AUTO_TEST_CASE(udp_and_console_uris) {
+    auto udp = parse_media_uri("udp://239.0.0.1:5000?adapter=127.0.0.1");
+    BOOST_TEST_REQUIRE(udp.ok());
+    const auto& parsed = std::get<UdpUri>(*udp);
+    BOOST_TEST(parsed.host == "239.0.0.1");
+    BOOST_TEST(parsed.port == 5000);
+    BOOST_TEST(parsed.adapter.value_or("") == "127.0.0.1");
+    BOOST_TEST(mentions(failure("udp://:5000?ttl=4"), "ttl"));
+    auto console = parse_media_uri("file://con");
+    BOOST_TEST_REQUIRE(console.ok());
+    BOOST_TEST(std::holds_alternative<ConsoleUri>(*console));
+}
