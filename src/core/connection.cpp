@@ -172,6 +172,7 @@ std::optional<Micros> Connection::next_timeout() const {
     min_into(earliest, last_send_time_ + timing::keepalive_period);
     min_into(earliest, last_receive_time_ + config_.peer_idle_timeout);
     if (has_data_to_send()) min_into(earliest, next_data_send_time_);
+    if (const auto probe = tail_probe_time()) min_into(earliest, *probe);
     if (const auto oldest = send_buffer_.oldest_origin_time(); oldest && negotiated_.peer_tlpktdrop)
         min_into(earliest, *oldest + sender_drop_threshold() + 1);  // dropped once strictly older
     const bool head_missing = receive_buffer_.first_missing() == receive_buffer_.delivery_point();
@@ -207,6 +208,10 @@ void Connection::handle_timeout(Micros now) {
         next_nak_time_ = now + nak_period();
     }
     drop_too_late_on_sender(now);
+    if (const auto probe = tail_probe_time(); probe && now >= *probe) {
+        const wire::SeqNo newest = send_buffer_.newest()->seq;
+        sender_loss_.insert(newest, newest);
+    }
     if (now - last_send_time_ >= timing::keepalive_period && control_queue_.empty() && !has_data_to_send())
         queue_control(wire::ControlType::keepalive, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
 }

@@ -53,6 +53,9 @@ inline constexpr Micros keepalive_period = seconds(1);
 /// (libsrt CUDT::sendmsg2 / m_iSndDropDelay handling, SRT_TLPKTDROP_MINTHRESHOLD_MS).
 inline constexpr Micros sender_drop_floor = milliseconds(1000);
 inline constexpr Micros sender_drop_margin = milliseconds(20);
+/// The tail loss probe waits at least this long after the last send or ACK progress: the
+/// periodic NAK's floor plus one full-ACK period, so the receiver has had its chance to report.
+inline constexpr Micros min_tail_probe_wait = min_nak_period + full_ack_period;
 /// The 32-bit microsecond timestamp space (draft §3: Timestamp).
 inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 }  // namespace timing
@@ -102,6 +105,7 @@ private:
     std::optional<std::size_t> transmit_data(Micros now, wire::MutableBytes out);
     [[nodiscard]] bool has_data_to_send() const;
     [[nodiscard]] Micros sender_drop_threshold() const;
+    [[nodiscard]] std::optional<Micros> tail_probe_time() const;
 
     // connection_receiver.cpp
     void handle_data(Micros now, const wire::DataPacket& packet);
@@ -150,6 +154,7 @@ private:
     LivePacing pacing_;
     Micros next_data_send_time_ = 0;
     wire::SeqNo last_ack_received_;
+    Micros last_ack_progress_time_ = 0;  // when last_ack_received_ last moved forward
     std::int32_t last_ackack_sent_number_ = 0;
     Micros last_ackack_time_ = 0;
     RttEstimator rtt_;

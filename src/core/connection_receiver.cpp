@@ -38,7 +38,8 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     } else {
         // Late: a retransmission or a reordered packet fills a hole.
         receiver_loss_.remove(packet.seq);
-        reorder_distance_ = std::max<std::int32_t>(reorder_distance_, -ahead);
+        // Reorder distance counts original packets only (libsrt traceReorderDistance).
+        if (!packet.retransmitted) reorder_distance_ = std::max<std::int32_t>(reorder_distance_, -ahead);
     }
 
     const Micros delivery_time = tsbpd_.delivery_time(packet.timestamp_us);

@@ -41,6 +41,20 @@ Micros Connection::sender_drop_threshold() const {
     return std::max(wanted, timing::sender_drop_floor) + timing::sender_drop_margin;
 }
 
+std::optional<Micros> Connection::tail_probe_time() const {
+    // A receiver notices a loss only when a later packet arrives, so a lost last packet of a burst
+    // stays unnoticed until the stream goes on. libsrt's live sender has no retransmission timer
+    // while the peer sends NAK reports (CUDT::checkRexmitTimer returns for FASTREXMIT), and at the
+    // end of a stream the tail is lost for good. Like TCP's tail loss probe (RFC 8985 §7), a sender
+    // gone quiet with packets unacknowledged resends its newest one after an RTO; its arrival
+    // reveals any gap before it to the receiver's NAK. Harmless to libsrt: a duplicate is ignored.
+    if (send_buffer_.unsent_packets() > 0 || !sender_loss_.empty()) return std::nullopt;
+    const SendBuffer::Entry* newest = send_buffer_.newest();
+    if (!newest || newest->last_sent_time == 0) return std::nullopt;
+    const Micros wait = std::max(rtt_.srtt() + 4 * rtt_.rttvar(), timing::min_tail_probe_wait);
+    return std::max(newest->last_sent_time, last_ack_progress_time_) + wait;
+}
+
 void Connection::drop_too_late_on_sender(Micros now) {
     // Both sides must have agreed to TLPKTDROP (libsrt m_bTLPktDrop after the HSREQ/HSRSP).
     if (!config_.too_late_packet_drop || !negotiated_.peer_tlpktdrop) return;
@@ -65,6 +79,7 @@ void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const
         send_buffer_.acknowledge(acked);
         sender_loss_.remove_up_to(acked);
         last_ack_received_ = acked;
+        last_ack_progress_time_ = now;
     }
     if (ack.is_light()) return;  // light ACKs carry no number to confirm and no RTT
     // ACKACK lets the receiver measure the RTT: at most one per SYN interval, but always for a

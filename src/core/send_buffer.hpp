@@ -51,6 +51,8 @@ public:
     void mark_sent(wire::SeqNo seq, Micros now);
     /// The packet with `seq` if still kept (not acknowledged or dropped, and submitted).
     Entry* find(wire::SeqNo seq);
+    /// The most recently submitted packet still kept, or nullptr.
+    [[nodiscard]] const Entry* newest() const { return count_ > 0 ? &at(count_ - 1) : nullptr; }
     /// Frees everything before `first_unacked`; returns how many packets were freed.
     int acknowledge(wire::SeqNo first_unacked);
     /// Drops from the front every packet older than `threshold` (libsrt dropLateData), sent or not.

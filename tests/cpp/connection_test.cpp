@@ -32,6 +32,14 @@ struct Pair {
 
     void connect(ConnectionConfig config = {}) { caller_id = net.endpoint(caller).connect(net.now, listener_address, config); }
 
+    /// Connects with defaults and returns the caller's initial sequence number, so a test can
+    /// name the packets it loses.
+    std::uint32_t connect_and_get_isn() {
+        connect();
+        net.run_for(milliseconds(100));
+        return net.endpoint(caller).connection(caller_id)->negotiated().initial_seq.value();
+    }
+
     const Event* event(int node, EventKind kind) {
         const auto& events = net.node(node).events;
         const auto it = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.kind == kind; });
@@ -169,10 +177,7 @@ BOOST_AUTO_TEST_CASE(messages_are_delivered_in_order_no_earlier_than_their_laten
 
 BOOST_AUTO_TEST_CASE(lost_packets_are_reported_by_nak_and_retransmitted) {
     Pair pair;
-    pair.connect();
-    pair.net.run_for(milliseconds(100));
-    const Connection* caller = pair.net.endpoint(pair.caller).connection(pair.caller_id);
-    const std::uint32_t isn = caller->negotiated().initial_seq.value();
+    const std::uint32_t isn = pair.connect_and_get_isn();
     pair.net.loss[{pair.caller, pair.listener}] =
         websrt::test::lose_data_once({isn + 10, isn + 11, isn + 12, isn + 100, isn + 250});
     pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(2));
@@ -189,6 +194,23 @@ BOOST_AUTO_TEST_CASE(lost_packets_are_reported_by_nak_and_retransmitted) {
     BOOST_TEST(receiver.total.pktRcvDrop == 0);
     BOOST_TEST(receiver.total.pktSentNAK >= 3);
     BOOST_TEST(sender.pktSndBuf == 0);  // everything acknowledged
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_tail_is_recovered_when_no_more_data_follows) {
+    // Nothing after the last packets reveals their loss to the receiver: the sender's tail loss
+    // probe must.
+    Pair pair;
+    const std::uint32_t isn = pair.connect_and_get_isn();
+    pair.net.loss[{pair.caller, pair.listener}] = websrt::test::lose_data_once({isn + 297, isn + 298, isn + 299});
+    pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(2));
+    pair.net.run_for(seconds(1));
+
+    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    BOOST_REQUIRE_EQUAL(received.size(), 300u);
+    BOOST_TEST(index_of(received.back()) == 299);
+    const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
+    BOOST_TEST(sender.pktSndBuf == 0);
+    BOOST_TEST(sender.total.pktRetrans <= 4);  // the probe, then the two packets its arrival NAKed
 }
 
 BOOST_AUTO_TEST_CASE(random_loss_loses_no_message_within_the_latency_budget) {
@@ -219,9 +241,7 @@ BOOST_AUTO_TEST_CASE(random_loss_loses_no_message_within_the_latency_budget) {
 
 BOOST_AUTO_TEST_CASE(packets_that_cannot_arrive_in_time_are_dropped_and_later_ones_still_play) {
     Pair pair;
-    pair.connect();
-    pair.net.run_for(milliseconds(100));
-    const std::uint32_t isn = pair.net.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    const std::uint32_t isn = pair.connect_and_get_isn();
     // Packet 50 and every retransmission of it are lost.
     pair.net.loss[{pair.caller, pair.listener}] = [isn](std::uint64_t, wire::Bytes d) {
         return d.size() >= 16 && !(d[0] & 0x80) &&
