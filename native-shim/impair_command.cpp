@@ -182,7 +182,7 @@ void register_impair_command(CLI::App& app) {
     command->add_option("--loss", options->loss, "percentage of datagrams lost (5 or 5%)");
     command->add_option("--burst", options->burst, "mean loss burst length in datagrams")->check(CLI::Range(1.0, 1000.0));
     command->add_option("--delay", options->delay_ms, "one-way delay in ms")->check(CLI::Range(0.0, 60000.0));
-    command->add_option("--jitter", options->jitter_ms, "extra random delay up to this many ms")->check(CLI::Range(0.0, 60000.0));
+    command->add_option("--jitter", options->jitter_ms, "extra random delay up to this many ms (order kept; see --reorder)")->check(CLI::Range(0.0, 60000.0));
     command->add_option("--reorder", options->reorder, "percentage of datagrams held back behind later ones");
     command->add_option("--dup", options->duplicate, "percentage of datagrams duplicated");
     command->add_option("--rate", options->rate_mbit, "rate limit in Mbit/s (0: none)")->check(CLI::Range(0.0, 100000.0));

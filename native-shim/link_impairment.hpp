@@ -19,7 +19,7 @@ struct ImpairmentConfig {
     double loss_percent = 0;
     double burst_length = 1;  // mean length of a loss burst in datagrams (1 = independent losses)
     core::Micros delay = 0;
-    core::Micros jitter = 0;  // uniform in [0, jitter] added to the delay
+    core::Micros jitter = 0;  // uniform in [0, jitter] added to the delay, order kept
     double reorder_percent = 0;  // datagrams held back by an extra delay + jitter + 1 ms
     double duplicate_percent = 0;
     double rate_mbit = 0;  // 0: unlimited
@@ -54,6 +54,7 @@ private:
     core::SeededRandom random_;
     bool in_burst_ = false;
     core::Micros link_free_at_ = 0;  // rate limit: when the serialiser is free again
+    core::Micros last_in_order_release_ = 0;  // jitter never releases before the datagram ahead
     std::multimap<core::Micros, std::vector<std::uint8_t>> queue_;
     ImpairmentCounters counters_;
 };
