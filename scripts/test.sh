@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: C++ unit and property tests (native, then under ASan+UBSan), the fuzz
-# harnesses for a fixed number of runs, and the JS tests against the WebAssembly build.
+# harnesses for a fixed number of runs, the JS tests against the WebAssembly build, and the
+# interop tests of `websrt transmit` against srt-live-transmit and ffmpeg over loopback.
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,3 +24,6 @@ bash scripts/run-fuzzers.sh
 
 step "JS tests (WebAssembly build)"
 node --test tests/js/
+
+step "interop: websrt transmit with srt-live-transmit and ffmpeg (loopback)"
+node --test tests/interop/

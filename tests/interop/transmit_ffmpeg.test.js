@@ -1,0 +1,111 @@
+// ffmpeg (built with libsrt) and `websrt transmit` on either end of an MPEG-TS stream: a 10 s
+// lavfi test pattern with a sine tone, checked frame for frame with ffprobe on the received file.
+// Each transfer runs directly and through `websrt impair` (5 % loss, 20 ms delay, 5 ms jitter).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exitWithin, freeUdpPort, killAll, requireWebsrt, start, stderrMatches } from "./peers.js";
+
+const ffmpegQuiet = ["-hide_banner", "-loglevel", "error", "-nostdin"];
+// Through the lossy relay the latency must cover several NAK/retransmission rounds.
+const impairedLatencyMs = 600;
+
+let work;
+let pattern;
+let expected;
+
+function probeFrames(file) {
+  const out = execFileSync("ffprobe", ["-v", "error", "-count_frames", "-show_entries", "stream=codec_type,nb_read_frames",
+    "-of", "json", file]);
+  const streams = JSON.parse(out.toString()).streams;
+  return Object.fromEntries(streams.map((s) => [s.codec_type, Number(s.nb_read_frames)]));
+}
+
+async function relay(listenerPort) {
+  const port = await freeUdpPort();
+  const impair = start(requireWebsrt(), ["impair", "--listen", `127.0.0.1:${port}`, "--to", `127.0.0.1:${listenerPort}`,
+    "--loss", "5", "--delay", "20", "--jitter", "5", "--seed", "11"]);
+  await stderrMatches(impair, /relaying/, 5000, "websrt impair");
+  return { port, impair };
+}
+
+/** The last JSON stats line a websrt process printed to stderr. */
+function lastStats(child) {
+  const lines = child.stderrText.split("\n").filter((l) => l.startsWith("{"));
+  assert.ok(lines.length > 0, `no stats printed: ${child.stderrText}`);
+  return JSON.parse(lines.at(-1));
+}
+
+before(() => {
+  requireWebsrt();
+  work = mkdtempSync(join(tmpdir(), "websrt-ffmpeg-"));
+  pattern = join(work, "pattern.ts");
+  execFileSync("ffmpeg", [...ffmpegQuiet, "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i",
+    "sine=frequency=1000:sample_rate=48000", "-t", "10", "-c:v", "mpeg2video", "-c:a", "mp2", "-f", "mpegts", pattern]);
+  expected = probeFrames(pattern);
+  assert.equal(expected.video, 250);
+});
+
+after(() => {
+  killAll();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+for (const impaired of [false, true]) {
+  const how = impaired ? "through a 5 % loss relay" : "directly";
+
+  describe(`ffmpeg publishes to a websrt listener ${how}`, () => {
+    test("the received stream has every video and audio frame", { timeout: 60_000 }, async () => {
+      const port = await freeUdpPort();
+      const output = join(work, `from-ffmpeg-${impaired}.ts`);
+      const latency = impaired ? `&latency=${impairedLatencyMs}` : "";
+      const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "500", "--stats-format", "json",
+        `srt://:${port}?mode=listener${latency}`, "file://con"]);
+      const chunks = [];
+      receiver.stdout.on("data", (c) => chunks.push(c));
+      await stderrMatches(receiver, /listening|waiting/i, 5000, "websrt transmit listener");
+      const target = impaired ? (await relay(port)).port : port;
+      // ffmpeg's SRT latency is in microseconds.
+      const ffLatency = impaired ? `&latency=${impairedLatencyMs * 1000}` : "";
+      // linger=2: ffmpeg's libsrt otherwise discards its unsent tail when it closes (libsrt's
+      // live-mode linger is 0), whoever the receiver is.
+      const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-re", "-i", pattern, "-c", "copy", "-f", "mpegts",
+        `srt://127.0.0.1:${target}?pkt_size=1316&linger=2${ffLatency}`]);
+      const sent = await exitWithin(ffmpeg, 40_000, "ffmpeg publisher");
+      assert.equal(sent.code, 0, ffmpeg.stderrText);
+      const received = await exitWithin(receiver, 15_000, "websrt transmit listener");
+      assert.equal(received.code, 0, receiver.stderrText);
+      writeFileSync(output, Buffer.concat(chunks));
+      assert.deepEqual(probeFrames(output), expected, `receiver: ${receiver.stderrText.split("\n").filter((l) => !l.startsWith("{")).join(" / ")} ${JSON.stringify(lastStats(receiver))}`);
+      if (impaired) assert.ok(lastStats(receiver).pktRcvLossTotal > 0, "the relay lost nothing?");
+    });
+  });
+
+  describe(`websrt publishes to an ffmpeg listener ${how}`, () => {
+    test("ffmpeg receives every video and audio frame", { timeout: 60_000 }, async () => {
+      const port = await freeUdpPort();
+      const output = join(work, `to-ffmpeg-${impaired}.ts`);
+      const ffLatency = impaired ? `&latency=${impairedLatencyMs * 1000}` : "";
+      const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-y", "-i", `srt://127.0.0.1:${port}?mode=listener${ffLatency}`,
+        "-c", "copy", "-f", "mpegts", output]);
+      await new Promise((r) => setTimeout(r, 500));  // ffmpeg binds its listener
+      const target = impaired ? (await relay(port)).port : port;
+      const latency = impaired ? `&latency=${impairedLatencyMs}` : "";
+      // A live source, as OBS or an encoder would feed it: the pattern played out in real time
+      // (a file read at disk speed would outrun any live sender's too-late drop threshold).
+      const source = start("ffmpeg", [...ffmpegQuiet, "-re", "-i", pattern, "-c", "copy", "-f", "mpegts", "pipe:1"]);
+      const sender = start(requireWebsrt(), ["transmit", "--stats-every", "500", "--stats-format", "json",
+        "file://con", `srt://127.0.0.1:${target}?${latency.slice(1)}`]);
+      source.stdout.pipe(sender.stdin);
+      const sent = await exitWithin(sender, 30_000, "websrt transmit caller");
+      assert.equal(sent.code, 0, sender.stderrText);
+      const received = await exitWithin(ffmpeg, 15_000, "ffmpeg listener");
+      assert.equal(received.code, 0, ffmpeg.stderrText);
+      assert.deepEqual(probeFrames(output), expected);
+      if (impaired) assert.ok(lastStats(sender).pktRetransTotal > 0, "no retransmissions through the lossy relay?");
+    });
+  });
+}

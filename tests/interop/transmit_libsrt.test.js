@@ -1,0 +1,184 @@
+// srt-live-transmit (libsrt 1.5.1) and `websrt transmit` on either end of a live stream: 50 MB of
+// random bytes each way, compared byte for byte, directly and through `websrt impair` (5 % loss,
+// 20 ms delay, 5 ms jitter); rejections both ways; two libsrt callers on one websrt port.
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exitWithin, freeUdpPort, killAll, repoRoot, requireWebsrt, sleep, start, stderrMatches } from "./peers.js";
+
+// srt-live-transmit sends what it reads from stdin in 1456-byte messages and drops a short last
+// message when it closes at the end of its input; whole chunks make the comparison exact.
+const sltChunk = 1456;
+const size = sltChunk * 36_000;  // 52.4 MB
+const payload = randomBytes(size);
+const payloadHash = createHash("sha256").update(payload).digest("hex");
+// The stream's rate: 16 MB/s directly, 6 MB/s through the relay; a loaded 2-core CI machine keeps
+// well ahead of both. maxbw leaves the senders room for bursts and retransmissions.
+const rate = 16_000_000;
+const impairedRate = 6_000_000;
+const maxbw = 40_000_000;
+// Through the lossy relay the latency covers several NAK/retransmission rounds.
+const impairedLatencyMs = 1000;
+
+after(killAll);
+
+/** Collects a child's stdout into a running hash and byte count. */
+function collect(child) {
+  const sink = { bytes: 0, hash: createHash("sha256") };
+  child.stdout.on("data", (chunk) => {
+    sink.bytes += chunk.length;
+    sink.hash.update(chunk);
+  });
+  return sink;
+}
+
+/**
+ * Writes `data` into a writable stream in 64 KiB pieces at `bytesPerSecond`, with backpressure.
+ * A live sender must be fed in real time: srt-live-transmit discards input it cannot send at once,
+ * and any live sender drops what waits longer than its too-late threshold.
+ */
+async function feed(stream, data, bytesPerSecond) {
+  const started = Date.now();
+  for (let offset = 0; offset < data.length; offset += 65536) {
+    if (!stream.write(data.subarray(offset, offset + 65536))) await new Promise((r) => stream.once("drain", r));
+    const due = started + ((offset + 65536) / bytesPerSecond) * 1000;
+    if (due > Date.now()) await sleep(due - Date.now());
+  }
+}
+
+/** Polls `predicate`; `what()` describes the state when it never holds. */
+async function until(predicate, ms, what) {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await sleep(20);
+  }
+}
+
+async function relay(targetPort) {
+  const port = await freeUdpPort();
+  const impair = start(requireWebsrt(), ["impair", "--listen", `127.0.0.1:${port}`, "--to", `127.0.0.1:${targetPort}`,
+    "--loss", "5", "--delay", "20", "--jitter", "5", "--seed", "7"]);
+  await stderrMatches(impair, /relaying/, 5000, "websrt impair");
+  return port;
+}
+
+function lastStats(child) {
+  const lines = child.stderrText.split("\n").filter((l) => l.startsWith("{"));
+  assert.ok(lines.length > 0, `no stats printed: ${child.stderrText}`);
+  return JSON.parse(lines.at(-1));
+}
+
+for (const impaired of [false, true]) {
+  const how = impaired ? "through a 5 % loss relay" : "directly";
+  const inputRate = impaired ? impairedRate : rate;
+  const latency = impaired ? `&latency=${impairedLatencyMs}` : "";
+
+  describe(`srt-live-transmit caller to a websrt listener ${how}`, () => {
+    test("50 MB arrive byte for byte", { timeout: 120_000 }, async () => {
+      const port = await freeUdpPort();
+      const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "1000", `srt://:${port}?mode=listener${latency}`,
+        "file://con"]);
+      const received = collect(receiver);
+      await stderrMatches(receiver, /listening/, 5000, "websrt listener");
+      const target = impaired ? await relay(port) : port;
+      const sender = start("srt-live-transmit", ["-a:no", "file://con",
+        `srt://127.0.0.1:${target}?maxbw=${maxbw}${latency}`]);
+      // srt-live-transmit discards what it reads before it is connected: feed only after it says
+      // so (websrt's "accepted" comes a relay delay earlier, when the handshake response may still
+      // be on its way or lost).
+      await stderrMatches(receiver, /accepted/, 10_000, "websrt accepting srt-live-transmit");
+      await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
+      await feed(sender.stdin, payload, inputRate);
+      await until(() => received.bytes >= size || receiver.exitCode !== null, 30_000,
+        () => `all bytes at the receiver (${received.bytes} of ${size}; ${receiver.stderrText.slice(-1500)})`);
+      sender.stdin.end();
+      await sleep(200);
+      sender.kill("SIGINT");  // srt-live-transmit does not always exit at the end of its input
+      const status = await exitWithin(receiver, 15_000, "websrt listener");
+      assert.equal(status.code, 0, receiver.stderrText.slice(-2000));
+      assert.equal(received.bytes, size);
+      assert.equal(received.hash.digest("hex"), payloadHash);
+      if (impaired) assert.ok(lastStats(receiver).pktRcvLossTotal > 0, "the relay lost nothing?");
+    });
+  });
+
+  describe(`websrt caller to a srt-live-transmit listener ${how}`, () => {
+    test("50 MB arrive byte for byte", { timeout: 120_000 }, async () => {
+      const port = await freeUdpPort();
+      const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener${latency}`, "file://con"]);
+      const received = collect(receiver);
+      await sleep(300);  // srt-live-transmit binds its port
+      const target = impaired ? await relay(port) : port;
+      const sender = start(requireWebsrt(), ["transmit", "--stats-every", "1000", "file://con",
+        `srt://127.0.0.1:${target}?maxbw=${maxbw}${latency}`]);
+      await feed(sender.stdin, payload, inputRate);
+      sender.stdin.end();
+      const status = await exitWithin(sender, 120_000, "websrt caller");
+      assert.equal(status.code, 0, sender.stderrText.slice(-2000));
+      // srt-live-transmit keeps listening after the caller leaves; on SIGINT it flushes its output.
+      receiver.kill("SIGINT");
+      await exitWithin(receiver, 10_000, "srt-live-transmit listener");
+      assert.equal(received.bytes, size);
+      assert.equal(received.hash.digest("hex"), payloadHash);
+      if (impaired) assert.ok(lastStats(sender).pktRetransTotal > 0, "no retransmissions through the lossy relay?");
+    });
+  });
+}
+
+describe("rejections", () => {
+  test("a websrt listener's refusal reaches srt-live-transmit as a rejection", { timeout: 30_000 }, async () => {
+    const port = await freeUdpPort();
+    const listener = start(requireWebsrt(), ["transmit", "--reject-streamid", "forbidden", `srt://:${port}?mode=listener`,
+      "file://con"]);
+    await stderrMatches(listener, /listening/, 5000, "websrt listener");
+    const caller = start("srt-live-transmit", ["-a:no", "file://con", `srt://127.0.0.1:${port}?streamid=forbidden`]);
+    await stderrMatches(caller, /REJECT/, 10_000, "srt-live-transmit reporting the rejection");
+    assert.match(caller.stderrText, /Application-defined rejection reason/);
+    caller.kill("SIGKILL");
+    listener.kill("SIGINT");
+  });
+
+  test("a srt-live-transmit rejection reaches websrt as a one-line error and exit status 1", { timeout: 30_000 }, async () => {
+    const port = await freeUdpPort();
+    // libsrt's listener with a passphrase refuses an unencrypted caller (enforced encryption).
+    const listener = start("srt-live-transmit", [`srt://:${port}?mode=listener&passphrase=correct-horse-battery`, "file://con"]);
+    await sleep(300);
+    const caller = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}`]);
+    const status = await exitWithin(caller, 10_000, "websrt caller");
+    assert.equal(status.code, 1);
+    assert.match(caller.stderrText, /^websrt transmit: connection rejected: .+$/m);
+    listener.kill("SIGINT");
+  });
+});
+
+describe("two srt-live-transmit callers on one websrt listener port", () => {
+  test("each caller's stream arrives whole under its own stream id", { timeout: 60_000 }, async () => {
+    const port = await freeUdpPort();
+    const directory = mkdtempSync(join(tmpdir(), "websrt-fanin-"));
+    try {
+      const listener = start(join(repoRoot, "build", "native", "native-shim", "websrt_fanin_listener"),
+        [String(port), directory, "2"]);
+      await stderrMatches(listener, /listening/, 5000, "fan-in listener");
+      const streams = { "cam-1": randomBytes(sltChunk * 3000), "cam-2": randomBytes(sltChunk * 2000) };
+      const callers = Object.entries(streams).map(([id, data]) => {
+        const caller = start("srt-live-transmit", ["-a:no", "file://con",
+          `srt://127.0.0.1:${port}?streamid=${id}&maxbw=${maxbw}`]);
+        return { id, data, caller };
+      });
+      await until(() => (listener.stderrText.match(/accepted/g) ?? []).length === 2, 10_000, () => "both callers accepted");
+      await Promise.all(callers.map(({ caller }) => stderrMatches(caller, /SRT target connected/, 10_000, "srt-live-transmit")));
+      await Promise.all(callers.map(({ caller, data }) => feed(caller.stdin, data, 4_000_000)));
+      await sleep(1500);  // both streams played out at the listener
+      for (const { caller } of callers) caller.kill("SIGINT");
+      const status = await exitWithin(listener, 15_000, "fan-in listener");
+      assert.equal(status.code, 0, listener.stderrText);
+      for (const { id, data } of callers) assert.ok(readFileSync(join(directory, `${id}.bin`)).equals(data), `stream ${id}`);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
