@@ -21,6 +21,11 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
         return;
     }
 
+    // No slot for it yet (rate × latency exceeds the buffer, or the application reads too slowly):
+    // ignore it as if lost, before loss detection, so the gap is found and NAKed once room is made
+    // (libsrt processData: "No room to store incoming packet", nothing counted).
+    if (!receive_buffer_.has_room_for(packet.seq)) return;
+
     const auto ahead = wire::SeqNo::offset(highest_received_, packet.seq);
     if (ahead > 1) {
         // A gap: everything between the highest seen and this one is missing. Report it at once

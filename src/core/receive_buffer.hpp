@@ -43,6 +43,8 @@ public:
     [[nodiscard]] std::int64_t bytes() const { return bytes_; }
     [[nodiscard]] Micros timespan() const;
     [[nodiscard]] int available_capacity() const { return capacity_ - span_; }
+    /// Whether `seq` has a slot now (it is not too far ahead of the delivery point).
+    [[nodiscard]] bool has_room_for(wire::SeqNo seq) const { return wire::SeqNo::offset(start_seq_, seq) < capacity_; }
 
 private:
     struct Slot {

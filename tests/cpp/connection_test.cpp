@@ -213,6 +213,25 @@ BOOST_AUTO_TEST_CASE(a_lost_tail_is_recovered_when_no_more_data_follows) {
     BOOST_TEST(sender.total.pktRetrans <= 4);  // the probe, then the two packets its arrival NAKed
 }
 
+BOOST_AUTO_TEST_CASE(a_receive_buffer_smaller_than_rate_times_latency_counts_each_message_once) {
+    // 1 packet/ms with 120 ms latency needs 120 slots; 64 make packets arrive without room. They
+    // are ignored as if lost and NAKed once room is made (libsrt), so every message is delivered
+    // or counted as dropped exactly once.
+    ConnectionConfig small;
+    small.receive_buffer_pkts = 64;
+    Pair pair(small);
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(1));
+    pair.net.run_for(seconds(2));
+
+    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    for (std::size_t i = 1; i < received.size(); ++i) BOOST_TEST_REQUIRE(index_of(received[i]) > index_of(received[i - 1]));
+    const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
+    BOOST_TEST(received.size() + static_cast<std::size_t>(receiver.total.pktRcvDrop) == 300u);
+    BOOST_TEST(receiver.total.pktRcvLoss > 0);
+}
+
 BOOST_AUTO_TEST_CASE(random_loss_loses_no_message_within_the_latency_budget) {
     for (std::uint64_t seed : {1u, 2u, 3u, 42u}) {
         Pair pair({}, {}, seed);
