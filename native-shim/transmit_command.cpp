@@ -107,6 +107,8 @@ private:
         }
         start_plain_side();
         start_srt_side();
+        // Socket ids, sequence numbers and cookies came from the system's generator.
+        if (!random_.healthy()) throw std::runtime_error("the system's random number generator failed");
         if (options_.stats_every_ms > 0) arm_stats();
     }
 

@@ -93,7 +93,7 @@ void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const
     if (ack.word_count >= wire::AckBody::small_words && ack.rtt_us > 0)
         rtt_.on_ack_report(static_cast<Micros>(ack.rtt_us), static_cast<Micros>(ack.rtt_var_us));
     if (ack.word_count >= wire::AckBody::full_words)
-        peer_bandwidth_.on_ack(static_cast<std::int32_t>(ack.bandwidth_pkts), static_cast<std::int32_t>(ack.receive_speed_pkts));
+        peer_bandwidth_.on_ack(static_cast<std::int32_t>(ack.bandwidth_pkts));
 }
 
 void Connection::handle_nak(Micros now, const wire::NakBody& nak) {

@@ -82,10 +82,8 @@ std::int32_t ReceiveRateMeter::bandwidth_packets_per_second() const {
     return static_cast<std::int32_t>(std::min<std::int64_t>(count * micros_per_second / sum, INT32_MAX));
 }
 
-void PeerBandwidth::on_ack(std::int32_t bandwidth_pkts, std::int32_t receive_speed_pkts) {
+void PeerBandwidth::on_ack(std::int32_t bandwidth_pkts) {
     if (bandwidth_pkts > 0) bandwidth_ = static_cast<std::int32_t>((std::int64_t{bandwidth_} * 7 + bandwidth_pkts) / 8);
-    if (receive_speed_pkts > 0)
-        delivery_rate_ = static_cast<std::int32_t>((std::int64_t{delivery_rate_} * 7 + receive_speed_pkts) / 8);
 }
 
 }  // namespace websrt::core

@@ -33,17 +33,15 @@ private:
     Micros probe_start_ = -1;
 };
 
-/// The data sender's smoothed view of the receiver's bandwidth estimate (libsrt processCtrlAck:
-/// m_iBandwidth = avg_iir<8>, m_iDeliveryRate = avg_iir<8>).
+/// The data sender's smoothed view of the receiver's bandwidth estimate, for mbpsBandwidth
+/// (libsrt processCtrlAck: m_iBandwidth = avg_iir<8>).
 class PeerBandwidth {
 public:
-    void on_ack(std::int32_t bandwidth_pkts, std::int32_t receive_speed_pkts);
+    void on_ack(std::int32_t bandwidth_pkts);
     [[nodiscard]] std::int32_t bandwidth() const { return bandwidth_; }
-    [[nodiscard]] std::int32_t delivery_rate() const { return delivery_rate_; }
 
 private:
     std::int32_t bandwidth_ = 1;  // libsrt starts m_iBandwidth at 1 packet/s
-    std::int32_t delivery_rate_ = 16;
 };
 
 }  // namespace websrt::core

@@ -16,7 +16,6 @@ public:
 
     [[nodiscard]] Micros srtt() const { return srtt_; }
     [[nodiscard]] Micros rttvar() const { return rttvar_; }
-    [[nodiscard]] bool has_sample() const { return has_sample_; }
 
 private:
     // Initial values before any sample: 100 ms and 50 ms (libsrt INITIAL_RTT, INITIAL_RTTVAR).

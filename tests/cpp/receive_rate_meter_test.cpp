@@ -32,6 +32,6 @@ BOOST_AUTO_TEST_CASE(packet_pairs_measure_the_bottleneck) {
 
 BOOST_AUTO_TEST_CASE(the_sender_smooths_reported_bandwidth_over_eight_acks) {
     PeerBandwidth peer;
-    peer.on_ack(8001, 0);
+    peer.on_ack(8001);
     BOOST_TEST(peer.bandwidth() == (1 * 7 + 8001) / 8);
 }
