@@ -70,8 +70,9 @@ def run(tool, websrt, rate, seconds):
     payload = os.urandom(size)
     expected = hashlib.sha256(payload).hexdigest()
     port = free_udp_port()
-    # maxbw above the offered rate, latency for a loaded 2-core machine.
-    options = f"payloadsize={CHUNK}&maxbw={int(rate * 1.5)}&latency=200"
+    # maxbw above the offered rate; latency for a loaded 2-core machine; a receive buffer that
+    # holds rate × latency (the default 8192 packets, about 12 MB, does not at 100 MB/s).
+    options = f"payloadsize={CHUNK}&maxbw={int(rate * 1.5)}&latency=200&rcvbuf=30000000"
     sender_cmd, receiver_cmd = commands(tool, websrt, port, options)
     receiver = subprocess.Popen(receiver_cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     time.sleep(0.3)
@@ -125,7 +126,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=4, help="stream length at each rate")
     parser.add_argument("--websrt", default=os.environ.get("WEBSRT_BIN", os.path.join(ROOT, "build", "native", "native-shim", "websrt")))
     args = parser.parse_args()
-    print(f"loopback, one live connection, {args.seconds} s per rate, payload {CHUNK} B, latency 200 ms")
+    print(f"loopback, one live connection, {args.seconds} s per rate, payload {CHUNK} B, latency 200 ms, rcvbuf 30 MB")
     print(f"{'tool':<18} {'offered':>8} {'delivered':>10} {'intact':>7} {'sender CPU':>11} {'receiver CPU':>13} {'CPU/GB (both)':>14}")
     for rate in (int(float(r) * 1e6) for r in args.rates.split(",")):
         for tool in ("websrt", "srt-live-transmit"):
