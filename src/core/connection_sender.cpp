@@ -51,7 +51,10 @@ std::optional<Micros> Connection::tail_probe_time() const {
     if (send_buffer_.unsent_packets() > 0 || !sender_loss_.empty()) return std::nullopt;
     const SendBuffer::Entry* newest = send_buffer_.newest();
     if (!newest || newest->last_sent_time == 0) return std::nullopt;
-    const Micros wait = std::max(rtt_.srtt() + 4 * rtt_.rttvar(), timing::min_tail_probe_wait);
+    // An RTO plus two full-ACK periods (an ACK may wait one period at the receiver): longer than
+    // an ACK takes to come back, and than the retransmission hold-back (SRTT − 4·RTTVar), so the
+    // probe is neither spurious nor held back and re-armed without being sent.
+    const Micros wait = std::max(rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period, timing::min_tail_probe_wait);
     return std::max(newest->last_sent_time, last_ack_progress_time_) + wait;
 }
 
