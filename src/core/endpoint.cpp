@@ -79,7 +79,10 @@ std::uint32_t Endpoint::cookie_for(const SocketAddress& peer, Micros now, int mi
 
 void Endpoint::handle_datagram(Micros now, const SocketAddress& from, wire::Bytes datagram) {
     auto decoded = wire::decode_packet(datagram);
-    if (!decoded) return;  // malformed datagrams are dropped (libsrt ignores what it cannot parse)
+    if (!decoded) {
+        ++counters_.undecodable;  // dropped: libsrt ignores what it cannot parse
+        return;
+    }
     const wire::Packet& packet = *decoded;
     const auto* control = std::get_if<wire::ControlPacket>(&packet);
     const std::uint32_t dest = control ? control->header.dest_socket_id : std::get<wire::DataPacket>(packet).dest_socket_id;
@@ -88,9 +91,13 @@ void Endpoint::handle_datagram(Micros now, const SocketAddress& from, wire::Byte
         const auto it = connections_.find(dest);
         // A packet for one of ours must also come from that connection's peer.
         if (it != connections_.end() && it->second->peer() == from) it->second->handle_packet(now, packet);
+        else ++counters_.unroutable;
         return;
     }
-    if (!control || !control->header.is(wire::ControlType::handshake)) return;
+    if (!control || !control->header.is(wire::ControlType::handshake)) {
+        ++counters_.unroutable;
+        return;
+    }
     // Dest id 0: a caller repeating its CONCLUSION to an accepted connection, or (libsrt <= 1.3)
     // a listener answering our conclusion without our id; otherwise a new caller for the listener.
     if (const auto known = by_peer_.find(from); known != by_peer_.end()) {

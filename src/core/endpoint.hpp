@@ -11,6 +11,7 @@
 // `now` is a monotonic microsecond count that never goes back.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -53,6 +54,13 @@ struct Transmit {
     std::size_t size = 0;
 };
 
+/// Datagrams the port could not use. libsrt only logs these; they are counted here so that a
+/// damaged link shows up somewhere.
+struct EndpointCounters {
+    std::uint64_t undecodable = 0;  // failed to parse: truncated, bad header or body
+    std::uint64_t unroutable = 0;   // for no connection of ours, or not from its peer
+};
+
 class Endpoint {
 public:
     explicit Endpoint(RandomSource& random);
@@ -91,6 +99,7 @@ public:
     /// Statistics with libsrt's names; `clear_interval` starts a new interval (srt_bistats clear).
     std::optional<ConnectionStats> stats(ConnectionId id, Micros now, bool clear_interval);
     [[nodiscard]] std::size_t connection_count() const { return connections_.size(); }
+    [[nodiscard]] const EndpointCounters& counters() const { return counters_; }
 
 private:
     void handle_handshake_for_listener(Micros now, const SocketAddress& from, const wire::ControlPacket& packet);
@@ -111,6 +120,7 @@ private:
     // Stateless rejections and induction answers waiting to go out.
     std::deque<std::pair<SocketAddress, std::vector<std::uint8_t>>> pending_;
     std::deque<Event> events_;
+    EndpointCounters counters_;
 };
 
 }  // namespace websrt::core
