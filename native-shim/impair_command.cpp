@@ -82,7 +82,7 @@ public:
         const auto to_json = [](const ImpairmentCounters& c) {
             return nlohmann::ordered_json{{"submitted", c.submitted}, {"dropped", c.dropped},
                                           {"queue_dropped", c.queue_dropped}, {"duplicated", c.duplicated},
-                                          {"reordered", c.reordered}, {"delivered", c.delivered}};
+                                          {"reordered", c.reordered}, {"corrupted", c.corrupted}, {"delivered", c.delivered}};
         };
         return {{"to_target", to_json(to_target_.counters())}, {"to_client", to_json(to_client_.counters())}};
     }

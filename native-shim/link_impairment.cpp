@@ -15,7 +15,9 @@ LinkImpairment::LinkImpairment(const ImpairmentConfig& config) : config_(config)
 
 double LinkImpairment::uniform() { return static_cast<double>(random_.next_u32()) / 4294967296.0; }
 
-bool LinkImpairment::lose() {
+bool LinkImpairment::lose(core::Micros now) {
+    for (const auto& [start, end] : config_.blackouts)
+        if (now >= start && now < end) return true;
     if (config_.loss_percent <= 0) return false;
     // Two-state (Gilbert) model with mean burst length B and overall loss p: leave a burst with
     // probability 1/B, enter one with p / (B·(1 − p)), so the long-run loss rate stays p.
@@ -29,13 +31,28 @@ bool LinkImpairment::lose() {
     return in_burst_;
 }
 
+void LinkImpairment::damage(std::vector<std::uint8_t>& datagram) {
+    if (datagram.empty()) return;
+    if (config_.corrupt_percent > 0 && uniform() * 100.0 < config_.corrupt_percent) {
+        const auto bit = static_cast<std::size_t>(uniform() * static_cast<double>(datagram.size() * 8));
+        datagram[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        ++counters_.corrupted;
+    }
+    if (config_.truncate_percent > 0 && uniform() * 100.0 < config_.truncate_percent) {
+        datagram.resize(static_cast<std::size_t>(uniform() * static_cast<double>(datagram.size())));
+        ++counters_.corrupted;
+    }
+}
+
 void LinkImpairment::schedule(core::Micros release, std::span<const std::uint8_t> datagram) {
-    queue_.emplace(release, std::vector<std::uint8_t>(datagram.begin(), datagram.end()));
+    std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
+    damage(copy);
+    queue_.emplace(release, std::move(copy));
 }
 
 void LinkImpairment::submit(core::Micros now, std::span<const std::uint8_t> datagram) {
     ++counters_.submitted;
-    if (lose()) {
+    if (lose(now)) {
         ++counters_.dropped;
         return;
     }

@@ -1,13 +1,15 @@
-// A seeded model of a bad network link for one direction: loss (random or in bursts), delay with
-// jitter, reordering, duplication and a rate limit with a bounded queue. Pure and deterministic:
-// the same seed and the same datagrams at the same times give the same output. `websrt impair`
-// runs two of these between real sockets; tests use them directly.
+// A seeded model of a bad network link for one direction: loss (random, in bursts, or blackouts),
+// delay with jitter, reordering, duplication, corruption, and a rate limit with a bounded queue.
+// Pure and deterministic: the same seed and the same datagrams at the same times give the same
+// output. `websrt impair` runs two of these between real sockets; the simulator (tests/sim) runs
+// them on a virtual clock.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/random_source.hpp"
@@ -23,6 +25,10 @@ struct ImpairmentConfig {
     double reorder_percent = 0;  // datagrams held back by an extra delay + jitter + 1 ms
     double duplicate_percent = 0;
     double rate_mbit = 0;  // 0: unlimited
+    double corrupt_percent = 0;   // datagrams with one bit flipped (past the UDP checksum)
+    double truncate_percent = 0;  // datagrams cut short at a random length
+    /// [start, end) windows in which the link loses everything (an outage, a route change).
+    std::vector<std::pair<core::Micros, core::Micros>> blackouts;
     std::uint64_t seed = 1;
 };
 
@@ -32,6 +38,7 @@ struct ImpairmentCounters {
     std::uint64_t queue_dropped = 0;  // tail drops at the rate limit
     std::uint64_t duplicated = 0;
     std::uint64_t reordered = 0;
+    std::uint64_t corrupted = 0;  // bit flips and truncations
     std::uint64_t delivered = 0;
 };
 
@@ -46,7 +53,8 @@ public:
     [[nodiscard]] const ImpairmentCounters& counters() const { return counters_; }
 
 private:
-    bool lose();
+    bool lose(core::Micros now);
+    void damage(std::vector<std::uint8_t>& datagram);
     double uniform();  // [0, 1)
     void schedule(core::Micros release, std::span<const std::uint8_t> datagram);
 
