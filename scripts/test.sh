@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: C++ unit and property tests (native, then under ASan+UBSan), the fuzz
-# harnesses for a fixed number of runs, the JS tests against the WebAssembly build, and the
-# interop tests of `websrt transmit` against srt-live-transmit and ffmpeg over loopback.
+# The whole test suite: C++ unit and property tests (native, then under ASan+UBSan), the
+# simulator's seeded scenario sweep, the fuzz harnesses for a fixed number of runs, the JS tests
+# against the WebAssembly build, and the interop tests of `websrt transmit` against
+# srt-live-transmit and ffmpeg over loopback.
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,10 @@ step "C++ tests (ASan + UBSan)"
 [ -f build/asan/build.ninja ] || cmake --preset asan >/dev/null
 cmake --build --preset asan
 ctest --preset asan -j2
+
+step "simulator: live scenarios over 200 seeds each (delivery and overhead table)"
+# Any seed that breaks an invariant is printed with the command that replays it.
+build/native/tests/sim/websrt_sim --seeds 200
 
 step "fuzz harnesses (short run)"
 bash scripts/run-fuzzers.sh
