@@ -243,94 +243,71 @@ private:
 LiveOutcome run_live(const LiveScenario& scenario, std::uint64_t seed) { return Run(scenario, seed).go(); }
 
 std::vector<LiveScenario> standard_live_scenarios() {
+    const auto lossy = [](std::string name, double loss_percent) {
+        LiveScenario s;
+        s.name = std::move(name);
+        s.loss_percent = loss_percent;
+        return s;
+    };
     std::vector<LiveScenario> all;
-    for (const double loss : {5.0, 10.0, 20.0, 30.0}) {
-        LiveScenario s;
-        s.name = std::to_string(static_cast<int>(loss)) + " % random loss";
-        s.loss_percent = loss;
-        all.push_back(s);
-    }
-    {
-        LiveScenario s;
-        s.name = "10 % random loss, latency >= 4 RTT";
-        s.loss_percent = 10;
-        s.min_latency_rtts = 4;
-        s.min_mean_delivery_ratio = 0.999;
-        all.push_back(s);
-    }
-    {
-        LiveScenario s;
-        s.name = "5 % loss in bursts of 8";
-        s.loss_percent = 5;
-        s.burst_length = 8;
-        all.push_back(s);
-    }
-    {
-        LiveScenario s;
-        s.name = "5 % loss, 10 ms jitter, 2 % reordered";
-        s.loss_percent = 5;
-        s.jitter = core::milliseconds(10);
-        s.reorder_percent = 2;
-        s.max_delay_spread = core::milliseconds(2) + 2 * s.jitter;
-        all.push_back(s);
-    }
-    {
-        LiveScenario s;
-        s.name = "5 % loss, 5 % duplicated";
-        s.loss_percent = 5;
-        s.duplicate_percent = 5;
-        all.push_back(s);
-    }
-    for (const double ppm : {100.0, -100.0}) {
-        // 200 s of stream: uncorrected, 100 ppm would move the delivery by 20 ms. The drift tracer
-        // (libsrt DriftTracer) moves the base in 5 ms steps once the average passes 5 ms, so the
-        // delay stays within about ±5 ms of its start.
-        LiveScenario s;
-        s.name = std::string("receiver clock ") + (ppm > 0 ? "+" : "") + std::to_string(static_cast<int>(ppm)) + " ppm, 200 s";
-        s.loss_percent = 2;
+    for (const int loss : {5, 10, 20, 30}) all.push_back(lossy(std::to_string(loss) + " % random loss", loss));
+
+    auto s = lossy("10 % random loss, latency >= 4 RTT", 10);
+    s.min_latency_rtts = 4;
+    s.min_mean_delivery_ratio = 0.999;
+    all.push_back(s);
+
+    s = lossy("5 % loss in bursts of 8", 5);
+    s.burst_length = 8;
+    all.push_back(s);
+
+    s = lossy("5 % loss, 10 ms jitter, 2 % reordered", 5);
+    s.jitter = core::milliseconds(10);
+    s.reorder_percent = 2;
+    s.max_delay_spread = core::milliseconds(2) + 2 * s.jitter;
+    all.push_back(s);
+
+    s = lossy("5 % loss, 5 % duplicated", 5);
+    s.duplicate_percent = 5;
+    all.push_back(s);
+
+    // 200 s of stream: uncorrected, 100 ppm would move the delivery by 20 ms. The drift tracer
+    // (libsrt DriftTracer) moves the base in 5 ms steps once the average passes 5 ms, so the
+    // delay stays within about ±5 ms of its start.
+    for (const int ppm : {100, -100}) {
+        s = lossy("receiver clock " + std::string(ppm > 0 ? "+" : "") + std::to_string(ppm) + " ppm, 200 s", 2);
         s.receiver_drift_ppm = ppm;
         s.messages = 4000;
         s.interval = core::milliseconds(50);
         s.max_delay_spread = core::milliseconds(11);
         all.push_back(s);
     }
-    {
-        // 1316-byte messages every 2 ms are 5.3 Mbit/s of payload. In 6 s the link's 500 ms queue
-        // fills and tail-drops; latencies up to 3 × 100 ms cannot hide that.
-        LiveScenario s;
-        s.name = "rate limit 4 Mbit/s under a 5.3 Mbit/s stream";
-        s.forward_rate_mbit = 4;
-        s.max_rtt = core::milliseconds(100);
-        s.max_latency_rtts = 3;
-        s.messages = 3000;
-        s.expect_drops = true;
-        all.push_back(s);
-    }
-    {
-        LiveScenario s;
-        s.name = "5 % loss, 1 % corrupted, 1 % truncated";
-        s.loss_percent = 5;
-        s.corrupt_percent = 1;
-        s.truncate_percent = 1;
-        all.push_back(s);
-    }
-    {
-        // The ISN 500 below 2³¹: the 31-bit sequence numbers wrap to 0 in the middle of the stream.
-        LiveScenario s;
-        s.name = "5 % loss, sequence numbers wrap mid-stream";
-        s.loss_percent = 5;
-        s.initial_seq = 0x7FFF'FFFFu - 500;
-        all.push_back(s);
-    }
-    {
-        // The stream starts 1 s before the 32-bit microsecond timestamps wrap (71.6 min in).
-        LiveScenario s;
-        s.name = "5 % loss, timestamps wrap mid-stream";
-        s.loss_percent = 5;
-        s.idle_before_stream = (Micros{1} << 32) - core::seconds(1) - core::seconds(1);
-        s.max_seeds = 20;
-        all.push_back(s);
-    }
+
+    // 1316-byte messages every 2 ms are 5.3 Mbit/s of payload. In 6 s the link's 500 ms queue
+    // fills and tail-drops; latencies up to 3 × 100 ms cannot hide that.
+    s = lossy("rate limit 4 Mbit/s under a 5.3 Mbit/s stream", 0);
+    s.forward_rate_mbit = 4;
+    s.max_rtt = core::milliseconds(100);
+    s.max_latency_rtts = 3;
+    s.messages = 3000;
+    s.expect_drops = true;
+    all.push_back(s);
+
+    s = lossy("5 % loss, 1 % corrupted, 1 % truncated", 5);
+    s.corrupt_percent = 1;
+    s.truncate_percent = 1;
+    all.push_back(s);
+
+    // The ISN 500 below 2³¹: the 31-bit sequence numbers wrap to 0 in the middle of the stream.
+    s = lossy("5 % loss, sequence numbers wrap mid-stream", 5);
+    s.initial_seq = 0x7FFF'FFFFu - 500;
+    all.push_back(s);
+
+    // The stream starts 2 s before the 32-bit microsecond timestamps wrap (71.6 min in).
+    s = lossy("5 % loss, timestamps wrap mid-stream", 5);
+    s.idle_before_stream = (Micros{1} << 32) - core::seconds(2);
+    s.max_seeds = 20;
+    all.push_back(s);
     return all;
 }
 
