@@ -56,6 +56,9 @@ inline constexpr Micros sender_drop_margin = milliseconds(20);
 /// The tail loss probe waits at least this long after the last send or ACK progress: the
 /// periodic NAK's floor plus one full-ACK period, so the receiver has had its chance to report.
 inline constexpr Micros min_tail_probe_wait = min_nak_period + full_ack_period;
+/// How far beyond its latency a data packet may claim to be due before it is taken as damaged:
+/// far more than the drift tracer ever moves the base (5 ms steps) or clocks drift apart.
+inline constexpr Micros max_timestamp_lead = seconds(1);
 /// The 32-bit microsecond timestamp space (draft §3: Timestamp).
 inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 }  // namespace timing

@@ -26,6 +26,12 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     // (libsrt processData: "No room to store incoming packet", nothing counted).
     if (!receive_buffer_.has_room_for(packet.seq)) return;
 
+    // A packet cannot be due later than one latency after it arrives (plus the drift tracer's
+    // margin): a timestamp that says so was damaged on the way, and would hold every later packet
+    // back (delivery is in order) or move the timestamp wrap. Ignore it as lost; the NAK brings
+    // it again. (libsrt has no such check; UDP's checksum makes such packets rare.)
+    if (tsbpd_.peek_delivery_time(packet.timestamp_us) > now + tsbpd_.latency() + timing::max_timestamp_lead) return;
+
     const auto ahead = wire::SeqNo::offset(highest_received_, packet.seq);
     if (ahead > 1) {
         // A gap: everything between the highest seen and this one is missing. Report it at once

@@ -16,6 +16,11 @@ public:
     /// Delivery time of a data packet: base + timestamp (unwrapped) + latency + drift. Tracks the
     /// 32-bit timestamp wrap, so call it for every arriving data packet in arrival order.
     Micros delivery_time(std::uint32_t timestamp);
+    /// What delivery_time() would answer, without moving the wrap state.
+    [[nodiscard]] Micros peek_delivery_time(std::uint32_t timestamp) const {
+        TsbpdTime copy = *this;
+        return copy.delivery_time(timestamp);
+    }
 
     /// A drift sample from an ACKACK's timestamp, its arrival time and the RTT it measured.
     void on_ackack(std::uint32_t timestamp, Micros now, Micros rtt);

@@ -47,6 +47,7 @@ struct LiveScenario {
     std::size_t message_size = 1316;
     // Expectations beyond the invariants: delivery over all seeds, and per seed.
     double min_mean_delivery_ratio = 0;
+    double min_seed_delivery_ratio = 0;
     Micros max_delay_spread = core::milliseconds(2);  // max − min delay of the messages that arrived in time
     bool expect_drops = false;
 };
@@ -64,6 +65,7 @@ struct LiveOutcome {
     Micros min_delay = 0;
     Micros max_delay = 0;
     std::vector<std::pair<std::uint32_t, Micros>> delays;  // (message index, end-to-end delay)
+    std::string closed;  // why a side's connection closed during the run, if one did
     std::vector<std::string> violations;
 
     [[nodiscard]] double delivery_ratio() const { return sent ? static_cast<double>(delivered) / sent : 0; }

@@ -44,6 +44,7 @@ void print_run(const LiveOutcome& o) {
                 o.delivered, static_cast<long long>(o.counted_dropped), static_cast<long long>(o.retransmitted),
                 static_cast<long long>(o.min_delay), static_cast<long long>(o.max_delay),
                 static_cast<unsigned long long>(o.undecodable));
+    if (!o.closed.empty()) std::printf("    closed: %s\n", o.closed.c_str());
     for (const auto& v : o.violations) std::printf("    violation: %s\n", v.c_str());
 }
 
