@@ -19,6 +19,7 @@ const core::SocketAddress caller_address = core::SocketAddress::v4(10, 0, 0, 2, 
 constexpr std::size_t header_size = 12;  // message index (4 bytes) + global send time (8 bytes)
 /// After the last message: the latency, the sender's 1 s drop threshold, and a margin.
 constexpr Micros settle_time = core::seconds(3);
+constexpr Micros buffer_sample_period = core::milliseconds(100);
 /// A message that arrived after its time is delivered within this (the next timer tick).
 constexpr Micros belated_allowance = core::milliseconds(1);
 
@@ -138,7 +139,21 @@ private:
                     fail("message ", std::to_string(i), " refused by send()");
             });
         }
-        sim_.run_until(start + s_.messages * s_.interval + core::milliseconds(out_.latency_ms) + settle_time);
+        const Micros end = start + s_.messages * s_.interval + core::milliseconds(out_.latency_ms) + settle_time;
+        for (Micros t = start; t < end; t += buffer_sample_period) sim_.at(t, [this] { sample_buffers(); });
+        sim_.run_until(end);
+    }
+
+    /// Bounded buffers: the sender keeps a packet at most its drop threshold (max(latency, 1 s) +
+    /// 20 ms, libsrt), the receiver at most the latency after it could have arrived.
+    void sample_buffers() {
+        const auto sender = sim_.endpoint(caller_).stats(caller_id_, sim_.local_now(caller_), false);
+        const auto receiver = sim_.endpoint(listener_).stats(listener_id_, sim_.local_now(listener_), false);
+        if (!sender || !receiver || corrupting()) return;
+        const Micros kept = std::max<Micros>(core::milliseconds(out_.latency_ms), core::seconds(1)) + core::milliseconds(20);
+        const auto bound = static_cast<int>((kept + buffer_sample_period) / s_.interval) + 1;
+        if (sender->pktSndBuf > bound) fail("sender buffer at ", std::to_string(sender->pktSndBuf), " packets, bound ", std::to_string(bound));
+        if (receiver->pktRcvBuf > bound) fail("receiver buffer at ", std::to_string(receiver->pktRcvBuf), " packets, bound ", std::to_string(bound));
     }
 
     void check_deliveries() {
