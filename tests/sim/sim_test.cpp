@@ -27,12 +27,14 @@ struct Pair {
     core::ConnectionId caller_id = 0;
     Micros started = 0;
 
-    /// Both directions get `link` (each with its own seed), then the caller connects.
+    /// Both directions get `link` (each with a seed of its own, drawn from the link's), then the
+    /// caller connects.
     explicit Pair(native::ImpairmentConfig link, core::ConnectionConfig config = {}) {
         link.delay = milliseconds(20);
-        link.seed = 1;
+        const std::uint64_t seed = link.seed;
+        link.seed = seed * 2 + 1;
         sim.set_link(caller, listener, link);
-        link.seed = 2;
+        link.seed = seed * 2 + 2;
         sim.set_link(listener, caller, link);
         sim.endpoint(listener).listen(config);
         started = sim.now();
