@@ -1,0 +1,63 @@
+// SRT's key material: the stream encrypting keys (SEKs) a KM message carries wrapped under a key
+// derived from the passphrase, and the per-packet AES-CTR counter block (draft-sharabayko-srt §6;
+// libsrt haicrypt: hcrypt_ctx_rx.c, hcrypt_sa.c, hcrypt_xpt_srt.c).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "base/expected.hpp"
+#include "wire/km_message.hpp"
+#include "wire/seq.hpp"
+
+namespace websrt::core {
+
+/// PBKDF2-HMAC-SHA1 iterations for the KEK (libsrt HAICRYPT_PBKDF2_ITER_CNT, draft §6.1.4).
+inline constexpr int kek_pbkdf2_iterations = 2048;
+/// The KEK's PBKDF2 salt is the KM salt's last 8 bytes (libsrt HAICRYPT_PBKDF2_SALT_LEN and
+/// hcrypt_sa.c: `&salt[salt_len - HAICRYPT_PBKDF2_SALT_LEN]`).
+inline constexpr std::size_t kek_salt_size = 8;
+/// The KM salt is 16 bytes and keys 16, 24 or 32 (libsrt HAICRYPT_SALT_SZ, HAICRYPT_KEY_MAX_SZ).
+inline constexpr std::size_t km_salt_size = 16;
+inline constexpr std::size_t max_key_size = 32;
+
+enum class KeyMaterialError : std::uint8_t {
+    bad_secret,          // the passphrase does not unwrap the keys (libsrt "bad secret")
+    unsupported_cipher,  // neither AES-CTR (2) nor AES-GCM (4)
+    malformed,           // salt, key length or wrapped size not as SRT defines them
+    crypto_failure,      // the crypto backend failed
+};
+
+const char* describe(KeyMaterialError error) noexcept;
+
+/// The SEKs and salt one KM message announced. Wiped on destruction.
+struct StreamKeys {
+    std::array<std::uint8_t, km_salt_size> salt{};
+    std::size_t key_size = 0;
+    bool has_even = false;
+    bool has_odd = false;
+    std::array<std::uint8_t, max_key_size> even{};
+    std::array<std::uint8_t, max_key_size> odd{};
+    std::uint8_t cipher = 2;
+
+    StreamKeys() = default;
+    StreamKeys(const StreamKeys&) = default;
+    StreamKeys& operator=(const StreamKeys&) = default;
+    ~StreamKeys();
+
+    [[nodiscard]] std::span<const std::uint8_t> even_key() const { return {even.data(), key_size}; }
+    [[nodiscard]] std::span<const std::uint8_t> odd_key() const { return {odd.data(), key_size}; }
+};
+
+/// Derives the KEK from `passphrase` and unwraps the keys of `km` (even first when both).
+Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage& km, std::string_view passphrase);
+
+/// The AES-CTR initial counter block of the packet with `seq`: the salt with the 32-bit packet
+/// index XORed into bytes 10..13 and the block counter (bytes 14..15) zero (libsrt
+/// hcrypt_SetCtrIV; draft §6.2.1).
+std::array<std::uint8_t, 16> ctr_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq);
+
+}  // namespace websrt::core
