@@ -74,6 +74,70 @@ Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage
     return result;
 }
 
+StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire::EncryptionKey which, std::uint8_t cipher) {
+    const auto fill = [&](std::span<std::uint8_t> out) {
+        for (std::size_t i = 0; i < out.size(); i += 4) {
+            const std::uint32_t word = random.next_u32();
+            for (std::size_t b = 0; b < 4 && i + b < out.size(); ++b) out[i + b] = static_cast<std::uint8_t>(word >> (8 * b));
+        }
+    };
+    StreamKeys keys;
+    keys.key_size = key_size;
+    keys.cipher = cipher;
+    fill(keys.salt);
+    keys.has_even = (static_cast<unsigned>(which) & static_cast<unsigned>(wire::EncryptionKey::even)) != 0;
+    keys.has_odd = (static_cast<unsigned>(which) & static_cast<unsigned>(wire::EncryptionKey::odd)) != 0;
+    if (keys.has_even) fill({keys.even.data(), key_size});
+    if (keys.has_odd) fill({keys.odd.data(), key_size});
+    return keys;
+}
+
+Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const StreamKeys& keys, wire::EncryptionKey which,
+                                                                         std::string_view passphrase) {
+    const std::size_t key_size = keys.key_size;
+    const bool even = (static_cast<unsigned>(which) & static_cast<unsigned>(wire::EncryptionKey::even)) != 0;
+    const bool odd = (static_cast<unsigned>(which) & static_cast<unsigned>(wire::EncryptionKey::odd)) != 0;
+    if ((key_size != 16 && key_size != 24 && key_size != 32) || (!even && !odd) || (even && !keys.has_even) ||
+        (odd && !keys.has_odd))
+        return KeyMaterialError::malformed;
+    if (keys.cipher != cipher_aes_ctr && keys.cipher != cipher_aes_gcm) return KeyMaterialError::unsupported_cipher;
+
+    WipedBuffer<max_key_size> kek;
+    const auto kek_span = std::span<std::uint8_t>(kek.bytes.data(), key_size);
+    const auto salt = std::span<const std::uint8_t>(keys.salt);
+    if (!crypto::pbkdf2_hmac_sha1(passphrase, salt.subspan(km_salt_size - kek_salt_size), kek_pbkdf2_iterations, kek_span))
+        return KeyMaterialError::crypto_failure;
+
+    WipedBuffer<2 * max_key_size> plain;  // even first, as libsrt wraps them
+    std::size_t plain_size = 0;
+    if (even) {
+        std::copy_n(keys.even.begin(), key_size, plain.bytes.begin());
+        plain_size = key_size;
+    }
+    if (odd) {
+        std::copy_n(keys.odd.begin(), key_size, plain.bytes.begin() + static_cast<std::ptrdiff_t>(plain_size));
+        plain_size += key_size;
+    }
+    std::vector<std::uint8_t> wrapped(plain_size + crypto::key_wrap_overhead);
+    if (!crypto::aes_key_wrap(kek_span, std::span<const std::uint8_t>(plain.bytes.data(), plain_size), wrapped))
+        return KeyMaterialError::crypto_failure;
+
+    wire::KmMessage km;
+    km.keys = which;
+    km.cipher = keys.cipher;
+    km.auth = keys.cipher == cipher_aes_gcm ? 1 : 0;  // libsrt HCRYPT_AUTH_AES_GCM with GCM
+    km.salt = salt;
+    km.key_length = static_cast<std::uint8_t>(key_size);
+    km.wrapped_keys = wrapped;
+    auto measuring = wire::ByteWriter::measuring();
+    wire::write_km_message(km, measuring);
+    std::vector<std::uint8_t> encoded(measuring.written());
+    wire::ByteWriter writer(encoded);
+    wire::write_km_message(km, writer);
+    if (!writer.ok()) return KeyMaterialError::malformed;
+    return encoded;
+}
+
 std::array<std::uint8_t, 16> ctr_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq) {
     std::array<std::uint8_t, 16> iv{};
     std::copy(salt.begin(), salt.end(), iv.begin());

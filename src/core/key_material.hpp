@@ -9,7 +9,10 @@
 #include <span>
 #include <string_view>
 
+#include <vector>
+
 #include "base/expected.hpp"
+#include "core/random_source.hpp"
 #include "wire/km_message.hpp"
 #include "wire/seq.hpp"
 
@@ -54,6 +57,18 @@ struct StreamKeys {
 
 /// Derives the KEK from `passphrase` and unwraps the keys of `km` (even first when both).
 Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage& km, std::string_view passphrase);
+
+/// A fresh salt and the keys `which` announces, `key_size` bytes each (libsrt
+/// hcryptCtx_Tx_Init / hcryptCtx_Tx_Refresh draw them from the CSPRNG).
+StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire::EncryptionKey which,
+                                std::uint8_t cipher = 2);
+
+/// The KM message announcing `which` of `keys`, wrapped under the KEK from `passphrase`, encoded
+/// as it goes on the wire (in a KMREQ/KMRSP block or an in-band KM message). libsrt's fields:
+/// version 1, packet type 2, sign 0x2029, KEKI 0, SE 2 (SRT), no auth for AES-CTR.
+Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const StreamKeys& keys,
+                                                                         wire::EncryptionKey which,
+                                                                         std::string_view passphrase);
 
 /// The AES-CTR initial counter block of the packet with `seq`: the salt with the 32-bit packet
 /// index XORed into bytes 10..13 and the block counter (bytes 14..15) zero (libsrt
