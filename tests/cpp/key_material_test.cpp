@@ -37,7 +37,8 @@ std::vector<Buffer> caller_datagrams(const std::string& file) {
     return out;
 }
 
-/// Every KM message the caller sent: in its conclusion handshake (KMREQ) and in-band.
+/// Every KM message the caller sent: in its conclusion handshake (KMREQ) and in-band. They view
+/// the bytes of `datagrams`, which must outlive them.
 std::vector<wire::KmMessage> km_messages(const std::vector<Buffer>& datagrams) {
     std::vector<wire::KmMessage> out;
     for (const Buffer& d : datagrams) {
@@ -123,7 +124,8 @@ BOOST_AUTO_TEST_CASE(libsrt_aes256_packets_decrypt_with_the_unwrapped_keys) {
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_passphrase_is_a_bad_secret) {
-    const auto kms = km_messages(caller_datagrams("slt-crypt16.txt"));
+    const auto datagrams = caller_datagrams("slt-crypt16.txt");  // the KM messages view these bytes
+    const auto kms = km_messages(datagrams);
     BOOST_TEST_REQUIRE(!kms.empty());
     const auto unwrapped = unwrap_key_material(kms.front(), "not-the-golden-secret");
     BOOST_TEST_REQUIRE(!unwrapped.ok());
@@ -131,7 +133,8 @@ BOOST_AUTO_TEST_CASE(a_wrong_passphrase_is_a_bad_secret) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_key_material_is_refused) {
-    auto km = km_messages(caller_datagrams("slt-crypt16.txt")).front();
+    const auto datagrams = caller_datagrams("slt-crypt16.txt");
+    auto km = km_messages(datagrams).front();
     km.key_length = 20;
     BOOST_TEST((unwrap_key_material(km, golden_passphrase).error() == KeyMaterialError::malformed));
     km.key_length = 16;
@@ -143,7 +146,8 @@ BOOST_AUTO_TEST_CASE(rebuilding_libsrt_key_material_from_its_keys_gives_the_same
     // RFC 3394 wrapping is deterministic: the same keys, salt and passphrase must reproduce every
     // KM message srt-live-transmit sent, byte for byte, handshake KMREQ and in-band refreshes.
     for (const char* file : {"slt-crypt16.txt", "slt-crypt32.txt"}) {
-        for (const auto& km : km_messages(caller_datagrams(file))) {
+        const auto datagrams = caller_datagrams(file);
+        for (const auto& km : km_messages(datagrams)) {
             auto measuring = wire::ByteWriter::measuring();
             wire::write_km_message(km, measuring);
             Buffer original(measuring.written());
