@@ -226,7 +226,8 @@ std::optional<Event> Connection::poll_event() {
 void Connection::close(Micros now) {
     if (state_ == ConnectionState::closed) return;
     if (state_ == ConnectionState::connected)
-        queue_control(wire::ControlType::shutdown, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
+        for (int copy = 0; copy < timing::shutdown_copies; ++copy)
+            queue_control(wire::ControlType::shutdown, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
     handshake_to_send_.reset();
     state_ = ConnectionState::closed;
     events_.push_back({EventKind::closed, id_, peer_, negotiated_.stream_id, CloseReason::local_close, 0,

@@ -59,6 +59,10 @@ inline constexpr Micros min_tail_probe_wait = min_nak_period + full_ack_period;
 /// How far beyond its latency a data packet may claim to be due before it is taken as damaged:
 /// far more than the drift tracer ever moves the base (5 ms steps) or clocks drift apart.
 inline constexpr Micros max_timestamp_lead = seconds(1);
+/// SHUTDOWN is never acknowledged, and libsrt sends it once (CUDT::closeInternal): when that one
+/// is lost the peer waits out its idle timeout. A few copies cost 16 bytes each; a peer that has
+/// already closed ignores the rest.
+inline constexpr int shutdown_copies = 3;
 /// The 32-bit microsecond timestamp space (draft §3: Timestamp).
 inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 }  // namespace timing

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <memory>
 
 #include "core/endpoint.hpp"
 #include "virtual_network.hpp"
@@ -327,6 +328,26 @@ BOOST_AUTO_TEST_CASE(close_sends_shutdown_and_the_peer_reports_it) {
     BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::peer_shutdown));
     BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 0u);
     BOOST_TEST(pair.net.endpoint(pair.caller).connection_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_shutdown_is_covered_by_its_copies) {
+    // SHUTDOWN is never acknowledged: one lost copy must not leave the peer waiting 5 s.
+    Pair pair;
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    auto lost = std::make_shared<bool>(false);
+    pair.net.loss[{pair.caller, pair.listener}] = [lost](std::uint64_t, wire::Bytes d) {
+        const bool shutdown = d.size() >= 2 && d[0] == 0x80 && d[1] == static_cast<std::uint8_t>(wire::ControlType::shutdown);
+        if (!shutdown || *lost) return false;
+        *lost = true;
+        return true;
+    };
+    pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now);
+    pair.net.run_for(milliseconds(100));
+    BOOST_TEST(*lost);
+    const Event* closed = pair.event(pair.listener, EventKind::closed);
+    BOOST_REQUIRE(closed);
+    BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::peer_shutdown));
 }
 
 BOOST_AUTO_TEST_CASE(two_callers_on_one_listener_port_get_their_own_streams) {

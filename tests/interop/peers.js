@@ -71,3 +71,11 @@ export async function stderrMatches(child, pattern, ms, what) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * How a websrt receiver may end after a libsrt peer closed through the lossy relay: cleanly (exit
+ * 0), or, when the relay lost libsrt's one unacknowledged SHUTDOWN, by the peer idle timeout.
+ */
+export function endedAfterPeerClose(status, child, lossy) {
+  return status.code === 0 || (lossy && status.code === 1 && /peer idle timeout/.test(child.stderrText));
+}
