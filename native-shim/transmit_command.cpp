@@ -207,6 +207,10 @@ private:
                  event.peer.to_string() + (event.stream_id.empty() ? "" : " stream id '" + event.stream_id + "'"));
             asio::post(io_, [this] { pump(); });
             return;
+        case core::EventKind::refused:
+            // Like srt-live-transmit, the listener stays up for the next caller.
+            info(event.detail + " (" + event.peer.to_string() + ", reject code " + std::to_string(event.reject_code) + ")");
+            return;
         case core::EventKind::closed:
             if (event.connection != connection_ && connection_) return;  // a refused extra caller
             if (event.reason == core::CloseReason::peer_shutdown) {

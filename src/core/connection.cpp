@@ -9,11 +9,6 @@ namespace websrt::core {
 
 namespace {
 
-/// Live-mode payload ceiling: MSS minus the IP, UDP and SRT headers (libsrt SRT_LIVE_MAX_PLSIZE
-/// = 1500 − 20 − 8 − 16 = 1456).
-constexpr int header_overhead = 20 + 8 + static_cast<int>(wire::header_size);
-int max_payload(const ConnectionConfig& config) { return config.mss - header_overhead; }
-
 void min_into(std::optional<Micros>& earliest, Micros candidate) {
     if (!earliest || candidate < *earliest) earliest = candidate;
 }
@@ -32,10 +27,11 @@ const char* describe(CloseReason reason) noexcept {
 }
 
 Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
-                       wire::SeqNo initial_seq)
+                       wire::SeqNo initial_seq, RandomSource& random)
     : id_(id),
       peer_(peer),
       config_(config),
+      random_(random),
       state_(ConnectionState::inducing),
       start_time_(now),
       initial_seq_(initial_seq),
@@ -55,10 +51,13 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
 }
 
 Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
-                       const Negotiated& negotiated, OutgoingHandshake response, std::uint32_t request_timestamp)
+                       const Negotiated& negotiated, OutgoingHandshake response, std::uint32_t request_timestamp,
+                       std::unique_ptr<ConnectionCrypto> crypto, RandomSource& random)
     : id_(id),
       peer_(peer),
       config_(config),
+      random_(random),
+      crypto_(std::move(crypto)),
       state_(ConnectionState::connected),
       start_time_(now),
       initial_seq_(negotiated.initial_seq),
@@ -104,6 +103,7 @@ void Connection::handle_packet(Micros now, const wire::Packet& packet) {
     case ControlType::drop_request:
         if (const auto* drop = std::get_if<wire::DropRequestBody>(&control.body)) handle_drop_request(*drop);
         break;
+    case ControlType::user_defined: handle_key_material(control); break;
     case ControlType::shutdown:
         state_ = ConnectionState::closed;
         control_queue_.clear();
@@ -129,8 +129,26 @@ void Connection::queue_control(wire::ControlType type, std::uint32_t type_info, 
     control_queue_.push_back(std::move(packet));
 }
 
+std::optional<std::size_t> Connection::encode_key_material(Micros now, wire::MutableBytes out) {
+    // In-band KMREQ/KMRSP: UMSG_EXT with the KM (or a state word) as its body (libsrt sendSrtMsg).
+    auto& outgoing = crypto_->outgoing();
+    wire::ControlPacket packet;
+    packet.header.type = static_cast<std::uint16_t>(wire::ControlType::user_defined);
+    packet.header.subtype = static_cast<std::uint16_t>(outgoing.front().type);
+    packet.header.dest_socket_id = negotiated_.peer_socket_id;
+    packet.header.timestamp_us = timestamp_at(now);
+    packet.body = wire::OpaqueBody{wire::Bytes(outgoing.front().body)};
+    auto written = wire::encode_packet(packet, out);
+    outgoing.pop_front();
+    if (!written) return std::nullopt;
+    last_send_time_ = now;
+    return *written;
+}
+
 std::optional<std::size_t> Connection::encode_control(Micros now, wire::MutableBytes out) {
     wire::ControlPacket packet;
+    if (state_ == ConnectionState::connected && crypto_ && !crypto_->outgoing().empty())
+        return encode_key_material(now, out);
     if (handshake_to_send_) {
         packet.header.type = static_cast<std::uint16_t>(wire::ControlType::handshake);
         packet.header.dest_socket_id = handshake_to_send_->dest_socket_id;
@@ -173,6 +191,8 @@ std::optional<Micros> Connection::next_timeout() const {
     min_into(earliest, last_receive_time_ + config_.peer_idle_timeout);
     if (has_data_to_send()) min_into(earliest, next_data_send_time_);
     if (const auto probe = tail_probe_time()) min_into(earliest, *probe);
+    if (crypto_)
+        if (const auto resend = crypto_->next_resend_time(rtt_.srtt())) min_into(earliest, *resend);
     if (const auto oldest = send_buffer_.oldest_origin_time(); oldest && negotiated_.peer_tlpktdrop)
         min_into(earliest, *oldest + sender_drop_threshold() + 1);  // dropped once strictly older
     const bool head_missing = receive_buffer_.first_missing() == receive_buffer_.delivery_point();
@@ -208,6 +228,7 @@ void Connection::handle_timeout(Micros now) {
         next_nak_time_ = now + nak_period();
     }
     drop_too_late_on_sender(now);
+    if (crypto_) crypto_->handle_timeout(now, rtt_.srtt());
     if (const auto probe = tail_probe_time(); probe && now >= *probe) {
         const wire::SeqNo newest = send_buffer_.newest()->seq;
         sender_loss_.insert(newest, newest);

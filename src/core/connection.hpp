@@ -16,6 +16,7 @@
 
 #include "core/ack_history.hpp"
 #include "core/connection_config.hpp"
+#include "core/connection_crypto.hpp"
 #include "core/endpoint_events.hpp"
 #include "core/handshake_exchange.hpp"
 #include "core/live_pacing.hpp"
@@ -67,16 +68,24 @@ inline constexpr int shutdown_copies = 3;
 inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 }  // namespace timing
 
+/// IPv4, UDP and SRT header bytes of every packet (libsrt CPacket::UDP_HDR_SIZE + HDR_SIZE).
+inline constexpr int header_overhead = 20 + 8 + static_cast<int>(wire::header_size);
+/// Live-mode payload ceiling: MSS minus those headers (libsrt SRT_LIVE_MAX_PLSIZE = 1456).
+inline int max_payload(const ConnectionConfig& config) { return config.mss - header_overhead; }
+
 class Connection {
 public:
-    /// A caller: sends an INDUCTION request at once and concludes when answered.
+    /// A caller: sends an INDUCTION request at once and concludes when answered. `random` (which
+    /// must outlive the connection) draws its stream keys when it encrypts.
     Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
-               wire::SeqNo initial_seq);
+               wire::SeqNo initial_seq, RandomSource& random);
     /// A listener's accepted caller, already connected. `response` is resent whenever the caller
-    /// repeats its CONCLUSION (its copy of our answer was lost); `request_arrival` and
-    /// `request_timestamp` set the TSBPD base (libsrt processSrtMsg_HSREQ).
+    /// repeats its CONCLUSION (its copy of our answer was lost); `request_timestamp` sets the TSBPD
+    /// base (libsrt processSrtMsg_HSREQ). `crypto` holds the keys the handshake agreed on, if any
+    /// (the response's KMRSP views it).
     Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
-               const Negotiated& negotiated, OutgoingHandshake response, std::uint32_t request_timestamp);
+               const Negotiated& negotiated, OutgoingHandshake response, std::uint32_t request_timestamp,
+               std::unique_ptr<ConnectionCrypto> crypto, RandomSource& random);
 
     void handle_packet(Micros now, const wire::Packet& packet);
     std::optional<std::size_t> poll_transmit(Micros now, wire::MutableBytes out);
@@ -92,6 +101,8 @@ public:
     [[nodiscard]] ConnectionState state() const { return state_; }
     [[nodiscard]] const SocketAddress& peer() const { return peer_; }
     [[nodiscard]] const Negotiated& negotiated() const { return negotiated_; }
+    /// The connection's encryption, or null when neither side has a passphrase.
+    [[nodiscard]] const ConnectionCrypto* crypto() const { return crypto_.get(); }
     /// Packets sent but not yet acknowledged (or not yet sent): what a graceful close waits for.
     [[nodiscard]] int unacknowledged_packets() const { return send_buffer_.packets(); }
     /// Closed, its event delivered, and nothing left to send: the Endpoint may forget it.
@@ -104,6 +115,8 @@ private:
     void queue_caller_handshake(Micros now);
     void become_connected(Micros now, const Negotiated& negotiated, std::uint32_t peer_handshake_timestamp);
     void fail(CloseReason reason, int reject_code, std::string detail);
+    void start_encryption(std::size_t advertised_key_size);
+    [[nodiscard]] bool reject_for_key_material(const wire::Handshake& response);
 
     // connection_sender.cpp
     void handle_ack(Micros now, const wire::ControlPacket& packet, const wire::AckBody& ack);
@@ -118,6 +131,10 @@ private:
     void handle_data(Micros now, const wire::DataPacket& packet);
     void handle_ackack(Micros now, const wire::ControlPacket& packet);
     void handle_drop_request(const wire::DropRequestBody& body);
+    void handle_key_material(const wire::ControlPacket& packet);
+    /// The payload a received data packet delivers: decrypted, or clear; nothing when it cannot
+    /// be decrypted or arrives clear on an encrypted connection (libsrt processData).
+    std::optional<wire::Bytes> clear_payload(const wire::DataPacket& packet);
     void send_full_ack(Micros now);
     void send_light_ack();
     void send_periodic_nak(Micros now);
@@ -126,6 +143,7 @@ private:
     // connection.cpp
     void queue_control(wire::ControlType type, std::uint32_t type_info, wire::ControlBody body);
     std::optional<std::size_t> encode_control(Micros now, wire::MutableBytes out);
+    std::optional<std::size_t> encode_key_material(Micros now, wire::MutableBytes out);
     [[nodiscard]] std::uint32_t timestamp_at(Micros now) const;
     void on_peer_heard(Micros now);
     /// Adds to a counter in both the total and the interval statistics.
@@ -137,6 +155,8 @@ private:
     ConnectionId id_;
     SocketAddress peer_;
     ConnectionConfig config_;
+    RandomSource& random_;
+    std::unique_ptr<ConnectionCrypto> crypto_;
     ConnectionState state_;
     Micros start_time_;  // the epoch of the 32-bit timestamps we send (libsrt m_stats.tsStartTime)
     Negotiated negotiated_;

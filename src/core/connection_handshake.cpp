@@ -4,12 +4,49 @@
 
 namespace websrt::core {
 
+namespace {
+
+/// The default key length when neither we nor the listener set one (libsrt CCryptoControl::init:
+/// "PBKEYLEN still 0, setting default 16").
+constexpr std::size_t default_key_size = 16;
+
+}  // namespace
+
 void Connection::queue_caller_handshake(Micros now) {
-    if (state_ == ConnectionState::inducing)
+    if (state_ == ConnectionState::inducing) {
         handshake_to_send_ = caller_induction(id_, initial_seq_, config_, peer_);
-    else if (state_ == ConnectionState::concluding)
-        handshake_to_send_ = caller_conclusion(id_, initial_seq_, cookie_, config_, peer_);
+    } else if (state_ == ConnectionState::concluding) {
+        std::optional<wire::KmMessage> km;
+        if (crypto_)
+            if (auto decoded = wire::decode_km_message(crypto_->handshake_km())) km = *decoded;
+        handshake_to_send_ = caller_conclusion(id_, initial_seq_, cookie_, config_, peer_, km ? &*km : nullptr);
+    }
     next_handshake_send_ = now + timing::handshake_resend;
+}
+
+void Connection::start_encryption(std::size_t advertised_key_size) {
+    if (config_.passphrase.empty()) return;
+    // pbkeylen: ours when set, else the one the listener advertised in its induction answer
+    // (libsrt processConnectResponse: "PBKEYLEN adopted from advertised value").
+    std::size_t key_size = static_cast<std::size_t>(config_.pbkey_len);
+    const bool advertised = advertised_key_size == 16 || advertised_key_size == 24 || advertised_key_size == 32;
+    if (key_size == 0) key_size = advertised ? advertised_key_size : default_key_size;
+    crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
+    if (const auto error = crypto_->initiate(key_size))
+        fail(CloseReason::rejected, static_cast<int>(RejectReason::ipe), std::string("key material: ") + describe(*error));
+}
+
+bool Connection::reject_for_key_material(const wire::Handshake& response) {
+    const wire::ExtensionBody* kmrsp = find_key_material(response, wire::ExtensionType::kmrsp);
+    if (!crypto_ && !kmrsp) return false;
+    if (!crypto_) crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
+    const auto code = crypto_->reject_code(crypto_->accept_handshake_kmrsp(kmrsp));
+    if (!code) return false;
+    fail(CloseReason::rejected, *code, std::string(describe(CloseReason::rejected)) + ": " + describe_reject(*code));
+    // The listener has admitted us already: tell it we are gone rather than let it time out.
+    negotiated_.peer_socket_id = response.socket_id;
+    queue_control(wire::ControlType::shutdown, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
+    return true;
 }
 
 void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet) {
@@ -24,7 +61,8 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
         if (const auto* rejection = std::get_if<Rejection>(&answer)) return rejected(rejection->code);
         cookie_ = std::get<std::uint32_t>(answer);
         state_ = ConnectionState::concluding;
-        queue_caller_handshake(now);
+        start_encryption(std::size_t{hs->encryption_field} * 8);
+        if (state_ == ConnectionState::concluding) queue_caller_handshake(now);
         return;
     }
     case ConnectionState::concluding: {
@@ -32,6 +70,7 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
         if (hs->request_type == static_cast<std::int32_t>(wire::HandshakeRequest::induction)) return;
         const auto answer = read_conclusion_response(*hs, initial_seq_, config_);
         if (const auto* rejection = std::get_if<Rejection>(&answer)) return rejected(rejection->code);
+        if (reject_for_key_material(*hs)) return;
         become_connected(now, std::get<Negotiated>(answer), packet.header.timestamp_us);
         return;
     }

@@ -14,13 +14,6 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     if (packet.retransmitted) count(&TrafficCounters::pktRcvRetrans);
     rate_meter_.on_data(packet.seq, now, packet.payload.size());
 
-    // Encrypted payloads need the key material exchange, which this connection did not agree to.
-    if (packet.key != wire::EncryptionKey::none) {
-        count(&TrafficCounters::pktRcvUndecrypt);
-        count(&TrafficCounters::byteRcvUndecrypt, payload_bytes);
-        return;
-    }
-
     // No slot for it yet (rate × latency exceeds the buffer, or the application reads too slowly):
     // ignore it as if lost, before loss detection, so the gap is found and NAKed once room is made
     // (libsrt processData: "No room to store incoming packet", nothing counted).
@@ -31,6 +24,15 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     // back (delivery is in order) or move the timestamp wrap. Ignore it as lost; the NAK brings
     // it again. (libsrt has no such check; UDP's checksum makes such packets rare.)
     if (tsbpd_.peek_delivery_time(packet.timestamp_us) > now + tsbpd_.latency() + timing::max_timestamp_lead) return;
+
+    // Not decryptable (no key, wrong key, GCM tag mismatch) or clear on an encrypted link: never
+    // delivered. Like a lost packet it is NAKed; a damaged one comes again intact.
+    const auto payload = clear_payload(packet);
+    if (!payload) {
+        count(&TrafficCounters::pktRcvUndecrypt);
+        count(&TrafficCounters::byteRcvUndecrypt, payload_bytes);
+        return;
+    }
 
     const auto ahead = wire::SeqNo::offset(highest_received_, packet.seq);
     if (ahead > 1) {
@@ -54,7 +56,7 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     }
 
     const Micros delivery_time = tsbpd_.delivery_time(packet.timestamp_us);
-    switch (receive_buffer_.insert(packet.seq, packet.payload, delivery_time, packet.message_number, packet.in_order)) {
+    switch (receive_buffer_.insert(packet.seq, *payload, delivery_time, packet.message_number, packet.in_order)) {
     case ReceiveBuffer::InsertOutcome::inserted:
         count(&TrafficCounters::pktRecvUnique);
         count(&TrafficCounters::byteRecvUnique, payload_bytes);
@@ -67,6 +69,28 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
         break;
     }
     if (++packets_since_ack_ >= timing::light_ack_packets) send_light_ack();
+}
+
+std::optional<wire::Bytes> Connection::clear_payload(const wire::DataPacket& packet) {
+    if (packet.key != wire::EncryptionKey::none) {
+        if (!crypto_) return std::nullopt;
+        return crypto_->open(packet);
+    }
+    // libsrt processData: a clear packet once our receiving side is secured is dropped.
+    if (crypto_ && crypto_->rx_state() == wire::KmState::secured) return std::nullopt;
+    return packet.payload;
+}
+
+void Connection::handle_key_material(const wire::ControlPacket& packet) {
+    const auto subtype = static_cast<wire::ExtensionType>(packet.header.subtype);
+    if (subtype != wire::ExtensionType::kmreq && subtype != wire::ExtensionType::kmrsp) return;
+    if (!crypto_) crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
+    if (subtype == wire::ExtensionType::kmreq) {
+        if (const auto* km = std::get_if<wire::KmMessage>(&packet.body)) crypto_->on_kmreq(*km);
+        return;
+    }
+    if (std::holds_alternative<wire::KmMessage>(packet.body)) crypto_->on_kmrsp(wire::ExtensionBody{std::get<wire::KmMessage>(packet.body)});
+    else if (const auto* report = std::get_if<wire::KmErrorReport>(&packet.body)) crypto_->on_kmrsp(wire::ExtensionBody{*report});
 }
 
 void Connection::send_light_ack() {

@@ -18,6 +18,9 @@ SendOutcome Connection::send(Micros now, wire::Bytes message) {
     if (state_ != ConnectionState::connected) return SendOutcome::not_connected;
     // libsrt refuses a live message longer than SRTO_PAYLOADSIZE (SRT_ELARGEMSG).
     if (message.size() > static_cast<std::size_t>(config_.payload_size)) return SendOutcome::too_large;
+    // AES-GCM appends its tag to the payload; the datagram must still fit the MSS.
+    if (crypto_ && message.size() + crypto_->overhead() > static_cast<std::size_t>(max_payload(config_)))
+        return SendOutcome::too_large;
     drop_too_late_on_sender(now);
     switch (send_buffer_.submit(message, now, false)) {
     case SendBuffer::SubmitOutcome::ok: break;
@@ -150,10 +153,24 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     packet.timestamp_us = timestamp_at(entry->origin_time);
     packet.dest_socket_id = negotiated_.peer_socket_id;
     packet.payload = entry->payload();
-    const auto written = wire::encode_packet(packet, out);
-    if (!written) return std::nullopt;
+    if (crypto_ && crypto_->encrypting()) {
+        // A retransmission goes out under the key it was first sent with, so it decrypts exactly
+        // like the original (libsrt keeps packets encrypted in its send buffer).
+        packet.key = retransmission ? entry->key : crypto_->key_for_new_packet(now);
+        if (!retransmission) send_buffer_.find(packet.seq)->key = packet.key;
+    }
+    const auto encoded = wire::encode_packet(packet, out);
+    if (!encoded) return std::nullopt;
+    std::optional<std::size_t> written = *encoded;
+    if (packet.key != wire::EncryptionKey::none) {
+        written = crypto_->seal(packet, out);
+        if (!written) {
+            fail(CloseReason::local_close, static_cast<int>(RejectReason::ipe), "encryption failed (crypto backend)");
+            return std::nullopt;
+        }
+    }
 
-    const auto payload_bytes = static_cast<std::int64_t>(packet.payload.size());
+    const auto payload_bytes = static_cast<std::int64_t>(*written - wire::header_size);
     count(&TrafficCounters::pktSent);
     count(&TrafficCounters::byteSent, payload_bytes);
     if (retransmission) {

@@ -19,14 +19,6 @@ constexpr std::uint32_t socket_id_mask = (1u << 30) - 1;
 
 std::int32_t request_of(wire::HandshakeRequest r) { return static_cast<std::int32_t>(r); }
 
-/// Encryption is not negotiated yet: a request that announces a key length or carries KMREQ.
-bool wants_encryption(const wire::Handshake& hs) {
-    if (hs.encryption_field != 0) return true;
-    return std::any_of(hs.extensions.begin(), hs.extensions.end(), [](const wire::HandshakeExtension& e) {
-        return e.type == static_cast<std::uint16_t>(wire::ExtensionType::kmreq);
-    });
-}
-
 }  // namespace
 
 Endpoint::Endpoint(RandomSource& random) : random_(random), cookie_secret_(random.next_u32()) {}
@@ -46,15 +38,9 @@ std::uint32_t Endpoint::new_socket_id() {
 
 ConnectionId Endpoint::connect(Micros now, const SocketAddress& listener, const ConnectionConfig& config) {
     const ConnectionId id = new_socket_id();
-    if (!config.passphrase.empty()) {
-        // Until key material exchange lands, refusing is better than a connection libsrt rejects.
-        events_.push_back({EventKind::closed, id, listener, config.stream_id, CloseReason::rejected,
-                           static_cast<int>(RejectReason::unsecure), "encryption (passphrase) is not supported yet"});
-        return id;
-    }
     // The ISN is random in [0, 2^31) (libsrt generateISN).
     const wire::SeqNo isn(random_.next_u32());
-    auto connection = std::make_unique<Connection>(id, now, listener, config, isn);
+    auto connection = std::make_unique<Connection>(id, now, listener, config, isn, random_);
     by_peer_[listener] = id;
     connections_.emplace(id, std::move(connection));
     transmit_order_.push_back(id);
@@ -120,6 +106,13 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
         std::vector<std::uint8_t> bytes(wire::encoded_size(response));
         if (wire::encode_packet(response, bytes)) pending_.emplace_back(from, std::move(bytes));
     };
+    // A refused caller gets the reject code; the application hears of it too (it has no
+    // connection to watch), so a wrong passphrase shows on the listener's side as well.
+    const auto refuse = [&](int code, const std::string& stream_id) {
+        reply(rejection_response(*hs, code));
+        events_.push_back({EventKind::refused, 0, from, stream_id, CloseReason::rejected, code,
+                           "refused a caller: " + describe_reject(code)});
+    };
 
     if (hs->request_type == request_of(wire::HandshakeRequest::induction)) {
         reply(listener_induction_response(*hs, cookie_for(from, now, 0), *listen_config_));
@@ -131,28 +124,27 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     if (hs->cookie != cookie_for(from, now, 0) && hs->cookie != cookie_for(from, now, -1)) return;
 
     const auto parsed = read_conclusion_request(*hs, *listen_config_);
-    if (const auto* rejection = std::get_if<Rejection>(&parsed)) {
-        reply(rejection_response(*hs, rejection->code));
-        return;
-    }
+    if (const auto* rejection = std::get_if<Rejection>(&parsed)) return refuse(rejection->code, {});
     const auto& request = std::get<ConclusionRequest>(parsed);
     AcceptDecision decision = accept_policy_ ? accept_policy_({from, request.stream_id}) : AcceptDecision::yes();
-    if (!decision.accept) {
-        reply(rejection_response(*hs, decision.reject_code));
-        return;
-    }
+    if (!decision.accept) return refuse(decision.reject_code, request.stream_id);
     const ConnectionConfig config = decision.config.value_or(*listen_config_);
-    // Until key material exchange lands, an encrypted caller or an encrypted listener config is
-    // refused the way libsrt refuses a mismatch (SRT_REJ_UNSECURE).
-    if (wants_encryption(*hs) || !config.passphrase.empty()) {
-        reply(rejection_response(*hs, static_cast<int>(RejectReason::unsecure)));
-        return;
+
+    // Key material: the caller's KMREQ keys both directions; a mismatch with our passphrase (or
+    // its absence on either side) is refused as libsrt refuses it (interpretSrtHandshake).
+    const wire::ExtensionBody* kmreq_block = find_key_material(*hs, wire::ExtensionType::kmreq);
+    std::unique_ptr<ConnectionCrypto> crypto;
+    if (kmreq_block || !config.passphrase.empty()) {
+        crypto = std::make_unique<ConnectionCrypto>(config, random_);
+        const auto state = crypto->answer_handshake(kmreq_block ? std::get_if<wire::KmMessage>(kmreq_block) : nullptr);
+        if (const auto code = crypto->reject_code(state)) return refuse(*code, request.stream_id);
     }
     const Negotiated negotiated = listener_negotiate(request, config);
     const ConnectionId id = new_socket_id();
-    OutgoingHandshake response = listener_conclusion_response(request, negotiated, id, config, from);
+    OutgoingHandshake response = listener_conclusion_response(request, negotiated, id, config, from,
+                                                              crypto ? crypto->handshake_kmrsp() : std::nullopt);
     auto connection = std::make_unique<Connection>(id, now, from, config, negotiated, std::move(response),
-                                                   packet.header.timestamp_us);
+                                                   packet.header.timestamp_us, std::move(crypto), random_);
     by_peer_[from] = id;
     connections_.emplace(id, std::move(connection));
     transmit_order_.push_back(id);

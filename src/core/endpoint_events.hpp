@@ -24,6 +24,7 @@ enum class EventKind {
     connected,  // a caller's handshake completed
     accepted,   // a listener admitted a new caller
     closed,     // the connection is over; its id is no longer valid after this event
+    refused,    // a listener turned a caller away (connection 0; reject_code and detail say why)
 };
 
 struct Event {

@@ -14,11 +14,11 @@ using wire::HandshakeRequest;
 /// libsrt UDT_DGRAM: the socket type an HSv4-style induction request carries in its Type field.
 constexpr std::uint16_t udt_dgram = 2;
 
-/// Encryption field: the advertised key length in units of 8 bytes (draft §3.2.1, "Encryption
-/// Field"; libsrt SrtHSRequest::wrapFlags).
+/// Encryption field: the advertised key length in units of 8 bytes, 0 when pbkeylen is not set
+/// (draft §3.2.1, "Encryption Field"; libsrt wrapFlags(m_config.iSndCryptoKeyLen)).
 std::uint16_t encryption_field(const ConnectionConfig& config) {
     if (config.passphrase.empty()) return 0;
-    return static_cast<std::uint16_t>((config.pbkey_len == 0 ? 16 : config.pbkey_len) / 8);
+    return static_cast<std::uint16_t>(config.pbkey_len / 8);
 }
 
 std::int32_t request(HandshakeRequest r) { return static_cast<std::int32_t>(r); }
@@ -59,6 +59,16 @@ Handshake base_handshake(std::uint32_t socket_id, wire::SeqNo isn, const Connect
 
 }  // namespace
 
+const wire::ExtensionBody* find_key_material(const wire::Handshake& hs, wire::ExtensionType type) {
+    for (const wire::HandshakeExtension& ext : hs.extensions)
+        if (ext.type == static_cast<std::uint16_t>(type)) return &ext.body;
+    return nullptr;
+}
+
+std::uint32_t announced_srt_version(const ConnectionConfig& config) {
+    return config.crypto_mode == CryptoMode::aes_gcm ? srt_version_gcm : websrt_srt_version;
+}
+
 int flight_capacity(const ConnectionConfig& config) {
     return std::min(config.flight_window_pkts, config.receive_buffer_pkts);
 }
@@ -86,15 +96,16 @@ std::variant<std::uint32_t, Rejection> read_induction_response(const wire::Hands
 }
 
 OutgoingHandshake caller_conclusion(std::uint32_t socket_id, wire::SeqNo isn, std::uint32_t cookie,
-                                    const ConnectionConfig& config, const SocketAddress& listener) {
+                                    const ConnectionConfig& config, const SocketAddress& listener,
+                                    const wire::KmMessage* key_material) {
     Handshake hs = base_handshake(socket_id, isn, config, listener);
     hs.version = wire::hs_version_srt5;
-    hs.encryption_field = encryption_field(config);
+    hs.encryption_field = key_material ? static_cast<std::uint16_t>(key_material->key_length / 8) : 0;
     hs.request_type = request(HandshakeRequest::conclusion);
     hs.cookie = cookie;
 
     wire::SrtHandshakeMessage hsreq;
-    hsreq.srt_version = websrt_srt_version;
+    hsreq.srt_version = announced_srt_version(config);
     hsreq.flags = local_flags(config);
     if (config.tsbpd) {
         hsreq.receiver_latency_ms = static_cast<std::uint16_t>(config.receiver_latency_ms);
@@ -108,6 +119,10 @@ OutgoingHandshake caller_conclusion(std::uint32_t socket_id, wire::SeqNo isn, st
         add_text(hs, ExtensionType::congestion, config.congestion);
     if (!config.packet_filter.empty()) add_text(hs, ExtensionType::filter, config.packet_filter);
     if (hs.extensions.size() > 1) hs.extension_field |= wire::hs_ext_config;
+    if (key_material) {
+        hs.extensions.push_back({static_cast<std::uint16_t>(ExtensionType::kmreq), *key_material});
+        hs.extension_field |= wire::hs_ext_kmreq;
+    }
     return {std::move(hs), 0};
 }
 
@@ -202,7 +217,8 @@ Negotiated listener_negotiate(const ConclusionRequest& r, const ConnectionConfig
 
 OutgoingHandshake listener_conclusion_response(const ConclusionRequest& r, const Negotiated& n,
                                                std::uint32_t socket_id, const ConnectionConfig& config,
-                                               const SocketAddress& caller) {
+                                               const SocketAddress& caller,
+                                               std::optional<wire::ExtensionBody> key_material_response) {
     Handshake hs;
     hs.version = wire::hs_version_srt5;
     hs.encryption_field = encryption_field(config);
@@ -217,7 +233,7 @@ OutgoingHandshake listener_conclusion_response(const ConclusionRequest& r, const
     // fillSrtHandshake_HSRSP: TSBPDRCV with our receiver delay, TSBPDSND with the delay we
     // granted the peer's receiver, and the flags we honour.
     wire::SrtHandshakeMessage hsrsp;
-    hsrsp.srt_version = websrt_srt_version;
+    hsrsp.srt_version = announced_srt_version(config);
     hsrsp.flags = wire::srt_flag_haicrypt | wire::srt_flag_filtercap;
     if (config.tsbpd) {
         hsrsp.flags |= wire::srt_flag_tsbpd_rcv;
@@ -232,6 +248,11 @@ OutgoingHandshake listener_conclusion_response(const ConclusionRequest& r, const
     if (n.peer_rexmit_flag) hsrsp.flags |= wire::srt_flag_rexmitflg;
     if (!config.message_api) hsrsp.flags |= wire::srt_flag_stream;
     hs.extensions.push_back({static_cast<std::uint16_t>(ExtensionType::hsrsp), hsrsp});
+    if (key_material_response) {
+        // The KMRSP travels under the KMREQ extension flag (libsrt createSrtHandshake).
+        hs.extensions.push_back({static_cast<std::uint16_t>(ExtensionType::kmrsp), std::move(*key_material_response)});
+        hs.extension_field |= wire::hs_ext_kmreq;
+    }
     return {std::move(hs), r.caller_socket_id};
 }
 

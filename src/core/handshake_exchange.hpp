@@ -17,6 +17,9 @@ namespace websrt::core {
 
 /// The SRT version we announce in HSREQ/HSRSP: the protocol of libsrt 1.5.1 (0x00MMmmpp).
 inline constexpr std::uint32_t websrt_srt_version = 0x01'05'01;
+/// With AES-GCM we announce 1.5.4: libsrt 1.5.2/1.5.3 built the GCM nonce and AAD differently
+/// and picks that older layout for peers announcing <= 1.5.3 (crypto.cpp m_bUseGcm153).
+inline constexpr std::uint32_t srt_version_gcm = 0x01'05'04;
 /// Oldest peer version that speaks HSv5 (libsrt SRT_VERSION_FEAT_HSv5).
 inline constexpr std::uint32_t min_hsv5_peer_version = 0x01'03'00;
 /// libsrt flightCapacity(): the flight window announced is min(FC, receive buffer).
@@ -57,9 +60,11 @@ OutgoingHandshake caller_induction(std::uint32_t socket_id, wire::SeqNo isn, con
 /// Checks the listener's INDUCTION response: a rejection, or the cookie to send back.
 std::variant<std::uint32_t, Rejection> read_induction_response(const wire::Handshake& response);
 
-/// CONCLUSION request with HSREQ, SID (when set), CONGESTION (when not "live") and FILTER blocks.
+/// CONCLUSION request with HSREQ, SID (when set), CONGESTION (when not "live"), FILTER and,
+/// when encrypting, KMREQ blocks. `key_material` must outlive the handshake (it views its bytes).
 OutgoingHandshake caller_conclusion(std::uint32_t socket_id, wire::SeqNo isn, std::uint32_t cookie,
-                                    const ConnectionConfig& config, const SocketAddress& listener);
+                                    const ConnectionConfig& config, const SocketAddress& listener,
+                                    const wire::KmMessage* key_material = nullptr);
 
 /// Reads the listener's CONCLUSION response (HSRSP) into the negotiated settings, or a rejection.
 std::variant<Negotiated, Rejection> read_conclusion_response(const wire::Handshake& response, wire::SeqNo isn,
@@ -91,13 +96,21 @@ std::variant<ConclusionRequest, Rejection> read_conclusion_request(const wire::H
 /// Settles latency, MSS and flags as libsrt's listener does (processSrtMsg_HSREQ, acceptAndRespond).
 Negotiated listener_negotiate(const ConclusionRequest& request, const ConnectionConfig& config);
 
-/// CONCLUSION response with HSRSP, from our new socket id, to the caller's socket id.
+/// CONCLUSION response with HSRSP (and the KMRSP, when key material was exchanged), from our new
+/// socket id, to the caller's socket id.
 OutgoingHandshake listener_conclusion_response(const ConclusionRequest& request, const Negotiated& negotiated,
                                                std::uint32_t socket_id, const ConnectionConfig& config,
-                                               const SocketAddress& caller);
+                                               const SocketAddress& caller,
+                                               std::optional<wire::ExtensionBody> key_material_response = std::nullopt);
 
 /// A rejection sent back in place of a response (request type 1000 + code).
 OutgoingHandshake rejection_response(const wire::Handshake& request, int code);
+
+/// The body of a handshake's KMREQ or KMRSP block (a KmMessage or a KmErrorReport), if any.
+const wire::ExtensionBody* find_key_material(const wire::Handshake& hs, wire::ExtensionType type);
+
+/// The SRT version our HSREQ/HSRSP announce for `config`.
+std::uint32_t announced_srt_version(const ConnectionConfig& config);
 
 /// The peer-address field as libsrt fills it (CIPAddress::ntop): the other side's IP.
 std::array<std::uint8_t, 16> handshake_peer_ip(const SocketAddress& address);

@@ -8,10 +8,6 @@ namespace websrt::core {
 
 namespace {
 
-/// KM cipher values (libsrt HCRYPT_CIPHER_AES_CTR, HCRYPT_CIPHER_AES_GCM).
-constexpr std::uint8_t cipher_aes_ctr = 2;
-constexpr std::uint8_t cipher_aes_gcm = 4;
-
 /// Wipes a key buffer when it goes out of scope, whatever path leaves it.
 template <std::size_t N>
 struct WipedBuffer {
@@ -37,7 +33,7 @@ StreamKeys::~StreamKeys() {
 }
 
 Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage& km, std::string_view passphrase) {
-    if (km.cipher != cipher_aes_ctr && km.cipher != cipher_aes_gcm) return KeyMaterialError::unsupported_cipher;
+    if (km.cipher != km_cipher_aes_ctr && km.cipher != km_cipher_aes_gcm) return KeyMaterialError::unsupported_cipher;
     const std::size_t key_size = km.key_length;
     const unsigned keys = wire::key_count(km.keys);
     if (km.salt.size() != km_salt_size || (key_size != 16 && key_size != 24 && key_size != 32) || keys == 0 ||
@@ -74,13 +70,19 @@ Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage
     return result;
 }
 
+namespace {
+
+void fill_random(RandomSource& random, std::span<std::uint8_t> out) {
+    for (std::size_t i = 0; i < out.size(); i += 4) {
+        const std::uint32_t word = random.next_u32();
+        for (std::size_t b = 0; b < 4 && i + b < out.size(); ++b) out[i + b] = static_cast<std::uint8_t>(word >> (8 * b));
+    }
+}
+
+}  // namespace
+
 StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire::EncryptionKey which, std::uint8_t cipher) {
-    const auto fill = [&](std::span<std::uint8_t> out) {
-        for (std::size_t i = 0; i < out.size(); i += 4) {
-            const std::uint32_t word = random.next_u32();
-            for (std::size_t b = 0; b < 4 && i + b < out.size(); ++b) out[i + b] = static_cast<std::uint8_t>(word >> (8 * b));
-        }
-    };
+    const auto fill = [&](std::span<std::uint8_t> out) { fill_random(random, out); };
     StreamKeys keys;
     keys.key_size = key_size;
     keys.cipher = cipher;
@@ -92,6 +94,23 @@ StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire
     return keys;
 }
 
+StreamKeys refresh_stream_keys(RandomSource& random, const StreamKeys& current, wire::EncryptionKey active) {
+    StreamKeys keys = current;
+    keys.has_even = keys.has_odd = true;
+    if (active == wire::EncryptionKey::even) fill_random(random, {keys.odd.data(), keys.key_size});
+    else fill_random(random, {keys.even.data(), keys.key_size});
+    return keys;
+}
+
+std::vector<std::uint8_t> encode_key_material(const wire::KmMessage& km) {
+    auto measuring = wire::ByteWriter::measuring();
+    wire::write_km_message(km, measuring);
+    std::vector<std::uint8_t> encoded(measuring.written());
+    wire::ByteWriter writer(encoded);
+    wire::write_km_message(km, writer);
+    return encoded;
+}
+
 Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const StreamKeys& keys, wire::EncryptionKey which,
                                                                          std::string_view passphrase) {
     const std::size_t key_size = keys.key_size;
@@ -100,7 +119,7 @@ Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const S
     if ((key_size != 16 && key_size != 24 && key_size != 32) || (!even && !odd) || (even && !keys.has_even) ||
         (odd && !keys.has_odd))
         return KeyMaterialError::malformed;
-    if (keys.cipher != cipher_aes_ctr && keys.cipher != cipher_aes_gcm) return KeyMaterialError::unsupported_cipher;
+    if (keys.cipher != km_cipher_aes_ctr && keys.cipher != km_cipher_aes_gcm) return KeyMaterialError::unsupported_cipher;
 
     WipedBuffer<max_key_size> kek;
     const auto kek_span = std::span<std::uint8_t>(kek.bytes.data(), key_size);
@@ -125,17 +144,11 @@ Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const S
     wire::KmMessage km;
     km.keys = which;
     km.cipher = keys.cipher;
-    km.auth = keys.cipher == cipher_aes_gcm ? 1 : 0;  // libsrt HCRYPT_AUTH_AES_GCM with GCM
+    km.auth = keys.cipher == km_cipher_aes_gcm ? 1 : 0;  // libsrt HCRYPT_AUTH_AES_GCM with GCM
     km.salt = salt;
     km.key_length = static_cast<std::uint8_t>(key_size);
     km.wrapped_keys = wrapped;
-    auto measuring = wire::ByteWriter::measuring();
-    wire::write_km_message(km, measuring);
-    std::vector<std::uint8_t> encoded(measuring.written());
-    wire::ByteWriter writer(encoded);
-    wire::write_km_message(km, writer);
-    if (!writer.ok()) return KeyMaterialError::malformed;
-    return encoded;
+    return encode_key_material(km);
 }
 
 std::array<std::uint8_t, 16> ctr_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq) {

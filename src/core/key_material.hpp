@@ -26,6 +26,9 @@ inline constexpr std::size_t kek_salt_size = 8;
 /// The KM salt is 16 bytes and keys 16, 24 or 32 (libsrt HAICRYPT_SALT_SZ, HAICRYPT_KEY_MAX_SZ).
 inline constexpr std::size_t km_salt_size = 16;
 inline constexpr std::size_t max_key_size = 32;
+/// KM cipher values (libsrt HCRYPT_CIPHER_AES_CTR, HCRYPT_CIPHER_AES_GCM in hcrypt_msg.h).
+inline constexpr std::uint8_t km_cipher_aes_ctr = 2;
+inline constexpr std::uint8_t km_cipher_aes_gcm = 4;
 
 enum class KeyMaterialError : std::uint8_t {
     bad_secret,          // the passphrase does not unwrap the keys (libsrt "bad secret")
@@ -44,7 +47,7 @@ struct StreamKeys {
     bool has_odd = false;
     std::array<std::uint8_t, max_key_size> even{};
     std::array<std::uint8_t, max_key_size> odd{};
-    std::uint8_t cipher = 2;
+    std::uint8_t cipher = km_cipher_aes_ctr;
 
     StreamKeys() = default;
     StreamKeys(const StreamKeys&) = default;
@@ -61,7 +64,14 @@ Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage
 /// A fresh salt and the keys `which` announces, `key_size` bytes each (libsrt
 /// hcryptCtx_Tx_Init / hcryptCtx_Tx_Refresh draw them from the CSPRNG).
 StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire::EncryptionKey which,
-                                std::uint8_t cipher = 2);
+                                std::uint8_t cipher = km_cipher_aes_ctr);
+
+/// The keys of a refresh: `current`'s `active` key and salt kept, a fresh key drawn for the other
+/// slot (libsrt hcryptCtx_Tx_Refresh: "Keep same KEK, configuration, and salt").
+StreamKeys refresh_stream_keys(RandomSource& random, const StreamKeys& current, wire::EncryptionKey active);
+
+/// A KM message encoded as it goes on the wire (used to echo a KMREQ back as the KMRSP).
+std::vector<std::uint8_t> encode_key_material(const wire::KmMessage& km);
 
 /// The KM message announcing `which` of `keys`, wrapped under the KEK from `passphrase`, encoded
 /// as it goes on the wire (in a KMREQ/KMRSP block or an in-band KM message). libsrt's fields:

@@ -161,6 +161,14 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
         };
         o["kmrefreshrate"] = integer(0, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.km_refresh_rate_pkts = v; });
         o["kmpreannounce"] = integer(0, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.km_preannounce_pkts = v; });
+        // SRTO_CRYPTOMODE: 0 auto, 1 AES-CTR, 2 AES-GCM (libsrt >= 1.5.2 numbering), or by name.
+        o["cryptomode"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            if (v == "0" || v == "auto") uri.config.crypto_mode = CryptoMode::automatic;
+            else if (v == "1" || v == "aes-ctr") uri.config.crypto_mode = CryptoMode::aes_ctr;
+            else if (v == "2" || v == "aes-gcm") uri.config.crypto_mode = CryptoMode::aes_gcm;
+            else return "expects 0 (auto), 1 (aes-ctr) or 2 (aes-gcm)";
+            return std::nullopt;
+        };
         o["transtype"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
             if (v == "live") uri.config.transtype = TransmissionType::live;
             else if (v == "file") return "file mode is not supported yet";

@@ -22,6 +22,7 @@ std::string describe_reject(int code) {
     case RejectReason::filter: return "packet filter settings error";
     case RejectReason::group: return "group settings collision";
     case RejectReason::timeout: return "connection timeout";
+    case RejectReason::crypto: return "cryptographic mode mismatch";
     }
     if (code == reject_forbidden) return "access forbidden by the listener (1403)";
     if (code == reject_not_found) return "resource not found (1404)";

@@ -28,6 +28,7 @@ enum class RejectReason : int {
     filter = 14,
     group = 15,
     timeout = 16,
+    crypto = 17,  // SRT_REJ_CRYPTO (libsrt >= 1.5.2): the peers' cryptomodes do not match
 };
 
 /// Application codes chosen by a listener's accept decision (libsrt access_control.h).

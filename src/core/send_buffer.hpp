@@ -9,6 +9,7 @@
 
 #include "core/time.hpp"
 #include "wire/byte_io.hpp"
+#include "wire/constants.hpp"
 #include "wire/seq.hpp"
 
 namespace websrt::core {
@@ -24,6 +25,7 @@ public:
         Micros origin_time = 0;
         Micros last_sent_time = 0;  // 0: never sent
         int retransmit_count = 0;
+        wire::EncryptionKey key = wire::EncryptionKey::none;  // the SEK it was first sent with
         std::uint32_t size = 0;
         std::uint8_t* storage = nullptr;
         [[nodiscard]] wire::Bytes payload() const { return {storage, size}; }

@@ -1,4 +1,4 @@
-// AES-GCM: SRT's authenticated payload cipher (KM cipher 3, libsrt 1.5.2+), one key per SEK.
+// AES-GCM: SRT's authenticated payload cipher (KM cipher 4, libsrt 1.5.2+), one key per SEK.
 #pragma once
 
 #include "crypto/crypto_error.hpp"

@@ -7,61 +7,15 @@
 #include <algorithm>
 #include <memory>
 
-#include "core/endpoint.hpp"
-#include "virtual_network.hpp"
+#include "connection_pair.hpp"
 
 using namespace websrt;
 using namespace websrt::core;
-using websrt::test::VirtualNetwork;
+using namespace websrt::test;
 
-namespace {
-
-const SocketAddress listener_address = SocketAddress::v4(127, 0, 0, 1, 9000);
-const SocketAddress caller_address = SocketAddress::v4(127, 0, 0, 2, 40000);
-
-struct Pair {
-    VirtualNetwork net;
-    int listener;
-    int caller;
-    ConnectionId caller_id = 0;
-
-    explicit Pair(ConnectionConfig listener_config = {}, AcceptPolicy policy = {}, std::uint64_t seed = 1) {
-        listener = net.add_node(seed, listener_address);
-        caller = net.add_node(seed + 100, caller_address);
-        net.endpoint(listener).listen(listener_config, std::move(policy));
-    }
-
-    void connect(ConnectionConfig config = {}) { caller_id = net.endpoint(caller).connect(net.now, listener_address, config); }
-
-    /// Connects with defaults and returns the caller's initial sequence number, so a test can
-    /// name the packets it loses.
-    std::uint32_t connect_and_get_isn() {
-        connect();
-        net.run_for(milliseconds(100));
-        return net.endpoint(caller).connection(caller_id)->negotiated().initial_seq.value();
-    }
-
-    const Event* event(int node, EventKind kind) {
-        const auto& events = net.node(node).events;
-        const auto it = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.kind == kind; });
-        return it == events.end() ? nullptr : &*it;
-    }
-    ConnectionId accepted_id() {
-        const Event* e = event(listener, EventKind::accepted);
-        BOOST_REQUIRE(e);
-        return e->connection;
-    }
-};
-
-/// Message i carries its index in the first four bytes (VirtualNetwork::stream).
-int index_of(const std::vector<std::uint8_t>& message) {
-    return message[0] | message[1] << 8 | message[2] << 16 | message[3] << 24;
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(caller_connects_and_the_listener_sees_its_stream_id) {
-    Pair pair;
+    ConnectionPair pair;
     ConnectionConfig config;
     config.stream_id = "#!::r=live/cam1,m=publish";
     pair.connect(config);
@@ -80,7 +34,7 @@ BOOST_AUTO_TEST_CASE(caller_connects_and_the_listener_sees_its_stream_id) {
 BOOST_AUTO_TEST_CASE(latency_is_the_larger_of_both_sides_in_each_direction) {
     ConnectionConfig listener_config;
     listener_config.receiver_latency_ms = 200;
-    Pair pair(listener_config);
+    ConnectionPair pair(listener_config);
     ConnectionConfig caller_config;
     caller_config.receiver_latency_ms = 80;
     caller_config.peer_latency_ms = 300;
@@ -100,7 +54,7 @@ BOOST_AUTO_TEST_CASE(latency_is_the_larger_of_both_sides_in_each_direction) {
 }
 
 BOOST_AUTO_TEST_CASE(handshake_survives_a_lost_induction_and_a_lost_conclusion_answer) {
-    Pair pair;
+    ConnectionPair pair;
     // Lose the caller's first datagram (INDUCTION) and the listener's second (CONCLUSION answer).
     pair.net.loss[{pair.caller, pair.listener}] = [](std::uint64_t i, wire::Bytes) { return i == 0; };
     pair.net.loss[{pair.listener, pair.caller}] = [](std::uint64_t i, wire::Bytes) { return i == 1; };
@@ -111,7 +65,7 @@ BOOST_AUTO_TEST_CASE(handshake_survives_a_lost_induction_and_a_lost_conclusion_a
 }
 
 BOOST_AUTO_TEST_CASE(listener_rejection_reaches_the_caller_with_its_code) {
-    Pair pair({}, [](const AcceptRequest& request) {
+    ConnectionPair pair({}, [](const AcceptRequest& request) {
         return request.stream_id == "forbidden" ? AcceptDecision::no(reject_forbidden) : AcceptDecision::yes();
     });
     ConnectionConfig config;
@@ -126,7 +80,7 @@ BOOST_AUTO_TEST_CASE(listener_rejection_reaches_the_caller_with_its_code) {
 }
 
 BOOST_AUTO_TEST_CASE(connect_times_out_after_conntimeo_when_nobody_answers) {
-    Pair pair;
+    ConnectionPair pair;
     pair.net.link_up = false;
     const Micros start = pair.net.now;
     pair.connect();
@@ -140,7 +94,7 @@ BOOST_AUTO_TEST_CASE(connect_times_out_after_conntimeo_when_nobody_answers) {
 }
 
 BOOST_AUTO_TEST_CASE(listener_keeps_no_state_for_a_conclusion_without_a_valid_cookie) {
-    Pair pair;
+    ConnectionPair pair;
     // Forge a CONCLUSION with cookie 0 straight from the caller's address.
     wire::ControlPacket packet;
     packet.header.type = static_cast<std::uint16_t>(wire::ControlType::handshake);
@@ -155,7 +109,7 @@ BOOST_AUTO_TEST_CASE(listener_keeps_no_state_for_a_conclusion_without_a_valid_co
 }
 
 BOOST_AUTO_TEST_CASE(messages_are_delivered_in_order_no_earlier_than_their_latency) {
-    Pair pair;
+    ConnectionPair pair;
     pair.connect();
     pair.net.run_for(milliseconds(100));
     const Micros first_send = pair.net.now;
@@ -177,7 +131,7 @@ BOOST_AUTO_TEST_CASE(messages_are_delivered_in_order_no_earlier_than_their_laten
 }
 
 BOOST_AUTO_TEST_CASE(lost_packets_are_reported_by_nak_and_retransmitted) {
-    Pair pair;
+    ConnectionPair pair;
     const std::uint32_t isn = pair.connect_and_get_isn();
     pair.net.loss[{pair.caller, pair.listener}] =
         websrt::test::lose_data_once({isn + 10, isn + 11, isn + 12, isn + 100, isn + 250});
@@ -200,7 +154,7 @@ BOOST_AUTO_TEST_CASE(lost_packets_are_reported_by_nak_and_retransmitted) {
 BOOST_AUTO_TEST_CASE(a_lost_tail_is_recovered_when_no_more_data_follows) {
     // Nothing after the last packets reveals their loss to the receiver: the sender's tail loss
     // probe must.
-    Pair pair;
+    ConnectionPair pair;
     const std::uint32_t isn = pair.connect_and_get_isn();
     pair.net.loss[{pair.caller, pair.listener}] = websrt::test::lose_data_once({isn + 297, isn + 298, isn + 299});
     pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(2));
@@ -220,7 +174,7 @@ BOOST_AUTO_TEST_CASE(a_receive_buffer_smaller_than_rate_times_latency_counts_eac
     // or counted as dropped exactly once.
     ConnectionConfig small;
     small.receive_buffer_pkts = 64;
-    Pair pair(small);
+    ConnectionPair pair(small);
     pair.connect();
     pair.net.run_for(milliseconds(100));
     pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(1));
@@ -235,7 +189,7 @@ BOOST_AUTO_TEST_CASE(a_receive_buffer_smaller_than_rate_times_latency_counts_eac
 
 BOOST_AUTO_TEST_CASE(random_loss_loses_no_message_within_the_latency_budget) {
     for (std::uint64_t seed : {1u, 2u, 3u, 42u}) {
-        Pair pair({}, {}, seed);
+        ConnectionPair pair({}, {}, seed);
         pair.connect();
         pair.net.run_for(milliseconds(200));
         BOOST_REQUIRE_MESSAGE(pair.event(pair.caller, EventKind::connected), "seed " << seed);
@@ -260,7 +214,7 @@ BOOST_AUTO_TEST_CASE(random_loss_loses_no_message_within_the_latency_budget) {
 }
 
 BOOST_AUTO_TEST_CASE(packets_that_cannot_arrive_in_time_are_dropped_and_later_ones_still_play) {
-    Pair pair;
+    ConnectionPair pair;
     const std::uint32_t isn = pair.connect_and_get_isn();
     // Packet 50 and every retransmission of it are lost.
     pair.net.loss[{pair.caller, pair.listener}] = [isn](std::uint64_t, wire::Bytes d) {
@@ -282,7 +236,7 @@ BOOST_AUTO_TEST_CASE(packets_that_cannot_arrive_in_time_are_dropped_and_later_on
 }
 
 BOOST_AUTO_TEST_CASE(sender_drops_what_is_older_than_its_drop_threshold_and_tells_the_receiver) {
-    Pair pair;
+    ConnectionPair pair;
     pair.connect();
     pair.net.run_for(milliseconds(100));
     pair.net.link_up = false;  // nothing gets through: no ACKs come back
@@ -295,7 +249,7 @@ BOOST_AUTO_TEST_CASE(sender_drops_what_is_older_than_its_drop_threshold_and_tell
 }
 
 BOOST_AUTO_TEST_CASE(an_idle_connection_sends_keepalives_and_stays_up) {
-    Pair pair;
+    ConnectionPair pair;
     pair.connect();
     pair.net.run_for(seconds(4));
     BOOST_TEST(pair.net.node(pair.caller).kinds_sent["keepalive"] >= 3);
@@ -304,7 +258,7 @@ BOOST_AUTO_TEST_CASE(an_idle_connection_sends_keepalives_and_stays_up) {
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_peer_is_declared_gone_after_the_idle_timeout) {
-    Pair pair;
+    ConnectionPair pair;
     pair.connect();
     pair.net.run_for(milliseconds(100));
     pair.net.link_up = false;
@@ -318,7 +272,7 @@ BOOST_AUTO_TEST_CASE(a_silent_peer_is_declared_gone_after_the_idle_timeout) {
 }
 
 BOOST_AUTO_TEST_CASE(close_sends_shutdown_and_the_peer_reports_it) {
-    Pair pair;
+    ConnectionPair pair;
     pair.connect();
     pair.net.run_for(milliseconds(100));
     pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now);
@@ -332,7 +286,7 @@ BOOST_AUTO_TEST_CASE(close_sends_shutdown_and_the_peer_reports_it) {
 
 BOOST_AUTO_TEST_CASE(a_lost_shutdown_is_covered_by_its_copies) {
     // SHUTDOWN is never acknowledged: one lost copy must not leave the peer waiting 5 s.
-    Pair pair;
+    ConnectionPair pair;
     pair.connect();
     pair.net.run_for(milliseconds(100));
     auto lost = std::make_shared<bool>(false);
@@ -380,7 +334,7 @@ BOOST_AUTO_TEST_CASE(two_callers_on_one_listener_port_get_their_own_streams) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_datagrams_are_ignored) {
-    Pair pair;
+    ConnectionPair pair;
     pair.connect();
     pair.net.run_for(milliseconds(100));
     const std::uint8_t garbage[][8] = {{0x80, 0, 0, 0}, {0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4}, {}};

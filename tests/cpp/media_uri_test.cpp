@@ -64,6 +64,19 @@ BOOST_AUTO_TEST_CASE(ffmpeg_spellings_are_aliases) {
     BOOST_TEST(!srt("srt://h:1?enforced_encryption=0").config.enforced_encryption);
 }
 
+BOOST_AUTO_TEST_CASE(encryption_options_set_passphrase_key_length_refresh_and_cipher) {
+    const auto uri = srt("srt://h:1?passphrase=a%20long%20secret&pbkeylen=32&kmrefreshrate=5000&kmpreannounce=100&cryptomode=2");
+    BOOST_TEST(uri.config.passphrase == "a long secret");
+    BOOST_TEST(uri.config.pbkey_len == 32);
+    BOOST_TEST(uri.config.km_refresh_rate_pkts == 5000);
+    BOOST_TEST(uri.config.km_preannounce_pkts == 100);
+    BOOST_TEST((uri.config.crypto_mode == CryptoMode::aes_gcm));
+    BOOST_TEST((srt("srt://h:1?cryptomode=aes-ctr").config.crypto_mode == CryptoMode::aes_ctr));
+    BOOST_TEST(srt("srt://h:1").config.enforced_encryption);  // on by default, as in libsrt
+    BOOST_TEST(mentions(failure("srt://h:1?cryptomode=3"), "cryptomode"));
+    BOOST_TEST(mentions(failure("srt://h:1?passphrase=" + std::string(81, 'x')), "passphrase"));
+}
+
 BOOST_AUTO_TEST_CASE(stream_id_is_percent_decoded) {
     BOOST_TEST(srt("srt://h:1?streamid=%23!::r=live/cam,m=publish").config.stream_id == "#!::r=live/cam,m=publish");
 }

@@ -1,6 +1,8 @@
 // Shared plumbing for the interop tests: the websrt binary, free loopback ports, child processes
 // that are always killed, and waits that never hang.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -78,4 +80,62 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 export function endedAfterPeerClose(status, child, lossy) {
   return status.code === 0 || (lossy && status.code === 1 && /peer idle timeout/.test(child.stderrText));
+}
+
+/** Polls `predicate`; `what()` describes the state when it never holds. */
+export async function until(predicate, ms, what) {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await sleep(20);
+  }
+}
+
+/** Starts `websrt impair` in front of `targetPort`; resolves with the port to send to. */
+export async function impairRelay(targetPort, seed, { loss = 5, delay = 20, jitter = 5 } = {}) {
+  const port = await freeUdpPort();
+  const impair = start(requireWebsrt(), ["impair", "--listen", `127.0.0.1:${port}`, "--to", `127.0.0.1:${targetPort}`,
+    "--loss", String(loss), "--delay", String(delay), "--jitter", String(jitter), "--seed", String(seed)]);
+  await stderrMatches(impair, /relaying/, 5000, "websrt impair");
+  return port;
+}
+
+/** The last JSON stats line a websrt process printed to stderr. */
+export function lastStats(child) {
+  const lines = child.stderrText.split("\n").filter((l) => l.startsWith("{"));
+  assert.ok(lines.length > 0, `no stats printed: ${child.stderrText}`);
+  return JSON.parse(lines.at(-1));
+}
+
+/** Collects a child's stdout: its byte count, and a hash of its first `limit` bytes. */
+export function collect(child, limit = Infinity) {
+  const sink = { bytes: 0, hash: createHash("sha256") };
+  child.stdout.on("data", (chunk) => {
+    if (sink.bytes < limit) sink.hash.update(chunk.subarray(0, Math.min(chunk.length, limit - sink.bytes)));
+    sink.bytes += chunk.length;
+  });
+  return sink;
+}
+
+// srt-live-transmit sends what it reads from stdin in 1456-byte messages and drops a short last
+// message when it closes at the end of its input; whole chunks make the comparison exact.
+export const sltChunk = 1456;
+
+// A live stream goes on: half a second more after the payload, so that a lost last packet is
+// noticed (a receiver learns of a loss from the packet after it; libsrt's sender never resends
+// the end of a stream by itself). Only the payload is compared.
+export const trailer = (bytesPerSecond) => Buffer.alloc(Math.ceil(bytesPerSecond / 2 / sltChunk) * sltChunk);
+
+/**
+ * Writes `data` into a writable stream in 64 KiB pieces at `bytesPerSecond`, with backpressure.
+ * A live sender must be fed in real time: srt-live-transmit discards input it cannot send at once,
+ * and any live sender drops what waits longer than its too-late threshold.
+ */
+export async function feed(stream, data, bytesPerSecond) {
+  const started = Date.now();
+  for (let offset = 0; offset < data.length; offset += 65536) {
+    if (!stream.write(data.subarray(offset, offset + 65536))) await new Promise((r) => stream.once("drain", r));
+    const due = started + ((offset + 65536) / bytesPerSecond) * 1000;
+    if (due > Date.now()) await sleep(due - Date.now());
+  }
 }

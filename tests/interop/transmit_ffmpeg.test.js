@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { endedAfterPeerClose, exitWithin, freeUdpPort, killAll, requireWebsrt, start, stderrMatches } from "./peers.js";
+import { endedAfterPeerClose, exitWithin, freeUdpPort, impairRelay, killAll, lastStats, requireWebsrt, start, stderrMatches } from "./peers.js";
 
 const ffmpegQuiet = ["-hide_banner", "-loglevel", "error", "-nostdin"];
 // Through the lossy relay the latency must cover several NAK/retransmission rounds.
@@ -34,21 +34,6 @@ function probeFrames(file) {
     if (Number(packet.pts_time) - Number(stream.start_time) < checkedSeconds - 1e-6) counts[stream.codec_type] += 1;
   }
   return counts;
-}
-
-async function relay(listenerPort) {
-  const port = await freeUdpPort();
-  const impair = start(requireWebsrt(), ["impair", "--listen", `127.0.0.1:${port}`, "--to", `127.0.0.1:${listenerPort}`,
-    "--loss", "5", "--delay", "20", "--jitter", "5", "--seed", "11"]);
-  await stderrMatches(impair, /relaying/, 5000, "websrt impair");
-  return { port, impair };
-}
-
-/** The last JSON stats line a websrt process printed to stderr. */
-function lastStats(child) {
-  const lines = child.stderrText.split("\n").filter((l) => l.startsWith("{"));
-  assert.ok(lines.length > 0, `no stats printed: ${child.stderrText}`);
-  return JSON.parse(lines.at(-1));
 }
 
 before(() => {
@@ -79,7 +64,7 @@ for (const impaired of [false, true]) {
       const chunks = [];
       receiver.stdout.on("data", (c) => chunks.push(c));
       await stderrMatches(receiver, /listening|waiting/i, 5000, "websrt transmit listener");
-      const target = impaired ? (await relay(port)).port : port;
+      const target = impaired ? await impairRelay(port, 11) : port;
       // ffmpeg's SRT latency is in microseconds.
       const ffLatency = impaired ? `&latency=${impairedLatencyMs * 1000}` : "";
       // linger=2: ffmpeg's libsrt otherwise discards its unsent tail when it closes (libsrt's
@@ -104,7 +89,7 @@ for (const impaired of [false, true]) {
       const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-y", "-i", `srt://127.0.0.1:${port}?mode=listener${ffLatency}`,
         "-c", "copy", "-f", "mpegts", output]);
       await new Promise((r) => setTimeout(r, 500));  // ffmpeg binds its listener
-      const target = impaired ? (await relay(port)).port : port;
+      const target = impaired ? await impairRelay(port, 11) : port;
       const latency = impaired ? `&latency=${impairedLatencyMs}` : "";
       // A live source, as OBS or an encoder would feed it: the pattern played out in real time
       // (a file read at disk speed would outrun any live sender's too-late drop threshold).

@@ -1,17 +1,19 @@
 // srt-live-transmit (libsrt 1.5.1) and `websrt transmit` on either end of a live stream: 50 MB of
-// random bytes each way, compared byte for byte, directly and through `websrt impair` (5 % loss,
-// 20 ms delay, 5 ms jitter); rejections both ways; two libsrt callers on one websrt port.
+// random bytes each way, compared byte for byte, in the clear directly and AES-128 encrypted with a
+// key refresh every 4000 packets through `websrt impair` (5 % loss, 20 ms delay, 5 ms jitter);
+// 5 MB each way with each key length; rejections both ways (wrong or missing passphrase, stream
+// id); two libsrt callers on one websrt port.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { endedAfterPeerClose, exitWithin, freeUdpPort, killAll, repoRoot, requireWebsrt, sleep, start, stderrMatches } from "./peers.js";
+import {
+  collect, endedAfterPeerClose, exitWithin, feed, freeUdpPort, impairRelay, killAll, lastStats, repoRoot, requireWebsrt,
+  sleep, sltChunk, start, stderrMatches, trailer, until,
+} from "./peers.js";
 
-// srt-live-transmit sends what it reads from stdin in 1456-byte messages and drops a short last
-// message when it closes at the end of its input; whole chunks make the comparison exact.
-const sltChunk = 1456;
 const size = sltChunk * 36_000;  // 52.4 MB
 const payload = randomBytes(size);
 const payloadHash = createHash("sha256").update(payload).digest("hex");
@@ -25,62 +27,15 @@ const impairedLatencyMs = 1000;
 
 after(killAll);
 
-/** Collects a child's stdout: its byte count, and a hash of its first `limit` bytes. */
-function collect(child, limit = Infinity) {
-  const sink = { bytes: 0, hash: createHash("sha256") };
-  child.stdout.on("data", (chunk) => {
-    if (sink.bytes < limit) sink.hash.update(chunk.subarray(0, Math.min(chunk.length, limit - sink.bytes)));
-    sink.bytes += chunk.length;
-  });
-  return sink;
-}
-
-// A live stream goes on: half a second more after the payload, so that a lost last packet is
-// noticed (a receiver learns of a loss from the packet after it; libsrt's sender never resends
-// the end of a stream by itself). Only the payload is compared.
-const trailer = (bytesPerSecond) => Buffer.alloc(Math.ceil(bytesPerSecond / 2 / sltChunk) * sltChunk);
-
-/**
- * Writes `data` into a writable stream in 64 KiB pieces at `bytesPerSecond`, with backpressure.
- * A live sender must be fed in real time: srt-live-transmit discards input it cannot send at once,
- * and any live sender drops what waits longer than its too-late threshold.
- */
-async function feed(stream, data, bytesPerSecond) {
-  const started = Date.now();
-  for (let offset = 0; offset < data.length; offset += 65536) {
-    if (!stream.write(data.subarray(offset, offset + 65536))) await new Promise((r) => stream.once("drain", r));
-    const due = started + ((offset + 65536) / bytesPerSecond) * 1000;
-    if (due > Date.now()) await sleep(due - Date.now());
-  }
-}
-
-/** Polls `predicate`; `what()` describes the state when it never holds. */
-async function until(predicate, ms, what) {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await sleep(20);
-  }
-}
-
-async function relay(targetPort) {
-  const port = await freeUdpPort();
-  const impair = start(requireWebsrt(), ["impair", "--listen", `127.0.0.1:${port}`, "--to", `127.0.0.1:${targetPort}`,
-    "--loss", "5", "--delay", "20", "--jitter", "5", "--seed", "7"]);
-  await stderrMatches(impair, /relaying/, 5000, "websrt impair");
-  return port;
-}
-
-function lastStats(child) {
-  const lines = child.stderrText.split("\n").filter((l) => l.startsWith("{"));
-  assert.ok(lines.length > 0, `no stats printed: ${child.stderrText}`);
-  return JSON.parse(lines.at(-1));
-}
+const secret = "websrt-interop-secret";
+// The sender refreshes its key every 4000 packets, announcing the next 1000 packets ahead: about
+// nine switches in 36 000 packets, each direction's sender being the one that refreshes.
+const refreshing = `&passphrase=${secret}&pbkeylen=16&kmrefreshrate=4000&kmpreannounce=1000`;
 
 for (const impaired of [false, true]) {
-  const how = impaired ? "through a 5 % loss relay" : "directly";
+  const how = impaired ? "through a 5 % loss relay, AES-128 with a key refresh every 4000 packets," : "directly";
   const inputRate = impaired ? impairedRate : rate;
-  const latency = impaired ? `&latency=${impairedLatencyMs}` : "";
+  const latency = impaired ? `&latency=${impairedLatencyMs}${refreshing}` : "";
 
   describe(`srt-live-transmit caller to a websrt listener ${how}`, () => {
     test("50 MB arrive byte for byte", { timeout: 120_000 }, async () => {
@@ -89,7 +44,7 @@ for (const impaired of [false, true]) {
         "file://con"]);
       const received = collect(receiver, size);
       await stderrMatches(receiver, /listening/, 5000, "websrt listener");
-      const target = impaired ? await relay(port) : port;
+      const target = impaired ? await impairRelay(port, 7) : port;
       const sender = start("srt-live-transmit", ["-a:no", "file://con",
         `srt://127.0.0.1:${target}?maxbw=${maxbw}${latency}`]);
       // srt-live-transmit discards what it reads before it is connected: feed only after it says
@@ -117,7 +72,7 @@ for (const impaired of [false, true]) {
       const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener${latency}`, "file://con"]);
       const received = collect(receiver);
       await sleep(300);  // srt-live-transmit binds its port
-      const target = impaired ? await relay(port) : port;
+      const target = impaired ? await impairRelay(port, 7) : port;
       const sender = start(requireWebsrt(), ["transmit", "--stats-every", "1000", "file://con",
         `srt://127.0.0.1:${target}?maxbw=${maxbw}${latency}`]);
       await feed(sender.stdin, payload, inputRate);
@@ -134,7 +89,70 @@ for (const impaired of [false, true]) {
   });
 }
 
+// Each key length both ways, directly: 5 MB, byte for byte.
+for (const keyLength of [16, 24, 32]) {
+  const small = payload.subarray(0, sltChunk * 3600);
+  const smallHash = createHash("sha256").update(small).digest("hex");
+  const options = `passphrase=${secret}&pbkeylen=${keyLength}`;
+
+  test(`srt-live-transmit sends AES-${keyLength * 8} to a websrt listener`, { timeout: 60_000 }, async () => {
+    const port = await freeUdpPort();
+    const receiver = start(requireWebsrt(), ["transmit", `srt://:${port}?mode=listener&${options}`, "file://con"]);
+    const received = collect(receiver, small.length);
+    await stderrMatches(receiver, /listening/, 5000, "websrt listener");
+    const sender = start("srt-live-transmit", ["-a:no", "file://con", `srt://127.0.0.1:${port}?maxbw=${maxbw}&${options}`]);
+    await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
+    await feed(sender.stdin, Buffer.concat([small, trailer(rate)]), rate);
+    await until(() => received.bytes >= small.length, 15_000, () => `${received.bytes} of ${small.length} bytes`);
+    sender.stdin.end();
+    await sleep(200);
+    sender.kill("SIGINT");
+    await exitWithin(receiver, 15_000, "websrt listener");
+    assert.equal(received.hash.digest("hex"), smallHash);
+  });
+
+  test(`websrt sends AES-${keyLength * 8} to a srt-live-transmit listener`, { timeout: 60_000 }, async () => {
+    const port = await freeUdpPort();
+    const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener&${options}`, "file://con"]);
+    const received = collect(receiver);
+    await sleep(300);
+    const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}?maxbw=${maxbw}&${options}`]);
+    await feed(sender.stdin, small, rate);
+    sender.stdin.end();
+    const status = await exitWithin(sender, 30_000, "websrt caller");
+    assert.equal(status.code, 0, sender.stderrText.slice(-2000));
+    receiver.kill("SIGINT");
+    await exitWithin(receiver, 10_000, "srt-live-transmit listener");
+    assert.equal(received.bytes, small.length);
+    assert.equal(received.hash.digest("hex"), smallHash);
+  });
+}
+
 describe("rejections", () => {
+  test("a wrong passphrase from srt-live-transmit is refused by websrt with BADSECRET", { timeout: 30_000 }, async () => {
+    const port = await freeUdpPort();
+    const listener = start(requireWebsrt(), ["transmit", `srt://:${port}?mode=listener&passphrase=${secret}`, "file://con"]);
+    await stderrMatches(listener, /listening/, 5000, "websrt listener");
+    const caller = start("srt-live-transmit", ["-a:no", "file://con", `srt://127.0.0.1:${port}?passphrase=not-the-secret-at-all`]);
+    await stderrMatches(caller, /REJECT/, 10_000, "srt-live-transmit reporting the rejection");
+    assert.match(caller.stderrText, /passphrase|BADSECRET/i);
+    await stderrMatches(listener, /refused a caller: incorrect passphrase .*reject code 10/, 5000, "websrt reporting the refusal");
+    caller.kill("SIGKILL");
+    listener.kill("SIGINT");
+  });
+
+  test("a wrong passphrase from websrt is refused by srt-live-transmit with BADSECRET", { timeout: 30_000 }, async () => {
+    const port = await freeUdpPort();
+    const listener = start("srt-live-transmit", [`srt://:${port}?mode=listener&passphrase=${secret}`, "file://con"]);
+    await sleep(300);
+    const caller = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}?passphrase=not-the-secret-at-all`]);
+    const status = await exitWithin(caller, 10_000, "websrt caller");
+    assert.equal(status.code, 1);
+    assert.match(caller.stderrText, /^websrt transmit: connection rejected: incorrect passphrase$/m);
+    assert.doesNotMatch(caller.stderrText, /not-the-secret|websrt-interop/, "no key material or passphrase is logged");
+    listener.kill("SIGINT");
+  });
+
   test("a websrt listener's refusal reaches srt-live-transmit as a rejection", { timeout: 30_000 }, async () => {
     const port = await freeUdpPort();
     const listener = start(requireWebsrt(), ["transmit", "--reject-streamid", "forbidden", `srt://:${port}?mode=listener`,
@@ -147,7 +165,7 @@ describe("rejections", () => {
     listener.kill("SIGINT");
   });
 
-  test("a srt-live-transmit rejection reaches websrt as a one-line error and exit status 1", { timeout: 30_000 }, async () => {
+  test("a missing passphrase is refused by srt-live-transmit with UNSECURE, a one-line error and exit status 1", { timeout: 30_000 }, async () => {
     const port = await freeUdpPort();
     // libsrt's listener with a passphrase refuses an unencrypted caller (enforced encryption).
     const listener = start("srt-live-transmit", [`srt://:${port}?mode=listener&passphrase=correct-horse-battery`, "file://con"]);
@@ -155,7 +173,7 @@ describe("rejections", () => {
     const caller = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}`]);
     const status = await exitWithin(caller, 10_000, "websrt caller");
     assert.equal(status.code, 1);
-    assert.match(caller.stderrText, /^websrt transmit: connection rejected: .+$/m);
+    assert.match(caller.stderrText, /^websrt transmit: connection rejected: password required or unexpected$/m);
     listener.kill("SIGINT");
   });
 });

@@ -1,0 +1,143 @@
+// One connection's encryption (draft-sharabayko-srt §6; libsrt srtcore/crypto.cpp CCryptoControl
+// and haicrypt hcrypt_ctx_tx.c): the key exchange in the HSv5 conclusion handshake, the keys each
+// direction encrypts with, the sender's key refresh with its in-band announcement (KMREQ resent
+// until the peer's KMRSP echoes it), and the answers to the peer's announcements.
+//
+// HSv5 is bidirectional: the caller draws the first key, and the listener uses it for both
+// directions. Afterwards each side refreshes the keys it sends with on its own schedule.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/connection_config.hpp"
+#include "core/key_material.hpp"
+#include "core/payload_cipher.hpp"
+#include "core/random_source.hpp"
+#include "core/reject_reason.hpp"
+#include "core/time.hpp"
+#include "wire/handshake.hpp"
+
+namespace websrt::core {
+
+/// Key material timing, as libsrt's (srtcore/crypto.h, haicrypt.h).
+namespace km_timing {
+/// An unanswered KMREQ is resent after 1.5 × SRTT, at most this many times (SRT_MAX_KMRETRY).
+inline constexpr int max_retries = 10;
+/// Defaults when refresh rate / pre-announce are 0: 2^24 and 4096 packets (HAICRYPT_DEF_KM_*).
+inline constexpr std::int64_t default_refresh_rate = std::int64_t{1} << 24;
+inline constexpr std::int64_t default_preannounce = 4096;
+}  // namespace km_timing
+
+/// Passphrase length limits, in bytes (libsrt SRTO_PASSPHRASE: HAICRYPT_SECRET_MIN_SZ .. 80;
+/// the 10–79 characters are a subset).
+inline constexpr std::size_t min_passphrase_size = 10;
+inline constexpr std::size_t max_passphrase_size = 80;
+
+/// A KM control message to send in band (UMSG_EXT with subtype KMREQ or KMRSP).
+struct OutgoingKm {
+    wire::ExtensionType type = wire::ExtensionType::kmreq;
+    std::vector<std::uint8_t> body;  // an encoded KM message, or one state word
+};
+
+class ConnectionCrypto {
+public:
+    ConnectionCrypto(const ConnectionConfig& config, RandomSource& random);
+
+    // ---- handshake ----
+
+    /// Caller: draws the first (even) key. Its KM goes in the conclusion's KMREQ.
+    std::optional<KeyMaterialError> initiate(std::size_t key_size);
+    /// The caller's KM (valid for the connection's lifetime, for the handshake to view).
+    [[nodiscard]] const std::vector<std::uint8_t>& handshake_km() const { return handshake_km_; }
+
+    /// Listener: processes the caller's KMREQ (`km` null when the caller sent none) and keys both
+    /// directions with it. The state says how it went: secured, no_secret (we have no passphrase),
+    /// bad_secret, bad_crypto_mode; unsecured when neither side wants encryption.
+    wire::KmState answer_handshake(const wire::KmMessage* km);
+    /// The KMRSP block for the listener's answer (the KM echoed, or a state word); nothing when
+    /// neither side asked for encryption.
+    [[nodiscard]] std::optional<wire::ExtensionBody> handshake_kmrsp() const;
+
+    /// Caller: the listener's KMRSP block (null when absent). Secured when it echoes our KM.
+    wire::KmState accept_handshake_kmrsp(const wire::ExtensionBody* kmrsp);
+
+    /// The reject code a side with `state` after the handshake must refuse with, or nothing
+    /// (libsrt interpretSrtHandshake with SRTO_ENFORCEDENCRYPTION).
+    [[nodiscard]] std::optional<int> reject_code(wire::KmState state) const;
+
+    // ---- data ----
+
+    [[nodiscard]] bool encrypting() const { return tx_.keyed(); }
+    /// Received packets must be encrypted once our receiving side is secured (libsrt drops
+    /// clear packets then, counting them as undecrypted).
+    [[nodiscard]] bool decrypting() const { return rx_.keyed(); }
+    /// Bytes each sealed payload grows by (the GCM tag).
+    [[nodiscard]] std::size_t overhead() const { return tx_.overhead(); }
+
+    /// The key a new packet is sent with; counts the packet and steps the refresh schedule, which
+    /// may queue an announcement (libsrt checkSndKMRefresh after each encryption).
+    wire::EncryptionKey key_for_new_packet(Micros now);
+    /// Encrypts the packet encoded in `datagram` with the key its KK flags name.
+    std::optional<std::size_t> seal(const wire::DataPacket& packet, wire::MutableBytes datagram) {
+        return tx_.seal(packet, datagram);
+    }
+    /// The decrypted payload of a received packet (valid until the next call), or nothing.
+    std::optional<wire::Bytes> open(const wire::DataPacket& packet) {
+        const auto size = rx_.open(packet, scratch_);
+        if (!size) return std::nullopt;
+        return wire::Bytes(scratch_.data(), *size);
+    }
+
+    // ---- in-band key material ----
+
+    /// The peer's in-band KMREQ: installs its keys for receiving and queues the KMRSP.
+    void on_kmreq(const wire::KmMessage& km);
+    /// The peer's in-band KMRSP: an echo of our announcement stops its retries.
+    void on_kmrsp(const wire::ExtensionBody& body);
+    /// When an unanswered announcement is due again (1.5 × SRTT after the last copy).
+    [[nodiscard]] std::optional<Micros> next_resend_time(Micros srtt) const;
+    /// Queues the announcement again if due.
+    void handle_timeout(Micros now, Micros srtt);
+    /// KM control messages waiting to be sent; the connection encodes the front and pops it.
+    std::deque<OutgoingKm>& outgoing() { return outgoing_; }
+
+    [[nodiscard]] wire::KmState tx_state() const { return tx_state_; }
+    [[nodiscard]] wire::KmState rx_state() const { return rx_state_; }
+    [[nodiscard]] bool has_passphrase() const { return !config_.passphrase.empty(); }
+
+private:
+    /// Whether our cryptomode accepts the peer's cipher (SRTO_CRYPTOMODE; auto takes either).
+    [[nodiscard]] bool accepts_cipher(std::uint8_t cipher) const;
+    /// Unwraps `km` and keys the receiving side; the resulting state.
+    wire::KmState install_received(const wire::KmMessage& km, StreamKeys* keys_out);
+    void announce_refresh(Micros now);
+    void queue_announcement(Micros now);
+
+    ConnectionConfig config_;
+    RandomSource& random_;
+    std::int64_t refresh_rate_;
+    std::int64_t preannounce_;
+
+    PayloadCipher tx_;
+    PayloadCipher rx_;
+    StreamKeys tx_keys_;
+    wire::EncryptionKey active_ = wire::EncryptionKey::even;
+    std::int64_t packets_with_active_ = 0;
+    bool next_key_announced_ = false;
+    wire::KmState tx_state_ = wire::KmState::unsecured;
+    wire::KmState rx_state_ = wire::KmState::unsecured;
+
+    std::vector<std::uint8_t> handshake_km_;     // caller: our KMREQ; listener: the echo
+    std::vector<std::uint8_t> announcement_;     // the refresh KM awaiting its KMRSP
+    int announcement_retries_ = 0;
+    Micros last_announce_time_ = 0;
+    std::deque<OutgoingKm> outgoing_;
+    std::array<std::uint8_t, 1500> scratch_{};  // decrypted payloads, copied by the receive buffer
+};
+
+}  // namespace websrt::core

@@ -1,0 +1,109 @@
+#include "core/payload_cipher.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace websrt::core {
+
+namespace {
+
+/// The GCM associated data is the 16-byte header in network order with the R flag cleared, so a
+/// retransmission authenticates like the original (libsrt processData resets R before decrypt).
+std::array<std::uint8_t, wire::header_size> gcm_aad(const wire::DataPacket& packet) {
+    wire::DataPacket header = packet;
+    header.retransmitted = false;
+    header.payload = {};
+    std::array<std::uint8_t, wire::header_size> aad{};
+    (void)wire::encode_data_packet(header, aad);
+    return aad;
+}
+
+}  // namespace
+
+crypto::CryptoStatus PayloadCipher::install(const StreamKeys& keys) {
+    const auto key_one = [&](Slot& s, std::span<const std::uint8_t> key) -> crypto::CryptoStatus {
+        s.keyed = false;
+        if (keys.cipher == km_cipher_aes_gcm) {
+            if (auto status = s.gcm.set_key(key); !status) return status;
+        } else {
+            if (auto status = s.ctr.set_key(key); !status) return status;
+        }
+        s.keyed = true;
+        return {};
+    };
+    if (keys.cipher != cipher_ && keyed()) slots_[0].keyed = slots_[1].keyed = false;  // a new cipher voids old keys
+    cipher_ = keys.cipher;
+    salt_ = keys.salt;
+    if (keys.has_even)
+        if (auto status = key_one(slots_[0], keys.even_key()); !status) return status;
+    if (keys.has_odd)
+        if (auto status = key_one(slots_[1], keys.odd_key()); !status) return status;
+    return {};
+}
+
+PayloadCipher::Slot* PayloadCipher::slot(wire::EncryptionKey which) {
+    return const_cast<Slot*>(std::as_const(*this).slot(which));
+}
+
+const PayloadCipher::Slot* PayloadCipher::slot(wire::EncryptionKey which) const {
+    switch (which) {
+    case wire::EncryptionKey::even: return &slots_[0];
+    case wire::EncryptionKey::odd: return &slots_[1];
+    default: return nullptr;
+    }
+}
+
+bool PayloadCipher::has_key(wire::EncryptionKey which) const {
+    const Slot* s = slot(which);
+    return s && s->keyed;
+}
+
+std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, wire::MutableBytes datagram) {
+    Slot* s = slot(packet.key);
+    if (!s || !s->keyed) return std::nullopt;
+    const std::size_t size = wire::header_size + packet.payload.size();
+    auto payload = datagram.subspan(wire::header_size, packet.payload.size());
+    if (cipher_ == km_cipher_aes_gcm) {
+        if (datagram.size() < size + gcm_tag_size) return std::nullopt;
+        const auto aad = gcm_aad(packet);
+        const auto iv = gcm_iv(salt_, packet.seq);
+        const auto tag = std::span<std::uint8_t, gcm_tag_size>(datagram.subspan(size, gcm_tag_size));
+        if (!s->gcm.seal(iv, aad, payload, payload, tag)) return std::nullopt;
+        return size + gcm_tag_size;
+    }
+    const auto iv = ctr_iv(salt_, packet.seq);
+    if (!s->ctr.apply(iv, payload, payload)) return std::nullopt;
+    return size;
+}
+
+std::optional<std::size_t> PayloadCipher::open(const wire::DataPacket& packet, wire::MutableBytes out) {
+    Slot* s = slot(packet.key);
+    if (!s || !s->keyed) return std::nullopt;
+    if (cipher_ == km_cipher_aes_gcm) {
+        if (packet.payload.size() < gcm_tag_size) return std::nullopt;
+        const std::size_t size = packet.payload.size() - gcm_tag_size;
+        if (out.size() < size) return std::nullopt;
+        const auto aad = gcm_aad(packet);
+        const auto iv = gcm_iv(salt_, packet.seq);
+        const auto tag = std::span<const std::uint8_t, gcm_tag_size>(packet.payload.subspan(size, gcm_tag_size));
+        if (!s->gcm.open(iv, aad, packet.payload.first(size), tag, out.first(size))) return std::nullopt;
+        return size;
+    }
+    if (out.size() < packet.payload.size()) return std::nullopt;
+    const auto iv = ctr_iv(salt_, packet.seq);
+    if (!s->ctr.apply(iv, packet.payload, out.first(packet.payload.size()))) return std::nullopt;
+    return packet.payload.size();
+}
+
+std::array<std::uint8_t, 12> gcm_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq) {
+    std::array<std::uint8_t, 12> iv{};
+    std::copy_n(salt.begin(), iv.size(), iv.begin());
+    const std::uint32_t index = seq.value();
+    iv[8] ^= static_cast<std::uint8_t>(index >> 24);
+    iv[9] ^= static_cast<std::uint8_t>(index >> 16);
+    iv[10] ^= static_cast<std::uint8_t>(index >> 8);
+    iv[11] ^= static_cast<std::uint8_t>(index);
+    return iv;
+}
+
+}  // namespace websrt::core

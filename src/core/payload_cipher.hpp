@@ -1,0 +1,61 @@
+// One direction's payload cipher: the AES contexts of the even and the odd stream encrypting key
+// (SEK) and the salt their IVs derive from (draft-sharabayko-srt §6.2; libsrt haicrypt
+// cryspr.c crysprFallback_MsEncrypt / MsDecrypt). Only the payload is encrypted; the header
+// stays clear and, with AES-GCM, is authenticated.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "core/key_material.hpp"
+#include "crypto/aes_ctr.hpp"
+#include "crypto/aes_gcm.hpp"
+#include "wire/data_packet.hpp"
+
+namespace websrt::core {
+
+/// AES-GCM appends a full 16-byte tag after the payload (libsrt HAICRYPT_AUTHTAG_MAX).
+inline constexpr std::size_t gcm_tag_size = crypto::AesGcm::tag_size;
+
+class PayloadCipher {
+public:
+    /// Keys the even and/or odd context with what `keys` carries, and takes its salt and cipher.
+    /// A key `keys` does not carry keeps its old value (a refresh KM carries both).
+    crypto::CryptoStatus install(const StreamKeys& keys);
+
+    [[nodiscard]] bool has_key(wire::EncryptionKey which) const;
+    [[nodiscard]] bool keyed() const { return has_key(wire::EncryptionKey::even) || has_key(wire::EncryptionKey::odd); }
+    [[nodiscard]] std::uint8_t cipher() const { return cipher_; }
+    /// Bytes a sealed payload grows by: the GCM tag, nothing for CTR.
+    [[nodiscard]] std::size_t overhead() const { return cipher_ == km_cipher_aes_gcm ? gcm_tag_size : 0; }
+
+    /// Encrypts, in place, the payload of the data packet `packet` already encoded into
+    /// `datagram` (header included), with the key its KK flags name. Returns the datagram's new
+    /// size (GCM appends the tag, so `datagram` needs that room).
+    std::optional<std::size_t> seal(const wire::DataPacket& packet, wire::MutableBytes datagram);
+
+    /// Decrypts the payload of a received `packet` into `out`; its size, or nothing when the key
+    /// is missing or (GCM) the packet fails authentication.
+    std::optional<std::size_t> open(const wire::DataPacket& packet, wire::MutableBytes out);
+
+private:
+    struct Slot {
+        crypto::AesCtr ctr;
+        crypto::AesGcm gcm;
+        bool keyed = false;
+    };
+    Slot* slot(wire::EncryptionKey which);
+    [[nodiscard]] const Slot* slot(wire::EncryptionKey which) const;
+
+    std::array<Slot, 2> slots_;  // even, odd
+    std::array<std::uint8_t, km_salt_size> salt_{};
+    std::uint8_t cipher_ = km_cipher_aes_ctr;
+};
+
+/// The AES-GCM nonce of the packet with `seq`: the salt's first 12 bytes with the packet index
+/// XORed into bytes 8..11 (libsrt ≥ 1.5.4 hcrypt_SetGcmIV).
+std::array<std::uint8_t, 12> gcm_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq);
+
+}  // namespace websrt::core
