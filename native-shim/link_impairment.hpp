@@ -51,6 +51,11 @@ public:
     /// The next datagram due at `now` into `out`; false when none is due.
     bool pop_ready(core::Micros now, std::vector<std::uint8_t>& out);
     [[nodiscard]] const ImpairmentCounters& counters() const { return counters_; }
+    /// The link starts (or stops) damaging datagrams from now on.
+    void set_damage(double corrupt_percent, double truncate_percent) {
+        config_.corrupt_percent = corrupt_percent;
+        config_.truncate_percent = truncate_percent;
+    }
 
 private:
     bool lose(core::Micros now);

@@ -49,17 +49,19 @@ std::optional<KeyMaterialError> ConnectionCrypto::initiate(std::size_t key_size)
     handshake_km_ = std::move(km.value());
     // Bidirectional: what we send and what we receive start with the same key.
     if (!tx_.install(tx_keys_) || !rx_.install(tx_keys_)) return KeyMaterialError::crypto_failure;
+    rx_keys_ = tx_keys_;
     active_ = EncryptionKey::even;
     tx_state_ = rx_state_ = KmState::securing;
     return std::nullopt;
 }
 
-KmState ConnectionCrypto::install_received(const wire::KmMessage& km, StreamKeys* keys_out) {
+KmState ConnectionCrypto::install_received(const wire::KmMessage& km, std::optional<wire::SeqNo> retire_before) {
     if (!accepts_cipher(km.cipher)) return KmState::bad_crypto_mode;
     auto keys = unwrap_key_material(km, config_.passphrase);
     if (!keys) return keys.error() == KeyMaterialError::bad_secret ? KmState::bad_secret : KmState::no_secret;
-    if (!rx_.install(*keys)) return KmState::no_secret;
-    if (keys_out) *keys_out = *keys;
+    const auto status = retire_before ? rx_.install_refresh(*keys, rx_keys_, *retire_before) : rx_.install(*keys);
+    if (!status) return KmState::no_secret;
+    rx_keys_ = *keys;
     return KmState::secured;
 }
 
@@ -76,13 +78,12 @@ KmState ConnectionCrypto::answer_handshake(const wire::KmMessage* km) {
         rx_state_ = KmState::no_secret;
         return KmState::no_secret;
     }
-    StreamKeys keys;
-    const KmState state = install_received(*km, &keys);
+    const KmState state = install_received(*km);
     tx_state_ = rx_state_ = state;
     if (state != KmState::secured) return state;
     // HSv5: the caller's key also keys what we send (libsrt processSrtMsg_KMREQ clones RX to TX).
-    tx_keys_ = keys;
-    active_ = keys.has_even ? EncryptionKey::even : EncryptionKey::odd;
+    tx_keys_ = rx_keys_;
+    active_ = tx_keys_.has_even ? EncryptionKey::even : EncryptionKey::odd;
     if (!tx_.install(tx_keys_)) {
         tx_state_ = rx_state_ = KmState::no_secret;
         return KmState::no_secret;
@@ -144,9 +145,15 @@ EncryptionKey ConnectionCrypto::key_for_new_packet(Micros now) {
     // libsrt hcryptCtx_Tx_ManageKM after each packet: switch once the refresh rate is exceeded,
     // announce the next key `preannounce` packets before that.
     if (packets_with_active_ > refresh_rate_ && next_key_announced_) {
-        active_ = other_key(active_);
-        packets_with_active_ = 0;
-        next_key_announced_ = false;
+        if (next_key_acknowledged_) {
+            active_ = other_key(active_);
+            packets_with_active_ = 0;
+            next_key_announced_ = false;
+        } else if (announcement_retries_ == 0 && !peer_refused_keys_) {
+            // Still unanswered after all its copies: keep the current key and announce again.
+            announcement_retries_ = km_timing::max_retries;
+            queue_announcement(now);
+        }
     } else if (packets_with_active_ > refresh_rate_ - preannounce_ && !next_key_announced_) {
         announce_refresh(now);
     }
@@ -161,6 +168,7 @@ void ConnectionCrypto::announce_refresh(Micros now) {
     announcement_ = std::move(km.value());
     announcement_retries_ = km_timing::max_retries;
     next_key_announced_ = true;
+    next_key_acknowledged_ = false;
     queue_announcement(now);
 }
 
@@ -181,13 +189,13 @@ void ConnectionCrypto::handle_timeout(Micros now, Micros srtt) {
     queue_announcement(now);
 }
 
-void ConnectionCrypto::on_kmreq(const wire::KmMessage& km) {
+void ConnectionCrypto::on_kmreq(const wire::KmMessage& km, wire::SeqNo highest_received) {
     if (!has_passphrase()) {
         // libsrt answers NOSECRET, or nothing when encryption is enforced.
         if (!config_.enforced_encryption) outgoing_.push_back({wire::ExtensionType::kmrsp, state_word(KmState::no_secret)});
         return;
     }
-    const KmState state = install_received(km, nullptr);
+    const KmState state = rx_state_ == KmState::secured ? install_received(km, highest_received.next()) : install_received(km);
     if (state == KmState::secured) {
         rx_state_ = state;
         outgoing_.push_back({wire::ExtensionType::kmrsp, encode_key_material(km)});
@@ -202,9 +210,13 @@ void ConnectionCrypto::on_kmreq(const wire::KmMessage& km) {
 
 void ConnectionCrypto::on_kmrsp(const wire::ExtensionBody& body) {
     if (const auto* km = std::get_if<wire::KmMessage>(&body)) {
-        if (!announcement_.empty() && encode_key_material(*km) == announcement_) announcement_retries_ = 0;
+        if (!announcement_.empty() && encode_key_material(*km) == announcement_) {
+            announcement_retries_ = 0;
+            next_key_acknowledged_ = true;
+        }
     } else if (const auto* report = std::get_if<wire::KmErrorReport>(&body)) {
         announcement_retries_ = 0;  // the peer cannot take our keys; repeating will not help
+        peer_refused_keys_ = true;
         tx_state_ = report->state;
     }
 }

@@ -95,8 +95,10 @@ public:
 
     // ---- in-band key material ----
 
-    /// The peer's in-band KMREQ: installs its keys for receiving and queues the KMRSP.
-    void on_kmreq(const wire::KmMessage& km);
+    /// The peer's in-band KMREQ: installs its keys for receiving and queues the KMRSP. A key that
+    /// replaces an older one in its slot still decrypts packets up to `highest_received`: those
+    /// were sent before the announcement, so under the old key.
+    void on_kmreq(const wire::KmMessage& km, wire::SeqNo highest_received);
     /// The peer's in-band KMRSP: an echo of our announcement stops its retries.
     void on_kmrsp(const wire::ExtensionBody& body);
     /// When an unanswered announcement is due again (1.5 × SRTT after the last copy).
@@ -113,8 +115,9 @@ public:
 private:
     /// Whether our cryptomode accepts the peer's cipher (SRTO_CRYPTOMODE; auto takes either).
     [[nodiscard]] bool accepts_cipher(std::uint8_t cipher) const;
-    /// Unwraps `km` and keys the receiving side; the resulting state.
-    wire::KmState install_received(const wire::KmMessage& km, StreamKeys* keys_out);
+    /// Unwraps `km` and keys the receiving side (as a refresh when `retire_before` is given);
+    /// the resulting state.
+    wire::KmState install_received(const wire::KmMessage& km, std::optional<wire::SeqNo> retire_before = std::nullopt);
     void announce_refresh(Micros now);
     void queue_announcement(Micros now);
 
@@ -126,9 +129,15 @@ private:
     PayloadCipher tx_;
     PayloadCipher rx_;
     StreamKeys tx_keys_;
+    StreamKeys rx_keys_;  // what rx_ was last keyed with
     wire::EncryptionKey active_ = wire::EncryptionKey::even;
     std::int64_t packets_with_active_ = 0;
     bool next_key_announced_ = false;
+    // The sender switches to an announced key only once the peer has echoed it: a receiver
+    // without the key would decrypt garbage (AES-CTR cannot tell). libsrt switches after the
+    // pre-announce period regardless.
+    bool next_key_acknowledged_ = false;
+    bool peer_refused_keys_ = false;
     wire::KmState tx_state_ = wire::KmState::unsecured;
     wire::KmState rx_state_ = wire::KmState::unsecured;
 

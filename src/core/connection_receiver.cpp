@@ -86,7 +86,7 @@ void Connection::handle_key_material(const wire::ControlPacket& packet) {
     if (subtype != wire::ExtensionType::kmreq && subtype != wire::ExtensionType::kmrsp) return;
     if (!crypto_) crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
     if (subtype == wire::ExtensionType::kmreq) {
-        if (const auto* km = std::get_if<wire::KmMessage>(&packet.body)) crypto_->on_kmreq(*km);
+        if (const auto* km = std::get_if<wire::KmMessage>(&packet.body)) crypto_->on_kmreq(*km, highest_received_);
         return;
     }
     if (std::holds_alternative<wire::KmMessage>(packet.body)) crypto_->on_kmrsp(wire::ExtensionBody{std::get<wire::KmMessage>(packet.body)});
@@ -157,19 +157,28 @@ void Connection::send_periodic_nak(Micros now) {
 }
 
 void Connection::handle_drop_request(const wire::DropRequestBody& body) {
-    // The sender gave up on [first, last]: stop waiting for them (libsrt processCtrlDropReq).
+    // The sender gave up on [first, last]: stop asking for them, and let delivery skip them once
+    // a later packet is due. Packets of the range that did arrive are still delivered (libsrt
+    // processCtrlDropReq, dropMessage with KEEP_EXISTING).
     if (wire::SeqNo::offset(body.first, body.last) < 0) return;
     const wire::SeqNo after = body.last.next();
     if (wire::SeqNo::offset(receive_buffer_.delivery_point(), after) <= 0) return;  // already past
-    if (wire::SeqNo::offset(highest_received_, body.last) > 0) highest_received_ = body.last;
-    const int missing = receive_buffer_.drop_up_to(after);
+    // The sender keeps at most its flight window (our buffer's size) beyond our ACK point, which
+    // is at most a buffer ahead of the delivery point: a range reaching further was damaged.
+    if (wire::SeqNo::offset(receive_buffer_.delivery_point(), body.last) >= 2 * config_.receive_buffer_pkts) return;
+    receive_buffer_.forget_missing_before(after);
+    count(&TrafficCounters::pktRcvDrop, receive_buffer_.skip_forgotten());
     receiver_loss_.remove_up_to(after);
-    count(&TrafficCounters::pktRcvDrop, missing);
+    // A range right after the highest packet seen moves it on, so its packets are not taken
+    // as a gap when the next one comes (libsrt: "dropping ahead of the current largest").
+    if (wire::SeqNo::offset(body.first, highest_received_.next()) >= 0 && wire::SeqNo::offset(highest_received_, body.last) > 0)
+        highest_received_ = body.last;
 }
 
 std::optional<std::size_t> Connection::receive(Micros now, wire::MutableBytes out) {
     if (state_ != ConnectionState::connected && state_ != ConnectionState::closed) return std::nullopt;
     const bool drop_missing = config_.too_late_packet_drop && negotiated_.peer_tlpktdrop;
+    count(&TrafficCounters::pktRcvDrop, receive_buffer_.skip_forgotten());
     auto delivered = receive_buffer_.pop_ready(now, drop_missing);
     if (!delivered) return std::nullopt;
     if (delivered->dropped_before > 0) {

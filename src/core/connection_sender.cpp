@@ -153,24 +153,22 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     packet.timestamp_us = timestamp_at(entry->origin_time);
     packet.dest_socket_id = negotiated_.peer_socket_id;
     packet.payload = entry->payload();
-    if (crypto_ && crypto_->encrypting()) {
-        // A retransmission goes out under the key it was first sent with, so it decrypts exactly
-        // like the original (libsrt keeps packets encrypted in its send buffer).
-        packet.key = retransmission ? entry->key : crypto_->key_for_new_packet(now);
-        if (!retransmission) send_buffer_.find(packet.seq)->key = packet.key;
-    }
+    // A packet is encrypted once, on its first transmission, and kept so: a retransmission is the
+    // same ciphertext under the same KK flags, decryptable whatever keys changed meanwhile.
+    const bool seal = crypto_ && crypto_->encrypting() && entry->key == wire::EncryptionKey::none;
+    packet.key = seal ? crypto_->key_for_new_packet(now) : entry->key;
     const auto encoded = wire::encode_packet(packet, out);
     if (!encoded) return std::nullopt;
-    std::optional<std::size_t> written = *encoded;
-    if (packet.key != wire::EncryptionKey::none) {
-        written = crypto_->seal(packet, out);
-        if (!written) {
+    std::size_t written = *encoded;
+    if (seal) {
+        const auto sealed = crypto_->seal(packet, out);
+        if (!sealed || !send_buffer_.store_sealed(packet.seq, packet.key, out.subspan(wire::header_size, *sealed - wire::header_size))) {
             fail(CloseReason::local_close, static_cast<int>(RejectReason::ipe), "encryption failed (crypto backend)");
             return std::nullopt;
         }
+        written = *sealed;
     }
-
-    const auto payload_bytes = static_cast<std::int64_t>(*written - wire::header_size);
+    const auto payload_bytes = static_cast<std::int64_t>(written - wire::header_size);
     count(&TrafficCounters::pktSent);
     count(&TrafficCounters::byteSent, payload_bytes);
     if (retransmission) {
@@ -186,7 +184,7 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
 
     // LiveCC: one packet per send period (draft §5.1.1).
     next_data_send_time_ = std::max(next_data_send_time_, now - max_pacing_catch_up) + pacing_.send_period();
-    return *written;
+    return written;
 }
 
 }  // namespace websrt::core

@@ -20,25 +20,44 @@ std::array<std::uint8_t, wire::header_size> gcm_aad(const wire::DataPacket& pack
 
 }  // namespace
 
+crypto::CryptoStatus PayloadCipher::set_key(Key& key, std::span<const std::uint8_t> bytes) const {
+    key.keyed = false;
+    if (auto status = cipher_ == km_cipher_aes_gcm ? key.gcm.set_key(bytes) : key.ctr.set_key(bytes); !status) return status;
+    key.keyed = true;
+    return {};
+}
+
 crypto::CryptoStatus PayloadCipher::install(const StreamKeys& keys) {
-    const auto key_one = [&](Slot& s, std::span<const std::uint8_t> key) -> crypto::CryptoStatus {
-        s.keyed = false;
-        if (keys.cipher == km_cipher_aes_gcm) {
-            if (auto status = s.gcm.set_key(key); !status) return status;
-        } else {
-            if (auto status = s.ctr.set_key(key); !status) return status;
-        }
-        s.keyed = true;
-        return {};
-    };
-    if (keys.cipher != cipher_ && keyed()) slots_[0].keyed = slots_[1].keyed = false;  // a new cipher voids old keys
+    if (keys.cipher != cipher_)  // a new cipher voids every key of the old one
+        for (Slot& s : slots_) s = Slot{};
     cipher_ = keys.cipher;
     salt_ = keys.salt;
     if (keys.has_even)
-        if (auto status = key_one(slots_[0], keys.even_key()); !status) return status;
+        if (auto status = set_key(slots_[0].current, keys.even_key()); !status) return status;
     if (keys.has_odd)
-        if (auto status = key_one(slots_[1], keys.odd_key()); !status) return status;
+        if (auto status = set_key(slots_[1].current, keys.odd_key()); !status) return status;
     return {};
+}
+
+crypto::CryptoStatus PayloadCipher::install_refresh(const StreamKeys& keys, const StreamKeys& installed, wire::SeqNo retire_before) {
+    if (keys.cipher != cipher_ || keys.salt != salt_ || keys.key_size != installed.key_size) return install(keys);
+    const auto refresh_one = [&](Slot& s, bool has_new, std::span<const std::uint8_t> key, bool had_old,
+                                 std::span<const std::uint8_t> old) -> crypto::CryptoStatus {
+        if (!has_new || (had_old && std::equal(key.begin(), key.end(), old.begin(), old.end()))) return {};
+        if (s.current.keyed) {
+            std::swap(s.current, s.previous);
+            s.retire_before = retire_before;
+        }
+        return set_key(s.current, key);
+    };
+    if (auto status = refresh_one(slots_[0], keys.has_even, keys.even_key(), installed.has_even, installed.even_key()); !status)
+        return status;
+    return refresh_one(slots_[1], keys.has_odd, keys.odd_key(), installed.has_odd, installed.odd_key());
+}
+
+const PayloadCipher::Key* PayloadCipher::key_for(const Slot& slot, wire::SeqNo seq) {
+    if (slot.retire_before && slot.previous.keyed && wire::SeqNo::offset(seq, *slot.retire_before) > 0) return &slot.previous;
+    return slot.current.keyed ? &slot.current : nullptr;
 }
 
 PayloadCipher::Slot* PayloadCipher::slot(wire::EncryptionKey which) {
@@ -55,12 +74,13 @@ const PayloadCipher::Slot* PayloadCipher::slot(wire::EncryptionKey which) const 
 
 bool PayloadCipher::has_key(wire::EncryptionKey which) const {
     const Slot* s = slot(which);
-    return s && s->keyed;
+    return s && s->current.keyed;
 }
 
 std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, wire::MutableBytes datagram) {
-    Slot* s = slot(packet.key);
-    if (!s || !s->keyed) return std::nullopt;
+    Slot* slot_of_packet = slot(packet.key);
+    Key* s = slot_of_packet && slot_of_packet->current.keyed ? &slot_of_packet->current : nullptr;
+    if (!s) return std::nullopt;
     const std::size_t size = wire::header_size + packet.payload.size();
     auto payload = datagram.subspan(wire::header_size, packet.payload.size());
     if (cipher_ == km_cipher_aes_gcm) {
@@ -77,8 +97,9 @@ std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, w
 }
 
 std::optional<std::size_t> PayloadCipher::open(const wire::DataPacket& packet, wire::MutableBytes out) {
-    Slot* s = slot(packet.key);
-    if (!s || !s->keyed) return std::nullopt;
+    const Slot* slot_of_packet = slot(packet.key);
+    Key* s = slot_of_packet ? const_cast<Key*>(key_for(*slot_of_packet, packet.seq)) : nullptr;
+    if (!s) return std::nullopt;
     if (cipher_ == km_cipher_aes_gcm) {
         if (packet.payload.size() < gcm_tag_size) return std::nullopt;
         const std::size_t size = packet.payload.size() - gcm_tag_size;

@@ -25,6 +25,13 @@ public:
     /// A key `keys` does not carry keeps its old value (a refresh KM carries both).
     crypto::CryptoStatus install(const StreamKeys& keys);
 
+    /// A refresh on the receiving side: `keys` replaces `installed` (what install() was last
+    /// given). A slot whose key changes keeps its old key for packets before `retire_before`, so
+    /// a late retransmission of a packet sent under the old key (its KK names the same slot)
+    /// still decrypts. libsrt overwrites the slot; its default refresh period makes the overlap
+    /// theoretical, a short kmrefreshrate does not.
+    crypto::CryptoStatus install_refresh(const StreamKeys& keys, const StreamKeys& installed, wire::SeqNo retire_before);
+
     [[nodiscard]] bool has_key(wire::EncryptionKey which) const;
     [[nodiscard]] bool keyed() const { return has_key(wire::EncryptionKey::even) || has_key(wire::EncryptionKey::odd); }
     [[nodiscard]] std::uint8_t cipher() const { return cipher_; }
@@ -41,11 +48,18 @@ public:
     std::optional<std::size_t> open(const wire::DataPacket& packet, wire::MutableBytes out);
 
 private:
-    struct Slot {
+    struct Key {
         crypto::AesCtr ctr;
         crypto::AesGcm gcm;
         bool keyed = false;
     };
+    struct Slot {
+        Key current;
+        Key previous;  // the key this slot had before a refresh, for packets before retire_before
+        std::optional<wire::SeqNo> retire_before;
+    };
+    crypto::CryptoStatus set_key(Key& key, std::span<const std::uint8_t> bytes) const;
+    static const Key* key_for(const Slot& slot, wire::SeqNo seq);
     Slot* slot(wire::EncryptionKey which);
     [[nodiscard]] const Slot* slot(wire::EncryptionKey which) const;
 

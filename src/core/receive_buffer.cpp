@@ -64,7 +64,9 @@ void ReceiveBuffer::advance(int count) {
 
 std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, bool drop_missing) {
     const int offset = first_present_offset();
-    if (offset < 0 || (offset > 0 && !drop_missing)) return std::nullopt;
+    if (offset < 0) return std::nullopt;
+    const bool forgotten = forget_before_ && wire::SeqNo::offset(start_seq_.plus(offset), *forget_before_) >= 0;
+    if (offset > 0 && !drop_missing && !forgotten) return std::nullopt;
     const Slot& s = slot(offset);
     if (s.delivery_time > now) return std::nullopt;
     advance(offset);  // too-late drop of the missing ones before it
@@ -74,16 +76,23 @@ std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, boo
     return delivered;
 }
 
-int ReceiveBuffer::drop_up_to(wire::SeqNo seq) {
-    const auto offset = wire::SeqNo::offset(start_seq_, seq);
-    if (offset <= 0) return 0;
-    const int count = std::min<int>(offset, capacity_);
-    int missing = 0;
-    for (int i = 0; i < count; ++i)
-        if (i >= span_ || !slot(i).present) ++missing;
-    advance(count);
-    if (offset > count) start_seq_ = seq;  // beyond the ring: everything is gone anyway
-    return missing;
+void ReceiveBuffer::forget_missing_before(wire::SeqNo seq) {
+    if (!forget_before_ || wire::SeqNo::offset(*forget_before_, seq) > 0) forget_before_ = seq;
+}
+
+int ReceiveBuffer::skip_forgotten() {
+    if (!forget_before_) return 0;
+    const auto offset = wire::SeqNo::offset(start_seq_, *forget_before_);
+    if (offset <= 0) {
+        forget_before_.reset();
+        return 0;
+    }
+    const int first = first_present_offset();
+    if (first >= 0 && first < offset) return 0;  // delivered first; pop_ready skips the gaps
+    advance(static_cast<int>(std::min<std::int64_t>(offset, capacity_)));
+    start_seq_ = *forget_before_;  // beyond the ring: nothing was stored there anyway
+    forget_before_.reset();
+    return static_cast<int>(offset);
 }
 
 std::optional<wire::SeqNo> ReceiveBuffer::first_missing() const {

@@ -31,8 +31,15 @@ public:
     /// The next packet whose time has come. With `drop_missing` (TLPKTDROP) the missing packets
     /// before it are given up; without it, only a present head is delivered.
     std::optional<Delivered> pop_ready(Micros now, bool drop_missing);
-    /// Discards everything before `seq`; returns how many of them never arrived.
-    int drop_up_to(wire::SeqNo seq);
+    /// The sender gave up the packets before `seq` (DROPREQ): those still missing may be skipped
+    /// when a later packet is delivered, even without TLPKTDROP. Packets present are kept and
+    /// delivered, and a missing one that still arrives in time is too (libsrt dropMessage with
+    /// KEEP_EXISTING).
+    void forget_missing_before(wire::SeqNo seq);
+    /// Moves the delivery point past the forgotten packets when none is present before it (so a
+    /// range beyond the buffer's room, never stored, does not hold up what follows); returns how
+    /// many were skipped.
+    int skip_forgotten();
 
     [[nodiscard]] std::optional<wire::SeqNo> first_missing() const;
     [[nodiscard]] wire::SeqNo delivery_point() const { return start_seq_; }
@@ -71,6 +78,7 @@ private:
     int contiguous_ = 0;  // present packets from the head without a gap
     std::int64_t bytes_ = 0;
     wire::SeqNo start_seq_;
+    std::optional<wire::SeqNo> forget_before_;
 };
 
 }  // namespace websrt::core

@@ -27,6 +27,7 @@ SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_
     entry.origin_time = origin_time;
     entry.last_sent_time = 0;
     entry.retransmit_count = 0;
+    entry.key = wire::EncryptionKey::none;
     entry.size = static_cast<std::uint32_t>(payload.size());
     std::copy(payload.begin(), payload.end(), entry.storage);
     next_msgno_ = next_msgno_.next_message();
@@ -42,6 +43,16 @@ void SendBuffer::mark_sent(wire::SeqNo seq, Micros now) {
     if (!entry) return;
     entry->last_sent_time = now;
     if (wire::SeqNo::offset(first_seq_, seq) == unsent_offset_) ++unsent_offset_;
+}
+
+bool SendBuffer::store_sealed(wire::SeqNo seq, wire::EncryptionKey key, wire::Bytes sealed) {
+    Entry* entry = find(seq);
+    if (!entry || sealed.size() > static_cast<std::size_t>(max_payload_)) return false;
+    std::copy(sealed.begin(), sealed.end(), entry->storage);
+    bytes_ += static_cast<std::int64_t>(sealed.size()) - entry->size;
+    entry->size = static_cast<std::uint32_t>(sealed.size());
+    entry->key = key;
+    return true;
 }
 
 SendBuffer::Entry* SendBuffer::find(wire::SeqNo seq) {

@@ -25,7 +25,7 @@ public:
         Micros origin_time = 0;
         Micros last_sent_time = 0;  // 0: never sent
         int retransmit_count = 0;
-        wire::EncryptionKey key = wire::EncryptionKey::none;  // the SEK it was first sent with
+        wire::EncryptionKey key = wire::EncryptionKey::none;  // set once sealed: the payload is ciphertext
         std::uint32_t size = 0;
         std::uint8_t* storage = nullptr;
         [[nodiscard]] wire::Bytes payload() const { return {storage, size}; }
@@ -51,6 +51,10 @@ public:
     [[nodiscard]] wire::SeqNo next_unsent_seq() const { return first_seq_.plus(unsent_offset_); }
     /// Records a (re)transmission; sending the next unsent packet moves the unsent cursor.
     void mark_sent(wire::SeqNo seq, Micros now);
+    /// Replaces an entry's payload with its encrypted form (the ciphertext, and the GCM tag), so
+    /// that a retransmission is the original's exact copy whatever keys change meanwhile (libsrt
+    /// encrypts in its send buffer too). False when it does not fit the entry's slot.
+    bool store_sealed(wire::SeqNo seq, wire::EncryptionKey key, wire::Bytes sealed);
     /// The packet with `seq` if still kept (not acknowledged or dropped, and submitted).
     Entry* find(wire::SeqNo seq);
     /// The most recently submitted packet still kept, or nullptr.

@@ -54,13 +54,23 @@ BOOST_AUTO_TEST_CASE(duplicates_and_packets_beyond_the_ring_are_refused) {
     BOOST_TEST(buffer.available_capacity() == 0);
 }
 
-BOOST_AUTO_TEST_CASE(drop_up_to_counts_what_never_arrived) {
+BOOST_AUTO_TEST_CASE(a_drop_request_skips_only_what_never_arrived) {
     ReceiveBuffer buffer(16, 1456, SeqNo(0));
     buffer.insert(SeqNo(1), message(1), 0, MsgNo(1), false);
     buffer.insert(SeqNo(4), message(4), 0, MsgNo(1), false);
-    BOOST_TEST(buffer.drop_up_to(SeqNo(4)) == 3);  // 0, 2, 3 missing
-    BOOST_TEST(buffer.delivery_point().value() == 4u);
-    BOOST_TEST(buffer.pop_ready(0, false)->seq.value() == 4u);
+    BOOST_TEST(!buffer.pop_ready(0, false));  // 0 is missing: without TLPKTDROP, wait
+    buffer.forget_missing_before(SeqNo(4));
+    // 2 arrives late but in time: kept. 1 and 2 are delivered; 0 and 3 are skipped.
+    buffer.insert(SeqNo(2), message(2), 0, MsgNo(1), false);
+    const auto first = buffer.pop_ready(0, false);
+    BOOST_REQUIRE(first);
+    BOOST_TEST(first->seq.value() == 1u);
+    BOOST_TEST(first->dropped_before == 1);
+    BOOST_TEST(buffer.pop_ready(0, false)->seq.value() == 2u);
+    const auto last = buffer.pop_ready(0, false);
+    BOOST_REQUIRE(last);
+    BOOST_TEST(last->seq.value() == 4u);
+    BOOST_TEST(last->dropped_before == 1);
 }
 
 RC_BOOST_PROP(every_inserted_packet_is_delivered_once_in_sequence_order, (std::vector<std::uint16_t> arrivals)) {

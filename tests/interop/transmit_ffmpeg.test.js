@@ -1,6 +1,7 @@
 // ffmpeg (built with libsrt) and `websrt transmit` on either end of an MPEG-TS stream: a lavfi test
 // pattern with a sine tone, checked frame for frame with ffprobe on the received file. Each
-// transfer runs directly and through `websrt impair` (5 % loss, 20 ms delay, 5 ms jitter).
+// transfer runs directly and through `websrt impair` (5 % loss, 20 ms delay, 5 ms jitter), in the
+// clear and encrypted with each key length (ffmpeg's passphrase and pbkeylen options).
 //
 // The pattern runs 11 s and the first 10 s are checked: a lost last packet is noticed by a
 // receiver only when a later one arrives, and libsrt's sender (ffmpeg) never resends it at the end
@@ -51,16 +52,25 @@ after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-for (const impaired of [false, true]) {
-  const how = impaired ? "through a 5 % loss relay" : "directly";
+const variants = [
+  { impaired: false }, { impaired: true },
+  { impaired: false, keyLength: 16 }, { impaired: true, keyLength: 24 }, { impaired: false, keyLength: 32 },
+];
+const secret = "websrt-ffmpeg-secret";
+
+for (const { impaired, keyLength } of variants) {
+  const how = (impaired ? "through a 5 % loss relay" : "directly") + (keyLength ? `, AES-${keyLength * 8}` : "");
+  // The same options mean the same for ffmpeg and websrt.
+  const crypto = keyLength ? `&passphrase=${secret}&pbkeylen=${keyLength}` : "";
+  const tag = `${impaired}-${keyLength ?? 0}`;
 
   describe(`ffmpeg publishes to a websrt listener ${how}`, () => {
     test("the received stream has every video and audio frame", { timeout: 60_000 }, async () => {
       const port = await freeUdpPort();
-      const output = join(work, `from-ffmpeg-${impaired}.ts`);
+      const output = join(work, `from-ffmpeg-${tag}.ts`);
       const latency = impaired ? `&latency=${impairedLatencyMs}` : "";
       const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "500", "--stats-format", "json",
-        `srt://:${port}?mode=listener${latency}`, "file://con"]);
+        `srt://:${port}?mode=listener${latency}${crypto}`, "file://con"]);
       const chunks = [];
       receiver.stdout.on("data", (c) => chunks.push(c));
       await stderrMatches(receiver, /listening|waiting/i, 5000, "websrt transmit listener");
@@ -70,7 +80,7 @@ for (const impaired of [false, true]) {
       // linger=2: ffmpeg's libsrt otherwise discards its unsent tail when it closes (libsrt's
       // live-mode linger is 0), whoever the receiver is.
       const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-re", "-i", pattern, "-c", "copy", "-f", "mpegts",
-        `srt://127.0.0.1:${target}?pkt_size=1316&linger=2${ffLatency}`]);
+        `srt://127.0.0.1:${target}?pkt_size=1316&linger=2${ffLatency}${crypto}`]);
       const sent = await exitWithin(ffmpeg, 40_000, "ffmpeg publisher");
       assert.equal(sent.code, 0, ffmpeg.stderrText);
       const received = await exitWithin(receiver, 15_000, "websrt transmit listener");
@@ -84,9 +94,9 @@ for (const impaired of [false, true]) {
   describe(`websrt publishes to an ffmpeg listener ${how}`, () => {
     test("ffmpeg receives every video and audio frame", { timeout: 60_000 }, async () => {
       const port = await freeUdpPort();
-      const output = join(work, `to-ffmpeg-${impaired}.ts`);
+      const output = join(work, `to-ffmpeg-${tag}.ts`);
       const ffLatency = impaired ? `&latency=${impairedLatencyMs * 1000}` : "";
-      const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-y", "-i", `srt://127.0.0.1:${port}?mode=listener${ffLatency}`,
+      const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-y", "-i", `srt://127.0.0.1:${port}?mode=listener${ffLatency}${crypto}`,
         "-c", "copy", "-f", "mpegts", output]);
       await new Promise((r) => setTimeout(r, 500));  // ffmpeg binds its listener
       const target = impaired ? await impairRelay(port, 11) : port;
@@ -95,7 +105,7 @@ for (const impaired of [false, true]) {
       // (a file read at disk speed would outrun any live sender's too-late drop threshold).
       const source = start("ffmpeg", [...ffmpegQuiet, "-re", "-i", pattern, "-c", "copy", "-f", "mpegts", "pipe:1"]);
       const sender = start(requireWebsrt(), ["transmit", "--stats-every", "500", "--stats-format", "json",
-        "file://con", `srt://127.0.0.1:${target}?${latency.slice(1)}`]);
+        "file://con", `srt://127.0.0.1:${target}?${(latency + crypto).slice(1)}`]);
       source.stdout.pipe(sender.stdin);
       const sent = await exitWithin(sender, 30_000, "websrt transmit caller");
       assert.equal(sent.code, 0, sender.stderrText);

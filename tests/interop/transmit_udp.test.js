@@ -1,5 +1,6 @@
 // `websrt transmit` with udp:// on both plain sides: datagrams into a caller, out of a listener,
-// each one whole and in order (loopback loses nothing at this rate), and a clean stop on SIGINT.
+// each one whole and in order (loopback loses nothing at this rate), and a clean stop on SIGINT;
+// in the clear, and between two websrt peers with AES-256-GCM and a key refresh every 500 packets.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
@@ -16,7 +17,12 @@ function datagram(index) {
   return bytes;
 }
 
-test("UDP datagrams cross an SRT link whole and in order", { timeout: 60_000 }, async () => {
+const variants = [
+  { name: "", options: "" },
+  { name: " encrypted with AES-256-GCM", options: "?passphrase=websrt-gcm-secret&pbkeylen=32&cryptomode=aes-gcm&kmrefreshrate=500&kmpreannounce=100" },
+];
+
+for (const { name, options } of variants) test(`UDP datagrams cross an SRT link whole and in order${name}`, { timeout: 60_000 }, async () => {
   const sink = createSocket("udp4");
   await new Promise((resolve) => sink.bind(0, "127.0.0.1", resolve));
   const arrived = [];
@@ -24,9 +30,9 @@ test("UDP datagrams cross an SRT link whole and in order", { timeout: 60_000 }, 
   try {
     const srtPort = await freeUdpPort();
     const inputPort = await freeUdpPort();
-    const listener = start(requireWebsrt(), ["transmit", `srt://:${srtPort}`, `udp://127.0.0.1:${sink.address().port}`]);
+    const listener = start(requireWebsrt(), ["transmit", `srt://:${srtPort}${options}`, `udp://127.0.0.1:${sink.address().port}`]);
     await stderrMatches(listener, /listening/, 5000, "websrt listener");
-    const caller = start(requireWebsrt(), ["transmit", `udp://127.0.0.1:${inputPort}`, `srt://127.0.0.1:${srtPort}`]);
+    const caller = start(requireWebsrt(), ["transmit", `udp://127.0.0.1:${inputPort}`, `srt://127.0.0.1:${srtPort}${options}`]);
     await stderrMatches(caller, /connected/, 5000, "websrt caller");
 
     const source = createSocket("udp4");

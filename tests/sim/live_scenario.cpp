@@ -59,7 +59,11 @@ private:
         out_.violations.push_back(std::move(text));
     }
 
+    /// A damaging link: headers may be hit too, so counters and buffers are not checked.
     bool corrupting() const { return s_.corrupt_percent > 0 || s_.truncate_percent > 0; }
+    /// Damage that reaches the application: a flipped payload bit goes unnoticed in the clear and
+    /// under AES-CTR; AES-GCM's tag catches it (a truncated packet fails it too).
+    bool payload_unverifiable() const { return corrupting() && !s_.aes_gcm; }
 
     bool connect() {
         // The seed picks this run's RTT and latency, and seeds both links and both nodes.
@@ -78,6 +82,9 @@ private:
         link.duplicate_percent = s_.duplicate_percent;
         link.corrupt_percent = s_.corrupt_percent;
         link.truncate_percent = s_.truncate_percent;
+        // A damaged KM cannot be told from a wrong passphrase (the key wrap's check fails either
+        // way) and is refused as libsrt refuses it: an encrypted link goes bad once connected.
+        if (!s_.passphrase.empty()) link.corrupt_percent = link.truncate_percent = 0;
         native::ImpairmentConfig forward = link;
         forward.rate_mbit = s_.forward_rate_mbit;
         forward.seed = out_.seed * 2 + 1;
@@ -94,6 +101,10 @@ private:
         core::ConnectionConfig config;
         config.receiver_latency_ms = config.peer_latency_ms = out_.latency_ms;
         config.connect_timeout = core::seconds(10);  // 30 % loss both ways takes a few rounds
+        config.passphrase = s_.passphrase;
+        config.km_refresh_rate_pkts = s_.km_refresh_rate_pkts;
+        config.km_preannounce_pkts = s_.km_preannounce_pkts;
+        if (s_.aes_gcm) config.crypto_mode = core::CryptoMode::aes_gcm;
         sim_.endpoint(listener_).listen(config);
         caller_id_ = sim_.endpoint(caller_).connect(sim_.local_now(caller_), listener_address, config);
         const Micros deadline = sim_.now() + core::seconds(11);
@@ -108,6 +119,11 @@ private:
             if (connected != caller_events.end() && accepted != listener_events.end()) {
                 listener_id_ = accepted->connection;
                 const auto isn = sim_.endpoint(caller_).connection(caller_id_)->negotiated().initial_seq.value();
+                isn_ = wire::SeqNo(isn);
+                if (!s_.passphrase.empty()) {
+                    sim_.set_link_damage(caller_, listener_, s_.corrupt_percent, s_.truncate_percent);
+                    sim_.set_link_damage(listener_, caller_, s_.corrupt_percent, s_.truncate_percent);
+                }
                 if (s_.initial_seq && isn != *s_.initial_seq) fail("the initial sequence number is ", std::to_string(isn));
                 return true;
             }
@@ -117,14 +133,16 @@ private:
         return false;
     }
 
-    /// The first arrival of each message at the listener (data packet: 16-byte header, then the
-    /// message, which starts with its index).
+    /// The first arrival of each message at the listener. Each message is one packet, sent in
+    /// order from the ISN, so its index is its sequence number's distance from the ISN (the
+    /// payload may be encrypted).
     void record_arrival(int to, const std::vector<std::uint8_t>& datagram) {
         constexpr std::size_t data_header = 16;
-        if (to != listener_ || datagram.size() < data_header + header_size || (datagram[0] & 0x80) != 0) return;
-        std::uint32_t index = 0;
-        std::memcpy(&index, datagram.data() + data_header, 4);
-        first_arrival_.emplace(index, sim_.now());
+        if (to != listener_ || datagram.size() < data_header || (datagram[0] & 0x80) != 0) return;
+        const wire::SeqNo seq(std::uint32_t{datagram[0]} << 24 | std::uint32_t{datagram[1]} << 16 |
+                              std::uint32_t{datagram[2]} << 8 | datagram[3]);
+        const auto index = wire::SeqNo::offset(isn_, seq);
+        if (index >= 0) first_arrival_.emplace(static_cast<std::uint32_t>(index), sim_.now());
     }
 
     void stream() {
@@ -162,7 +180,7 @@ private:
         std::int64_t last_index = -1;
         for (const Delivery& d : sim_.deliveries(listener_)) {
             ++out_.delivered;
-            if (corrupting()) continue;  // a flipped bit may hit the payload: only survival counts
+            if (payload_unverifiable()) continue;  // a flipped bit may hit the payload: only survival counts
             if (d.message.size() != std::max(s_.message_size, header_size)) {
                 fail("a message of ", std::to_string(d.message.size()), " bytes");
                 continue;
@@ -180,7 +198,8 @@ private:
                 fail("message ", std::to_string(index), " garbled");
             const Micros delay = d.global_time - sent_at;
             out_.delays.emplace_back(index, delay);
-            timing_.push_back({index, sent_at, d.global_time});
+            // A damaged header can make a datagram look like another message's early arrival.
+            if (!corrupting()) timing_.push_back({index, sent_at, d.global_time});
         }
         check_timing();
         if (out_.delivery_ratio() < s_.min_seed_delivery_ratio)
@@ -261,6 +280,7 @@ private:
     std::vector<Timing> timing_;
     std::int64_t last_delivered_index_ = -1;
     std::map<std::uint32_t, Micros> first_arrival_;
+    wire::SeqNo isn_;
 };
 
 }  // namespace
@@ -328,6 +348,25 @@ std::vector<LiveScenario> standard_live_scenarios() {
     // The ISN 500 below 2³¹: the 31-bit sequence numbers wrap to 0 in the middle of the stream.
     s = lossy("5 % loss, sequence numbers wrap mid-stream", 5);
     s.initial_seq = 0x7FFF'FFFFu - 500;
+    all.push_back(s);
+
+    // Issue 4's "key refresh under loss": 2000 packets, a new key every 200 (announced 50 ahead)
+    // from a sender whose announcements and their answers are lost like anything else.
+    s = lossy("10 % loss, AES-128 key refresh every 200 packets", 10);
+    s.passphrase = "websrt-simulated-secret";
+    s.km_refresh_rate_pkts = 200;
+    s.km_preannounce_pkts = 50;
+    s.messages = 2000;
+    all.push_back(s);
+
+    // AES-GCM authenticates every packet: a damaged one is dropped and comes again, so even on a
+    // corrupting link every delivered message is intact.
+    s = lossy("5 % loss, 1 % corrupted, 1 % truncated, AES-128-GCM", 5);
+    s.corrupt_percent = 1;
+    s.truncate_percent = 1;
+    s.passphrase = "websrt-simulated-secret";
+    s.aes_gcm = true;
+    s.min_seed_delivery_ratio = 0.95;
     all.push_back(s);
 
     // The stream starts 2 s before the 32-bit microsecond timestamps wrap (71.6 min in).

@@ -41,6 +41,12 @@ struct LiveScenario {
     std::optional<std::uint32_t> initial_seq;
     Micros idle_before_stream = 0;
     int max_seeds = 0;  // a slow scenario runs at most this many seeds of a sweep (0: all)
+    // Encryption on both sides (none when the passphrase is empty); a small refresh rate makes
+    // the sender switch keys many times in one stream.
+    std::string passphrase;
+    std::int64_t km_refresh_rate_pkts = 0;
+    std::int64_t km_preannounce_pkts = 0;
+    bool aes_gcm = false;
     // The stream.
     int messages = 1000;
     Micros interval = core::milliseconds(2);

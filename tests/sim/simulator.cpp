@@ -42,6 +42,10 @@ void Simulator::set_link(int from, int to, const native::ImpairmentConfig& confi
     links_[{from, to}] = std::make_unique<native::LinkImpairment>(config);
 }
 
+void Simulator::set_link_damage(int from, int to, double corrupt_percent, double truncate_percent) {
+    if (const auto it = links_.find({from, to}); it != links_.end()) it->second->set_damage(corrupt_percent, truncate_percent);
+}
+
 const native::ImpairmentCounters* Simulator::link_counters(int from, int to) const {
     const auto it = links_.find({from, to});
     return it == links_.end() ? nullptr : &it->second->counters();

@@ -48,6 +48,8 @@ public:
                  std::vector<std::uint32_t> first_draws = {});
     /// The link from one node to another (one direction). Unset links deliver at once, losslessly.
     void set_link(int from, int to, const native::ImpairmentConfig& config);
+    /// Changes a link's corruption and truncation rates from now on.
+    void set_link_damage(int from, int to, double corrupt_percent, double truncate_percent);
 
     core::Endpoint& endpoint(int node) { return *nodes_[static_cast<std::size_t>(node)]->endpoint; }
     [[nodiscard]] Micros now() const { return now_; }
