@@ -9,7 +9,9 @@ ends. It prints what arrived intact, the delivered throughput, and the CPU secon
 from wait4) of each side. A live sender is fed in real time: a rate the tool cannot keep up with
 shows as bytes missing, not as a longer run.
 
-    python3 bench/loopback_throughput.py [--rates 20,50,100] [--seconds 4] [--websrt PATH]
+    python3 bench/loopback_throughput.py [--rates 20,50,100] [--seconds 4] [--pbkeylen 16] [--websrt PATH]
+
+--pbkeylen 16/24/32 encrypts both tools' streams (AES-CTR, passphrase set on both ends).
 """
 import argparse
 import hashlib
@@ -65,7 +67,7 @@ def cpu_seconds(process, timeout):
     return seconds
 
 
-def run(tool, websrt, rate, seconds):
+def run(tool, websrt, rate, seconds, pbkeylen):
     size = (rate * seconds // CHUNK) * CHUNK
     payload = os.urandom(size)
     expected = hashlib.sha256(payload).hexdigest()
@@ -73,6 +75,8 @@ def run(tool, websrt, rate, seconds):
     # maxbw above the offered rate; latency for a loaded 2-core machine; a receive buffer that
     # holds rate × latency (the default 8192 packets, about 12 MB, does not at 100 MB/s).
     options = f"payloadsize={CHUNK}&maxbw={int(rate * 1.5)}&latency=200&rcvbuf=30000000"
+    if pbkeylen:
+        options += f"&passphrase=websrt-bench-secret&pbkeylen={pbkeylen}"
     sender_cmd, receiver_cmd = commands(tool, websrt, port, options)
     receiver = subprocess.Popen(receiver_cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     time.sleep(0.3)
@@ -99,9 +103,7 @@ def run(tool, websrt, rate, seconds):
     for offset in range(0, size, piece):
         sender.stdin.write(view[offset:offset + piece])
         sender.stdin.flush()
-        due = started + (offset + piece) / rate
-        if due > time.time():
-            time.sleep(due - time.time())
+        time.sleep(max(0.0, started + (offset + piece) / rate - time.time()))
     fed = time.time() - started
     # Everything fed should arrive about one latency later; stop waiting after a quiet second.
     while received["bytes"] < size and time.time() - received["last"] < 1.0:
@@ -124,13 +126,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rates", default="20,50,100", help="offered rates in MB/s (10^6 bytes)")
     parser.add_argument("--seconds", type=int, default=4, help="stream length at each rate")
+    parser.add_argument("--pbkeylen", type=int, choices=(0, 16, 24, 32), default=0, help="AES key length (0: clear)")
     parser.add_argument("--websrt", default=os.environ.get("WEBSRT_BIN", os.path.join(ROOT, "build", "native", "native-shim", "websrt")))
     args = parser.parse_args()
-    print(f"loopback, one live connection, {args.seconds} s per rate, payload {CHUNK} B, latency 200 ms, rcvbuf 30 MB")
+    cipher = f"AES-{args.pbkeylen * 8}-CTR" if args.pbkeylen else "clear"
+    print(f"loopback, one live connection, {args.seconds} s per rate, payload {CHUNK} B, latency 200 ms, rcvbuf 30 MB, {cipher}")
     print(f"{'tool':<18} {'offered':>8} {'delivered':>10} {'intact':>7} {'sender CPU':>11} {'receiver CPU':>13} {'CPU/GB (both)':>14}")
     for rate in (int(float(r) * 1e6) for r in args.rates.split(",")):
         for tool in ("websrt", "srt-live-transmit"):
-            r = run(tool, args.websrt, rate, args.seconds)
+            r = run(tool, args.websrt, rate, args.seconds, args.pbkeylen)
             gb = max(r["received"], 1) / 1e9
             intact = "yes" if r["exact"] else f"{100 * r['received'] / r['size']:.1f}%"
             print(f"{tool:<18} {rate * 8 / 1e6:>6.0f}Mb {r['mbps']:>8.0f}Mb {intact:>7} {r['sender_cpu']:>10.2f}s "

@@ -1,4 +1,4 @@
-// Embind glue: exposes the wire codec and the crypto adapter to JS. Every function returns a
+// Embind glue: exposes the wire codec, the crypto adapter and SRT payload decryption to JS. Every function returns a
 // result object ({ok: true, ...} or {ok: false, error}); nothing throws into JS. Byte arrays are
 // copied into the wasm heap on the way in and out of it on the way back (slice), so JS never
 // holds a view into wasm memory that memory growth could detach.
@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "core/key_material.hpp"
+#include "core/payload_cipher.hpp"
 #include "crypto/aes_ctr.hpp"
 #include "crypto/crypto_error.hpp"
 #include "crypto/pbkdf2.hpp"
@@ -104,6 +106,40 @@ val aes_ctr(const val& key_js, const val& iv_js, const val& data_js) {
     return success_with_bytes(data);
 }
 
+/// The KM message a datagram carries: a handshake's KMREQ/KMRSP block or an in-band KMREQ/KMRSP.
+const websrt::wire::KmMessage* key_material_of(const websrt::wire::Packet& packet) {
+    const auto* control = std::get_if<websrt::wire::ControlPacket>(&packet);
+    if (!control) return nullptr;
+    if (const auto* km = std::get_if<websrt::wire::KmMessage>(&control->body)) return km;
+    if (const auto* hs = std::get_if<websrt::wire::Handshake>(&control->body))
+        for (const auto& extension : hs->extensions)
+            if (const auto* km = std::get_if<websrt::wire::KmMessage>(&extension.body)) return km;
+    return nullptr;
+}
+
+/// Decrypts an SRT data datagram with the keys a KM-carrying datagram announces, unwrapped with
+/// `passphrase`, through the core's own key material and payload cipher code: {ok, bytes} (the
+/// payload) or {ok: false, error}.
+val srt_decrypt(const std::string& passphrase, const val& km_datagram_js, const val& data_datagram_js) {
+    const ByteVector km_datagram = copy_from_js(km_datagram_js);
+    const ByteVector data_datagram = copy_from_js(data_datagram_js);
+    const auto km_packet = websrt::wire::decode_packet(km_datagram);
+    if (!km_packet) return failure(websrt::wire::describe(km_packet.error()));
+    const websrt::wire::KmMessage* km = key_material_of(*km_packet);
+    if (!km) return failure("no key material in the first datagram");
+    const auto keys = websrt::core::unwrap_key_material(*km, passphrase);
+    if (!keys) return failure(websrt::core::describe(keys.error()));
+    websrt::core::PayloadCipher cipher;
+    if (const auto status = cipher.install(*keys); !status) return failure(describe(status.error()));
+    const auto data_packet = websrt::wire::decode_packet(data_datagram);
+    const auto* data = data_packet ? std::get_if<websrt::wire::DataPacket>(&*data_packet) : nullptr;
+    if (!data) return failure("the second datagram is not a data packet");
+    ByteVector plain(data->payload.size());
+    const auto size = cipher.open(*data, plain);
+    if (!size) return failure("the packet's key is not in the key material, or it failed authentication");
+    return success_with_bytes(std::span(plain).first(*size));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(websrt_core) {
@@ -111,4 +147,5 @@ EMSCRIPTEN_BINDINGS(websrt_core) {
     emscripten::function("wireDescribe", &wire_describe);
     emscripten::function("pbkdf2HmacSha1", &pbkdf2_hmac_sha1);
     emscripten::function("aesCtr", &aes_ctr);
+    emscripten::function("srtDecrypt", &srt_decrypt);
 }

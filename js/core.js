@@ -84,6 +84,14 @@ function wrap(raw) {
         guard(() => raw.aesCtr(key, iv, data))
       );
     },
+    srtDecrypt(passphrase, kmDatagram, dataDatagram) {
+      if (typeof passphrase !== "string") return failure("passphrase must be a string");
+      return (
+        checkBytes("kmDatagram", kmDatagram) ??
+        checkBytes("dataDatagram", dataDatagram) ??
+        guard(() => raw.srtDecrypt(passphrase, kmDatagram, dataDatagram))
+      );
+    },
   });
 }
 

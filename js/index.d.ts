@@ -77,6 +77,17 @@ export interface WebsrtCore {
    * @returns the transformed bytes (same length as `data`), or a failure for a bad key or iv size.
    */
   aesCtr(key: Uint8Array, iv: Uint8Array, data: Uint8Array): BytesResult;
+
+  /**
+   * Decrypts one SRT data packet with the core's key material and payload cipher: the keys come
+   * from the KM that `kmDatagram` carries (a conclusion handshake's KMREQ/KMRSP, or an in-band
+   * KMREQ/KMRSP), unwrapped with `passphrase`; the packet's KK flags pick the key.
+   * @param passphrase - the SRT passphrase, encoded as UTF-8.
+   * @param kmDatagram - a whole SRT control datagram carrying key material.
+   * @param dataDatagram - a whole SRT data datagram, encrypted with AES-CTR or AES-GCM.
+   * @returns the payload in the clear, or a failure naming why (wrong passphrase: "bad secret").
+   */
+  srtDecrypt(passphrase: string, kmDatagram: Uint8Array, dataDatagram: Uint8Array): BytesResult;
 }
 
 /**

@@ -1,4 +1,4 @@
-// AesCtr on wolfCrypt's wc_AesCtrEncrypt, always run in place.
+// AesCtr on wolfCrypt's wc_AesCtrEncrypt, run out of place into an aligned scratch buffer.
 #include "crypto/aes_ctr.hpp"
 
 #include "crypto/wolfcrypt_backend.hpp"
@@ -14,6 +14,9 @@ namespace websrt::crypto {
 
 struct AesCtr::Impl {
     Aes aes;  // 16-byte aligned for AES-NI; operator new honours alignof(Impl)
+    // Out of place, wolfSSL's CTR writes the counter blocks into its output and encrypts them all
+    // in one ECB call; an unaligned output would cost a bounce buffer per block. A packet fits.
+    alignas(16) std::uint8_t scratch[2048];
     bool initialized = false;
     bool keyed = false;
 
@@ -22,6 +25,7 @@ struct AesCtr::Impl {
             wc_AesFree(&aes);
         }
         detail::secure_zero(&aes, sizeof aes);
+        detail::secure_zero(scratch, sizeof scratch);
     }
 };
 
@@ -64,20 +68,14 @@ CryptoStatus AesCtr::apply(std::span<const std::uint8_t, iv_size> iv,
     if (output.empty()) {
         return {};
     }
-    // wolfSSL 5.5's out-of-place CTR path builds counter blocks in `output` and AES-NI-encrypts
-    // them there, allocating a bounce buffer per block when `output` is not 16-byte aligned. Its
-    // in-place path encrypts from the aligned counter inside Aes and never allocates. So copy
-    // first (memmove: overlap allowed) and always run in place.
-    if (input.data() != output.data()) {
-        std::memmove(output.data(), input.data(), input.size());
-    }
     int result = wc_AesSetIV(&impl_->aes, iv.data());  // also drops leftover keystream bytes
-    // wc_AesCtrEncrypt takes a 32-bit length; the counter carries over between calls.
-    constexpr std::size_t max_chunk = std::size_t{1} << 30;
-    for (std::size_t offset = 0; result == 0 && offset < output.size(); offset += max_chunk) {
-        const std::size_t chunk = std::min(max_chunk, output.size() - offset);
-        std::uint8_t* data = output.data() + offset;
-        result = wc_AesCtrEncrypt(&impl_->aes, data, data, static_cast<word32>(chunk));
+    // Through the scratch buffer in whole blocks (the counter carries over between calls);
+    // memmove, as input and output may overlap.
+    constexpr std::size_t chunk_size = sizeof impl_->scratch;
+    for (std::size_t offset = 0; result == 0 && offset < output.size(); offset += chunk_size) {
+        const std::size_t chunk = std::min(chunk_size, output.size() - offset);
+        result = wc_AesCtrEncrypt(&impl_->aes, impl_->scratch, input.data() + offset, static_cast<word32>(chunk));
+        if (result == 0) std::memmove(output.data() + offset, impl_->scratch, chunk);
     }
     if (result != 0) {
         detail::secure_zero(output);

@@ -21,6 +21,8 @@ if (described.ok) {
 
 const key = core.pbkdf2HmacSha1("passphrase", new Uint8Array(8), 2048, 16);
 if (key.ok) core.aesCtr(key.bytes, new Uint8Array(16), new Uint8Array(0));
+const clear = core.srtDecrypt("websrt-golden-secret", new Uint8Array(64), new Uint8Array(32));
+if (clear.ok) console.log(clear.bytes.length);
 
 // The result is a discriminated union: the value is unreachable before `ok` is tested.
 // @ts-expect-error bytes exists only on a successful result
