@@ -128,6 +128,46 @@ for (const keyLength of [16, 24, 32]) {
   });
 }
 
+// The other two pairings, where the listener sends: a websrt listener encrypts with the key its
+// libsrt caller drew (HSv5 keys both directions with it), and a websrt caller decrypts a libsrt
+// listener's stream.
+test("a websrt listener sends AES-256 to a srt-live-transmit caller", { timeout: 60_000 }, async () => {
+  const small = payload.subarray(0, sltChunk * 3600);
+  const options = `passphrase=${secret}&pbkeylen=32`;
+  const port = await freeUdpPort();
+  const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://:${port}?mode=listener&maxbw=${maxbw}&${options}`]);
+  await stderrMatches(sender, /listening/, 5000, "websrt listener");
+  const receiver = start("srt-live-transmit", ["-q", "-a:no", `srt://127.0.0.1:${port}?${options}`, "file://con"]);
+  const received = collect(receiver);
+  await stderrMatches(sender, /accepted/, 10_000, "websrt accepting srt-live-transmit");
+  await feed(sender.stdin, small, rate);
+  sender.stdin.end();
+  const status = await exitWithin(sender, 30_000, "websrt listener");
+  assert.equal(status.code, 0, sender.stderrText.slice(-2000));
+  await until(() => received.bytes >= small.length, 5000, () => `${received.bytes} of ${small.length} bytes`);
+  receiver.kill("SIGINT");
+  assert.equal(received.hash.digest("hex"), createHash("sha256").update(small).digest("hex"));
+});
+
+test("a srt-live-transmit listener sends AES-192 to a websrt caller", { timeout: 60_000 }, async () => {
+  const small = payload.subarray(0, sltChunk * 3600);
+  const options = `passphrase=${secret}&pbkeylen=24`;
+  const port = await freeUdpPort();
+  const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener&maxbw=${maxbw}&${options}`]);
+  await sleep(300);
+  const receiver = start(requireWebsrt(), ["transmit", `srt://127.0.0.1:${port}?${options}`, "file://con"]);
+  const received = collect(receiver, small.length);
+  await stderrMatches(receiver, /connected/, 10_000, "websrt caller");
+  await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
+  await feed(sender.stdin, Buffer.concat([small, trailer(rate)]), rate);
+  await until(() => received.bytes >= small.length, 15_000, () => `${received.bytes} of ${small.length} bytes`);
+  sender.stdin.end();
+  await sleep(200);
+  sender.kill("SIGINT");
+  await exitWithin(receiver, 15_000, "websrt caller");
+  assert.equal(received.hash.digest("hex"), createHash("sha256").update(small).digest("hex"));
+});
+
 describe("rejections", () => {
   test("a wrong passphrase from srt-live-transmit is refused by websrt with BADSECRET", { timeout: 30_000 }, async () => {
     const port = await freeUdpPort();
