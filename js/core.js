@@ -7,6 +7,8 @@ const isNode = typeof process === "object" && typeof process.versions?.node === 
 
 /** @type {Promise<object> | undefined} */
 let corePromise;
+/** The Emscripten module itself, for the package's own modules (SrtEndpoint, HEAPU8). */
+let rawModule;
 
 /**
  * Loads the core once and resolves to its functions; later calls return the same promise. On
@@ -40,6 +42,7 @@ async function instantiate() {
   const options = { locateFile: (path) => new URL(`../dist/${path}`, import.meta.url).href };
   if (isNode) options.wasmBinary = await readWasmInNode();
   const raw = await factory(options);
+  rawModule = raw;
   return wrap(raw);
 }
 
@@ -56,6 +59,12 @@ async function readWasmInNode() {
       cause: error,
     });
   }
+}
+
+/** The Emscripten module (internal to the package: the socket API drives its SrtEndpoint). */
+export async function loadModule() {
+  await loadCore();
+  return rawModule;
 }
 
 /** The wrapped API: arguments are checked here, so the embind layer only sees well-typed values. */

@@ -1,3 +1,5 @@
-// websrt's public ES module entry. For now it exposes the WebAssembly core's codec and crypto
-// functions (loadCore); the socket API (SrtSocket, SrtServer) will be exported from here too.
+// websrt's public ES module entry: the socket API over the WebAssembly core, the transports, and
+// the core's codec and crypto functions.
 export { loadCore } from "./core.js";
+export { SrtError, SrtServer, SrtSocket, parseSrtUri } from "./srt_socket.js";
+export { NodeUdpTransport } from "./udp_transport.js";

@@ -1,0 +1,296 @@
+// Embind glue for the sans-IO core's Endpoint (class SrtEndpoint in JS). Datagrams and messages
+// cross the JS↔WASM boundary in batches through buffers in wasm memory: JS writes records into
+// the inbox and calls handleInbox() once per batch; pollTransmits() and receiveBatch() fill the
+// outbox with records for JS to read. A record is [u32 size][u32 tag][size bytes], padded to 4
+// bytes, little-endian; the tag is a registered peer address (datagrams) or unused (messages).
+// No allocation per packet, one call per batch. Errors come back as values; nothing throws.
+//
+// JS reads the buffers through Module.HEAPU8 at the addresses inboxAddress()/outboxAddress()
+// return, taking HEAPU8 afresh after every call (memory growth replaces it).
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/endpoint.hpp"
+#include "core/media_uri.hpp"
+#include "core/random_source.hpp"
+#include "core/stats_fields.hpp"
+
+namespace {
+
+using emscripten::val;
+using websrt::core::Micros;
+
+/// Room for a batch of datagrams (or messages) each way: 128 full-size packets.
+constexpr std::size_t buffer_size = 128 * 1536;
+constexpr std::size_t record_header = 8;
+constexpr std::size_t max_datagram = 1500;
+
+std::size_t padded(std::size_t size) { return (size + 3) & ~std::size_t{3}; }
+
+void put_u32(std::uint8_t* at, std::uint32_t value) { std::memcpy(at, &value, 4); }  // wasm is little-endian
+std::uint32_t get_u32(const std::uint8_t* at) {
+    std::uint32_t value;
+    std::memcpy(&value, at, 4);
+    return value;
+}
+
+/// JS numbers carry microseconds exactly up to 2^53.
+Micros micros(double now) { return static_cast<Micros>(now); }
+
+const char* kind_name(websrt::core::EventKind kind) {
+    switch (kind) {
+    case websrt::core::EventKind::connected: return "connected";
+    case websrt::core::EventKind::accepted: return "accepted";
+    case websrt::core::EventKind::closed: return "closed";
+    case websrt::core::EventKind::refused: return "refused";
+    }
+    return "closed";
+}
+
+const char* reason_name(websrt::core::CloseReason reason) {
+    switch (reason) {
+    case websrt::core::CloseReason::local_close: return "local_close";
+    case websrt::core::CloseReason::peer_shutdown: return "peer_shutdown";
+    case websrt::core::CloseReason::peer_idle_timeout: return "peer_idle_timeout";
+    case websrt::core::CloseReason::connect_timeout: return "connect_timeout";
+    case websrt::core::CloseReason::rejected: return "rejected";
+    }
+    return "local_close";
+}
+
+const char* outcome_name(websrt::core::SendOutcome outcome) {
+    switch (outcome) {
+    case websrt::core::SendOutcome::ok: return "ok";
+    case websrt::core::SendOutcome::too_large: return "too_large";
+    case websrt::core::SendOutcome::buffer_full: return "buffer_full";
+    case websrt::core::SendOutcome::not_connected: return "not_connected";
+    }
+    return "not_connected";
+}
+
+val failure(const std::string& error) {
+    val result = val::object();
+    result.set("ok", false);
+    result.set("error", error);
+    return result;
+}
+
+/// Parses an srt:// URI with the same option names and checks as `websrt transmit`.
+websrt::Expected<websrt::core::SrtUri, std::string> parse_srt(const std::string& text) {
+    auto parsed = websrt::core::parse_media_uri(text);
+    if (!parsed) return parsed.error().message;
+    if (const auto* srt = std::get_if<websrt::core::SrtUri>(&*parsed)) return *srt;
+    return std::string("expected an srt:// URI");
+}
+
+class SrtEndpoint {
+public:
+    SrtEndpoint() : endpoint_(random_), inbox_(buffer_size), outbox_(buffer_size) {}
+
+    [[nodiscard]] std::uintptr_t inbox_address() const { return reinterpret_cast<std::uintptr_t>(inbox_.data()); }
+    [[nodiscard]] std::uintptr_t outbox_address() const { return reinterpret_cast<std::uintptr_t>(outbox_.data()); }
+    [[nodiscard]] std::size_t buffer_capacity() const { return buffer_size; }
+    /// False once the entropy source failed: keys and ids can no longer be trusted.
+    [[nodiscard]] bool healthy() const { return random_.healthy(); }
+
+    /// "1.2.3.4:5" or "[::1]:5" → a tag for records (the same tag for the same address), or -1.
+    int register_address(const std::string& text) {
+        const auto address = websrt::core::SocketAddress::parse(text);
+        if (!address) return -1;
+        return tag_of(*address);
+    }
+
+    /// Makes this endpoint a listener with the URI's options. `accept(streamId, peer)` (optional)
+    /// returns 0 to admit a caller or a reject code (1403 forbidden, …).
+    val listen(const std::string& uri, val accept) {
+        auto parsed = parse_srt(uri);
+        if (!parsed) return failure(parsed.error());
+        websrt::core::AcceptPolicy policy;
+        if (!accept.isUndefined() && !accept.isNull()) {
+            policy = [accept](const websrt::core::AcceptRequest& request) {
+                const val answer = accept(request.stream_id, request.peer.to_string());
+                const int code = answer.isNumber() ? answer.as<int>() : 0;
+                return code == 0 ? websrt::core::AcceptDecision::yes() : websrt::core::AcceptDecision::no(code);
+            };
+        }
+        endpoint_.listen(parsed->config, std::move(policy));
+        val result = val::object();
+        result.set("ok", true);
+        result.set("port", parsed->port);
+        return result;
+    }
+
+    /// Starts a caller connection to the URI's host, which must be an IP literal (resolve names
+    /// before): {ok, id, peer} or {ok: false, error}.
+    val connect(double now, const std::string& uri) {
+        auto parsed = parse_srt(uri);
+        if (!parsed) return failure(parsed.error());
+        const std::string host = parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host;
+        const auto peer = websrt::core::SocketAddress::parse(host + ":" + std::to_string(parsed->port));
+        if (!peer) return failure("the host must be an IP address (resolve names first): " + parsed->host);
+        const auto id = endpoint_.connect(micros(now), *peer, parsed->config);
+        val result = val::object();
+        result.set("ok", true);
+        result.set("id", id);
+        result.set("peer", tag_of(*peer));
+        return result;
+    }
+
+    /// Hands the core the `count` datagram records JS wrote into the inbox.
+    void handle_inbox(double now, int count) {
+        std::size_t offset = 0;
+        for (int i = 0; i < count && offset + record_header <= inbox_.size(); ++i) {
+            const std::uint32_t size = get_u32(inbox_.data() + offset);
+            const std::uint32_t tag = get_u32(inbox_.data() + offset + 4);
+            if (size > max_datagram || offset + record_header + size > inbox_.size()) return;
+            if (tag < addresses_.size())
+                endpoint_.handle_datagram(micros(now), addresses_[tag], {inbox_.data() + offset + record_header, size});
+            offset += record_header + padded(size);
+        }
+    }
+
+    /// Fills the outbox with datagrams to send (records tagged with their destination); returns
+    /// how many. Call again while it returns a full batch.
+    int poll_transmits(double now) {
+        std::size_t offset = 0;
+        int count = 0;
+        while (offset + record_header + max_datagram <= outbox_.size()) {
+            const auto out = std::span<std::uint8_t>(outbox_.data() + offset + record_header, max_datagram);
+            const auto transmit = endpoint_.poll_transmit(micros(now), out);
+            if (!transmit) break;
+            put_u32(outbox_.data() + offset, static_cast<std::uint32_t>(transmit->size));
+            put_u32(outbox_.data() + offset + 4, static_cast<std::uint32_t>(tag_of(transmit->to)));
+            offset += record_header + padded(transmit->size);
+            ++count;
+        }
+        return count;
+    }
+
+    /// Microseconds at which handleTimeout() has work, or -1.
+    [[nodiscard]] double next_timeout() const {
+        const auto t = endpoint_.next_timeout();
+        return t ? static_cast<double>(*t) : -1.0;
+    }
+    void handle_timeout(double now) { endpoint_.handle_timeout(micros(now)); }
+
+    /// Events since the last call: [{kind, id, peer, streamId, reason, rejectCode, detail}]. A
+    /// connection the peer closed carries `messages`: everything it had received, delivered
+    /// now (the peer sends no more, and the connection is gone after this call).
+    val poll_events() {
+        val events = val::array();
+        while (auto event = endpoint_.poll_event()) {
+            val e = val::object();
+            e.set("kind", std::string(kind_name(event->kind)));
+            e.set("id", event->connection);
+            e.set("peer", event->peer.to_string());
+            e.set("streamId", event->stream_id);
+            e.set("reason", std::string(reason_name(event->reason)));
+            e.set("rejectCode", event->reject_code);
+            e.set("detail", event->detail);
+            if (event->kind == websrt::core::EventKind::closed && event->reason == websrt::core::CloseReason::peer_shutdown) {
+                val messages = val::array();
+                std::vector<std::uint8_t> buffer(max_datagram);
+                constexpr Micros forever = std::numeric_limits<Micros>::max() / 2;
+                while (const auto size = endpoint_.receive(event->connection, forever, buffer))
+                    messages.call<void>("push", val(emscripten::typed_memory_view(*size, buffer.data())).call<val>("slice"));
+                e.set("messages", messages);
+            }
+            events.call<void>("push", e);
+        }
+        return events;
+    }
+
+    /// Sends the `length`-byte message JS wrote at the start of the inbox: "ok", "too_large",
+    /// "buffer_full" or "not_connected".
+    std::string send(std::uint32_t id, double now, std::uint32_t length) {
+        if (length > inbox_.size()) return outcome_name(websrt::core::SendOutcome::too_large);
+        return outcome_name(endpoint_.send(id, micros(now), {inbox_.data(), length}));
+    }
+
+    /// Fills the outbox with the messages whose time has come (untagged records); returns how many.
+    int receive_batch(std::uint32_t id, double now) {
+        std::size_t offset = 0;
+        int count = 0;
+        while (offset + record_header + max_datagram <= outbox_.size()) {
+            const auto out = std::span<std::uint8_t>(outbox_.data() + offset + record_header, max_datagram);
+            const auto size = endpoint_.receive(id, micros(now), out);
+            if (!size) break;
+            put_u32(outbox_.data() + offset, static_cast<std::uint32_t>(*size));
+            put_u32(outbox_.data() + offset + 4, 0);
+            offset += record_header + padded(*size);
+            ++count;
+        }
+        return count;
+    }
+
+    void close(std::uint32_t id, double now) { endpoint_.close(id, micros(now)); }
+
+    /// libsrt-named statistics (as websrt transmit prints them), or null for an unknown id.
+    val stats(std::uint32_t id, double now, bool clear) {
+        const auto stats = endpoint_.stats(id, micros(now), clear);
+        if (!stats) return val::null();
+        val result = val::object();
+        websrt::core::visit_stats(*stats, [&](const char* name, auto value) { result.set(name, static_cast<double>(value)); });
+        return result;
+    }
+
+    /// Unacknowledged packets of a connection (what a graceful close waits for), or -1.
+    [[nodiscard]] int unacknowledged(std::uint32_t id) const {
+        const auto* connection = endpoint_.connection(id);
+        return connection ? connection->unacknowledged_packets() : -1;
+    }
+
+    /// The text form of a record's tag ("1.2.3.4:5"), for the transport to send to.
+    [[nodiscard]] std::string address_of(int tag) const {
+        return tag >= 0 && static_cast<std::size_t>(tag) < addresses_.size() ? addresses_[static_cast<std::size_t>(tag)].to_string() : "";
+    }
+
+private:
+    int tag_of(const websrt::core::SocketAddress& address) {
+        if (const auto it = tags_.find(address); it != tags_.end()) return it->second;
+        addresses_.push_back(address);
+        const int tag = static_cast<int>(addresses_.size() - 1);
+        tags_.emplace(address, tag);
+        return tag;
+    }
+
+    websrt::core::CryptoRandom random_;
+    websrt::core::Endpoint endpoint_;
+    std::vector<std::uint8_t> inbox_;
+    std::vector<std::uint8_t> outbox_;
+    std::vector<websrt::core::SocketAddress> addresses_;
+    std::unordered_map<websrt::core::SocketAddress, int, websrt::core::SocketAddressHash> tags_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(websrt_endpoint) {
+    emscripten::class_<SrtEndpoint>("SrtEndpoint")
+        .constructor<>()
+        .function("inboxAddress", &SrtEndpoint::inbox_address)
+        .function("outboxAddress", &SrtEndpoint::outbox_address)
+        .function("bufferCapacity", &SrtEndpoint::buffer_capacity)
+        .function("healthy", &SrtEndpoint::healthy)
+        .function("registerAddress", &SrtEndpoint::register_address)
+        .function("addressOf", &SrtEndpoint::address_of)
+        .function("listen", &SrtEndpoint::listen)
+        .function("connect", &SrtEndpoint::connect)
+        .function("handleInbox", &SrtEndpoint::handle_inbox)
+        .function("pollTransmits", &SrtEndpoint::poll_transmits)
+        .function("nextTimeout", &SrtEndpoint::next_timeout)
+        .function("handleTimeout", &SrtEndpoint::handle_timeout)
+        .function("pollEvents", &SrtEndpoint::poll_events)
+        .function("send", &SrtEndpoint::send)
+        .function("receiveBatch", &SrtEndpoint::receive_batch)
+        .function("close", &SrtEndpoint::close)
+        .function("stats", &SrtEndpoint::stats)
+        .function("unacknowledged", &SrtEndpoint::unacknowledged);
+}

@@ -1,0 +1,187 @@
+// Runs one wasm SrtEndpoint with a transport and a timer: the JS twin of native-shim/udp_driver.
+// Datagrams go in and out in batches through the endpoint's buffers in wasm memory; after every
+// batch, timer or application call, service() sends what the core wants sent, dispatches its
+// events, delivers due messages and re-arms the one timer at the core's next deadline.
+
+const recordHeader = 8;
+const padded = (size) => (size + 3) & ~3;
+
+/** Monotonic microseconds, as the core wants them. */
+export const nowMicros = () => Math.floor(performance.now() * 1000);
+
+export class EndpointDriver {
+  /**
+   * @param module - the Emscripten module (loadModule()).
+   * @param transport - a bound transport (NodeUdpTransport, WebSocketTransport, …).
+   */
+  constructor(module, transport) {
+    this.module = module;
+    this.endpoint = new module.SrtEndpoint();
+    this.transport = transport;
+    this.capacity = this.endpoint.bufferCapacity();
+    this.tags = new Map();  // address text → tag
+    this.addresses = [];    // tag → address text
+    this.connections = new Map();  // id → { onEvent(event), onMessages(array) }
+    this.listener = undefined;     // { onEvent(event) } for accepted/refused
+    this.timer = undefined;
+    this.timerAt = -1;
+    this.closed = false;
+    this.serviceQueued = false;
+    this.afterService = new Set();  // callbacks run after each service (senders waiting for room)
+    transport.onBatch((batch) => this.ingest(batch));
+  }
+
+  heap() {
+    return this.module.HEAPU8;  // taken afresh: memory growth replaces the view
+  }
+
+  tagOf(address) {
+    let tag = this.tags.get(address);
+    if (tag === undefined) {
+      tag = this.endpoint.registerAddress(address);
+      if (tag < 0) return -1;
+      this.tags.set(address, tag);
+      this.addresses[tag] = address;
+    }
+    return tag;
+  }
+
+  addressOf(tag) {
+    if (this.addresses[tag] === undefined) this.addresses[tag] = this.endpoint.addressOf(tag);
+    return this.addresses[tag];
+  }
+
+  /** A batch of datagrams from the transport. */
+  ingest(batch) {
+    if (this.closed) return;
+    let offset = 0;
+    let count = 0;
+    const base = this.endpoint.inboxAddress();
+    const flush = () => {
+      if (count) this.endpoint.handleInbox(nowMicros(), count);
+      offset = 0;
+      count = 0;
+    };
+    for (const { bytes, address } of batch) {
+      if (bytes.length > 1500) continue;  // larger than any SRT packet: not ours
+      if (offset + recordHeader + padded(bytes.length) > this.capacity) flush();
+      const tag = this.tagOf(address);
+      if (tag < 0) continue;
+      const heap = this.heap();
+      const view = new DataView(heap.buffer, base + offset, recordHeader);
+      view.setUint32(0, bytes.length, true);
+      view.setUint32(4, tag, true);
+      heap.set(bytes, base + offset + recordHeader);
+      offset += recordHeader + padded(bytes.length);
+      count += 1;
+    }
+    flush();
+    this.service();
+  }
+
+  /** Sends, dispatches and delivers what is due now, then re-arms the timer. */
+  service() {
+    if (this.closed) return;
+    const now = nowMicros();
+    this.sendTransmits(now);
+    for (const event of this.endpoint.pollEvents()) this.dispatch(event);
+    for (const [id, connection] of this.connections) if (connection.wantsMessages()) this.deliver(id, connection, now);
+    // Delivering may have made the application send: flush once more.
+    this.sendTransmits(nowMicros());
+    this.arm();
+    for (const callback of [...this.afterService]) callback();
+  }
+
+  /** One service() at the end of this turn, however many calls asked for it. */
+  schedule() {
+    if (this.serviceQueued || this.closed) return;
+    this.serviceQueued = true;
+    queueMicrotask(() => {
+      this.serviceQueued = false;
+      this.service();
+    });
+  }
+
+  sendTransmits(now) {
+    for (;;) {
+      const count = this.endpoint.pollTransmits(now);
+      if (count === 0) return;
+      const heap = this.heap();
+      const base = this.endpoint.outboxAddress();
+      let offset = 0;
+      for (let i = 0; i < count; i += 1) {
+        const view = new DataView(heap.buffer, base + offset, recordHeader);
+        const size = view.getUint32(0, true);
+        const tag = view.getUint32(4, true);
+        const start = base + offset + recordHeader;
+        // A copy: the transport may keep the bytes past the next call into the core.
+        this.transport.send(heap.slice(start, start + size), this.addressOf(tag));
+        offset += recordHeader + padded(size);
+      }
+    }
+  }
+
+  deliver(id, connection, now) {
+    for (;;) {
+      const count = this.endpoint.receiveBatch(id, now);
+      if (count === 0) return;
+      const heap = this.heap();
+      const base = this.endpoint.outboxAddress();
+      const messages = [];
+      let offset = 0;
+      for (let i = 0; i < count; i += 1) {
+        const size = new DataView(heap.buffer, base + offset, 4).getUint32(0, true);
+        const start = base + offset + recordHeader;
+        messages.push(heap.slice(start, start + size));
+        offset += recordHeader + padded(size);
+      }
+      connection.onMessages(messages);
+      if (!connection.wantsMessages()) return;  // a slow reader: leave the rest in the core
+    }
+  }
+
+  dispatch(event) {
+    const connection = this.connections.get(event.id);
+    if (connection && event.messages?.length) connection.onMessages(event.messages);
+    if (connection) connection.onEvent(event);
+    else if (this.listener) this.listener.onEvent(event);
+    if (event.kind === "closed") this.connections.delete(event.id);
+  }
+
+  arm() {
+    const at = this.endpoint.nextTimeout();
+    if (at < 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = -1;
+      return;
+    }
+    if (this.timer !== undefined && this.timerAt === at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = -1;
+      if (this.closed) return;
+      this.endpoint.handleTimeout(nowMicros());
+      this.service();
+    }, Math.max(0, (at - nowMicros()) / 1000));
+  }
+
+  /** Sends one message: "ok", "too_large", "buffer_full" or "not_connected". */
+  send(id, bytes) {
+    if (bytes.length > this.capacity) return "too_large";
+    this.heap().set(bytes, this.endpoint.inboxAddress());
+    const outcome = this.endpoint.send(id, nowMicros(), bytes.length);
+    this.schedule();
+    return outcome;
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.transport.close();
+    this.endpoint.delete();
+  }
+}
