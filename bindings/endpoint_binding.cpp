@@ -248,6 +248,13 @@ public:
         return connection ? connection->unacknowledged_packets() : -1;
     }
 
+    /// The TSBPD delay the peer plays what we send with (ms), or -1: a graceful close waits for
+    /// it after the last message, since a receiver drops what its clock still holds at SHUTDOWN.
+    [[nodiscard]] int peer_latency(std::uint32_t id) const {
+        const auto* connection = endpoint_.connection(id);
+        return connection ? connection->negotiated().sender_latency_ms : -1;
+    }
+
     /// The text form of a record's tag ("1.2.3.4:5"), for the transport to send to.
     [[nodiscard]] std::string address_of(int tag) const {
         return tag >= 0 && static_cast<std::size_t>(tag) < addresses_.size() ? addresses_[static_cast<std::size_t>(tag)].to_string() : "";
@@ -292,5 +299,6 @@ EMSCRIPTEN_BINDINGS(websrt_endpoint) {
         .function("receiveBatch", &SrtEndpoint::receive_batch)
         .function("close", &SrtEndpoint::close)
         .function("stats", &SrtEndpoint::stats)
-        .function("unacknowledged", &SrtEndpoint::unacknowledged);
+        .function("unacknowledged", &SrtEndpoint::unacknowledged)
+        .function("peerLatency", &SrtEndpoint::peer_latency);
 }

@@ -11,6 +11,8 @@ const isNode = typeof process === "object" && typeof process.versions?.node === 
 
 /** Messages queued in JS per connection before the driver stops pulling from the core. */
 const readerHighWater = 1024;
+/** Time allowed beyond the peer's latency for the last packet to reach it and be played. */
+const playedOutMarginMs = 100;
 
 export class SrtError extends Error {
   /**
@@ -160,7 +162,10 @@ export class SrtSocket {
     for (;;) {
       if (this.closed) throw this.error ?? new SrtError("socket is closed", { code: "ERR_SRT_CLOSED" });
       const outcome = this.driver.send(this.id, message);
-      if (outcome === "ok") return;
+      if (outcome === "ok") {
+        this.lastSendTime = performance.now();
+        return;
+      }
       if (outcome === "too_large") throw new SrtError(`message of ${message.length} bytes is larger than payloadsize`, { code: "ERR_SRT_MESSAGE_TOO_LARGE" });
       if (outcome === "not_connected") throw this.error ?? new SrtError("socket is not connected", { code: "ERR_SRT_CLOSED" });
       await this.room();
@@ -225,13 +230,19 @@ export class SrtSocket {
   }
 
   /**
-   * Closes gracefully: waits (up to `lingerMs`) until the peer acknowledged everything sent,
-   * then sends SHUTDOWN.
+   * Closes gracefully: waits (up to `lingerMs`) until the peer acknowledged everything sent and
+   * had the time to play it (its latency after the last message), then sends SHUTDOWN.
    */
   async close({ lingerMs = 5000 } = {}) {
     if (this.closed) return this.closedPromise;
-    const deadline = Date.now() + lingerMs;
-    while (!this.closed && this.driver.endpoint.unacknowledged(this.id) > 0 && Date.now() < deadline) await this.room();
+    const deadline = performance.now() + lingerMs;
+    const playedOut = () =>
+      this.lastSendTime === undefined ||
+      performance.now() >= this.lastSendTime + Math.max(0, this.driver.endpoint.peerLatency(this.id)) + playedOutMarginMs;
+    while (!this.closed && performance.now() < deadline) {
+      if (this.driver.endpoint.unacknowledged(this.id) <= 0 && playedOut()) break;
+      await Promise.race([this.room(), new Promise((resolve) => setTimeout(resolve, 5))]);
+    }
     if (!this.closed) {
       this.driver.endpoint.close(this.id, nowMicros());
       this.driver.service();

@@ -1,0 +1,570 @@
+#!/usr/bin/env node
+// The `websrt` command for Node: `websrt transmit`, the twin of the native command
+// (native-shim/transmit_command.cpp) over the package's SrtSocket and SrtServer. Same options,
+// messages, statistics lines and exit statuses: 0 when the input ended and everything sent was
+// acknowledged, the SRT peer closed cleanly, or SIGINT/SIGTERM stopped the transfer; 1 with a
+// one-line reason on a rejection, a timeout, a lost peer or an I/O error; 2 for a bad command line
+// or URI.
+import { createSocket } from "node:dgram";
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+
+import { loadModule } from "./core.js";
+import { SrtServer, SrtSocket, parseSrtUri } from "./index.js";
+
+const prefix = "websrt transmit: ";
+
+const transmitHelp = `Move a live stream between SRT and UDP or stdin/stdout, like srt-live-transmit
+Usage: websrt transmit [OPTIONS] input output
+
+Positionals:
+  input TEXT REQUIRED         srt://, udp:// or file://con (stdin)
+  output TEXT REQUIRED        srt://, udp:// or file://con (stdout)
+
+Options:
+  -h,--help                   Print this help message and exit
+  --stats-every INT:POSITIVE  print statistics every N milliseconds to stderr
+  --stats-format TEXT         json (one object per line) or text
+  --timeout FLOAT             give up after this many seconds (exit 1)
+  --reject-streamid TEXT      listener: refuse a caller with this stream id (reject code 1403, forbidden)
+  -q,--quiet                  print errors only
+`;
+
+const topHelp = `websrt: SRT (Secure Reliable Transport) tools
+Usage: websrt SUBCOMMAND
+
+Subcommands:
+  transmit                    Move a live stream between SRT and UDP or stdin/stdout, like srt-live-transmit
+`;
+
+/** libsrt's reject codes the listener answers with (srtcore/srt.h). */
+const rejectBacklog = 5;       // SRT_REJ_BACKLOG: the one connection is taken
+const rejectForbidden = 1403;  // SRT_REJX_FORBIDDEN
+
+/** Live payload when the URI sets none (libsrt SRTO_PAYLOADSIZE default for live mode). */
+const defaultPayloadSize = 1316;
+
+/** Time allowed beyond the peer's latency for the last packet to be played (native: played_out_margin). */
+const playedOutMarginMs = 100;
+
+/** UDP input waiting for room in the send buffer; beyond this, datagrams are dropped (live input). */
+const udpQueueLimit = 1024;
+
+/** How often the statistics of an open connection are kept, for the last line after the peer closed. */
+const statsSnapshotMs = 100;
+
+class UsageError extends Error {}
+
+// ---- the command line ----
+
+const valueOptions = new Map([
+  ["--stats-every", "statsEvery"],
+  ["--stats-format", "statsFormat"],
+  ["--timeout", "timeout"],
+  ["--reject-streamid", "rejectStreamId"],
+]);
+
+/** Parses `transmit`'s arguments as the native CLI11 definition does; throws UsageError. */
+function parseTransmitArguments(args) {
+  const options = { statsEvery: "0", statsFormat: "json", timeout: "0", rejectStreamId: "", quiet: false, help: false };
+  const positionals = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg === "-q" || arg === "--quiet") options.quiet = true;
+    else if (arg === "-h" || arg === "--help") options.help = true;
+    else if (arg.startsWith("--")) {
+      const equals = arg.indexOf("=");
+      const name = equals < 0 ? arg : arg.slice(0, equals);
+      const key = valueOptions.get(name);
+      if (!key) throw new UsageError(`unknown option '${name}'`);
+      if (equals >= 0) options[key] = arg.slice(equals + 1);
+      else if (i + 1 < args.length) options[key] = args[(i += 1)];
+      else throw new UsageError(`${name} needs a value`);
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      throw new UsageError(`unknown option '${arg}'`);
+    } else {
+      positionals.push(arg);
+    }
+  }
+  if (options.help) return { ...options, positionals };
+  if (positionals.length < 1) throw new UsageError("input is required");
+  if (positionals.length < 2) throw new UsageError("output is required");
+  if (positionals.length > 2) throw new UsageError(`unexpected argument '${positionals[2]}'`);
+  const statsEvery = Number(options.statsEvery);
+  if (!/^\d+$/.test(options.statsEvery) || (options.statsEvery !== "0" && !(statsEvery > 0)))
+    throw new UsageError(`--stats-every: value ${options.statsEvery} is not a positive integer`);
+  const timeout = Number(options.timeout);
+  if (options.timeout.trim() === "" || !Number.isFinite(timeout)) throw new UsageError(`--timeout: value ${options.timeout} is not a number`);
+  return { ...options, statsEvery, timeout, input: positionals[0], output: positionals[1] };
+}
+
+// ---- URIs ----
+
+/** "[v6]:port" or "host:port" as native parse_host_port() reads them. */
+function parseHostPort(authority, uri) {
+  let host;
+  let portText;
+  if (authority.startsWith("[")) {
+    const close = authority.indexOf("]");
+    if (close < 0) throw new UsageError(`unterminated IPv6 address in '${uri}'`);
+    host = authority.slice(1, close);
+    if (authority[close + 1] !== ":") throw new UsageError(`missing port in '${uri}'`);
+    portText = authority.slice(close + 2);
+  } else {
+    const colon = authority.lastIndexOf(":");
+    if (colon < 0) throw new UsageError(`missing port in '${uri}'`);
+    host = authority.slice(0, colon);
+    portText = authority.slice(colon + 1);
+  }
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new UsageError(`bad port '${portText}' in '${uri}'`);
+  return { host, port };
+}
+
+function percentDecode(text, item) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new UsageError(`bad %-escape in '${item}'`);
+  }
+}
+
+function parseUdpUri(rest, uri) {
+  const question = rest.indexOf("?");
+  const { host, port } = parseHostPort(question < 0 ? rest : rest.slice(0, question), uri);
+  const udp = { kind: "udp", host, port, adapter: undefined };
+  for (const item of question < 0 ? [] : rest.slice(question + 1).split("&")) {
+    if (!item) continue;
+    const equals = item.indexOf("=");
+    const key = percentDecode(equals < 0 ? item : item.slice(0, equals), item);
+    const value = percentDecode(equals < 0 ? "" : item.slice(equals + 1), item);
+    if (key === "adapter") udp.adapter = value;
+    else throw new UsageError(`unknown UDP option '${key}' in '${uri}'`);
+  }
+  return udp;
+}
+
+/**
+ * Checks an srt:// URI with the core's own parser (the one `websrt transmit` and the socket API
+ * use), before any port is bound: the error names the option, as the native command's does.
+ */
+async function checkSrtUri(uri) {
+  const module = await loadModule();
+  const endpoint = new module.SrtEndpoint();
+  try {
+    const result = endpoint.listen(uri, undefined);  // parses every option; opens nothing
+    if (!result.ok) throw new UsageError(result.error);
+  } finally {
+    endpoint.delete();
+  }
+}
+
+/** srt:// (checked by the core), udp:// or file://con; throws UsageError. */
+async function parseMediaUri(text) {
+  const schemeEnd = text.indexOf("://");
+  if (schemeEnd < 0) throw new UsageError(`not a URI: '${text}' (expected srt://, udp:// or file://con)`);
+  const scheme = text.slice(0, schemeEnd);
+  const rest = text.slice(schemeEnd + 3);
+  if (scheme === "srt") {
+    await checkSrtUri(text);
+    return srtSide(text);
+  }
+  if (scheme === "udp") return parseUdpUri(rest, text);
+  if (scheme === "file" && rest === "con") return { kind: "console" };
+  if (scheme === "file") throw new UsageError(`only file://con (standard input/output) is supported, not '${text}'`);
+  throw new UsageError(`unsupported scheme '${scheme}' (expected srt://, udp:// or file://con)`);
+}
+
+/** The SRT side: listener or caller, and the message size console input is cut into. */
+function srtSide(text) {
+  // The core also takes srt-live-transmit's mode aliases (client, server); the socket API wants
+  // the plain names.
+  const uri = text.replace(/([?&])mode=client(?=&|$)/, "$1mode=caller").replace(/([?&])mode=server(?=&|$)/, "$1mode=listener");
+  const target = parseSrtUri(uri);
+  const params = new URLSearchParams(target.query);
+  const payloadSize = Number(params.get("payloadsize") ?? params.get("pkt_size") ?? defaultPayloadSize);
+  return { kind: "srt", uri, target, payloadSize, streamId: params.get("streamid") ?? "" };
+}
+
+async function resolve(host, fallback) {
+  const name = host || fallback;
+  if (isIP(name)) return name;
+  try {
+    return (await lookup(name)).address;
+  } catch (error) {
+    throw new Error(`cannot resolve '${name}': ${error.message}`, { cause: error });
+  }
+}
+
+// ---- statistics lines ----
+
+/** The fields core::ConnectionStats holds as double (src/core/stats.hpp); the rest are integers. */
+const doubleStats = new Set(["mbpsSendRate", "mbpsRecvRate", "usPktSndPeriod", "msRTT", "mbpsBandwidth", "mbpsMaxBW"]);
+
+/**
+ * A double as nlohmann::json dumps it (the native lines): shortest digits, "x.0" for integral
+ * values, exponent form below 1e-4 or from 1e15 on (to_chars' format_buffer, kMinExp −4, kMaxExp 15).
+ */
+function doubleText(value) {
+  if (!Number.isFinite(value)) return "null";
+  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  const sign = value < 0 ? "-" : "";
+  const [mantissa, exponent] = Math.abs(value).toExponential().split("e");
+  const digits = mantissa.replace(".", "");
+  const k = digits.length;
+  const n = Number(exponent) + 1;  // the decimal point's position after the first digit
+  if (k <= n && n <= 15) return `${sign}${digits}${"0".repeat(n - k)}.0`;
+  if (n > 0 && n <= 15) return `${sign}${digits.slice(0, n)}.${digits.slice(n)}`;
+  if (n > -4 && n <= 0) return `${sign}0.${"0".repeat(-n)}${digits}`;
+  const e = n - 1;
+  const eText = `${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  return `${sign}${k === 1 ? digits : `${digits[0]}.${digits.slice(1)}`}e${eText}`;
+}
+
+function formatStats(stats, format) {
+  const fields = Object.entries(stats).map(([key, value]) => [key, doubleStats.has(key) ? doubleText(value) : String(value)]);
+  if (format === "text") return fields.map(([key, value]) => `${key}=${value}`).join(" ");
+  return `{${fields.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(",")}}`;
+}
+
+// ---- the transfer ----
+
+class Transmitter {
+  constructor(options, srt, srtIsInput, other) {
+    this.options = options;
+    this.srt = srt;
+    this.srtIsInput = srtIsInput;
+    this.other = other;
+    this.server = undefined;
+    this.connection = undefined;  // the SrtSocket once connected or accepted
+    this.hadConnection = false;
+    this.lastStats = undefined;
+    this.lastSubmitMs = 0;
+    this.udpSocket = undefined;
+    this.udpTarget = undefined;
+    this.udpQueue = [];
+    this.udpPumping = false;
+    this.timers = [];
+    this.finished = false;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  info(line) {
+    if (!this.options.quiet) process.stderr.write(`${prefix}${line}\n`);
+  }
+
+  /** Runs the transfer; resolves with the exit status. */
+  async run() {
+    const stop = () => this.finish(0, "interrupted");
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    try {
+      if (this.options.timeout > 0) {
+        this.timers.push(setTimeout(() => this.finish(1, `timed out after ${this.options.timeout.toFixed(6)} s (--timeout)`),
+          this.options.timeout * 1000));
+      }
+      await this.startPlainSide();
+      if (this.options.statsEvery > 0) this.armStats();
+      await this.startSrtSide();
+    } catch (error) {
+      if (error?.code === "ERR_SRT_URI") this.finish(2, `bad ${this.srtIsInput ? "input" : "output"} URI: ${error.message}`);
+      else this.finish(1, error?.message ?? String(error));
+    }
+    const status = await this.done;
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    return status;
+  }
+
+  /** Ends the transfer once: closes the connection (SHUTDOWN), the ports and the input. */
+  finish(status, message) {
+    if (this.finished) return;
+    this.finished = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    const connection = this.connection;
+    if (this.options.statsEvery > 0 && this.hadConnection) {
+      const stats = connection?.stats(false) ?? this.lastStats;
+      if (stats) process.stderr.write(`${formatStats(stats, this.options.statsFormat)}\n`);
+    }
+    if (message && (status !== 0 || !this.options.quiet)) process.stderr.write(`${prefix}${message}\n`);
+    const closing = [];
+    if (connection) closing.push(connection.close({ lingerMs: 0 }));
+    if (this.server) closing.push(this.server.close());
+    this.udpSocket?.close();
+    this.udpSocket = undefined;
+    if (!this.srtIsInput && this.other.kind === "console") process.stdin.destroy();
+    Promise.allSettled(closing).then(() => this.resolveDone(status));
+  }
+
+  // ---- the plain side: console or UDP ----
+
+  async startPlainSide() {
+    if (this.other.kind === "console") {
+      if (this.srtIsInput) process.stdout.on("error", () => this.finish(1, "cannot write to standard output"));
+      return;
+    }
+    const uri = this.other;
+    if (this.srtIsInput) {
+      const address = await resolve(uri.host, "127.0.0.1");
+      this.udpTarget = { address, port: uri.port };
+      this.udpSocket = createSocket(isIP(address) === 6 ? "udp6" : "udp4");
+      this.udpSocket.on("error", () => {});  // a datagram to a closed port: the stream goes on
+      if (uri.adapter) await this.bindUdp(0, uri.adapter);
+    } else {
+      const address = await resolve(uri.adapter ?? uri.host, "0.0.0.0");
+      this.udpSocket = createSocket({ type: isIP(address) === 6 ? "udp6" : "udp4", reuseAddr: true, recvBufferSize: 8 << 20 });
+      await this.bindUdp(uri.port, address);
+      this.udpSocket.on("message", (datagram) => this.onUdpInput(datagram));
+    }
+  }
+
+  bindUdp(port, address) {
+    return new Promise((resolve, reject) => {
+      this.udpSocket.once("error", reject);
+      this.udpSocket.bind(port, address, () => {
+        this.udpSocket.off("error", reject);
+        this.udpSocket.on("error", () => {});
+        resolve();
+      });
+    });
+  }
+
+  /** UDP input is live and lossy by nature: a datagram that finds no room is dropped. */
+  onUdpInput(datagram) {
+    if (!this.connection || this.finished) return;
+    const payload = this.srt.payloadSize;
+    for (let offset = 0; offset < datagram.length; offset += payload) {
+      if (this.udpQueue.length >= udpQueueLimit) return;
+      this.udpQueue.push(datagram.subarray(offset, Math.min(offset + payload, datagram.length)));
+    }
+    this.pumpUdp();
+  }
+
+  async pumpUdp() {
+    if (this.udpPumping) return;
+    this.udpPumping = true;
+    try {
+      while (this.udpQueue.length && !this.finished) await this.connection.send(this.udpQueue.shift());
+    } catch {
+      // The connection ended: its reader reports how.
+    } finally {
+      this.udpPumping = false;
+    }
+  }
+
+  writeOutput(message) {
+    if (this.other.kind === "udp") {
+      this.udpSocket?.send(message, this.udpTarget.port, this.udpTarget.address);
+      return;
+    }
+    process.stdout.write(message);
+  }
+
+  // ---- the SRT side ----
+
+  async startSrtSide() {
+    if (this.srt.target.mode === "listener") await this.listen();
+    else await this.call();
+    if (this.finished || !this.connection) return;
+    this.transfer();
+  }
+
+  async listen() {
+    const server = await SrtServer.listen(this.srt.uri, {
+      accept: ({ streamId }) => {
+        if (this.connection || this.finished) return rejectBacklog;
+        if (this.options.rejectStreamId && streamId === this.options.rejectStreamId) return rejectForbidden;
+        return true;
+      },
+      // Like srt-live-transmit, the listener stays up for the next caller.
+      onRefused: (event) => this.info(`${event.detail} (${event.peer}, reject code ${event.rejectCode})`),
+    });
+    if (this.finished) {
+      await server.close();
+      return;
+    }
+    this.server = server;
+    const { address, port } = server.address();
+    this.info(`listening on srt://${address}:${port}`);
+    const { value: connection, done } = await server.next();
+    if (done || this.finished) return;
+    this.connected(connection, `accepted ${connection.peer}${connection.streamId ? ` stream id '${connection.streamId}'` : ""}`);
+    // A second caller admitted in the same batch as the first: one connection per listener.
+    (async () => {
+      for await (const extra of server) await extra.close({ lingerMs: 0 });
+    })();
+  }
+
+  async call() {
+    const { host, port } = this.srt.target;
+    const address = await resolve(host, "");
+    this.info(`connecting to srt://${address}:${port}`);
+    const connection = await SrtSocket.connect(this.srt.uri);
+    if (this.finished) {
+      await connection.close({ lingerMs: 0 });
+      return;
+    }
+    this.connected(connection, `connected to ${connection.peer}${this.srt.streamId ? ` stream id '${this.srt.streamId}'` : ""}`);
+  }
+
+  connected(connection, line) {
+    this.connection = connection;
+    this.hadConnection = true;
+    this.info(line);
+  }
+
+  transfer() {
+    const connection = this.connection;
+    // The reader hears how the connection ends; on the sending side it discards what the peer sends.
+    (async () => {
+      try {
+        for await (const message of connection) if (this.srtIsInput && !this.finished) this.writeOutput(message);
+        this.finish(0, "peer closed the connection");
+      } catch (error) {
+        this.finish(1, error.message);
+      }
+    })();
+    if (!this.srtIsInput && this.other.kind === "console") this.pumpStdin();
+  }
+
+  /** Moves standard input into the connection in payloadsize messages; lingers at the end of input. */
+  async pumpStdin() {
+    const payload = this.srt.payloadSize;
+    const connection = this.connection;
+    let carry = Buffer.alloc(0);
+    try {
+      for await (const chunk of process.stdin) {
+        // Whole messages where the input allows, as the native reader and srt-live-transmit cut them.
+        const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+        let offset = 0;
+        for (; offset + payload <= data.length; offset += payload) {
+          await connection.send(data.subarray(offset, offset + payload));
+          this.lastSubmitMs = performance.now();
+        }
+        carry = data.subarray(offset);
+        if (this.finished) return;
+      }
+      if (carry.length && !this.finished) {
+        await connection.send(carry);
+        this.lastSubmitMs = performance.now();
+      }
+    } catch (error) {
+      if (this.finished || connection.closed) return;  // the reader reports how the connection ended
+      this.finish(1, `reading standard input: ${error.message}`);
+      return;
+    }
+    this.linger(connection);
+  }
+
+  /** After the end of input: wait until every packet is acknowledged and played, then close. */
+  linger(connection) {
+    const latencyMs = connection.stats()?.msSndTsbPdDelay ?? 120;
+    const deadline = performance.now() + Math.max(3000, 4 * latencyMs);
+    const check = () => {
+      if (this.finished || connection.closed) return;
+      const unacknowledged = connection.driver.endpoint.unacknowledged(connection.id);
+      // Acknowledged is not yet played: a receiver drops what its TSBPD clock still holds when
+      // SHUTDOWN arrives (libsrt), so close only after the last packet's delivery time.
+      const playedOut = this.lastSubmitMs + latencyMs + playedOutMarginMs;
+      if (unacknowledged === 0 && performance.now() >= playedOut) {
+        this.finish(0, "end of input, everything acknowledged");
+      } else if (performance.now() > deadline) {
+        this.finish(1, `end of input, but ${unacknowledged} packets were never acknowledged`);
+      } else {
+        this.timers.push(setTimeout(check, 5));
+      }
+    };
+    check();
+  }
+
+  // ---- statistics ----
+
+  armStats() {
+    const print = setInterval(() => {
+      const stats = this.connection?.stats(true);
+      if (!stats || this.finished) return;
+      this.lastStats = stats;
+      process.stderr.write(`${formatStats(stats, this.options.statsFormat)}\n`);
+    }, this.options.statsEvery);
+    // A closed socket has no statistics: keep a recent copy for the last line after the peer closed.
+    const snapshot = setInterval(() => {
+      this.lastStats = this.connection?.stats(false) ?? this.lastStats;
+    }, statsSnapshotMs);
+    this.timers.push(print, snapshot);
+  }
+}
+
+/** Validates the command line and URIs (status 2 on a problem) and runs the transfer. */
+async function transmit(args) {
+  let options;
+  let input;
+  let output;
+  try {
+    options = parseTransmitArguments(args);
+    if (options.help) {
+      process.stdout.write(transmitHelp);
+      return 0;
+    }
+    try {
+      input = await parseMediaUri(options.input);
+    } catch (error) {
+      if (error instanceof UsageError || error?.code === "ERR_SRT_URI") throw new UsageError(`bad input URI: ${error.message}`);
+      throw error;
+    }
+    try {
+      output = await parseMediaUri(options.output);
+    } catch (error) {
+      if (error instanceof UsageError || error?.code === "ERR_SRT_URI") throw new UsageError(`bad output URI: ${error.message}`);
+      throw error;
+    }
+    if ((input.kind === "srt") === (output.kind === "srt"))
+      throw new UsageError("exactly one side must be srt:// (the other udp:// or file://con)");
+    if (options.statsFormat !== "json" && options.statsFormat !== "text")
+      throw new UsageError("--stats-format must be json or text");
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${prefix}${error.message}\n`);
+    return 2;
+  }
+  const srtIsInput = input.kind === "srt";
+  return new Transmitter(options, srtIsInput ? input : output, srtIsInput, srtIsInput ? output : input).run();
+}
+
+async function main(argv) {
+  const [command, ...rest] = argv;
+  if (command === "transmit") return transmit(rest);
+  if (command === "-h" || command === "--help") {
+    process.stdout.write(topHelp);
+    return 0;
+  }
+  process.stderr.write(command === undefined ? `websrt: a subcommand is required\n${topHelp}` : `websrt: unknown subcommand '${command}'\n${topHelp}`);
+  return 2;
+}
+
+/** Waits until what was written to a stream has left the process. */
+function flushed(stream) {
+  if (!stream.writableLength) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once("drain", resolve);
+    stream.once("close", resolve);
+    stream.once("error", resolve);
+  });
+}
+
+process.stdout.on("error", () => {});  // a reader that went away: nothing more to say there
+let status;
+try {
+  status = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${prefix}${error?.message ?? String(error)}\n`);
+  status = 1;
+}
+process.exitCode = status;
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+// Everything is closed; a connection attempt still under way (interrupted while connecting) must
+// not hold the process.
+setTimeout(() => process.exit(status), 200).unref();
