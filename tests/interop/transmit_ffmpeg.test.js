@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SrtServer, SrtSocket } from "websrt";
 import { endedAfterPeerClose, exitWithin, freeUdpPort, impairRelay, killAll, lastStats, requireWebsrt, start, stderrMatches } from "./peers.js";
 
 const ffmpegQuiet = ["-hide_banner", "-loglevel", "error", "-nostdin"];
@@ -116,3 +117,49 @@ for (const { impaired, keyLength } of variants) {
     });
   });
 }
+
+// The JS package (Node/WASM) in place of `websrt transmit`, with a passphrase.
+describe("Node/WASM and ffmpeg, AES-128", () => {
+  const crypto = `&passphrase=${secret}&pbkeylen=16`;
+
+  test("ffmpeg publishes to a Node listener: every frame arrives", { timeout: 60_000 }, async () => {
+    const port = await freeUdpPort();
+    const server = await SrtServer.listen(`srt://:${port}?mode=listener${crypto}`);
+    try {
+      const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-re", "-i", pattern, "-c", "copy", "-f", "mpegts",
+        `srt://127.0.0.1:${port}?pkt_size=1316&linger=2${crypto}`]);
+      const { value: connection } = await server.next();
+      const chunks = [];
+      for await (const message of connection) chunks.push(message);
+      assert.equal((await exitWithin(ffmpeg, 40_000, "ffmpeg publisher")).code, 0, ffmpeg.stderrText);
+      const output = join(work, "from-ffmpeg-node.ts");
+      writeFileSync(output, Buffer.concat(chunks));
+      assert.deepEqual(probeFrames(output), expected);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a Node caller publishes to an ffmpeg listener: every frame arrives", { timeout: 60_000 }, async () => {
+    const port = await freeUdpPort();
+    const output = join(work, "to-ffmpeg-node.ts");
+    const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-y", "-i", `srt://127.0.0.1:${port}?mode=listener${crypto}`,
+      "-c", "copy", "-f", "mpegts", output]);
+    await new Promise((r) => setTimeout(r, 500));  // ffmpeg binds its listener
+    const socket = await SrtSocket.connect(`srt://127.0.0.1:${port}?${crypto.slice(1)}`);
+    // The pattern played out in real time by ffmpeg, sent as 1316-byte messages (7 TS packets).
+    const source = start("ffmpeg", [...ffmpegQuiet, "-re", "-i", pattern, "-c", "copy", "-f", "mpegts", "pipe:1"]);
+    let pending = Buffer.alloc(0);
+    for await (const chunk of source.stdout) {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 1316) {
+        await socket.send(pending.subarray(0, 1316));
+        pending = pending.subarray(1316);
+      }
+    }
+    if (pending.length) await socket.send(pending);
+    await socket.close();
+    assert.equal((await exitWithin(ffmpeg, 15_000, "ffmpeg listener")).code, 0, ffmpeg.stderrText);
+    assert.deepEqual(probeFrames(output), expected);
+  });
+});

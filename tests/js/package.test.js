@@ -1,0 +1,82 @@
+// The package as a user gets it: `npm pack`, `npm install <tarball>` into an empty project, then
+// `import "websrt"` there (an SrtServer and an SrtSocket exchange 100 messages over loopback) and
+// the `websrt` command from node_modules/.bin and npx.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+// What the consumer runs: everything through the package name, as a user would write it.
+const consumerScript = `
+import { createSocket } from "node:dgram";
+import { SrtServer, SrtSocket } from "websrt";
+
+const probe = createSocket("udp4");
+await new Promise((resolve) => probe.bind(0, "127.0.0.1", resolve));
+const { port } = probe.address();
+await new Promise((resolve) => probe.close(resolve));
+
+const count = 100;
+const server = await SrtServer.listen(\`srt://:\${port}?latency=120\`);
+const received = (async () => {
+  for await (const connection of server) {
+    const messages = [];
+    for await (const message of connection) messages.push(message);
+    return messages;
+  }
+})();
+const socket = await SrtSocket.connect(\`srt://127.0.0.1:\${port}?streamid=package-test\`);
+for (let i = 0; i < count; i += 1) await socket.send(new Uint8Array(1000).fill(i));
+await socket.close();
+const messages = await received;
+await server.close();
+const intact = messages.length === count && messages.every((m, i) => m.length === 1000 && m.every((b) => b === i));
+console.log(intact ? \`websrt package ok: \${messages.length} messages\` : \`websrt package FAILED: \${messages.length} messages\`);
+process.exitCode = intact ? 0 : 1;
+`;
+
+let work;
+let project;
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), "websrt-package-"));
+  const packed = join(work, "packed");
+  project = join(work, "project");
+  // npm's own cache in the temp directory: the test writes nothing under $HOME and needs no network.
+  const npmOptions = ["--offline", "--no-audit", "--no-fund", "--cache", join(work, "npm-cache")];
+  await mkdir(packed);
+  await mkdir(project);
+  await run("npm", ["pack", "--pack-destination", packed, "--cache", join(work, "npm-cache")], { cwd: repoRoot });
+  const [tarball] = (await readdir(packed)).filter((name) => name.endsWith(".tgz"));
+  assert.ok(tarball, "npm pack made no tarball");
+  await writeFile(join(project, "package.json"), JSON.stringify({ name: "websrt-consumer", private: true, type: "module" }));
+  await run("npm", ["install", ...npmOptions, join(packed, tarball)], { cwd: project });
+  await writeFile(join(project, "consumer.js"), consumerScript);
+}, { timeout: 60_000 });
+
+after(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+test("an installed package imports as 'websrt' and carries 100 messages over SRT", { timeout: 60_000 }, async () => {
+  const { stdout } = await run(process.execPath, ["consumer.js"], { cwd: project, timeout: 30_000 });
+  assert.match(stdout, /^websrt package ok: 100 messages$/m);
+});
+
+test("the installed websrt command runs transmit: help, and status 2 for a bad URI", { timeout: 60_000 }, async () => {
+  const bin = join(project, "node_modules", ".bin", "websrt");
+  const help = await run(bin, ["transmit", "--help"], { cwd: project, timeout: 20_000 });
+  assert.match(help.stdout, /Usage: websrt transmit/);
+  const bad = await run("npx", ["--offline", "websrt", "transmit", "srt://:9000?latncy=20", "file://con"], {
+    cwd: project, timeout: 20_000,
+  }).then(() => ({ code: 0 }), (error) => error);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /^websrt transmit: bad input URI: unknown SRT option 'latncy'/m);
+});
