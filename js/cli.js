@@ -133,15 +133,22 @@ function percentDecode(text, item) {
   }
 }
 
+/** "key=value&…" as native parse_query() reads it: %-escapes decoded, '+' kept, empty items skipped. */
+function queryPairs(query) {
+  const pairs = [];
+  for (const item of query.split("&")) {
+    if (!item) continue;
+    const equals = item.indexOf("=");
+    pairs.push([percentDecode(equals < 0 ? item : item.slice(0, equals), item), percentDecode(equals < 0 ? "" : item.slice(equals + 1), item)]);
+  }
+  return pairs;
+}
+
 function parseUdpUri(rest, uri) {
   const question = rest.indexOf("?");
   const { host, port } = parseHostPort(question < 0 ? rest : rest.slice(0, question), uri);
   const udp = { kind: "udp", host, port, adapter: undefined };
-  for (const item of question < 0 ? [] : rest.slice(question + 1).split("&")) {
-    if (!item) continue;
-    const equals = item.indexOf("=");
-    const key = percentDecode(equals < 0 ? item : item.slice(0, equals), item);
-    const value = percentDecode(equals < 0 ? "" : item.slice(equals + 1), item);
+  for (const [key, value] of queryPairs(question < 0 ? "" : rest.slice(question + 1))) {
     if (key === "adapter") udp.adapter = value;
     else throw new UsageError(`unknown UDP option '${key}' in '${uri}'`);
   }
@@ -185,9 +192,14 @@ function srtSide(text) {
   // the plain names.
   const uri = text.replace(/([?&])mode=client(?=&|$)/, "$1mode=caller").replace(/([?&])mode=server(?=&|$)/, "$1mode=listener");
   const target = parseSrtUri(uri);
-  const params = new URLSearchParams(target.query);
-  const payloadSize = Number(params.get("payloadsize") ?? params.get("pkt_size") ?? defaultPayloadSize);
-  return { kind: "srt", uri, target, payloadSize, streamId: params.get("streamid") ?? "" };
+  let payloadSize = defaultPayloadSize;
+  let streamId = "";
+  // Read as the core reads the query (the core checked it): the last of repeated options wins.
+  for (const [key, value] of queryPairs(target.query)) {
+    if (key === "payloadsize" || key === "pkt_size") payloadSize = Number(value);
+    else if (key === "streamid") streamId = value;
+  }
+  return { kind: "srt", uri, target, payloadSize, streamId };
 }
 
 async function resolve(host, fallback) {

@@ -173,7 +173,9 @@ export class EndpointDriver {
     if (bytes.length > this.capacity) return "too_large";
     this.heap().set(bytes, this.endpoint.inboxAddress());
     const outcome = this.endpoint.send(id, nowMicros(), bytes.length);
-    this.schedule();
+    // Only a queued message gives the core something to send; a refused one must not spin a
+    // service → room → send loop of microtasks that would starve I/O and timers.
+    if (outcome === "ok") this.schedule();
     return outcome;
   }
 

@@ -99,3 +99,128 @@ export interface WebsrtCore {
  * fetched; a later call tries again.
  */
 export function loadCore(): Promise<WebsrtCore>;
+
+/** libsrt's statistics by its names (srt_bistats): `*Total` since the start, the same names without
+ * it for the interval since the last `stats(true)`, and instantaneous values. */
+export interface SrtStats {
+  msTimeStamp: number;
+  pktSent: number; pktSentTotal: number; pktRecv: number; pktRecvTotal: number;
+  pktSentUnique: number; pktSentUniqueTotal: number; pktRecvUnique: number; pktRecvUniqueTotal: number;
+  pktSndLoss: number; pktSndLossTotal: number; pktRcvLoss: number; pktRcvLossTotal: number;
+  pktRetrans: number; pktRetransTotal: number; pktRcvRetrans: number; pktRcvRetransTotal: number;
+  pktSentACK: number; pktSentACKTotal: number; pktRecvACK: number; pktRecvACKTotal: number;
+  pktSentNAK: number; pktSentNAKTotal: number; pktRecvNAK: number; pktRecvNAKTotal: number;
+  pktSndDrop: number; pktSndDropTotal: number; pktRcvDrop: number; pktRcvDropTotal: number;
+  pktRcvUndecrypt: number; pktRcvUndecryptTotal: number; pktRcvBelated: number; pktRcvBelatedTotal: number;
+  byteSent: number; byteSentTotal: number; byteRecv: number; byteRecvTotal: number;
+  byteSentUnique: number; byteSentUniqueTotal: number; byteRecvUnique: number; byteRecvUniqueTotal: number;
+  byteRcvLoss: number; byteRcvLossTotal: number; byteRetrans: number; byteRetransTotal: number;
+  byteSndDrop: number; byteSndDropTotal: number; byteRcvDrop: number; byteRcvDropTotal: number;
+  byteRcvUndecrypt: number; byteRcvUndecryptTotal: number;
+  mbpsSendRate: number; mbpsRecvRate: number; usPktSndPeriod: number; pktFlowWindow: number;
+  pktFlightSize: number; msRTT: number; mbpsBandwidth: number; mbpsMaxBW: number;
+  byteAvailSndBuf: number; byteAvailRcvBuf: number; byteMSS: number; pktSndBuf: number;
+  byteSndBuf: number; msSndBuf: number; msSndTsbPdDelay: number; pktRcvBuf: number;
+  byteRcvBuf: number; msRcvBuf: number; msRcvTsbPdDelay: number; pktReorderDistance: number;
+}
+
+/** Why an SRT operation failed. */
+export type SrtErrorCode =
+  | "ERR_SRT_URI"                 // not an srt:// URI, an unknown option or a bad value (named in the message)
+  | "ERR_SRT_REJECTED"            // the peer refused the connection: see rejectCode
+  | "ERR_SRT_TIMEOUT"             // no answer within conntimeo
+  | "ERR_SRT_CONNECTION_LOST"     // nothing heard from the peer for peeridletimeo
+  | "ERR_SRT_CLOSED"              // the socket is closed
+  | "ERR_SRT_MESSAGE_TOO_LARGE"   // a message longer than payloadsize
+  | "ERR_SRT_TRANSPORT";          // no transport to carry the datagrams (e.g. in a browser without one)
+
+export class SrtError extends Error {
+  readonly name: "SrtError";
+  readonly code: SrtErrorCode;
+  /** libsrt's reject code (10 BADSECRET, 11 UNSECURE, 1403 forbidden, …) for ERR_SRT_REJECTED. */
+  readonly rejectCode?: number;
+}
+
+/** How datagrams reach the network: `node:dgram` (NodeUdpTransport), later a WebSocket bridge. */
+export interface Transport {
+  /** Binds (or connects) the transport; port 0 picks a free one. */
+  bind(port?: number, address?: string): Promise<void>;
+  /** Sends one datagram to "1.2.3.4:5" or "[::1]:5". */
+  send(bytes: Uint8Array, address: string): void;
+  /** Receives what arrived, in batches. */
+  onBatch(handler: (batch: Array<{ bytes: Uint8Array; address: string }>) => void): void;
+  localAddress(): { address: string; port: number };
+  close(): void;
+}
+
+/** UDP through node:dgram (Node only). */
+export class NodeUdpTransport implements Transport {
+  constructor(options?: { type?: "udp4" | "udp6" });
+  bind(port?: number, address?: string): Promise<void>;
+  send(bytes: Uint8Array, address: string): void;
+  onBatch(handler: (batch: Array<{ bytes: Uint8Array; address: string }>) => void): void;
+  localAddress(): { address: string; port: number };
+  close(): void;
+}
+
+/** The parts of an srt:// URI the socket API needs; the options are checked by the core. */
+export function parseSrtUri(uri: string): { host: string; port: number; query: string; mode: string; adapter?: string };
+
+/** The part of a node:stream Duplex these declarations rely on. */
+export interface NodeDuplexLike {
+  pipe<T>(destination: T, options?: { end?: boolean }): T;
+  on(event: string, listener: (...args: unknown[]) => void): this;
+  destroy(error?: Error): this;
+}
+
+/** One SRT connection: a caller's (SrtSocket.connect) or one a server accepted. */
+export class SrtSocket implements AsyncIterable<Uint8Array> {
+  /**
+   * Connects to an SRT listener. The URI takes `websrt transmit`'s (srt-live-transmit's)
+   * option names, e.g. `srt://10.0.0.5:9000?streamid=cam1&latency=200&passphrase=…`.
+   * @throws SrtError ERR_SRT_URI, ERR_SRT_REJECTED (with rejectCode), ERR_SRT_TIMEOUT.
+   */
+  static connect(uri: string, options?: { transport?: Transport }): Promise<SrtSocket>;
+  /** The peer's address, "1.2.3.4:5". */
+  readonly peer: string;
+  /** The Stream ID the caller sent (accepted sockets). */
+  readonly streamId: string;
+  /** Sends one message (at most payloadsize bytes); waits while the send buffer is full. */
+  send(message: Uint8Array): Promise<void>;
+  /** The next message; done when the peer closed. Rejects with ERR_SRT_CONNECTION_LOST. */
+  next(): Promise<IteratorResult<Uint8Array, undefined>>;
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
+  /** Messages as a Web Stream. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Each chunk written is one message. */
+  readonly writable: WritableStream<Uint8Array>;
+  /** A node:stream Duplex over readable/writable (Node only; typed loosely so that the
+   * declarations need no @types/node). */
+  toNodeStream(): Promise<NodeDuplexLike>;
+  /** Statistics; `clear` starts a new interval. Undefined once closed. */
+  stats(clear?: boolean): SrtStats | undefined;
+  /** Waits until the peer acknowledged and played everything sent (up to lingerMs), then closes. */
+  close(options?: { lingerMs?: number }): Promise<void>;
+}
+
+/** An SRT listener. */
+export class SrtServer implements AsyncIterable<SrtSocket> {
+  /**
+   * Listens on the URI's port (`srt://:9000?…`, `mode=listener`).
+   * @param options.accept - called synchronously for each caller: true (or nothing) admits it,
+   *   false refuses it (1403), a number refuses it with that reject code.
+   * @param options.onRefused - hears of callers refused (wrong passphrase, accept's refusals, …).
+   */
+  static listen(
+    uri: string,
+    options?: {
+      accept?: (request: { streamId: string; peer: string }) => boolean | number | void;
+      onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
+      transport?: Transport;
+    },
+  ): Promise<SrtServer>;
+  address(): { address: string; port: number };
+  next(): Promise<IteratorResult<SrtSocket, undefined>>;
+  [Symbol.asyncIterator](): AsyncIterator<SrtSocket>;
+  close(): Promise<void>;
+}

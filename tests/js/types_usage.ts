@@ -29,3 +29,24 @@ if (clear.ok) console.log(clear.bytes.length);
 void core.aesCtr(new Uint8Array(16), new Uint8Array(16), new Uint8Array(0)).bytes;
 // @ts-expect-error the passphrase is a string, not bytes
 void core.pbkdf2HmacSha1(new Uint8Array(4), new Uint8Array(8), 2048, 16);
+
+import { SrtError, SrtServer, SrtSocket, type SrtStats } from "websrt";
+
+async function socketUsage(): Promise<void> {
+  const server = await SrtServer.listen("srt://:9000", { accept: ({ streamId }) => streamId === "cam1" });
+  const socket = await SrtSocket.connect("srt://127.0.0.1:9000?streamid=cam1");
+  await socket.send(new Uint8Array(1316));
+  for await (const conn of server) {
+    for await (const message of conn) void message.byteLength;
+  }
+  const stats: SrtStats | undefined = socket.stats(true);
+  if (stats) void stats.pktRetransTotal;
+  try {
+    await socket.close({ lingerMs: 100 });
+  } catch (error) {
+    if (error instanceof SrtError && error.code === "ERR_SRT_REJECTED") void error.rejectCode;
+  }
+  // @ts-expect-error messages are bytes, not strings
+  await socket.send("text");
+}
+void socketUsage;
