@@ -5,7 +5,7 @@ For each offered rate, the same command shape runs twice:
     <tool> file://con  srt://127.0.0.1:PORT?OPTIONS     (caller, fed from stdin at the rate)
     <tool> srt://:PORT?mode=listener&OPTIONS  file://con (listener, stdout read and hashed)
 once with `websrt transmit` on both ends and once with srt-live-transmit (libsrt 1.5.1) on both
-ends. It prints what arrived intact, the delivered throughput, and the CPU seconds (user + system,
+ends (`--tools` adds the JS package's Node/WASM CLI, `node js/cli.js transmit`). It prints what arrived intact, the delivered throughput, and the CPU seconds (user + system,
 from wait4) of each side. A live sender is fed in real time: a rate the tool cannot keep up with
 shows as bytes missing, not as a longer run.
 
@@ -37,6 +37,9 @@ def commands(tool, websrt, port, options):
     listener = f"srt://:{port}?mode=listener&{options}"
     if tool == "websrt":
         return ([websrt, "transmit", "-q", "file://con", caller], [websrt, "transmit", "-q", listener, "file://con"])
+    if tool == "websrt Node/WASM":
+        cli = ["node", os.path.join(ROOT, "js", "cli.js"), "transmit", "-q"]
+        return (cli + ["file://con", caller], cli + [listener, "file://con"])
     # srt-live-transmit: no auto-reconnect, so it stops when its peer goes.
     return (["srt-live-transmit", "-a:no", "-q", "file://con", caller],
             ["srt-live-transmit", "-q", listener, "file://con"])
@@ -126,6 +129,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rates", default="20,50,100", help="offered rates in MB/s (10^6 bytes)")
     parser.add_argument("--seconds", type=int, default=4, help="stream length at each rate")
+    parser.add_argument("--tools", default="websrt,srt-live-transmit",
+                        help="comma-separated: websrt, 'websrt Node/WASM' (the JS package's CLI), srt-live-transmit")
     parser.add_argument("--pbkeylen", type=int, choices=(0, 16, 24, 32), default=0, help="AES key length (0: clear)")
     parser.add_argument("--websrt", default=os.environ.get("WEBSRT_BIN", os.path.join(ROOT, "build", "native", "native-shim", "websrt")))
     args = parser.parse_args()
@@ -133,11 +138,11 @@ def main():
     print(f"loopback, one live connection, {args.seconds} s per rate, payload {CHUNK} B, latency 200 ms, rcvbuf 30 MB, {cipher}")
     print(f"{'tool':<18} {'offered':>8} {'delivered':>10} {'intact':>7} {'sender CPU':>11} {'receiver CPU':>13} {'CPU/GB (both)':>14}")
     for rate in (int(float(r) * 1e6) for r in args.rates.split(",")):
-        for tool in ("websrt", "srt-live-transmit"):
+        for tool in args.tools.split(","):
             r = run(tool, args.websrt, rate, args.seconds, args.pbkeylen)
             gb = max(r["received"], 1) / 1e9
             intact = "yes" if r["exact"] else f"{100 * r['received'] / r['size']:.1f}%"
-            print(f"{tool:<18} {rate * 8 / 1e6:>6.0f}Mb {r['mbps']:>8.0f}Mb {intact:>7} {r['sender_cpu']:>10.2f}s "
+            print(f"{tool:<18.18} {rate * 8 / 1e6:>6.0f}Mb {r['mbps']:>8.0f}Mb {intact:>7} {r['sender_cpu']:>10.2f}s "
                   f"{r['receiver_cpu']:>12.2f}s {(r['sender_cpu'] + r['receiver_cpu']) / gb:>13.2f}s", flush=True)
 
 

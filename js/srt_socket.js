@@ -36,7 +36,10 @@ export function parseSrtUri(uri) {
   const query = match[3] ?? "";
   const params = new URLSearchParams(query);
   const host = match[1].replace(/^\[|\]$/g, "");
-  const mode = params.get("mode") ?? (host ? "caller" : "listener");
+  // srt-live-transmit's aliases: client = caller, server = listener.
+  const aliases = { client: "caller", server: "listener" };
+  const given = params.get("mode");
+  const mode = aliases[given] ?? given ?? (host ? "caller" : "listener");
   return { host, port, query, mode, adapter: params.get("adapter") ?? undefined };
 }
 

@@ -145,6 +145,8 @@ test("bad URIs are ERR_SRT_URI errors that name what is wrong", async () => {
   await assert.rejects(SrtSocket.connect("srt://127.0.0.1"), { code: "ERR_SRT_URI" });
   await assert.rejects(SrtServer.listen("srt://127.0.0.1:9000?mode=caller"), { code: "ERR_SRT_URI" });
   assert.deepEqual(parseSrtUri("srt://[::1]:9000?streamid=x"), { host: "::1", port: 9000, query: "streamid=x", mode: "caller", adapter: undefined });
+  assert.equal(parseSrtUri("srt://:9000?mode=server").mode, "listener");  // srt-live-transmit's aliases
+  assert.equal(parseSrtUri("srt://h:9000?mode=client").mode, "caller");
 });
 
 test("an unreachable peer is ERR_SRT_TIMEOUT after conntimeo", async () => {
