@@ -182,9 +182,10 @@ public:
     void handle_timeout(double now) { endpoint_.handle_timeout(micros(now)); }
 
     /// Events since the last call: [{kind, id, peer, streamId, reason, rejectCode, detail}]. A
-    /// connection the peer closed carries `messages`: everything it had received, delivered
-    /// now (the peer sends no more, and the connection is gone after this call).
-    val poll_events() {
+    /// closed connection's event carries its final `stats`, and, when the peer closed it,
+    /// `messages`: everything it had received, delivered now (the peer sends no more, and the
+    /// connection is gone after this call).
+    val poll_events(double now) {
         val events = val::array();
         while (auto event = endpoint_.poll_event()) {
             val e = val::object();
@@ -195,6 +196,7 @@ public:
             e.set("reason", std::string(reason_name(event->reason)));
             e.set("rejectCode", event->reject_code);
             e.set("detail", event->detail);
+            if (event->kind == websrt::core::EventKind::closed) e.set("stats", stats(event->connection, now, false));
             if (event->kind == websrt::core::EventKind::closed && event->reason == websrt::core::CloseReason::peer_shutdown) {
                 val messages = val::array();
                 std::vector<std::uint8_t> buffer(max_datagram);
@@ -206,6 +208,16 @@ public:
             events.call<void>("push", e);
         }
         return events;
+    }
+
+    /// Checks an srt:// URI as connect()/listen() would, without opening anything: {ok} or
+    /// {ok: false, error} naming the offending part.
+    static val check_uri(const std::string& uri) {
+        auto parsed = parse_srt(uri);
+        if (!parsed) return failure(parsed.error());
+        val result = val::object();
+        result.set("ok", true);
+        return result;
     }
 
     /// Sends the `length`-byte message JS wrote at the start of the inbox: "ok", "too_large",
@@ -282,6 +294,7 @@ private:
 EMSCRIPTEN_BINDINGS(websrt_endpoint) {
     emscripten::class_<SrtEndpoint>("SrtEndpoint")
         .constructor<>()
+        .class_function("checkUri", &SrtEndpoint::check_uri)
         .function("inboxAddress", &SrtEndpoint::inbox_address)
         .function("outboxAddress", &SrtEndpoint::outbox_address)
         .function("bufferCapacity", &SrtEndpoint::buffer_capacity)

@@ -84,7 +84,7 @@ export class EndpointDriver {
     if (this.closed) return;
     const now = nowMicros();
     this.sendTransmits(now);
-    for (const event of this.endpoint.pollEvents()) this.dispatch(event);
+    for (const event of this.endpoint.pollEvents(now)) this.dispatch(event);
     for (const [id, connection] of this.connections) if (connection.wantsMessages()) this.deliver(id, connection, now);
     // Delivering may have made the application send: flush once more.
     this.sendTransmits(nowMicros());

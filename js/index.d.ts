@@ -163,6 +163,10 @@ export class NodeUdpTransport implements Transport {
   close(): void;
 }
 
+/** Checks an srt:// URI's options as connect()/listen() will, without opening a port.
+ * @throws SrtError ERR_SRT_URI naming the bad part. */
+export function checkSrtUri(uri: string): Promise<void>;
+
 /** The parts of an srt:// URI the socket API needs; the options are checked by the core. */
 export function parseSrtUri(uri: string): { host: string; port: number; query: string; mode: string; adapter?: string };
 
@@ -197,10 +201,11 @@ export class SrtSocket implements AsyncIterable<Uint8Array> {
   /** A node:stream Duplex over readable/writable (Node only; typed loosely so that the
    * declarations need no @types/node). */
   toNodeStream(): Promise<NodeDuplexLike>;
-  /** Statistics; `clear` starts a new interval. Undefined once closed. */
+  /** Statistics; `clear` starts a new interval. Once closed: the last statistics, if known. */
   stats(clear?: boolean): SrtStats | undefined;
-  /** Waits until the peer acknowledged and played everything sent (up to lingerMs), then closes. */
-  close(options?: { lingerMs?: number }): Promise<void>;
+  /** Waits until the peer acknowledged and played everything sent (up to lingerMs), then closes;
+   * resolves with the packets left unacknowledged (0: everything arrived). */
+  close(options?: { lingerMs?: number }): Promise<{ unacknowledged: number }>;
 }
 
 /** An SRT listener. */

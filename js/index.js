@@ -1,5 +1,5 @@
 // websrt's public ES module entry: the socket API over the WebAssembly core, the transports, and
 // the core's codec and crypto functions.
 export { loadCore } from "./core.js";
-export { SrtError, SrtServer, SrtSocket, parseSrtUri } from "./srt_socket.js";
+export { SrtError, SrtServer, SrtSocket, checkSrtUri, parseSrtUri } from "./srt_socket.js";
 export { NodeUdpTransport } from "./udp_transport.js";

@@ -27,6 +27,15 @@ export class SrtError extends Error {
   }
 }
 
+/** Checks an srt:// URI's options as connect()/listen() will, without opening anything; throws
+ * an SrtError (ERR_SRT_URI) naming what is wrong. */
+export async function checkSrtUri(uri) {
+  parseSrtUri(uri);
+  const module = await loadModule();
+  const result = module.SrtEndpoint.checkUri(String(uri));
+  if (!result.ok) throw new SrtError(result.error, { code: "ERR_SRT_URI" });
+}
+
 /** Splits "srt://host:port?query" (host may be empty or [v6]); the core checks the options. */
 export function parseSrtUri(uri) {
   const match = /^srt:\/\/(\[[^\]]*\]|[^:/?[\]]*)(?::(\d+))?\/?(?:\?(.*))?$/.exec(String(uri));
@@ -139,6 +148,7 @@ export class SrtSocket {
       this.peer = event.peer;
       this.resolveReady();
     } else if (event.kind === "closed") {
+      this.finalStats = event.stats ?? undefined;
       this.finish(errorOf(event));
     }
   }
@@ -227,17 +237,23 @@ export class SrtSocket {
     return Duplex.fromWeb({ readable: this.readable, writable: this.writable });
   }
 
-  /** libsrt-named statistics; `clear` starts a new interval (srt_bistats clear). */
+  /** libsrt-named statistics; `clear` starts a new interval (srt_bistats clear). After the
+   * connection closed: its last statistics, when the core reported them. */
   stats(clear = false) {
-    return this.closed ? undefined : this.driver.endpoint.stats(this.id, nowMicros(), clear) ?? undefined;
+    if (this.closed) return this.finalStats;
+    return this.driver.endpoint.stats(this.id, nowMicros(), clear) ?? undefined;
   }
 
   /**
    * Closes gracefully: waits (up to `lingerMs`) until the peer acknowledged everything sent and
-   * had the time to play it (its latency after the last message), then sends SHUTDOWN.
+   * had the time to play it (its latency after the last message), then sends SHUTDOWN. Resolves
+   * with how many packets were left unacknowledged (0: everything arrived).
    */
   async close({ lingerMs = 5000 } = {}) {
-    if (this.closed) return this.closedPromise;
+    if (this.closed) {
+      await this.closedPromise;
+      return { unacknowledged: 0 };
+    }
     const deadline = performance.now() + lingerMs;
     const playedOut = () =>
       this.lastSendTime === undefined ||
@@ -246,17 +262,16 @@ export class SrtSocket {
       if (this.driver.endpoint.unacknowledged(this.id) <= 0 && playedOut()) break;
       await Promise.race([this.room(), new Promise((resolve) => setTimeout(resolve, 5))]);
     }
+    let unacknowledged = 0;
     if (!this.closed) {
+      unacknowledged = Math.max(0, this.driver.endpoint.unacknowledged(this.id));
+      this.finalStats = this.stats();
       this.driver.endpoint.close(this.id, nowMicros());
       this.driver.service();
     }
     this.finish(undefined);
-    return this.closedPromise;
-  }
-
-  /** Resolves when the connection is over. */
-  get closedAsync() {
-    return this.closedPromise;
+    await this.closedPromise;
+    return { unacknowledged };
   }
 }
 

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 
-import { SrtError, SrtServer, SrtSocket, parseSrtUri } from "websrt";
+import { SrtError, SrtServer, SrtSocket, checkSrtUri, parseSrtUri } from "websrt";
 
 async function freePort() {
   const socket = createSocket("udp4");
@@ -55,10 +55,13 @@ test("closing ends the peer's iteration cleanly after everything was delivered",
   const received = [];
   const reading = (async () => { for await (const m of accepted) received.push(indexOf(m)); })();
   for (let i = 0; i < 500; i += 1) await socket.send(message(i));
-  await socket.close();
+  assert.deepEqual(await socket.close(), { unacknowledged: 0 });
   await reading;
   assert.equal(received.length, 500);
   assert.deepEqual(received, [...Array(500).keys()]);
+  // Both sides keep their last statistics once closed.
+  assert.equal(socket.stats().pktSentTotal, 500);
+  assert.equal(accepted.stats().pktRecvUniqueTotal, 500);
   await server.close();
 });
 
@@ -144,6 +147,8 @@ test("bad URIs are ERR_SRT_URI errors that name what is wrong", async () => {
   await assert.rejects(SrtSocket.connect("udp://127.0.0.1:9000"), { code: "ERR_SRT_URI" });
   await assert.rejects(SrtSocket.connect("srt://127.0.0.1"), { code: "ERR_SRT_URI" });
   await assert.rejects(SrtServer.listen("srt://127.0.0.1:9000?mode=caller"), { code: "ERR_SRT_URI" });
+  await assert.rejects(checkSrtUri("srt://:9000?pbkeylen=20"), (e) => e.code === "ERR_SRT_URI" && /pbkeylen/.test(e.message));
+  await checkSrtUri("srt://:9000?pbkeylen=32&passphrase=long-enough-secret");
   assert.deepEqual(parseSrtUri("srt://[::1]:9000?streamid=x"), { host: "::1", port: 9000, query: "streamid=x", mode: "caller", adapter: undefined });
   assert.equal(parseSrtUri("srt://:9000?mode=server").mode, "listener");  // srt-live-transmit's aliases
   assert.equal(parseSrtUri("srt://h:9000?mode=client").mode, "caller");
