@@ -3,6 +3,8 @@
 // batch, timer or application call, service() sends what the core wants sent, dispatches its
 // events, delivers due messages and re-arms the one timer at the core's next deadline.
 
+import { SrtError } from "./srt_error.js";
+
 const recordHeader = 8;
 const padded = (size) => (size + 3) & ~3;
 
@@ -29,6 +31,15 @@ export class EndpointDriver {
     this.serviceQueued = false;
     this.afterService = new Set();  // callbacks run after each service (senders waiting for room)
     transport.onBatch((batch) => this.ingest(batch));
+    // A transport that can fail on its own (a bridge refusing or dropping the session) ends
+    // every connection with its reason.
+    transport.onError?.((error) => this.fail(error));
+  }
+
+  fail(error) {
+    const failure = new SrtError(error.message, { code: "ERR_SRT_TRANSPORT", cause: error });
+    for (const connection of [...this.connections.values()]) connection.finish(failure);
+    this.connections.clear();
   }
 
   heap() {

@@ -151,6 +151,8 @@ export interface Transport {
   onBatch(handler: (batch: Array<{ bytes: Uint8Array; address: string }>) => void): void;
   localAddress(): { address: string; port: number };
   close(): void;
+  /** For transports that can fail on their own (a bridge): every connection ends with the error. */
+  onError?(handler: (error: Error) => void): void;
 }
 
 /** UDP through node:dgram (Node only). */
@@ -166,6 +168,20 @@ export class NodeUdpTransport implements Transport {
 /** Checks an srt:// URI's options as connect()/listen() will, without opening a port.
  * @throws SrtError ERR_SRT_URI naming the bad part. */
 export function checkSrtUri(uri: string): Promise<void>;
+
+/** SRT over a WebSocket to `websrt bridge`, which relays the datagrams over UDP (browsers; Node
+ * with the `ws` package). The flow opens on the first datagram, to its destination; a refusal by
+ * the bridge ends the connection with SrtError ERR_SRT_TRANSPORT and the bridge's reason. */
+export class WebSocketTransport implements Transport {
+  /** @param url - the bridge's endpoint, e.g. "ws://127.0.0.1:8080/srt". */
+  constructor(url: string, options?: { WebSocket?: unknown });
+  bind(port?: number, address?: string): Promise<void>;
+  send(bytes: Uint8Array, address: string): void;
+  onBatch(handler: (batch: Array<{ bytes: Uint8Array; address: string }>) => void): void;
+  onError(handler: (error: Error) => void): void;
+  localAddress(): { address: string; port: number };
+  close(): void;
+}
 
 /** The parts of an srt:// URI the socket API needs; the options are checked by the core. */
 export function parseSrtUri(uri: string): { host: string; port: number; query: string; mode: string; adapter?: string };

@@ -3,3 +3,4 @@
 export { loadCore } from "./core.js";
 export { SrtError, SrtServer, SrtSocket, checkSrtUri, parseSrtUri } from "./srt_socket.js";
 export { NodeUdpTransport } from "./udp_transport.js";
+export { WebSocketTransport } from "./websocket_transport.js";

@@ -6,6 +6,9 @@
 import { loadModule } from "./core.js";
 import { EndpointDriver, nowMicros } from "./endpoint_driver.js";
 import { NodeUdpTransport } from "./udp_transport.js";
+import { SrtError } from "./srt_error.js";
+
+export { SrtError };
 
 const isNode = typeof process === "object" && typeof process.versions?.node === "string";
 
@@ -13,19 +16,6 @@ const isNode = typeof process === "object" && typeof process.versions?.node === 
 const readerHighWater = 1024;
 /** Time allowed beyond the peer's latency for the last packet to reach it and be played. */
 const playedOutMarginMs = 100;
-
-export class SrtError extends Error {
-  /**
-   * @param {string} message
-   * @param {{ code: string, rejectCode?: number, cause?: unknown }} details
-   */
-  constructor(message, { code, rejectCode, cause } = {}) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = "SrtError";
-    this.code = code;
-    if (rejectCode !== undefined) this.rejectCode = rejectCode;
-  }
-}
 
 /** Checks an srt:// URI's options as connect()/listen() will, without opening anything; throws
  * an SrtError (ERR_SRT_URI) naming what is wrong. */

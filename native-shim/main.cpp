@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "bridge_command.hpp"
 #include "impair_command.hpp"
 #include "transmit_command.hpp"
 
@@ -10,6 +11,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     websrt::native::register_transmit_command(app);
     websrt::native::register_impair_command(app);
+    websrt::native::register_bridge_command(app);
     try {
         app.parse(argc, argv);  // the subcommand's callback runs the job and exits with its status
     } catch (const CLI::ParseError& e) {

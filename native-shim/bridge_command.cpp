@@ -1,0 +1,338 @@
+// `websrt bridge`: browsers cannot open UDP sockets, so the wasm SRT core in a page sends its
+// datagrams over a WebSocket and this bridge relays them over UDP. One WebSocket is one UDP flow,
+// one binary message one datagram, both ways; the SRT session stays end to end (encryption
+// included). The bridge relays only to allowlisted targets, checks Origin, caps sessions,
+// datagram size and rate, closes idle sessions, logs one line per session, and serves static
+// files for the demo page. A bad request gets an HTTP error with its reason.
+#include "bridge_command.hpp"
+
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <chrono>
+#include <csignal>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "bridge_policy.hpp"
+
+namespace websrt::native {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using asio::ip::tcp;
+using asio::ip::udp;
+using Clock = std::chrono::steady_clock;
+
+struct BridgeOptions {
+    std::string listen = "127.0.0.1:8080";
+    std::vector<std::string> allow;
+    std::vector<std::string> origins;
+    std::string static_dir;
+    int max_sessions = 64;
+    double max_rate_mbit = 100;
+    int idle_seconds = 30;
+    bool quiet = false;
+};
+
+void log_line(const std::string& line) { std::cerr << "websrt bridge: " << line << std::endl; }
+
+struct Server;
+
+/// One WebSocket relayed to one UDP target.
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(Server& server, websocket::stream<beast::tcp_stream> ws, udp::endpoint target, std::string peer)
+        : server_(server), ws_(std::move(ws)), udp_(ws_.get_executor()), target_(target), peer_(std::move(peer)),
+          idle_timer_(ws_.get_executor()), started_(Clock::now()), last_activity_(started_) {}
+
+    void start(http::request<http::string_body> request);
+    void stop(const std::string& why);
+
+private:
+    void read_websocket();
+    void read_udp();
+    void write_next();
+    void arm_idle();
+    bool within_rate(std::size_t bytes);
+
+    Server& server_;
+    websocket::stream<beast::tcp_stream> ws_;
+    udp::socket udp_;
+    udp::endpoint target_;
+    std::string peer_;
+    asio::steady_timer idle_timer_;
+    beast::flat_buffer ws_buffer_;
+    std::array<std::uint8_t, 2048> udp_buffer_{};
+    std::deque<std::vector<std::uint8_t>> to_websocket_;
+    bool writing_ = false;
+    bool stopped_ = false;
+    Clock::time_point started_;
+    Clock::time_point last_activity_;
+    // Token bucket for the browser-to-UDP direction (the direction an abuser controls).
+    double tokens_ = 0;
+    Clock::time_point tokens_at_ = Clock::now();
+    std::uint64_t packets_out_ = 0, bytes_out_ = 0, packets_in_ = 0, bytes_in_ = 0, dropped_ = 0;
+};
+
+struct Server {
+    asio::io_context& io;
+    BridgeOptions options;
+    BridgePolicy policy;
+    tcp::acceptor acceptor;
+    std::set<std::shared_ptr<Session>> sessions;
+    std::uint64_t next_id = 1;
+
+    void accept();
+};
+
+/// Reads one HTTP request on a fresh TCP connection, then upgrades it or answers it.
+class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+public:
+    HttpConnection(Server& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+
+    void start() {
+        stream_.expires_after(std::chrono::seconds(10));
+        http::async_read(stream_, buffer_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            // Gone or too slow before a whole request: nothing to answer. Garbage: say so.
+            if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+                ec == asio::error::connection_reset)
+                return;
+            if (ec) return self->respond(http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n");
+            self->handle();
+        });
+    }
+
+private:
+    void respond(http::status status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
+        auto response = std::make_shared<http::response<http::string_body>>(status, request_.version());
+        response->set(http::field::server, "websrt-bridge");
+        response->set(http::field::content_type, content_type);
+        response->keep_alive(false);
+        response->body() = std::move(body);
+        response->prepare_payload();
+        http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code, std::size_t) {
+            beast::error_code ignored;
+            self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        });
+    }
+
+    void handle() {
+        const std::string target(request_.target());
+        const std::string peer = endpoint_text(stream_.socket().remote_endpoint());
+        if (websocket::is_upgrade(request_)) {
+            const auto decision = server_.policy.admit(target, std::string(request_[http::field::origin]),
+                                                       static_cast<int>(server_.sessions.size()));
+            if (!decision.ok) {
+                if (!server_.options.quiet) log_line("refused " + peer + " " + target + ": " + decision.reason);
+                return respond(decision.status == 403 ? http::status::forbidden
+                               : decision.status == 503 ? http::status::service_unavailable
+                               : decision.status == 404 ? http::status::not_found
+                                                        : http::status::bad_request,
+                               decision.reason + "\n");
+            }
+            udp::endpoint endpoint(asio::ip::make_address(decision.target_host), decision.target_port);
+            stream_.expires_never();
+            auto session = std::make_shared<Session>(server_, websocket::stream<beast::tcp_stream>(std::move(stream_)), endpoint, peer);
+            server_.sessions.insert(session);
+            session->start(std::move(request_));
+            return;
+        }
+        if (request_.method() != http::verb::get && request_.method() != http::verb::head)
+            return respond(http::status::method_not_allowed, "only GET, and WebSocket upgrades on /srt\n");
+        const auto file = server_.policy.static_file(target);
+        if (!file.ok) return respond(file.status == 404 ? http::status::not_found : http::status::bad_request, file.reason + "\n");
+        std::ifstream in(file.path, std::ios::binary);
+        std::ostringstream content;
+        content << in.rdbuf();
+        respond(http::status::ok, content.str(), file.content_type);
+    }
+
+    Server& server_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    http::request<http::string_body> request_;
+};
+
+void Server::accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+        if (ec) return;
+        std::make_shared<HttpConnection>(*this, std::move(socket))->start();
+        accept();
+    });
+}
+
+void Session::start(http::request<http::string_body> request) {
+    beast::error_code ec;
+    udp_.open(target_.protocol(), ec);
+    if (!ec) udp_.connect(target_, ec);
+    if (ec) return stop("cannot open a UDP socket: " + ec.message());
+    ws_.binary(true);
+    ws_.read_message_max(bridge_limits::max_datagram);  // larger frames close the session (1009)
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
+        if (ec) return self->stop("WebSocket handshake failed: " + ec.message());
+        self->read_websocket();
+        self->read_udp();
+        self->arm_idle();
+    });
+}
+
+bool Session::within_rate(std::size_t bytes) {
+    const auto now = Clock::now();
+    const double rate = server_.options.max_rate_mbit * 1e6 / 8;  // bytes per second
+    tokens_ = std::min(rate * bridge_limits::burst_seconds,
+                       tokens_ + rate * std::chrono::duration<double>(now - tokens_at_).count());
+    tokens_at_ = now;
+    if (tokens_ < static_cast<double>(bytes)) return false;
+    tokens_ -= static_cast<double>(bytes);
+    return true;
+}
+
+void Session::read_websocket() {
+    ws_.async_read(ws_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t size) {
+        if (ec) return self->stop(ec == websocket::error::closed ? "closed by the client" : "WebSocket: " + ec.message());
+        self->last_activity_ = Clock::now();
+        if (!self->ws_.got_binary()) return self->stop("text frames are not datagrams");
+        if (self->within_rate(size)) {
+            beast::error_code ignored;
+            self->udp_.send(self->ws_buffer_.data(), 0, ignored);  // UDP: a failed send is a lost datagram
+            ++self->packets_out_;
+            self->bytes_out_ += size;
+        } else {
+            ++self->dropped_;  // over the session's rate: dropped, as a congested link would
+        }
+        self->ws_buffer_.consume(size);
+        self->read_websocket();
+    });
+}
+
+void Session::read_udp() {
+    udp_.async_receive(asio::buffer(udp_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t size) {
+        if (self->stopped_) return;
+        if (!ec && size <= bridge_limits::max_datagram) {
+            self->last_activity_ = Clock::now();
+            ++self->packets_in_;
+            self->bytes_in_ += size;
+            // A browser that reads too slowly loses datagrams here, never memory.
+            if (self->to_websocket_.size() < bridge_limits::max_queued) {
+                self->to_websocket_.emplace_back(self->udp_buffer_.begin(), self->udp_buffer_.begin() + static_cast<std::ptrdiff_t>(size));
+                self->write_next();
+            } else {
+                ++self->dropped_;
+            }
+        }
+        self->read_udp();  // ICMP errors (peer not there yet) are not fatal for SRT
+    });
+}
+
+void Session::write_next() {
+    if (writing_ || to_websocket_.empty() || stopped_) return;
+    writing_ = true;
+    ws_.async_write(asio::buffer(to_websocket_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->writing_ = false;
+        if (ec) return self->stop("WebSocket write: " + ec.message());
+        self->to_websocket_.pop_front();
+        self->write_next();
+    });
+}
+
+void Session::arm_idle() {
+    idle_timer_.expires_after(std::chrono::seconds(1));
+    idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec || self->stopped_) return;
+        if (Clock::now() - self->last_activity_ > std::chrono::seconds(self->server_.options.idle_seconds)) {
+            self->ws_.async_close({websocket::close_code::going_away, "idle"}, [](beast::error_code) {});
+            return self->stop("idle for " + std::to_string(self->server_.options.idle_seconds) + " s");
+        }
+        self->arm_idle();
+    });
+}
+
+void Session::stop(const std::string& why) {
+    if (stopped_) return;
+    stopped_ = true;
+    beast::error_code ignored;
+    udp_.close(ignored);
+    idle_timer_.cancel();
+    if (!server_.options.quiet) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+        std::ostringstream line;
+        line.precision(1);
+        line << std::fixed << "session " << peer_ << " -> " << endpoint_text(target_) << ": " << seconds << " s, to UDP "
+             << packets_out_ << " packets " << bytes_out_ << " bytes, from UDP " << packets_in_ << " packets "
+             << bytes_in_ << " bytes, dropped " << dropped_ << " (" << why << ")";
+        log_line(line.str());
+    }
+    server_.sessions.erase(shared_from_this());
+}
+
+int run_bridge(const BridgeOptions& options) {
+    asio::io_context io;
+    auto policy = BridgePolicy::create(options.allow, options.origins, options.static_dir, options.max_sessions);
+    if (!policy) {
+        std::cerr << "websrt bridge: " << policy.error() << std::endl;
+        return 2;
+    }
+    const auto colon = options.listen.rfind(':');
+    tcp::endpoint endpoint;
+    try {
+        std::string host = options.listen.substr(0, colon);
+        if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+        endpoint = tcp::endpoint(asio::ip::make_address(host.empty() ? "0.0.0.0" : host),
+                                 static_cast<std::uint16_t>(std::stoi(options.listen.substr(colon + 1))));
+    } catch (const std::exception&) {
+        std::cerr << "websrt bridge: --listen expects ADDRESS:PORT, got '" << options.listen << "'" << std::endl;
+        return 2;
+    }
+    Server server{io, options, std::move(*policy), tcp::acceptor(io), {}, 1};
+    beast::error_code ec;
+    server.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) server.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) server.acceptor.bind(endpoint, ec);
+    if (!ec) server.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        std::cerr << "websrt bridge: cannot listen on " << options.listen << ": " << ec.message() << std::endl;
+        return 1;
+    }
+    server.accept();
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](beast::error_code, int) {
+        server.acceptor.close();
+        for (const auto& session : std::set<std::shared_ptr<Session>>(server.sessions)) session->stop("bridge stopping");
+        io.stop();
+    });
+    log_line("listening on ws://" + endpoint_text(server.acceptor.local_endpoint()) + "/srt" +
+             (options.static_dir.empty() ? "" : ", serving " + options.static_dir));
+    io.run();
+    return 0;
+}
+
+}  // namespace
+
+void register_bridge_command(CLI::App& app) {
+    auto options = std::make_shared<BridgeOptions>();
+    auto* command = app.add_subcommand("bridge", "relay SRT datagrams between WebSockets (browsers) and UDP");
+    command->add_option("--listen", options->listen, "ADDRESS:PORT for HTTP and WebSockets (default 127.0.0.1:8080)");
+    command->add_option("--allow", options->allow, "HOST:PORT an SRT target may be (repeat or comma-separate)")->delimiter(',');
+    command->add_option("--origin", options->origins, "allowed Origin (repeat; default: none or localhost)")->delimiter(',');
+    command->add_option("--static", options->static_dir, "directory served over HTTP (the demo page)");
+    command->add_option("--max-sessions", options->max_sessions, "concurrent WebSocket sessions (default 64)");
+    command->add_option("--max-rate", options->max_rate_mbit, "Mbit/s per session towards UDP (default 100)");
+    command->add_option("--idle-timeout", options->idle_seconds, "seconds without traffic before a session closes (default 30)");
+    command->add_flag("-q,--quiet", options->quiet, "log errors only");
+    command->callback([options] { std::exit(run_bridge(*options)); });
+}
+
+}  // namespace websrt::native

@@ -1,0 +1,69 @@
+// What `websrt bridge` admits: WebSocket upgrades to allowlisted SRT targets from allowed origins,
+// within the session cap, and static files under one directory. Pure decisions, no I/O beyond
+// resolving the allowlist once and checking that a file exists.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "base/expected.hpp"
+
+namespace websrt::native {
+
+namespace bridge_limits {
+/// One WebSocket message is one UDP datagram: at most an Ethernet MTU's worth (SRT's MSS, 1500).
+inline constexpr std::size_t max_datagram = 1500;
+/// Datagrams waiting for a slow browser before more are dropped (UDP semantics, bounded memory).
+inline constexpr std::size_t max_queued = 1024;
+/// The rate limit's bucket holds this much time at the session's rate.
+inline constexpr double burst_seconds = 0.1;
+}  // namespace bridge_limits
+
+struct BridgeDecision {
+    bool ok = false;
+    int status = 400;  // HTTP status when refused
+    std::string reason;
+    std::string target_host;  // when ok: the IP literal to relay to
+    unsigned short target_port = 0;
+};
+
+struct StaticFile {
+    bool ok = false;
+    int status = 404;
+    std::string reason;
+    std::string path;
+    std::string content_type;
+};
+
+class BridgePolicy {
+public:
+    /// Resolves the allowlist (HOST:PORT each) once. Errors name the bad entry.
+    static Expected<BridgePolicy, std::string> create(const std::vector<std::string>& allow,
+                                                      const std::vector<std::string>& origins,
+                                                      const std::string& static_dir, int max_sessions);
+
+    /// A WebSocket upgrade to `request_target` ("/srt?target=IP:PORT") from `origin`.
+    [[nodiscard]] BridgeDecision admit(const std::string& request_target, const std::string& origin, int open_sessions) const;
+    /// A GET of `request_target` under the static directory.
+    [[nodiscard]] StaticFile static_file(const std::string& request_target) const;
+
+private:
+    struct Allowed {
+        boost::asio::ip::address address;
+        unsigned short port;
+    };
+    std::vector<Allowed> allowed_;
+    std::vector<std::string> origins_;
+    std::string static_dir_;
+    int max_sessions_ = 64;
+};
+
+std::string endpoint_text(const boost::asio::ip::udp::endpoint& endpoint);
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
+
+}  // namespace websrt::native
