@@ -1,18 +1,49 @@
 #!/usr/bin/env bash
-# The main job. Until the bridge and its demo exist (issue 7), it builds everything and says what
-# was built and where.
+# The main job: builds what is missing, then runs the browser demo on localhost. A live MPEG-TS
+# test pattern (H.264 + AAC, from ffmpeg) goes into a `websrt transmit` SRT listener on
+# 127.0.0.1:9000; `websrt bridge` on 127.0.0.1:8080 relays WebSockets to that listener only and
+# serves the page, which plays the stream over SRT in the browser. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 
+SRT_PORT=${WEBSRT_DEMO_SRT_PORT:-9000}
+HTTP_PORT=${WEBSRT_DEMO_HTTP_PORT:-8080}
+WEBSRT=build/native/native-shim/websrt
+
+# The site the bridge serves: the page, the package and the player, without the rest of the tree.
+site=build/demo-site
+mkdir -p "$site"
+ln -sfn ../../demo "$site/demo"
+ln -sfn ../../js "$site/js"
+ln -sfn ../../dist "$site/dist"
+ln -sfn ../../node_modules/mpegts.js/dist "$site/vendor"
+printf '<!doctype html><meta http-equiv="refresh" content="0; url=/demo/">\n' > "$site/index.html"
+printf '{ "target": "127.0.0.1:%s" }\n' "$SRT_PORT" > "$site/demo-config.json"
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "demo stopped"
+}
+trap cleanup INT TERM EXIT
+
+# The source: each viewer's connection gets a fresh listener (websrt transmit serves one caller).
+setsid bash -c "
+  while true; do
+    ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i testsrc=size=640x360:rate=25 \
+      -f lavfi -i sine=frequency=440:sample_rate=48000 -c:v libx264 -preset veryfast -tune zerolatency \
+      -g 25 -pix_fmt yuv420p -c:a aac -b:a 96k -f mpegts pipe:1 2>/dev/null \
+      | $WEBSRT transmit -q file://con 'srt://127.0.0.1:$SRT_PORT?mode=listener&latency=200' || sleep 1
+  done" &
+pids+=($!)
+
 echo
-echo "websrt is built:"
-printf '  %-34s %s\n' "build/native/src/wire/libwebsrt_wire.a" "SRT wire codec (native)"
-printf '  %-34s %s\n' "build/native/src/crypto/libwebsrt_crypto.a" "wolfCrypt adapter (native, AES-NI)"
-printf '  %-34s %s\n' "build/native/src/core/libwebsrt_core.a" "sans-IO SRT live-mode core (native)"
-printf '  %-34s %s\n' "build/native/native-shim/websrt" "the websrt binary: 'transmit' and 'impair' (see README)"
-printf '  %-34s %s\n' "build/native/tests/cpp/" "C++ test executables (run: npm test)"
-for f in dist/*; do printf '  %-34s %s\n' "$f" "WebAssembly package file ($(du -h "$f" | cut -f1))"; done
-echo
-echo "Try: build/native/native-shim/websrt transmit --help"
-echo "The bridge and its browser demo come with the bridge proxy; 'npm test' runs the whole suite."
+echo "websrt demo: open http://127.0.0.1:$HTTP_PORT/ in a browser (Ctrl-C stops the demo)"
+echo "  SRT source  srt://127.0.0.1:$SRT_PORT (H.264 + AAC test pattern)"
+echo "  bridge      ws://127.0.0.1:$HTTP_PORT/srt, allowlist 127.0.0.1:$SRT_PORT"
+$WEBSRT bridge --listen "127.0.0.1:$HTTP_PORT" --allow "127.0.0.1:$SRT_PORT" --static "$site" &
+pids+=($!)
+wait "${pids[-1]}"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: C++ unit and property tests (native, then under ASan+UBSan), the
 # simulator's seeded scenario sweep, the fuzz harnesses for a fixed number of runs, the JS tests
-# against the WebAssembly build, and the interop tests of `websrt transmit` against
-# srt-live-transmit and ffmpeg over loopback.
+# against the WebAssembly build, the interop tests of `websrt transmit` and the JS package against
+# srt-live-transmit and ffmpeg over loopback, and the browser demo in headless Chromium.
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,3 +32,6 @@ node --test tests/js/
 
 step "interop: websrt transmit with srt-live-transmit and ffmpeg (loopback)"
 node --test tests/interop/
+
+step "browser: the demo in headless Chromium through the bridge"
+node --test tests/browser/
