@@ -9,8 +9,7 @@ import { createSocket } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 
-import { loadModule } from "./core.js";
-import { SrtServer, SrtSocket, parseSrtUri } from "./index.js";
+import { SrtServer, SrtSocket, checkSrtUri, parseSrtUri } from "./index.js";
 
 const prefix = "websrt transmit: ";
 
@@ -44,14 +43,8 @@ const rejectForbidden = 1403;  // SRT_REJX_FORBIDDEN
 /** Live payload when the URI sets none (libsrt SRTO_PAYLOADSIZE default for live mode). */
 const defaultPayloadSize = 1316;
 
-/** Time allowed beyond the peer's latency for the last packet to be played (native: played_out_margin). */
-const playedOutMarginMs = 100;
-
 /** UDP input waiting for room in the send buffer; beyond this, datagrams are dropped (live input). */
 const udpQueueLimit = 1024;
-
-/** How often the statistics of an open connection are kept, for the last line after the peer closed. */
-const statsSnapshotMs = 100;
 
 class UsageError extends Error {}
 
@@ -155,21 +148,6 @@ function parseUdpUri(rest, uri) {
   return udp;
 }
 
-/**
- * Checks an srt:// URI with the core's own parser (the one `websrt transmit` and the socket API
- * use), before any port is bound: the error names the option, as the native command's does.
- */
-async function checkSrtUri(uri) {
-  const module = await loadModule();
-  const endpoint = new module.SrtEndpoint();
-  try {
-    const result = endpoint.listen(uri, undefined);  // parses every option; opens nothing
-    if (!result.ok) throw new UsageError(result.error);
-  } finally {
-    endpoint.delete();
-  }
-}
-
 /** srt:// (checked by the core), udp:// or file://con; throws UsageError. */
 async function parseMediaUri(text) {
   const schemeEnd = text.indexOf("://");
@@ -254,8 +232,7 @@ class Transmitter {
     this.server = undefined;
     this.connection = undefined;  // the SrtSocket once connected or accepted
     this.hadConnection = false;
-    this.lastStats = undefined;
-    this.lastSubmitMs = 0;
+    this.lingering = false;  // closing after the end of input: the reader leaves the last word to linger()
     this.udpSocket = undefined;
     this.udpTarget = undefined;
     this.udpQueue = [];
@@ -299,7 +276,7 @@ class Transmitter {
     for (const timer of this.timers) clearTimeout(timer);
     const connection = this.connection;
     if (this.options.statsEvery > 0 && this.hadConnection) {
-      const stats = connection?.stats(false) ?? this.lastStats;
+      const stats = connection?.stats(false);
       if (stats) process.stderr.write(`${formatStats(stats, this.options.statsFormat)}\n`);
     }
     if (message && (status !== 0 || !this.options.quiet)) process.stderr.write(`${prefix}${message}\n`);
@@ -435,7 +412,7 @@ class Transmitter {
     (async () => {
       try {
         for await (const message of connection) if (this.srtIsInput && !this.finished) this.writeOutput(message);
-        this.finish(0, "peer closed the connection");
+        if (!this.lingering) this.finish(0, "peer closed the connection");  // else linger() says how it ended
       } catch (error) {
         this.finish(1, error.message);
       }
@@ -455,15 +432,11 @@ class Transmitter {
         let offset = 0;
         for (; offset + payload <= data.length; offset += payload) {
           await connection.send(data.subarray(offset, offset + payload));
-          this.lastSubmitMs = performance.now();
         }
         carry = data.subarray(offset);
         if (this.finished) return;
       }
-      if (carry.length && !this.finished) {
-        await connection.send(carry);
-        this.lastSubmitMs = performance.now();
-      }
+      if (carry.length && !this.finished) await connection.send(carry);
     } catch (error) {
       if (this.finished || connection.closed) return;  // the reader reports how the connection ended
       this.finish(1, `reading standard input: ${error.message}`);
@@ -472,25 +445,17 @@ class Transmitter {
     this.linger(connection);
   }
 
-  /** After the end of input: wait until every packet is acknowledged and played, then close. */
-  linger(connection) {
+  /** After the end of input: close once every packet is acknowledged and played (or never will be). */
+  async linger(connection) {
     const latencyMs = connection.stats()?.msSndTsbPdDelay ?? 120;
-    const deadline = performance.now() + Math.max(3000, 4 * latencyMs);
-    const check = () => {
-      if (this.finished || connection.closed) return;
-      const unacknowledged = connection.driver.endpoint.unacknowledged(connection.id);
-      // Acknowledged is not yet played: a receiver drops what its TSBPD clock still holds when
-      // SHUTDOWN arrives (libsrt), so close only after the last packet's delivery time.
-      const playedOut = this.lastSubmitMs + latencyMs + playedOutMarginMs;
-      if (unacknowledged === 0 && performance.now() >= playedOut) {
-        this.finish(0, "end of input, everything acknowledged");
-      } else if (performance.now() > deadline) {
-        this.finish(1, `end of input, but ${unacknowledged} packets were never acknowledged`);
-      } else {
-        this.timers.push(setTimeout(check, 5));
-      }
-    };
-    check();
+    const peerClosedFirst = connection.closed;
+    this.lingering = true;
+    const { unacknowledged } = await connection.close({ lingerMs: Math.max(3000, 4 * latencyMs) });
+    if (this.finished) return;
+    // The peer closed (or failed) first: say so, as the reader would have.
+    if (peerClosedFirst || connection.error) return this.finish(connection.error ? 1 : 0, connection.error?.message ?? "peer closed the connection");
+    if (unacknowledged === 0) this.finish(0, "end of input, everything acknowledged");
+    else this.finish(1, `end of input, but ${unacknowledged} packets were never acknowledged`);
   }
 
   // ---- statistics ----
@@ -499,14 +464,9 @@ class Transmitter {
     const print = setInterval(() => {
       const stats = this.connection?.stats(true);
       if (!stats || this.finished) return;
-      this.lastStats = stats;
       process.stderr.write(`${formatStats(stats, this.options.statsFormat)}\n`);
     }, this.options.statsEvery);
-    // A closed socket has no statistics: keep a recent copy for the last line after the peer closed.
-    const snapshot = setInterval(() => {
-      this.lastStats = this.connection?.stats(false) ?? this.lastStats;
-    }, statsSnapshotMs);
-    this.timers.push(print, snapshot);
+    this.timers.push(print);
   }
 }
 

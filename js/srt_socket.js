@@ -248,11 +248,13 @@ export class SrtSocket {
     const playedOut = () =>
       this.lastSendTime === undefined ||
       performance.now() >= this.lastSendTime + Math.max(0, this.driver.endpoint.peerLatency(this.id)) + playedOutMarginMs;
+    // Counted on each pass: when the peer closes meanwhile, what it had not acknowledged by then.
+    let unacknowledged = 0;
     while (!this.closed && performance.now() < deadline) {
-      if (this.driver.endpoint.unacknowledged(this.id) <= 0 && playedOut()) break;
+      unacknowledged = Math.max(0, this.driver.endpoint.unacknowledged(this.id));
+      if (unacknowledged === 0 && playedOut()) break;
       await Promise.race([this.room(), new Promise((resolve) => setTimeout(resolve, 5))]);
     }
-    let unacknowledged = 0;
     if (!this.closed) {
       unacknowledged = Math.max(0, this.driver.endpoint.unacknowledged(this.id));
       this.finalStats = this.stats();

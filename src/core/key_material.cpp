@@ -154,11 +154,7 @@ Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const S
 std::array<std::uint8_t, 16> ctr_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq) {
     std::array<std::uint8_t, 16> iv{};
     std::copy(salt.begin(), salt.end(), iv.begin());
-    const std::uint32_t index = seq.value();
-    iv[10] ^= static_cast<std::uint8_t>(index >> 24);
-    iv[11] ^= static_cast<std::uint8_t>(index >> 16);
-    iv[12] ^= static_cast<std::uint8_t>(index >> 8);
-    iv[13] ^= static_cast<std::uint8_t>(index);
+    xor_packet_index(iv, 10, seq.value());
     iv[14] = 0;
     iv[15] = 0;
     return iv;

@@ -80,6 +80,15 @@ Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const S
                                                                          wire::EncryptionKey which,
                                                                          std::string_view passphrase);
 
+/// XORs a packet's 32-bit index big-endian into `iv` at `offset`: how libsrt derives both the CTR
+/// counter block (offset 10) and the GCM nonce (offset 8) from the salt.
+inline void xor_packet_index(std::span<std::uint8_t> iv, std::size_t offset, std::uint32_t index) {
+    iv[offset] ^= static_cast<std::uint8_t>(index >> 24);
+    iv[offset + 1] ^= static_cast<std::uint8_t>(index >> 16);
+    iv[offset + 2] ^= static_cast<std::uint8_t>(index >> 8);
+    iv[offset + 3] ^= static_cast<std::uint8_t>(index);
+}
+
 /// The AES-CTR initial counter block of the packet with `seq`: the salt with the 32-bit packet
 /// index XORed into bytes 10..13 and the block counter (bytes 14..15) zero (libsrt
 /// hcrypt_SetCtrIV; draft §6.2.1).

@@ -119,11 +119,7 @@ std::optional<std::size_t> PayloadCipher::open(const wire::DataPacket& packet, w
 std::array<std::uint8_t, 12> gcm_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq) {
     std::array<std::uint8_t, 12> iv{};
     std::copy_n(salt.begin(), iv.size(), iv.begin());
-    const std::uint32_t index = seq.value();
-    iv[8] ^= static_cast<std::uint8_t>(index >> 24);
-    iv[9] ^= static_cast<std::uint8_t>(index >> 16);
-    iv[10] ^= static_cast<std::uint8_t>(index >> 8);
-    iv[11] ^= static_cast<std::uint8_t>(index);
+    xor_packet_index(iv, 8, seq.value());
     return iv;
 }
 

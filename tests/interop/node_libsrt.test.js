@@ -8,7 +8,8 @@ import { createHash, randomBytes } from "node:crypto";
 
 import { SrtServer, SrtSocket } from "websrt";
 import {
-  collect, exitWithin, feed, freeUdpPort, impairRelay, killAll, sleep, sltChunk, start, stderrMatches, trailer, until,
+  collect, drain, exitWithin, feed, freeUdpPort, impairRelay, killAll, sendPaced, sleep, sltChunk, start, stderrMatches,
+  trailer, until,
 } from "./peers.js";
 
 after(killAll);
@@ -18,30 +19,6 @@ const payload = randomBytes(size);
 const payloadHash = createHash("sha256").update(payload).digest("hex");
 const rate = 8_000_000;
 const secret = "websrt-node-secret";
-
-/** Sends `data` in `chunk`-byte messages at `bytesPerSecond`, as a live source does. */
-async function sendPaced(socket, data, bytesPerSecond, chunk = sltChunk) {
-  const started = Date.now();
-  for (let offset = 0; offset < data.length; offset += chunk) {
-    await socket.send(data.subarray(offset, offset + chunk));
-    if (offset % (64 * chunk) === 0) {
-      const due = started + ((offset + chunk) / bytesPerSecond) * 1000;
-      if (due > Date.now()) await sleep(due - Date.now());
-    }
-  }
-}
-
-/** Reads a socket's messages into a running hash of the first `limit` bytes. */
-function drain(socket, limit) {
-  const sink = { bytes: 0, hash: createHash("sha256") };
-  sink.done = (async () => {
-    for await (const message of socket) {
-      if (sink.bytes < limit) sink.hash.update(message.subarray(0, Math.min(message.length, limit - sink.bytes)));
-      sink.bytes += message.length;
-    }
-  })();
-  return sink;
-}
 
 const variants = [
   { name: "directly", options: "", impaired: false },

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,6 +23,15 @@ export async function freeUdpPort() {
   await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
   const { port } = socket.address();
   await new Promise((resolve) => socket.close(resolve));
+  return port;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for the bridge's HTTP side). */
+export async function freeTcpPort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
   return port;
 }
 
@@ -138,4 +148,28 @@ export async function feed(stream, data, bytesPerSecond) {
     const due = started + ((offset + 65536) / bytesPerSecond) * 1000;
     if (due > Date.now()) await sleep(due - Date.now());
   }
+}
+
+/** Sends `data` in `chunk`-byte messages at `bytesPerSecond`, as a live source does. */
+export async function sendPaced(socket, data, bytesPerSecond, chunk = sltChunk) {
+  const started = Date.now();
+  for (let offset = 0; offset < data.length; offset += chunk) {
+    await socket.send(data.subarray(offset, offset + chunk));
+    if (offset % (64 * chunk) === 0) {
+      const due = started + ((offset + chunk) / bytesPerSecond) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+  }
+}
+
+/** Reads a socket's messages into a running hash of the first `limit` bytes. */
+export function drain(socket, limit) {
+  const sink = { bytes: 0, hash: createHash("sha256") };
+  sink.done = (async () => {
+    for await (const message of socket) {
+      if (sink.bytes < limit) sink.hash.update(message.subarray(0, Math.min(message.length, limit - sink.bytes)));
+      sink.bytes += message.length;
+    }
+  })();
+  return sink;
 }
