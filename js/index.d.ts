@@ -173,8 +173,13 @@ export function checkSrtUri(uri: string): Promise<void>;
  * with the `ws` package). The flow opens on the first datagram, to its destination; a refusal by
  * the bridge ends the connection with SrtError ERR_SRT_TRANSPORT and the bridge's reason. */
 export class WebSocketTransport implements Transport {
-  /** @param url - the bridge's endpoint, e.g. "ws://127.0.0.1:8080/srt". */
-  constructor(url: string, options?: { WebSocket?: unknown });
+  /**
+   * @param url - the bridge's endpoint, e.g. "ws://127.0.0.1:8080/srt".
+   * @param options.WebSocket - a WebSocket class where there is no global one (Node 20: `ws`).
+   * @param options.batch - several datagrams per message ("websrt-batch" subprotocol; default
+   *   true); false sends one datagram per message.
+   */
+  constructor(url: string, options?: { WebSocket?: unknown; batch?: boolean });
   bind(port?: number, address?: string): Promise<void>;
   send(bytes: Uint8Array, address: string): void;
   onBatch(handler: (batch: Array<{ bytes: Uint8Array; address: string }>) => void): void;

@@ -1,20 +1,82 @@
 // The transport for browsers (and Node): SRT datagrams over a WebSocket to `websrt bridge`, which
 // relays them over UDP. One WebSocket carries one flow: it opens on the first datagram, to that
-// datagram's destination (`?target=IP:PORT`), and each binary message is one datagram.
+// datagram's destination (`?target=IP:PORT`). With the bridge's "websrt-batch" subprotocol (the
+// default), one binary message carries the datagrams of one turn of the event loop, each as a
+// 16-bit big-endian length and its bytes (native-shim/datagram_batch.hpp): in Chromium every
+// WebSocket message is a round of IPC, so one per SRT packet caps the rate. Without it
+// (`{ batch: false }`), each message is one datagram.
 
+const batchSubprotocol = "websrt-batch";
+/** The largest batch message, as the bridge's datagram_batch::max_message. */
+const maxBatchBytes = 64 * 1024;
 /** Datagrams held while the WebSocket opens; more are dropped, as UDP would. */
 const maxQueued = 256;
+
+/**
+ * Runs `callback` as a task of its own, after the current one and its microtasks: what an
+ * application sends across several awaits of one turn goes out together. Node has setImmediate;
+ * browsers get a MessageChannel task (setTimeout(0) is clamped to 4 ms when nested).
+ */
+const nextTask = (() => {
+  if (typeof setImmediate === "function") return (callback) => setImmediate(callback);
+  const channel = new MessageChannel();
+  const callbacks = [];
+  channel.port1.onmessage = () => callbacks.shift()?.();
+  return (callback) => {
+    callbacks.push(callback);
+    channel.port2.postMessage(null);
+  };
+})();
+
+/** Packs datagrams into as few batch messages as fit under maxBatchBytes. */
+function* packBatches(datagrams) {
+  let start = 0;
+  while (start < datagrams.length) {
+    let end = start;
+    let size = 0;
+    while (end < datagrams.length && (end === start || size + 2 + datagrams[end].length <= maxBatchBytes)) {
+      size += 2 + datagrams[end].length;
+      end += 1;
+    }
+    const message = new Uint8Array(size);
+    let at = 0;
+    for (const datagram of datagrams.slice(start, end)) {
+      message[at] = datagram.length >> 8;
+      message[at + 1] = datagram.length & 0xff;
+      message.set(datagram, at + 2);
+      at += 2 + datagram.length;
+    }
+    yield message;
+    start = end;
+  }
+}
+
+/** The datagrams of one batch message (views into it); a malformed tail is dropped. */
+function unpackBatch(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const datagrams = [];
+  for (let at = 0; at + 2 <= bytes.length;) {
+    const size = (bytes[at] << 8) | bytes[at + 1];
+    if (size === 0 || at + 2 + size > bytes.length) break;
+    datagrams.push(bytes.subarray(at + 2, at + 2 + size));
+    at += 2 + size;
+  }
+  return datagrams;
+}
 
 export class WebSocketTransport {
   /**
    * @param {string} url - the bridge's WebSocket endpoint, e.g. "ws://127.0.0.1:8080/srt".
-   * @param {{ WebSocket?: typeof WebSocket }} [options] - a WebSocket class where there is no global
-   *   one (Node 20: the `ws` package).
+   * @param {{ WebSocket?: typeof WebSocket, batch?: boolean }} [options] - a WebSocket class where
+   *   there is no global one (Node 20: the `ws` package); `batch: false` sends one datagram per
+   *   message (for bridges without the "websrt-batch" subprotocol).
    */
-  constructor(url, { WebSocket: WebSocketClass = globalThis.WebSocket } = {}) {
+  constructor(url, { WebSocket: WebSocketClass = globalThis.WebSocket, batch = true } = {}) {
     if (!WebSocketClass) throw new Error("WebSocketTransport: no WebSocket class here; pass { WebSocket }");
     this.url = url;
     this.WebSocketClass = WebSocketClass;
+    this.batch = batch;
+    this.outgoing = [];  // batch mode: this turn's datagrams
     this.socket = undefined;
     this.target = undefined;
     this.queue = [];
@@ -39,15 +101,26 @@ export class WebSocketTransport {
   send(bytes, address) {
     if (!this.socket) this.open(address);
     if (address !== this.target) return;  // one flow per WebSocket
-    if (this.socket.readyState === 1) this.socket.send(bytes);
-    else if (this.socket.readyState === 0 && this.queue.length < maxQueued) this.queue.push(bytes);
+    if (this.socket.readyState === 1) {
+      if (!this.batch) return this.socket.send(bytes);
+      if (this.outgoing.push(bytes) === 1) nextTask(() => this.sendOutgoing());
+    } else if (this.socket.readyState === 0 && this.queue.length < maxQueued) {
+      this.queue.push(bytes);
+    }
+  }
+
+  sendOutgoing() {
+    const datagrams = this.outgoing;
+    this.outgoing = [];
+    if (this.socket.readyState !== 1) return;
+    for (const message of packBatches(datagrams)) this.socket.send(message);
   }
 
   open(address) {
     this.target = address;
     const url = new URL(this.url);
     url.searchParams.set("target", address);
-    const socket = new this.WebSocketClass(url.toString());
+    const socket = new this.WebSocketClass(url.toString(), this.batch ? [batchSubprotocol] : []);
     socket.binaryType = "arraybuffer";
     let refusal;
     // Node's `ws` reports a refused upgrade with the bridge's HTTP answer; browsers cannot see it.
@@ -60,14 +133,17 @@ export class WebSocketTransport {
       });
     });
     socket.onopen = () => {
-      for (const bytes of this.queue.splice(0)) socket.send(bytes);
+      const queued = this.queue.splice(0);
+      if (this.batch) for (const message of packBatches(queued)) socket.send(message);
+      else for (const bytes of queued) socket.send(bytes);
     };
     socket.onmessage = (event) => {
       if (typeof event.data === "string") return;
-      this.pending.push({ bytes: new Uint8Array(event.data), address });
+      if (this.batch) for (const bytes of unpackBatch(event.data)) this.pending.push({ bytes, address });
+      else this.pending.push({ bytes: new Uint8Array(event.data), address });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setTimeout(() => this.flush(), 0);  // one batch per turn, not one call per datagram
+        nextTask(() => this.flush());  // one batch per turn, not one call per datagram
       }
     };
     socket.onerror = () => {};

@@ -1,7 +1,7 @@
 // `websrt bridge`: browsers cannot open UDP sockets, so the wasm SRT core in a page sends its
 // datagrams over a WebSocket and this bridge relays them over UDP. One WebSocket is one UDP flow,
-// one binary message one datagram, both ways; the SRT session stays end to end (encryption
-// included). The bridge relays only to allowlisted targets, checks Origin, caps sessions,
+// one binary message one datagram, both ways, or several with the "websrt-batch" subprotocol
+// (datagram_batch.hpp); the SRT session stays end to end (encryption included). The bridge relays only to allowlisted targets, checks Origin, caps sessions,
 // datagram size and rate, closes idle sessions, logs one line per session, and serves static
 // files for the demo page. A bad request gets an HTTP error with its reason.
 #include "bridge_command.hpp"
@@ -22,6 +22,7 @@
 #include <sstream>
 
 #include "bridge_policy.hpp"
+#include "datagram_batch.hpp"
 
 namespace websrt::native {
 
@@ -55,15 +56,19 @@ class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(Server& server, websocket::stream<beast::tcp_stream> ws, udp::endpoint target, std::string peer)
         : server_(server), ws_(std::move(ws)), udp_(ws_.get_executor()), target_(target), peer_(std::move(peer)),
-          idle_timer_(ws_.get_executor()), started_(Clock::now()), last_activity_(started_) {}
+          idle_timer_(ws_.get_executor()), batch_timer_(ws_.get_executor()), started_(Clock::now()),
+          last_activity_(started_) {}
 
     void start(http::request<http::string_body> request);
     void stop(const std::string& why);
 
 private:
+    void close(websocket::close_code code, const std::string& why);
     void read_websocket();
+    void relay_to_udp(asio::const_buffer datagram);
     void read_udp();
     void write_next();
+    void write_soon();
     void arm_idle();
     bool within_rate(std::size_t bytes);
 
@@ -73,9 +78,14 @@ private:
     udp::endpoint target_;
     std::string peer_;
     asio::steady_timer idle_timer_;
+    asio::steady_timer batch_timer_;
+    bool batch_timer_armed_ = false;
+    Clock::time_point last_write_{};
     beast::flat_buffer ws_buffer_;
     std::array<std::uint8_t, 2048> udp_buffer_{};
     std::deque<std::vector<std::uint8_t>> to_websocket_;
+    std::vector<std::uint8_t> writing_message_;  // what async_write is sending
+    bool batched_ = false;  // the client asked for datagram_batch::subprotocol
     bool writing_ = false;
     bool stopped_ = false;
     Clock::time_point started_;
@@ -91,8 +101,9 @@ struct Server {
     BridgeOptions options;
     BridgePolicy policy;
     tcp::acceptor acceptor;
+    asio::steady_timer accept_retry;
     std::set<std::shared_ptr<Session>> sessions;
-    std::uint64_t next_id = 1;
+    int pending_requests = 0;
 
     void accept();
 };
@@ -100,16 +111,26 @@ struct Server {
 /// Reads one HTTP request on a fresh TCP connection, then upgrades it or answers it.
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 public:
-    HttpConnection(Server& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+    /// `busy`: over the pending-request cap; the request is read (briefly) only to answer 503.
+    HttpConnection(Server& server, tcp::socket socket, bool busy)
+        : server_(server), stream_(std::move(socket)), busy_(busy) {
+        if (!busy_) ++server_.pending_requests;
+    }
+    ~HttpConnection() {
+        if (!busy_) --server_.pending_requests;
+    }
+    HttpConnection(const HttpConnection&) = delete;
+    HttpConnection& operator=(const HttpConnection&) = delete;
 
     void start() {
-        stream_.expires_after(std::chrono::seconds(10));
+        stream_.expires_after(std::chrono::seconds(busy_ ? 1 : bridge_limits::request_seconds));
         http::async_read(stream_, buffer_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
             // Gone or too slow before a whole request: nothing to answer. Garbage: say so.
             if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
                 ec == asio::error::connection_reset)
                 return;
             if (ec) return self->respond(http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n");
+            if (self->busy_) return self->respond(http::status::service_unavailable, "too many connections still pending\n");
             self->handle();
         });
     }
@@ -130,17 +151,14 @@ private:
 
     void handle() {
         const std::string target(request_.target());
-        const std::string peer = endpoint_text(stream_.socket().remote_endpoint());
+        beast::error_code gone;  // the throwing overload would end the bridge when a client left
+        const std::string peer = endpoint_text(stream_.socket().remote_endpoint(gone));
         if (websocket::is_upgrade(request_)) {
             const auto decision = server_.policy.admit(target, std::string(request_[http::field::origin]),
                                                        static_cast<int>(server_.sessions.size()));
             if (!decision.ok) {
                 if (!server_.options.quiet) log_line("refused " + peer + " " + target + ": " + decision.reason);
-                return respond(decision.status == 403 ? http::status::forbidden
-                               : decision.status == 503 ? http::status::service_unavailable
-                               : decision.status == 404 ? http::status::not_found
-                                                        : http::status::bad_request,
-                               decision.reason + "\n");
+                return respond(static_cast<http::status>(decision.status), decision.reason + "\n");
             }
             udp::endpoint endpoint(asio::ip::make_address(decision.target_host), decision.target_port);
             stream_.expires_never();
@@ -152,7 +170,7 @@ private:
         if (request_.method() != http::verb::get && request_.method() != http::verb::head)
             return respond(http::status::method_not_allowed, "only GET, and WebSocket upgrades on /srt\n");
         const auto file = server_.policy.static_file(target);
-        if (!file.ok) return respond(file.status == 404 ? http::status::not_found : http::status::bad_request, file.reason + "\n");
+        if (!file.ok) return respond(static_cast<http::status>(file.status), file.reason + "\n");
         std::ifstream in(file.path, std::ios::binary);
         std::ostringstream content;
         content << in.rdbuf();
@@ -161,16 +179,42 @@ private:
 
     Server& server_;
     beast::tcp_stream stream_;
+    bool busy_;
     beast::flat_buffer buffer_;
     http::request<http::string_body> request_;
 };
 
 void Server::accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
-        if (ec) return;
-        std::make_shared<HttpConnection>(*this, std::move(socket))->start();
+        if (ec == asio::error::operation_aborted) return;  // stopping
+        if (ec) {
+            // Out of file descriptors (a flood): keep the bridge alive and try again shortly.
+            if (!options.quiet) log_line("cannot accept a connection: " + ec.message());
+            accept_retry.expires_after(std::chrono::milliseconds(100));
+            accept_retry.async_wait([this](beast::error_code wait_ec) {
+                if (!wait_ec) accept();
+            });
+            return;
+        }
+        const bool busy = pending_requests >= bridge_limits::max_pending_requests;
+        std::make_shared<HttpConnection>(*this, std::move(socket), busy)->start();
         accept();
     });
+}
+
+/// Whether the client's Sec-WebSocket-Protocol list names the batch subprotocol.
+bool asks_for_batches(const http::request<http::string_body>& request) {
+    const auto header = request[http::field::sec_websocket_protocol];
+    std::string_view offered(header.data(), header.size());
+    while (!offered.empty()) {
+        const auto comma = offered.find(',');
+        auto token = offered.substr(0, comma);
+        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+        while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+        if (token == datagram_batch::subprotocol) return true;
+        offered = comma == std::string_view::npos ? std::string_view{} : offered.substr(comma + 1);
+    }
+    return false;
 }
 
 void Session::start(http::request<http::string_body> request) {
@@ -178,8 +222,18 @@ void Session::start(http::request<http::string_body> request) {
     udp_.open(target_.protocol(), ec);
     if (!ec) udp_.connect(target_, ec);
     if (ec) return stop("cannot open a UDP socket: " + ec.message());
+    // The kernel's default (208 KB, ~140 SRT packets) overflows while a 100 Mbit/s stream waits
+    // for its next batch; capped by net.core.rmem_max, and a failure only means the default.
+    udp_.set_option(asio::socket_base::receive_buffer_size(bridge_limits::udp_receive_buffer), ec);
+    batched_ = asks_for_batches(request);
+    if (batched_) {
+        ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+            response.set(http::field::sec_websocket_protocol, std::string(datagram_batch::subprotocol));
+        }));
+    }
     ws_.binary(true);
-    ws_.read_message_max(bridge_limits::max_datagram);  // larger frames close the session (1009)
+    // Larger messages close the session (1009).
+    ws_.read_message_max(batched_ ? datagram_batch::max_message : bridge_limits::max_datagram);
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
         if (ec) return self->stop("WebSocket handshake failed: " + ec.message());
@@ -204,18 +258,35 @@ void Session::read_websocket() {
     ws_.async_read(ws_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t size) {
         if (ec) return self->stop(ec == websocket::error::closed ? "closed by the client" : "WebSocket: " + ec.message());
         self->last_activity_ = Clock::now();
-        if (!self->ws_.got_binary()) return self->stop("text frames are not datagrams");
-        if (self->within_rate(size)) {
-            beast::error_code ignored;
-            self->udp_.send(self->ws_buffer_.data(), 0, ignored);  // UDP: a failed send is a lost datagram
-            ++self->packets_out_;
-            self->bytes_out_ += size;
+        if (!self->ws_.got_binary()) return self->close(websocket::close_code::unknown_data, "text frames are not datagrams");
+        const auto message = self->ws_buffer_.data();
+        if (self->batched_) {
+            const std::span bytes(static_cast<const std::uint8_t*>(message.data()), message.size());
+            const auto malformed = datagram_batch::split(bytes, bridge_limits::max_datagram, [&](auto datagram) {
+                self->relay_to_udp(asio::buffer(datagram.data(), datagram.size()));
+            });
+            if (malformed != datagram_batch::Malformed::none) {
+                return self->close(malformed == datagram_batch::Malformed::oversize_datagram ? websocket::close_code::too_big
+                                                                                              : websocket::close_code::protocol_error,
+                                   std::string(datagram_batch::describe(malformed)));
+            }
         } else {
-            ++self->dropped_;  // over the session's rate: dropped, as a congested link would
+            self->relay_to_udp(message);
         }
         self->ws_buffer_.consume(size);
         self->read_websocket();
     });
+}
+
+void Session::relay_to_udp(asio::const_buffer datagram) {
+    if (!within_rate(datagram.size())) {
+        ++dropped_;  // over the session's rate: dropped, as a congested link would
+        return;
+    }
+    beast::error_code ignored;
+    udp_.send(datagram, 0, ignored);  // UDP: a failed send is a lost datagram
+    ++packets_out_;
+    bytes_out_ += datagram.size();
 }
 
 void Session::read_udp() {
@@ -228,7 +299,7 @@ void Session::read_udp() {
             // A browser that reads too slowly loses datagrams here, never memory.
             if (self->to_websocket_.size() < bridge_limits::max_queued) {
                 self->to_websocket_.emplace_back(self->udp_buffer_.begin(), self->udp_buffer_.begin() + static_cast<std::ptrdiff_t>(size));
-                self->write_next();
+                self->write_soon();
             } else {
                 ++self->dropped_;
             }
@@ -237,13 +308,37 @@ void Session::read_udp() {
     });
 }
 
+void Session::write_soon() {
+    if (!batched_ || Clock::now() - last_write_ >= bridge_limits::batch_hold) return write_next();
+    // Busy: hold datagrams until batch_hold after the last message, so they share one.
+    if (batch_timer_armed_) return;
+    batch_timer_armed_ = true;
+    batch_timer_.expires_at(last_write_ + bridge_limits::batch_hold);
+    batch_timer_.async_wait([self = shared_from_this()](beast::error_code) {
+        self->batch_timer_armed_ = false;
+        self->write_next();
+    });
+}
+
 void Session::write_next() {
     if (writing_ || to_websocket_.empty() || stopped_) return;
     writing_ = true;
-    ws_.async_write(asio::buffer(to_websocket_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    last_write_ = Clock::now();
+    if (batched_) {
+        // Whatever queued while the last message was written goes out as one message.
+        writing_message_.clear();
+        while (!to_websocket_.empty() &&
+               writing_message_.size() + 2 + to_websocket_.front().size() <= datagram_batch::max_message) {
+            datagram_batch::append(writing_message_, to_websocket_.front());
+            to_websocket_.pop_front();
+        }
+    } else {
+        writing_message_.swap(to_websocket_.front());
+        to_websocket_.pop_front();
+    }
+    ws_.async_write(asio::buffer(writing_message_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         self->writing_ = false;
         if (ec) return self->stop("WebSocket write: " + ec.message());
-        self->to_websocket_.pop_front();
         self->write_next();
     });
 }
@@ -253,11 +348,17 @@ void Session::arm_idle() {
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
         if (ec || self->stopped_) return;
         if (Clock::now() - self->last_activity_ > std::chrono::seconds(self->server_.options.idle_seconds)) {
-            self->ws_.async_close({websocket::close_code::going_away, "idle"}, [](beast::error_code) {});
-            return self->stop("idle for " + std::to_string(self->server_.options.idle_seconds) + " s");
+            return self->close(websocket::close_code::going_away,
+                               "idle for " + std::to_string(self->server_.options.idle_seconds) + " s");
         }
         self->arm_idle();
     });
+}
+
+void Session::close(websocket::close_code code, const std::string& why) {
+    // The close frame tells the client why; the session's line says it too.
+    ws_.async_close({code, why}, [self = shared_from_this()](beast::error_code) {});
+    stop(why);
 }
 
 void Session::stop(const std::string& why) {
@@ -266,6 +367,7 @@ void Session::stop(const std::string& why) {
     beast::error_code ignored;
     udp_.close(ignored);
     idle_timer_.cancel();
+    batch_timer_.cancel();
     if (!server_.options.quiet) {
         const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
         std::ostringstream line;
@@ -296,7 +398,7 @@ int run_bridge(const BridgeOptions& options) {
         std::cerr << "websrt bridge: --listen expects ADDRESS:PORT, got '" << options.listen << "'" << std::endl;
         return 2;
     }
-    Server server{io, options, std::move(*policy), tcp::acceptor(io), {}, 1};
+    Server server{io, options, std::move(*policy), tcp::acceptor(io), asio::steady_timer(io), {}, 0};
     beast::error_code ec;
     server.acceptor.open(endpoint.protocol(), ec);
     if (!ec) server.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -310,6 +412,7 @@ int run_bridge(const BridgeOptions& options) {
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code, int) {
         server.acceptor.close();
+        server.accept_retry.cancel();
         for (const auto& session : std::set<std::shared_ptr<Session>>(server.sessions)) session->stop("bridge stopping");
         io.stop();
     });

@@ -3,6 +3,7 @@
 // resolving the allowlist once and checking that a file exists.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,18 @@ inline constexpr std::size_t max_datagram = 1500;
 inline constexpr std::size_t max_queued = 1024;
 /// The rate limit's bucket holds this much time at the session's rate.
 inline constexpr double burst_seconds = 0.1;
+/// Each session's UDP receive buffer (SO_RCVBUF).
+inline constexpr int udp_receive_buffer = 2 << 20;
+/// A batching session sends at most one WebSocket message per this interval while busy: at
+/// 100 Mbit/s about nine SRT packets share a message, at a few Mbit/s none waits. One millisecond
+/// is noise beside SRT's latency (120 ms by default) and its RTT estimate.
+inline constexpr std::chrono::microseconds batch_hold{1000};
+/// TCP connections still sending their HTTP request. Beyond this, a connection gets one second to
+/// send its request and is answered 503: a flood of connections that never finish a request holds
+/// the bridge's file descriptors for one second each instead of request_seconds.
+inline constexpr int max_pending_requests = 128;
+/// How long a connection may take to send its HTTP request.
+inline constexpr int request_seconds = 10;
 }  // namespace bridge_limits
 
 struct BridgeDecision {

@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
-import { freeUdpPort, repoRoot, stderrMatches } from "../interop/peers.js";
+import { freeTcpPort, freeUdpPort, repoRoot, stderrMatches } from "../interop/peers.js";
 
 let demo;
 after(() => {
@@ -18,7 +18,7 @@ after(() => {
 
 test("npm start's demo plays the live SRT stream in Chromium through the bridge", { timeout: 180_000 }, async () => {
   const srtPort = await freeUdpPort();
-  const httpPort = await freeUdpPort();
+  const httpPort = await freeTcpPort();
   demo = spawn("bash", ["scripts/start.sh"], {
     cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, WEBSRT_DEMO_SRT_PORT: String(srtPort), WEBSRT_DEMO_HTTP_PORT: String(httpPort) },

@@ -1,0 +1,60 @@
+// The browser side of tests/browser/transfer.test.js: SRT from this page's WebAssembly core
+// through the `websrt bridge` that served it to an SRT peer, receiving or sending a payload. The
+// test compares SHA-256 digests, so the page never hands megabytes back to the test.
+import { SrtSocket, WebSocketTransport } from "/js/index.js";
+
+const bridgeUrl = `ws://${location.host}/srt`;
+
+const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+/** What the test learns from a run besides the digest. */
+function summary(socket, started, bytes) {
+  const seconds = (performance.now() - started) / 1000;
+  const stats = socket.stats();
+  return {
+    bytes,
+    seconds,
+    mbps: (bytes * 8) / seconds / 1e6,
+    packetsLost: stats.pktRcvLossTotal + stats.pktSndLossTotal,
+    retransmitted: stats.pktRetransTotal,
+  };
+}
+
+/** Connects to srt://target?options and reads `size` bytes; resolves with their SHA-256. */
+async function receive({ target, options = "", size }) {
+  const socket = await SrtSocket.connect(`srt://${target}?${options}`, { transport: new WebSocketTransport(bridgeUrl) });
+  const data = new Uint8Array(size);
+  let bytes = 0;
+  let started;
+  for await (const message of socket) {
+    started ??= performance.now();
+    data.set(message.subarray(0, Math.max(0, Math.min(message.length, size - bytes))), bytes);
+    bytes += message.length;
+    if (bytes >= size) break;
+  }
+  const result = summary(socket, started ?? performance.now(), Math.min(bytes, size));
+  await socket.close();
+  return { ...result, sha256: hex(await crypto.subtle.digest("SHA-256", data.subarray(0, result.bytes))) };
+}
+
+/**
+ * Fetches `payloadPath` from the bridge's static files and sends it in `chunk`-byte messages at
+ * `bytesPerSecond` (a live source), then closes once the peer acknowledged everything.
+ */
+async function send({ target, options = "", payloadPath, chunk, bytesPerSecond }) {
+  const payload = new Uint8Array(await (await fetch(payloadPath)).arrayBuffer());
+  const socket = await SrtSocket.connect(`srt://${target}?payloadsize=${chunk}&${options}`,
+    { transport: new WebSocketTransport(bridgeUrl) });
+  const started = performance.now();
+  for (let offset = 0; offset < payload.length; offset += chunk) {
+    await socket.send(payload.subarray(offset, offset + chunk));
+    const due = started + ((offset + chunk) / bytesPerSecond) * 1000;
+    if (due > performance.now() + 4) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+  }
+  const result = summary(socket, started, payload.length);
+  const { unacknowledged } = await socket.close({ lingerMs: 20_000 });
+  return { ...result, unacknowledged };
+}
+
+window.transfer = { receive, send };
+document.title += " (ready)";
