@@ -5,6 +5,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -140,9 +142,14 @@ val srt_decrypt(const std::string& passphrase, const val& km_datagram_js, const 
     return success_with_bytes(std::span(plain).first(*size));
 }
 
+/// Bytes the wasm heap's allocator has handed out and not got back (mallinfo's uordblks): what
+/// the core holds, where the linear memory's size only ever grows. For bench/wasm_memory.js.
+double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(websrt_core) {
+    emscripten::function("heapBytesInUse", &heap_bytes_in_use);
     emscripten::function("wireReencode", &wire_reencode);
     emscripten::function("wireDescribe", &wire_describe);
     emscripten::function("pbkdf2HmacSha1", &pbkdf2_hmac_sha1);

@@ -46,6 +46,11 @@ export class EndpointDriver {
     return this.module.HEAPU8;  // taken afresh: memory growth replaces the view
   }
 
+  /** Record headers are two little-endian u32 at 4-byte aligned addresses (wasm is little-endian). */
+  words() {
+    return this.module.HEAPU32;
+  }
+
   tagOf(address) {
     let tag = this.tags.get(address);
     if (tag === undefined) {
@@ -78,11 +83,10 @@ export class EndpointDriver {
       if (offset + recordHeader + padded(bytes.length) > this.capacity) flush();
       const tag = this.tagOf(address);
       if (tag < 0) continue;
-      const heap = this.heap();
-      const view = new DataView(heap.buffer, base + offset, recordHeader);
-      view.setUint32(0, bytes.length, true);
-      view.setUint32(4, tag, true);
-      heap.set(bytes, base + offset + recordHeader);
+      const words = this.words();
+      words[(base + offset) >> 2] = bytes.length;
+      words[((base + offset) >> 2) + 1] = tag;
+      this.heap().set(bytes, base + offset + recordHeader);
       offset += recordHeader + padded(bytes.length);
       count += 1;
     }
@@ -120,10 +124,10 @@ export class EndpointDriver {
       const heap = this.heap();
       const base = this.endpoint.outboxAddress();
       let offset = 0;
+      const words = this.words();
       for (let i = 0; i < count; i += 1) {
-        const view = new DataView(heap.buffer, base + offset, recordHeader);
-        const size = view.getUint32(0, true);
-        const tag = view.getUint32(4, true);
+        const size = words[(base + offset) >> 2];
+        const tag = words[((base + offset) >> 2) + 1];
         const start = base + offset + recordHeader;
         // A copy: the transport may keep the bytes past the next call into the core.
         this.transport.send(heap.slice(start, start + size), this.addressOf(tag));
@@ -141,7 +145,7 @@ export class EndpointDriver {
       const messages = [];
       let offset = 0;
       for (let i = 0; i < count; i += 1) {
-        const size = new DataView(heap.buffer, base + offset, 4).getUint32(0, true);
+        const size = this.words()[(base + offset) >> 2];
         const start = base + offset + recordHeader;
         messages.push(heap.slice(start, start + size));
         offset += recordHeader + padded(size);

@@ -84,7 +84,11 @@ public:
                                           {"queue_dropped", c.queue_dropped}, {"duplicated", c.duplicated},
                                           {"reordered", c.reordered}, {"corrupted", c.corrupted}, {"delivered", c.delivered}};
         };
-        return {{"to_target", to_json(to_target_.counters())}, {"to_client", to_json(to_client_.counters())}};
+        auto to_target = to_json(to_target_.counters());
+        // SRT data packets from the client (F bit clear, draft-sharabayko-srt §3.1): less the
+        // messages a benchmark sent, they are its retransmissions, counted the same for any peer.
+        to_target["srt_data_packets"] = client_data_packets_;
+        return {{"to_target", to_target}, {"to_client", to_json(to_client_.counters())}};
     }
 
 private:
@@ -93,7 +97,10 @@ private:
             if (error == asio::error::operation_aborted) return;
             if (!error) {
                 if (!client_) client_ = sender_;
-                if (sender_ == *client_) to_target_.submit(steady_now(), {client_buffer_.data(), size});
+                if (sender_ == *client_) {
+                    if (size > 0 && (client_buffer_[0] & 0x80) == 0) ++client_data_packets_;
+                    to_target_.submit(steady_now(), {client_buffer_.data(), size});
+                }
                 release();
             }
             receive_from_client();
@@ -138,6 +145,7 @@ private:
     std::array<std::uint8_t, 65536> client_buffer_{};
     std::array<std::uint8_t, 65536> target_buffer_{};
     std::vector<std::uint8_t> scratch_;
+    std::uint64_t client_data_packets_ = 0;
 };
 
 int run_impair(const ImpairOptions& options) {

@@ -9,8 +9,10 @@ using asio::ip::udp;
 
 namespace {
 
-/// One UDP datagram at most; SRT never sends more than the MSS (1500).
-constexpr std::size_t max_datagram = 65536;
+/// A delivered message is at most one packet's payload.
+constexpr std::size_t max_message = 1500;
+/// Datagrams drained from the kernel before the core is serviced (a bound on one step's work).
+constexpr int max_batches_per_read = 8;
 /// Deep socket buffers absorb bursts at high rates (libsrt's UDP buffers default to 8 MB too).
 constexpr int socket_buffer_bytes = 8 * 1024 * 1024;
 
@@ -54,9 +56,7 @@ UdpDriver::UdpDriver(asio::io_context& io, core::Endpoint& endpoint, const udp::
       socket_(io, bind_to.protocol()),
       timer_(io),
       callbacks_(std::move(callbacks)),
-      receive_buffer_(max_datagram),
-      send_buffer_(max_datagram),
-      message_buffer_(max_datagram) {
+      message_buffer_(max_message) {
     socket_.set_option(udp::socket::reuse_address(true));
     boost::system::error_code ignored;
     socket_.set_option(asio::socket_base::receive_buffer_size(socket_buffer_bytes), ignored);
@@ -82,14 +82,12 @@ void UdpDriver::wait_readable() {
 }
 
 void UdpDriver::on_readable() {
-    // Drain everything queued in the kernel before stepping the core: one service per batch.
-    for (int batch = 0; batch < 256; ++batch) {
-        udp::endpoint from;
-        boost::system::error_code error;
-        const std::size_t size = socket_.receive_from(asio::buffer(receive_buffer_), from, 0, error);
-        if (error == asio::error::would_block) break;
-        if (error) continue;  // e.g. ICMP port unreachable for an earlier send: not fatal
-        endpoint_.handle_datagram(steady_now(), to_core(from), wire::Bytes(receive_buffer_.data(), size));
+    // Drain what is queued in the kernel before stepping the core: one service per batch.
+    for (int batch = 0; batch < max_batches_per_read; ++batch) {
+        const std::size_t count = received_.receive(socket_);
+        const core::Micros now = steady_now();
+        for (std::size_t i = 0; i < count; ++i) endpoint_.handle_datagram(now, to_core(received_.sender(i)), received_.datagram(i));
+        if (count < datagram_batch_capacity) break;
     }
     service();
     wait_readable();
@@ -103,15 +101,14 @@ void UdpDriver::on_timer() {
 void UdpDriver::flush() {
     const core::Micros now = steady_now();
     for (;;) {
-        if (!blocked_send_) {
-            const auto transmit = endpoint_.poll_transmit(now, send_buffer_);
+        while (!to_send_.full()) {
+            const auto transmit = endpoint_.poll_transmit(now, to_send_.next_slot());
             if (!transmit) break;
-            blocked_send_.emplace(to_asio(transmit->to), transmit->size);
+            to_send_.commit(to_asio(transmit->to), transmit->size);
         }
-        boost::system::error_code error;
-        socket_.send_to(asio::buffer(send_buffer_.data(), blocked_send_->second), blocked_send_->first, 0, error);
-        if (error == asio::error::would_block) {
-            // The kernel buffer is full: keep the datagram and continue when there is room.
+        if (to_send_.empty()) return;
+        if (!to_send_.send(socket_)) {
+            // The kernel buffer is full: keep the datagrams and continue when there is room.
             if (!write_wait_armed_) {
                 write_wait_armed_ = true;
                 socket_.async_wait(udp::socket::wait_write, [this](const boost::system::error_code& e) {
@@ -121,7 +118,6 @@ void UdpDriver::flush() {
             }
             return;
         }
-        blocked_send_.reset();  // sent, or failed for good (unreachable): UDP is best effort
     }
 }
 

@@ -7,11 +7,11 @@
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
 #include <boost/asio.hpp>
 #include <functional>
-#include <optional>
 #include <set>
 #include <vector>
 
 #include "core/endpoint.hpp"
+#include "datagram_batches.hpp"
 
 namespace websrt::native {
 
@@ -50,10 +50,9 @@ private:
     boost::asio::steady_timer timer_;
     Callbacks callbacks_;
     std::set<core::ConnectionId> open_;  // connections that may have messages to deliver
-    std::vector<std::uint8_t> receive_buffer_;
-    std::vector<std::uint8_t> send_buffer_;
+    ReceiveBatch received_;
+    SendBatch to_send_;  // what the core gave that the socket has not taken yet
     std::vector<std::uint8_t> message_buffer_;
-    std::optional<std::pair<boost::asio::ip::udp::endpoint, std::size_t>> blocked_send_;  // waiting for room
     bool write_wait_armed_ = false;
     bool stopped_ = false;
 };

@@ -5,13 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Build toolchain, libraries, the wasm compiler, the libsrt/ffmpeg peers the interop tests use, and
-# Debian's Chromium for the browser tests.
+# Build toolchain, libraries, the wasm compiler, the libsrt/ffmpeg peers the interop tests use,
+# Debian's Chromium for the browser tests, and matplotlib for the benchmarks' chart.
 apt_packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config dpkg-dev
   libboost-dev libboost-test-dev librapidcheck-dev libcli11-dev nlohmann-json3-dev
   emscripten nodejs npm
-  srt-tools ffmpeg python3 chromium
+  srt-tools ffmpeg python3 chromium python3-matplotlib
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

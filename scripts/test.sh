@@ -2,7 +2,8 @@
 # The whole test suite: C++ unit and property tests (native, then under ASan+UBSan), the
 # simulator's seeded scenario sweep, the fuzz harnesses for a fixed number of runs, the JS tests
 # against the WebAssembly build, the interop tests of `websrt transmit` and the JS package against
-# srt-live-transmit and ffmpeg over loopback, and the browser demo in headless Chromium.
+# srt-live-transmit and ffmpeg over loopback, the browser tests in headless Chromium, and the
+# benchmarks' short mode, which fails only when a ratio to libsrt regressed beyond its margin.
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,5 +34,8 @@ node --test tests/js/
 step "interop: websrt transmit with srt-live-transmit and ffmpeg (loopback)"
 node --test tests/interop/
 
-step "browser: the demo in headless Chromium through the bridge"
+step "browser: SRT in headless Chromium through the bridge, and the demo"
 node --test tests/browser/
+
+step "benchmarks (short mode) against bench/baseline.json: ratios to libsrt from this run"
+/usr/bin/python3 bench/run.py --short --check

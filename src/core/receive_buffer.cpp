@@ -8,71 +8,79 @@ namespace websrt::core {
 ReceiveBuffer::ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq)
     : capacity_(std::max(capacity_pkts, 1)),
       max_payload_(std::max(max_payload_bytes, 1)),
-      slots_(static_cast<std::size_t>(capacity_)),
-      storage_(static_cast<std::size_t>(capacity_) * static_cast<std::size_t>(max_payload_)),
+      slots_(capacity_, max_payload_),
       start_seq_(initial_seq) {}
 
 ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time,
                                                    wire::MsgNo msgno, bool in_order) {
     (void)in_order;  // live mode delivers strictly in sequence order anyway
+    release_delivered();
     const auto offset = wire::SeqNo::offset(start_seq_, seq);
     if (offset < 0) return InsertOutcome::too_old;
     if (offset >= capacity_ || payload.size() > static_cast<std::size_t>(max_payload_))
         return InsertOutcome::beyond_capacity;
-    Slot& s = slot(offset);
-    if (s.present) return InsertOutcome::duplicate;
+    if (present_slot(offset)) return InsertOutcome::duplicate;
+    const int index = ring_index(offset);
+    Slot& s = slots_.occupy(index);
     s.present = true;
     s.size = static_cast<std::uint32_t>(payload.size());
     s.delivery_time = delivery_time;
     s.msgno = msgno;
-    std::memcpy(storage(offset), payload.data(), payload.size());
+    std::memcpy(slots_.payload(index), payload.data(), payload.size());
     ++present_;
     bytes_ += static_cast<std::int64_t>(payload.size());
     span_ = std::max(span_, offset + 1);
-    while (contiguous_ < span_ && slot(contiguous_).present) ++contiguous_;
+    while (contiguous_ < span_ && present_slot(contiguous_)) ++contiguous_;
     return InsertOutcome::inserted;
 }
 
 int ReceiveBuffer::first_present_offset() const {
     if (contiguous_ > 0) return 0;
     for (int i = 0; i < span_; ++i)
-        if (slot(i).present) return i;
+        if (present_slot(i)) return i;
     return -1;
 }
 
 std::optional<Micros> ReceiveBuffer::next_delivery_time() const {
     const int offset = first_present_offset();
     if (offset < 0) return std::nullopt;
-    return slot(offset).delivery_time;
+    return present_slot(offset)->delivery_time;
 }
 
-void ReceiveBuffer::advance(int count) {
+void ReceiveBuffer::advance(int count, bool keep_last) {
     for (int i = 0; i < count; ++i) {
-        Slot& s = slot(0);
-        if (s.present) {
+        const int index = ring_index(0);
+        if (Slot* s = slots_.meta(index); s && s->present) {
             --present_;
-            bytes_ -= s.size;
+            bytes_ -= s->size;
+            s->present = false;
+            if (keep_last && i == count - 1) delivered_index_ = index;
+            else slots_.vacate(index);
         }
-        s.present = false;
         head_ = (head_ + 1) % capacity_;
         start_seq_ = start_seq_.next();
         span_ = std::max(span_ - 1, 0);
         contiguous_ = std::max(contiguous_ - 1, 0);
     }
-    while (contiguous_ < span_ && slot(contiguous_).present) ++contiguous_;
+    while (contiguous_ < span_ && present_slot(contiguous_)) ++contiguous_;
+}
+
+void ReceiveBuffer::release_delivered() {
+    if (delivered_index_) slots_.vacate(*delivered_index_);
+    delivered_index_.reset();
 }
 
 std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, bool drop_missing) {
+    release_delivered();
     const int offset = first_present_offset();
     if (offset < 0) return std::nullopt;
     const bool forgotten = forget_before_ && wire::SeqNo::offset(start_seq_.plus(offset), *forget_before_) >= 0;
     if (offset > 0 && !drop_missing && !forgotten) return std::nullopt;
-    const Slot& s = slot(offset);
-    if (s.delivery_time > now) return std::nullopt;
+    if (present_slot(offset)->delivery_time > now) return std::nullopt;
     advance(offset);  // too-late drop of the missing ones before it
-    Delivered delivered{start_seq_, wire::Bytes(storage(0), slot(0).size), offset};
-    // The payload stays in its slot's storage until the slot is reused by a later insert.
-    advance(1);
+    const int index = ring_index(0);
+    Delivered delivered{start_seq_, wire::Bytes(slots_.payload(index), present_slot(0)->size), offset};
+    advance(1, /*keep_last=*/true);  // the payload stays readable until the next change
     return delivered;
 }
 
@@ -81,6 +89,7 @@ void ReceiveBuffer::forget_missing_before(wire::SeqNo seq) {
 }
 
 int ReceiveBuffer::skip_forgotten() {
+    release_delivered();
     if (!forget_before_) return 0;
     const auto offset = wire::SeqNo::offset(start_seq_, *forget_before_);
     if (offset <= 0) {
@@ -105,7 +114,7 @@ wire::SeqNo ReceiveBuffer::ack_point() const { return start_seq_.plus(contiguous
 Micros ReceiveBuffer::timespan() const {
     if (present_ == 0) return 0;
     const int first = first_present_offset();
-    return slot(span_ - 1).delivery_time - slot(first).delivery_time;
+    return present_slot(span_ - 1)->delivery_time - present_slot(first)->delivery_time;
 }
 
 }  // namespace websrt::core

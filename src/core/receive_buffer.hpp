@@ -1,11 +1,13 @@
 // The live receiver's buffer: packets by sequence number in a fixed ring from the delivery point
-// on, each with its TSBPD delivery time, with preallocated payload storage (libsrt CRcvBuffer).
+// on, each with its TSBPD delivery time (libsrt CRcvBuffer). Payload storage comes in blocks as
+// packets arrive and goes back as they are delivered (slot_blocks.hpp).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <vector>
 
+#include "core/slot_blocks.hpp"
 #include "core/time.hpp"
 #include "wire/byte_io.hpp"
 #include "wire/seq.hpp"
@@ -53,6 +55,9 @@ public:
     /// Whether `seq` has a slot now (it is not too far ahead of the delivery point).
     [[nodiscard]] bool has_room_for(wire::SeqNo seq) const { return wire::SeqNo::offset(start_seq_, seq) < capacity_; }
 
+    /// Bytes of payload storage held now.
+    [[nodiscard]] std::size_t allocated_bytes() const { return slots_.allocated_bytes(); }
+
 private:
     struct Slot {
         bool present = false;
@@ -60,18 +65,23 @@ private:
         Micros delivery_time = 0;
         wire::MsgNo msgno;
     };
-    Slot& slot(int offset) { return slots_[static_cast<std::size_t>((head_ + offset) % capacity_)]; }
-    [[nodiscard]] const Slot& slot(int offset) const { return slots_[static_cast<std::size_t>((head_ + offset) % capacity_)]; }
-    std::uint8_t* storage(int offset) {
-        return storage_.data() + static_cast<std::size_t>((head_ + offset) % capacity_) * static_cast<std::size_t>(max_payload_);
+    [[nodiscard]] int ring_index(int offset) const { return (head_ + offset) % capacity_; }
+    /// The slot `offset` after the delivery point if a packet is there.
+    [[nodiscard]] const Slot* present_slot(int offset) const {
+        const Slot* s = slots_.meta(ring_index(offset));
+        return s && s->present ? s : nullptr;
     }
-    void advance(int count);
+    /// Moves the delivery point on by `count`; with `keep_last`, the last slot passed keeps its
+    /// storage until the next call that changes the buffer (its payload is being delivered).
+    void advance(int count, bool keep_last = false);
+    /// Gives back the storage advance() kept.
+    void release_delivered();
     [[nodiscard]] int first_present_offset() const;
 
     int capacity_;
     int max_payload_;
-    std::vector<Slot> slots_;
-    std::vector<std::uint8_t> storage_;
+    SlotBlocks<Slot> slots_;
+    std::optional<int> delivered_index_;  // the slot whose payload pop_ready() handed out
     int head_ = 0;
     int span_ = 0;     // slots from the head up to the highest present packet
     int present_ = 0;  // packets present

@@ -7,11 +7,7 @@ namespace websrt::core {
 SendBuffer::SendBuffer(int capacity_pkts, int max_payload_bytes)
     : capacity_(std::max(capacity_pkts, 1)),
       max_payload_(std::max(max_payload_bytes, 1)),
-      entries_(static_cast<std::size_t>(capacity_)),
-      storage_(static_cast<std::size_t>(capacity_) * static_cast<std::size_t>(max_payload_)) {
-    for (int i = 0; i < capacity_; ++i)
-        entries_[static_cast<std::size_t>(i)].storage = storage_.data() + static_cast<std::size_t>(i) * max_payload_;
-}
+      entries_(capacity_, max_payload_) {}
 
 void SendBuffer::set_initial_seq(wire::SeqNo seq) {
     if (count_ == 0) first_seq_ = seq;
@@ -20,7 +16,9 @@ void SendBuffer::set_initial_seq(wire::SeqNo seq) {
 SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_time, bool in_order) {
     if (payload.size() > static_cast<std::size_t>(max_payload_)) return SubmitOutcome::too_large;
     if (count_ == capacity_) return SubmitOutcome::full;
-    Entry& entry = at(count_);
+    const int index = ring_index(count_);
+    Entry& entry = entries_.occupy(index);
+    entry.storage = entries_.payload(index);
     entry.seq = first_seq_.plus(count_);
     entry.msgno = next_msgno_;
     entry.in_order = in_order;
@@ -63,6 +61,7 @@ SendBuffer::Entry* SendBuffer::find(wire::SeqNo seq) {
 
 void SendBuffer::pop_front() {
     bytes_ -= at(0).size;
+    entries_.vacate(ring_index(0));
     head_ = (head_ + 1) % capacity_;
     --count_;
     first_seq_ = first_seq_.next();

@@ -1,12 +1,14 @@
 // The live sender's buffer: every message from submission until it is acknowledged or dropped
-// too late, one packet per message, in a fixed ring with preallocated payload storage (no
-// allocation per packet). libsrt CSndBuffer in live mode.
+// too late, one packet per message, in a fixed ring (libsrt CSndBuffer in live mode). Storage
+// comes in blocks as messages are submitted and goes back as they are acknowledged
+// (slot_blocks.hpp): no allocation per packet, and none for capacity never used.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <vector>
 
+#include "core/slot_blocks.hpp"
 #include "core/time.hpp"
 #include "wire/byte_io.hpp"
 #include "wire/constants.hpp"
@@ -71,16 +73,19 @@ public:
     [[nodiscard]] Micros timespan() const;
     [[nodiscard]] int capacity() const { return capacity_; }
     [[nodiscard]] int unsent_packets() const { return count_ - unsent_offset_; }
+    /// Bytes of storage held now.
+    [[nodiscard]] std::size_t allocated_bytes() const { return entries_.allocated_bytes(); }
 
 private:
-    Entry& at(int offset) { return entries_[static_cast<std::size_t>((head_ + offset) % capacity_)]; }
-    [[nodiscard]] const Entry& at(int offset) const { return entries_[static_cast<std::size_t>((head_ + offset) % capacity_)]; }
+    // Only offsets below count_ are occupied (and so allocated).
+    [[nodiscard]] int ring_index(int offset) const { return (head_ + offset) % capacity_; }
+    Entry& at(int offset) { return *entries_.meta(ring_index(offset)); }
+    [[nodiscard]] const Entry& at(int offset) const { return *entries_.meta(ring_index(offset)); }
     void pop_front();
 
     int capacity_;
     int max_payload_;
-    std::vector<Entry> entries_;
-    std::vector<std::uint8_t> storage_;
+    SlotBlocks<Entry> entries_;
     int head_ = 0;
     int count_ = 0;
     int unsent_offset_ = 0;  // offset from the head of the first unsent packet

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 #include "wire/result.hpp"
@@ -102,8 +103,9 @@ public:
     }
     void bytes(Bytes data) noexcept {
         if (!take(data.size()) || measuring_) return;
-        std::uint8_t* p = output_.data() + pos_ - data.size();
-        for (std::uint8_t b : data) *p++ = b;
+        // memcpy, not a byte loop: GCC's -O2 leaves that loop a byte at a time, and a packet's
+        // payload copy was half of the core's instructions (callgrind, bench/core_throughput.cpp).
+        if (!data.empty()) std::memcpy(output_.data() + pos_ - data.size(), data.data(), data.size());
     }
     /// Marks the encoding as impossible (e.g. a field that does not fit its wire width).
     void fail(WireError error) noexcept {

@@ -88,3 +88,26 @@ RC_BOOST_PROP(every_inserted_packet_is_delivered_once_in_sequence_order, (std::v
     RC_ASSERT(delivered == std::vector<int>(inserted.begin(), inserted.end()));
     RC_ASSERT(buffer.packets() == 0);
 }
+
+BOOST_AUTO_TEST_CASE(storage_is_held_only_for_the_packets_buffered) {
+    // 8192 packets of capacity (12 MB) cost nothing until packets arrive, and go back as they
+    // are delivered: memory follows latency × rate, not the configured capacity.
+    ReceiveBuffer buffer(8192, 1456, SeqNo(0));
+    BOOST_TEST(buffer.allocated_bytes() == 0u);
+    for (std::uint32_t seq = 0; seq < 20; ++seq) buffer.insert(SeqNo(seq), message(1), 1000, MsgNo(seq + 1), false);
+    const auto while_buffered = buffer.allocated_bytes();
+    BOOST_TEST(while_buffered > 0u);
+    BOOST_TEST(while_buffered < 100'000u);  // two blocks of 16 packets
+    for (int i = 0; i < 20; ++i) BOOST_REQUIRE(buffer.pop_ready(1000, true));
+    BOOST_REQUIRE(!buffer.pop_ready(1000, true));  // gives back the last delivered slot
+    BOOST_TEST(buffer.allocated_bytes() <= while_buffered / 2);  // one spare block kept
+}
+
+BOOST_AUTO_TEST_CASE(a_delivered_payload_stays_readable_until_the_next_change) {
+    ReceiveBuffer buffer(64, 1456, SeqNo(0));
+    buffer.insert(SeqNo(0), message(7), 10, MsgNo(1), false);
+    const auto delivered = buffer.pop_ready(10, true);
+    BOOST_REQUIRE(delivered);
+    BOOST_TEST(delivered->payload.size() == 10u);
+    BOOST_TEST(delivered->payload[9] == 7);
+}

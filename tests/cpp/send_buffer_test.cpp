@@ -67,3 +67,18 @@ BOOST_AUTO_TEST_CASE(drop_too_late_drops_from_the_front_sent_or_not_and_reports_
     BOOST_TEST(buffer.next_unsent()->seq.value() == 13u);
     BOOST_TEST(!buffer.drop_too_late(1250, 1000));
 }
+
+BOOST_AUTO_TEST_CASE(storage_is_held_only_until_messages_are_acknowledged) {
+    SendBuffer buffer(8192, 1456);
+    BOOST_TEST(buffer.allocated_bytes() == 0u);
+    buffer.set_initial_seq(SeqNo(0));
+    for (int i = 0; i < 40; ++i) BOOST_REQUIRE((buffer.submit(payload, 1000 + i, false) == SendBuffer::SubmitOutcome::ok));
+    const auto while_buffered = buffer.allocated_bytes();
+    BOOST_TEST(while_buffered > 0u);
+    BOOST_TEST(while_buffered < 200'000u);  // three blocks of 16 packets
+    for (int i = 0; i < 40; ++i) buffer.mark_sent(SeqNo(static_cast<std::uint32_t>(i)), 2000);
+    BOOST_TEST(buffer.acknowledge(SeqNo(40)) == 40);
+    BOOST_TEST(buffer.allocated_bytes() <= while_buffered / 3);  // one spare block kept
+    BOOST_TEST((buffer.submit(payload, 3000, false) == SendBuffer::SubmitOutcome::ok));
+    BOOST_TEST(buffer.next_unsent()->payload()[0] == 0xAB);
+}

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""websrt's benchmarks in one run, each figure next to libsrt's from the same run on the same
+machine (`npm run bench`; `npm run bench -- --short` is what CI runs).
+
+Sections (bench/README.md says how each is measured):
+  throughput  one live connection on loopback, clear and AES: websrt native, websrt Node/WASM and
+              srt-live-transmit (bench/loopback_throughput.py)
+  core        the core alone on a simulated 10 Gbit/s link, native and wasm (core_throughput.cpp)
+  loss        delivery, p50/p99 delay and retransmissions through `websrt impair` at 0-20 % loss,
+              40 ms RTT, 120 ms latency (bench/latency_under_loss.py)
+  listener    accepts per second and RSS per idle and active connection of a websrt and a libsrt
+              listener under the same libsrt callers (bench/libsrt_peer.py, listener_peer.cpp)
+  wasm        WebAssembly memory and the package's gzipped size (bench/wasm_memory.js)
+
+Writes build/bench/bench-<time>.json and .png (and latest.json/latest.png), prints the tables,
+and with --check compares the ratios to libsrt against bench/baseline.json: it fails only when
+one fell below the baseline's value times --margin (generous: one run on a shared 2-core machine
+is noisy). --update-baseline writes this run's ratios as the new baseline.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+sys.path.insert(0, BENCH)
+
+import latency_under_loss  # noqa: E402
+import loopback_throughput  # noqa: E402
+
+NATIVE = os.path.join(ROOT, "build", "native")
+WEBSRT = os.environ.get("WEBSRT_BIN", os.path.join(NATIVE, "native-shim", "websrt"))
+TOOLS = ["websrt", "websrt Node/WASM", "srt-live-transmit"]
+
+MODES = {
+    "short": {"rates": [25e6], "ciphers": [0, 16], "seconds": 2, "losses": [0, 10], "loss_seconds": 5,
+              "core_packets": 200_000, "callers": 30},
+    "full": {"rates": [20e6, 50e6, 100e6], "ciphers": [0, 16, 32], "seconds": 4, "losses": [0, 5, 10, 20],
+             "loss_seconds": 10, "core_packets": 1_000_000, "callers": 100},
+}
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+# ---- throughput ----
+
+def throughput(mode):
+    rows = []
+    for pbkeylen in mode["ciphers"]:
+        for rate in mode["rates"]:
+            for tool in TOOLS:
+                log(f"throughput: {tool}, {rate * 8 / 1e6:.0f} Mbit/s, {'AES-%d' % (pbkeylen * 8) if pbkeylen else 'clear'}")
+                r = loopback_throughput.run(tool, WEBSRT, int(rate), mode["seconds"], pbkeylen)
+                gb = max(r["received"], 1) / 1e9
+                rows.append({"tool": tool, "cipher": f"AES-{pbkeylen * 8}" if pbkeylen else "clear",
+                             "offered_mbit": rate * 8 / 1e6, "delivered_mbit": r["mbps"], "intact": r["exact"],
+                             "sender_cpu_s_per_gb": r["sender_cpu"] / gb, "receiver_cpu_s_per_gb": r["receiver_cpu"] / gb})
+    return rows
+
+
+# ---- the core at 10 Gbit/s ----
+
+def core(mode):
+    rows = []
+    wasm = os.path.join(ROOT, "build", "wasm", "bench", "websrt_core_bench.cjs")
+    for build, command in (("native", [os.path.join(NATIVE, "bench", "websrt_core_bench")]), ("wasm", ["node", wasm])):
+        for cipher, extra in (("clear", []), ("AES-128", ["--passphrase", "websrt-bench-secret"])):
+            log(f"core: {build}, {cipher}")
+            out = subprocess.run(command + ["--packets", str(mode["core_packets"])] + extra,
+                                 capture_output=True, text=True, timeout=600)
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            rows.append({"build": build, "cipher": cipher, **result})
+    return rows
+
+
+# ---- latency under loss ----
+
+def loss(mode):
+    rows = []
+    for percent in mode["losses"]:
+        for tool in ("websrt", "srt-live-transmit"):
+            log(f"loss: {tool}, {percent} %")
+            rows.append(latency_under_loss.run(tool, WEBSRT, percent, mode["loss_seconds"], 5))
+    return rows
+
+
+# ---- listeners: accept rate and memory per connection ----
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def listener_figures(kind, callers):
+    import libsrt_peer  # loads libsrt: only when this section runs
+
+    port = loopback_throughput.free_udp_port()
+    command = ([os.path.join(NATIVE, "bench", "websrt_bench_listener"), str(port)] if kind == "websrt"
+               else [sys.executable, os.path.join(BENCH, "libsrt_peer.py"), "listen", str(port)])
+    listener = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        listener.stdout.readline()  # "listening"
+        time.sleep(0.3)
+        before = rss_kib(listener.pid)
+        started = time.perf_counter()
+        sockets = [libsrt_peer.Caller("127.0.0.1", port) for _ in range(callers)]
+        accept_rate = callers / (time.perf_counter() - started)
+        time.sleep(1.0)
+        idle = rss_kib(listener.pid)
+        # Every caller sends 1 Mbit/s for 2 s (1316-byte messages), the listener reads it all.
+        message = b"\x47" * 1316
+        interval = 1316 * 8 / 1e6
+        end = time.perf_counter() + 2
+        next_round = time.perf_counter()
+        while time.perf_counter() < end:
+            for s in sockets:
+                s.send(message)
+            next_round += interval
+            time.sleep(max(0.0, next_round - time.perf_counter()))
+        time.sleep(0.3)
+        active = rss_kib(listener.pid)
+        for s in sockets:
+            s.close()
+        return {"accepts_per_second": accept_rate, "rss_kib_listening": before,
+                "kib_per_idle_connection": (idle - before) / callers, "kib_per_active_connection": (active - before) / callers}
+    finally:
+        listener.kill()
+        listener.wait()
+
+
+def listeners(mode):
+    rows = {}
+    for kind in ("websrt", "libsrt"):
+        log(f"listener: {kind}, {mode['callers']} libsrt callers")
+        rows[kind] = listener_figures(kind, mode["callers"])
+    return rows
+
+
+def wasm_memory(_mode):
+    log("wasm: memory and package size")
+    out = subprocess.run(["node", os.path.join(BENCH, "wasm_memory.js")], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---- ratios, tables, chart ----
+
+def pick(rows, **match):
+    for row in rows:
+        if all(row.get(k) == v for k, v in match.items()):
+            return row
+    return None
+
+
+def ratios(result):
+    """websrt's figures as multiples of libsrt's, each oriented so that higher is better."""
+    out = {}
+    top = max(r["offered_mbit"] for r in result["throughput"])
+    for cipher in sorted({r["cipher"] for r in result["throughput"]}):
+        slt = pick(result["throughput"], tool="srt-live-transmit", cipher=cipher, offered_mbit=top)
+        for tool, key in (("websrt", "native"), ("websrt Node/WASM", "node_wasm")):
+            mine = pick(result["throughput"], tool=tool, cipher=cipher, offered_mbit=top)
+            if slt and mine and mine["intact"]:
+                both = lambda r: r["sender_cpu_s_per_gb"] + r["receiver_cpu_s_per_gb"]  # noqa: E731
+                out[f"throughput_per_cpu_{key}_{cipher}"] = both(slt) / both(mine)
+    for r in result["loss"]:
+        if r["tool"] != "websrt" or not r["loss"]:
+            continue
+        slt = pick(result["loss"], tool="srt-live-transmit", loss=r["loss"])
+        out[f"delivery_{r['loss']:g}pct"] = r["delivery"] / slt["delivery"] if slt["delivery"] else 0
+        if r["retransmit_ratio"] and slt["retransmit_ratio"]:
+            out[f"retransmit_economy_{r['loss']:g}pct"] = slt["retransmit_ratio"] / r["retransmit_ratio"]
+    lw, ll = result["listener"]["websrt"], result["listener"]["libsrt"]
+    out["accepts_per_second"] = lw["accepts_per_second"] / ll["accepts_per_second"]
+    for key in ("idle", "active"):
+        w = max(lw[f"kib_per_{key}_connection"], 1)
+        out[f"memory_per_{key}_connection"] = ll[f"kib_per_{key}_connection"] / w
+    return out
+
+
+def section(title, columns, rows):
+    """A Markdown table under a heading."""
+    return ["", f"### {title}", "", "| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)] + \
+        ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+
+
+def tables(result):
+    dash = lambda v, f: "-" if v is None else f.format(v)  # noqa: E731
+    lines = section("Throughput, one connection on loopback (CPU s per GB delivered, sender / receiver)",
+                    ["cipher", "offered Mbit/s", "tool", "delivered Mbit/s", "intact", "sender CPU s/GB", "receiver CPU s/GB"],
+                    [[r["cipher"], f"{r['offered_mbit']:.0f}", r["tool"], f"{r['delivered_mbit']:.0f}", "yes" if r["intact"] else "NO",
+                      f"{r['sender_cpu_s_per_gb']:.2f}", f"{r['receiver_cpu_s_per_gb']:.2f}"] for r in result["throughput"]])
+    lines += section("The core alone, simulated 10 Gbit/s link (both ends in one thread; libsrt has no sans-IO core to compare)",
+                     ["build", "cipher", "packets", "delivered", "CPU seconds", "packets per CPU second", "simulated Gbit/s"],
+                     [[r["build"], r["cipher"], r["packets"], r["delivered"], f"{r['cpu_seconds']:.2f}",
+                       f"{r['packets_per_cpu_second']:,.0f}", f"{r['simulated_gbit']:.1f}"] for r in result["core"]])
+    lines += section("Live stream through `websrt impair` (5 Mbit/s, 40 ms RTT, latency 120 ms)",
+                     ["loss", "tool", "delivered", "p50 delay ms", "p99 delay ms", "retransmitted"],
+                     [[f"{r['loss']:g} %", r["tool"], f"{100 * r['delivery']:.2f} %", dash(r["p50_ms"], "{:.1f}"),
+                       dash(r["p99_ms"], "{:.1f}"), dash(r["retransmit_ratio"] and 100 * r["retransmit_ratio"], "{:.1f} %")]
+                      for r in result["loss"]])
+    lines += section("Listeners under the same libsrt callers",
+                     ["listener", "accepts per second", "RSS listening", "KiB per idle connection", "KiB per active connection"],
+                     [[name, f"{r['accepts_per_second']:.0f}", f"{r['rss_kib_listening'] / 1024:.1f} MiB",
+                       f"{r['kib_per_idle_connection']:.0f}", f"{r['kib_per_active_connection']:.0f}"]
+                      for name, r in result["listener"].items()])
+    w = result["wasm"]
+    lines += section("WebAssembly (Node; both ends of each connection in one module)",
+                     ["wasm memory", "heap per endpoint", "heap per idle connection", "heap per active connection",
+                      "wasm (gzipped)", "JS (gzipped)"],
+                     [[f"{w['wasmMemoryActive'] / 2**20:.0f} MiB", f"{w['heapPerEndpoint'] / 1024:.0f} KiB",
+                       f"{w['heapPerIdleConnection'] / 1024:.0f} KiB", f"{w['heapPerActiveConnection'] / 1024:.0f} KiB",
+                       f"{w['wasm'] / 1024:.0f} KiB ({w['wasmGzip'] / 1024:.0f} KiB)", f"{w['jsGzip'] / 1024:.0f} KiB"]])
+    lines += section("websrt as a multiple of libsrt (higher is better)", ["figure", "ratio"],
+                     [[k, f"{v:.2f}"] for k, v in result["ratios"].items()])
+    return "\n".join(lines[1:])
+
+
+def chart(result, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("no matplotlib (apt-get install python3-matplotlib): chart skipped")
+        return False
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8))
+    colors = {"websrt": "#2a7ab0", "websrt Node/WASM": "#7fb8dc", "srt-live-transmit": "#d9822b", "libsrt": "#d9822b"}
+    top = max(r["offered_mbit"] for r in result["throughput"])
+    ciphers = sorted({r["cipher"] for r in result["throughput"]})
+    ax = axes[0][0]
+    for i, tool in enumerate(TOOLS):
+        values = [(pick(result["throughput"], tool=tool, cipher=c, offered_mbit=top) or {}) for c in ciphers]
+        ax.bar([x + i * 0.27 for x in range(len(ciphers))],
+               [v.get("sender_cpu_s_per_gb", 0) + v.get("receiver_cpu_s_per_gb", 0) for v in values], 0.27,
+               label=tool, color=colors[tool])
+    ax.set_xticks([x + 0.27 for x in range(len(ciphers))], ciphers)
+    ax.set_title(f"CPU s per GB, both sides, {top:.0f} Mbit/s (lower is better)")
+    ax.legend()
+    ax = axes[0][1]
+    losses = sorted({r["loss"] for r in result["loss"]})
+    for i, tool in enumerate(("websrt", "srt-live-transmit")):
+        ax.bar([x + i * 0.4 for x in range(len(losses))],
+               [(pick(result["loss"], tool=tool, loss=p) or {}).get("p99_ms") or 0 for p in losses], 0.4, label=tool, color=colors[tool])
+    ax.set_xticks([x + 0.2 for x in range(len(losses))], [f"{p:g} %" for p in losses])
+    ax.set_title("p99 end-to-end delay under loss, ms (latency 120 ms)")
+    ax.legend(loc="lower right")
+    ax = axes[1][0]
+    kinds = ("idle", "active")
+    for i, name in enumerate(("websrt", "libsrt")):
+        ax.bar([x + i * 0.4 for x in range(2)], [result["listener"][name][f"kib_per_{k}_connection"] for k in kinds], 0.4,
+               label=name, color=colors[name])
+    ax.set_xticks([0.2, 1.2], ["idle", "active"])
+    ax.set_title("listener KiB per connection (lower is better)")
+    ax.legend()
+    ax = axes[1][1]
+    names = list(result["ratios"])
+    ax.barh(names, [result["ratios"][n] for n in names], color="#2a7ab0")
+    ax.axvline(1, color="#d9822b")
+    ax.set_title("websrt ÷ libsrt (higher is better)")
+    ax.tick_params(axis="y", labelsize=7)
+    fig.suptitle(f"websrt vs libsrt, {result['date']} ({result['mode']} mode)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    return True
+
+
+def check(result, baseline_path, margin):
+    with open(baseline_path) as f:
+        baseline = json.load(f)["ratios"]
+    failures = []
+    for name, base in baseline.items():
+        now = result["ratios"].get(name)
+        if now is None:
+            failures.append(f"{name}: missing from this run (baseline {base:.2f})")
+        elif now < base * margin:
+            failures.append(f"{name}: {now:.2f}, below {margin:.2f} × the baseline's {base:.2f}")
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--short", action="store_true", help="CI's quick mode (about 2 minutes)")
+    parser.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
+    parser.add_argument("--check", action="store_true", help="fail on a regression against --baseline")
+    parser.add_argument("--baseline", default=os.path.join(BENCH, "baseline.json"))
+    parser.add_argument("--margin", type=float, default=0.5, help="a ratio may fall to this share of its baseline")
+    parser.add_argument("--update-baseline", action="store_true")
+    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,listener,wasm)")
+    args = parser.parse_args()
+    mode_name = "short" if args.short else "full"
+    mode = MODES[mode_name]
+    sections = {"throughput": throughput, "core": core, "loss": loss, "listener": listeners, "wasm": wasm_memory}
+    wanted = args.only.split(",") if args.only else list(sections)
+    result = {"date": time.strftime("%Y-%m-%d %H:%M"), "mode": mode_name,
+              "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "python": platform.python_version()}}
+    for name in wanted:
+        result[name] = sections[name](mode)
+    if not args.only:
+        result["ratios"] = ratios(result)
+    os.makedirs(args.out, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    json_path = os.path.join(args.out, f"bench-{stamp}.json")
+    with open(json_path, "w") as f:
+        json.dump(result, f, indent=1)
+    with open(os.path.join(args.out, "latest.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    if args.only:
+        print(json.dumps(result, indent=1))
+        return 0
+    print(tables(result))
+    png = os.path.join(args.out, f"bench-{stamp}.png")
+    if chart(result, png):
+        subprocess.run(["cp", png, os.path.join(args.out, "latest.png")], check=False)
+        print(f"\nchart: {png}")
+    print(f"results: {json_path}")
+    if args.update_baseline:
+        with open(args.baseline, "w") as f:
+            json.dump({"date": result["date"], "mode": mode_name, "ratios": result["ratios"]}, f, indent=1)
+            f.write("\n")
+        print(f"baseline written: {args.baseline}")
+    if args.check:
+        failures = check(result, args.baseline, args.margin)
+        for failure in failures:
+            print(f"REGRESSION {failure}")
+        if failures:
+            return 1
+        print(f"no figure regressed beyond {args.margin:.2f} × its baseline ({args.baseline})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
