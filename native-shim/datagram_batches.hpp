@@ -1,11 +1,14 @@
-// Many datagrams per system call. On Linux, sendmmsg/recvmmsg move up to `capacity` datagrams in
-// one call where send_to/receive_from take one each; at 100k packets a second the calls, not the
-// copies, are what a UDP sender spends its time on. Elsewhere the same interface loops.
+// Many datagrams per system call, and per trip through the kernel's UDP stack. On Linux,
+// sendmmsg/recvmmsg move many datagrams per call, UDP_SEGMENT (GSO) sends a run of equal-size
+// datagrams to one peer as one message that the kernel cuts up at the end, and UDP_GRO hands a
+// receiver such runs whole. At 100k packets a second the per-datagram trips, not the copies, are
+// what UDP costs. The datagrams on the wire are the same. Elsewhere the same interface loops.
 #pragma once
 
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
 #include <boost/asio/ip/udp.hpp>
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -45,23 +48,39 @@ private:
     std::size_t end_ = 0;
 };
 
-/// Datagrams received in one call.
+/// Datagrams received in one call. With UDP_GRO (Linux 5.0+) the kernel hands over runs of
+/// same-size datagrams from one sender as one buffer and says where to cut it.
 class ReceiveBatch {
 public:
-    /// Larger than any SRT packet, so that an oversize datagram is seen as one (and refused).
-    static constexpr std::size_t slot_bytes = 2048;
+    /// Room per receive: a whole GRO run (at most 64 KB), or one datagram where GRO is off.
+    static constexpr std::size_t slot_bytes = 64 * 1024;
+    static constexpr std::size_t slots = 8;
 
-    ReceiveBatch() : buffers_(datagram_batch_capacity * slot_bytes) {}
+    /// Buffers left uninitialised: the kernel writes what it delivers, and untouched pages stay
+    /// out of the process's memory.
+    ReceiveBatch() : buffers_(new std::uint8_t[slots * slot_bytes]) {}
 
-    /// Receives what is queued, up to the capacity, without blocking; returns how many.
+    /// Asks the kernel to coalesce datagrams (UDP_GRO); without it, one datagram per slot.
+    static void enable_coalescing(boost::asio::ip::udp::socket& socket);
+    /// Receives what is queued, up to the capacity, without blocking; returns how many datagrams.
     std::size_t receive(boost::asio::ip::udp::socket& socket);
-    [[nodiscard]] wire::Bytes datagram(std::size_t i) const { return {buffers_.data() + i * slot_bytes, sizes_[i]}; }
-    [[nodiscard]] const boost::asio::ip::udp::endpoint& sender(std::size_t i) const { return senders_[i]; }
+    [[nodiscard]] wire::Bytes datagram(std::size_t i) const {
+        return {buffers_.get() + datagrams_[i].offset, datagrams_[i].size};
+    }
+    [[nodiscard]] const boost::asio::ip::udp::endpoint& sender(std::size_t i) const { return senders_[datagrams_[i].sender]; }
+    /// Whether the last receive() filled every slot (more may be queued).
+    [[nodiscard]] bool filled() const { return filled_; }
 
 private:
-    std::vector<std::uint8_t> buffers_;
-    std::array<boost::asio::ip::udp::endpoint, datagram_batch_capacity> senders_{};
-    std::array<std::size_t, datagram_batch_capacity> sizes_{};
+    struct Datagram {
+        std::size_t offset;
+        std::size_t size;
+        std::size_t sender;
+    };
+    std::unique_ptr<std::uint8_t[]> buffers_;
+    std::array<boost::asio::ip::udp::endpoint, slots> senders_{};
+    std::vector<Datagram> datagrams_;
+    bool filled_ = false;
 };
 
 }  // namespace websrt::native

@@ -1,5 +1,5 @@
-// Reads standard input on its own thread in chunks of at most one message, with backpressure:
-// the thread stops reading while `capacity` chunks wait to be taken. A thread rather than an
+// Reads standard input on its own thread and cuts it into chunks of one message, with
+// backpressure: the thread stops reading while `capacity` chunks wait to be taken. A thread rather than an
 // Asio descriptor because stdin may be a regular file, which epoll refuses.
 #pragma once
 
@@ -32,6 +32,11 @@ public:
 
 private:
     void run(std::size_t chunk_size);
+    /// Waits for room, then queues a chunk; false when the reader is stopping.
+    bool queue(std::vector<std::uint8_t> chunk);
+
+    /// Bytes asked of each read(): a pipe's default buffer.
+    static constexpr std::size_t read_size = 64 * 1024;
 
     boost::asio::io_context& io_;
     std::size_t capacity_;

@@ -13,6 +13,7 @@ namespace {
 constexpr std::size_t max_message = 1500;
 /// Datagrams drained from the kernel before the core is serviced (a bound on one step's work).
 constexpr int max_batches_per_read = 8;
+
 /// Deep socket buffers absorb bursts at high rates (libsrt's UDP buffers default to 8 MB too).
 constexpr int socket_buffer_bytes = 8 * 1024 * 1024;
 
@@ -63,6 +64,7 @@ UdpDriver::UdpDriver(asio::io_context& io, core::Endpoint& endpoint, const udp::
     socket_.set_option(asio::socket_base::send_buffer_size(socket_buffer_bytes), ignored);
     socket_.bind(bind_to);
     socket_.non_blocking(true);
+    ReceiveBatch::enable_coalescing(socket_);
     wait_readable();
     service();
 }
@@ -87,7 +89,7 @@ void UdpDriver::on_readable() {
         const std::size_t count = received_.receive(socket_);
         const core::Micros now = steady_now();
         for (std::size_t i = 0; i < count; ++i) endpoint_.handle_datagram(now, to_core(received_.sender(i)), received_.datagram(i));
-        if (count < datagram_batch_capacity) break;
+        if (!received_.filled()) break;
     }
     service();
     wait_readable();
@@ -146,12 +148,20 @@ void UdpDriver::rearm_timer() {
     const auto deadline = endpoint_.next_timeout();
     if (!deadline) {
         timer_.cancel();
+        armed_deadline_.reset();
         return;
     }
+    // A timer already set for no later than this stays: firing early only means a service that
+    // finds nothing due and re-arms. Setting it again costs a system call (timerfd_settime), and
+    // while a stream is paced the deadline moves a little later after every packet.
+    if (armed_deadline_ && *armed_deadline_ <= *deadline) return;
+    armed_deadline_ = *deadline;
     const auto wait = std::chrono::microseconds(std::max<core::Micros>(*deadline - steady_now(), 0));
     timer_.expires_after(wait);
     timer_.async_wait([this](const boost::system::error_code& error) {
-        if (!stopped_ && error != asio::error::operation_aborted) on_timer();
+        if (stopped_ || error == asio::error::operation_aborted) return;
+        armed_deadline_.reset();
+        on_timer();
     });
 }
 

@@ -7,6 +7,7 @@
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
 #include <boost/asio.hpp>
 #include <functional>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -53,6 +54,7 @@ private:
     ReceiveBatch received_;
     SendBatch to_send_;  // what the core gave that the socket has not taken yet
     std::vector<std::uint8_t> message_buffer_;
+    std::optional<core::Micros> armed_deadline_;  // what timer_ waits for, while it waits
     bool write_wait_armed_ = false;
     bool stopped_ = false;
 };
