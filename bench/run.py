@@ -288,7 +288,7 @@ def check(result, baseline_path, margin):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--short", action="store_true", help="CI's quick mode (about 2 minutes)")
+    parser.add_argument("--short", action="store_true", help="CI's quick mode (about 1.5 minutes)")
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     parser.add_argument("--check", action="store_true", help="fail on a regression against --baseline")
     parser.add_argument("--baseline", default=os.path.join(BENCH, "baseline.json"))
