@@ -15,8 +15,8 @@ import WebSocket from "ws";
 
 import { SrtSocket, WebSocketTransport } from "websrt";
 import {
-  collect, drain, exitWithin, feed, freeTcpPort, freeUdpPort, killAll, requireWebsrt, sendPaced, sleep, sltChunk, start, stderrMatches,
-  trailer, until,
+  collect, exitWithin, freeTcpPort, freeUdpPort, killAll, receiveFromSlt, requireWebsrt, sendPaced, sleep, sltChunk, start,
+  stderrMatches,
 } from "./peers.js";
 
 const size = sltChunk * 7000;  // 10.2 MB
@@ -84,14 +84,7 @@ describe("SRT through the bridge", () => {
     const sender = start("srt-live-transmit", ["file://con", `srt://:${sltPorts[0]}?mode=listener&maxbw=40000000`]);
     await sleep(300);
     const socket = await SrtSocket.connect(`srt://127.0.0.1:${sltPorts[0]}`, { transport: transport({ batch: false }) });
-    const sink = drain(socket, size);
-    await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
-    await feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
-    await until(() => sink.bytes >= size, 30_000, () => `${sink.bytes} of ${size} bytes`);
-    sender.stdin.end();
-    await sleep(200);
-    sender.kill("SIGINT");
-    await sink.done;
+    const sink = await receiveFromSlt(sender, socket, payload, rate);
     assert.equal(sink.hash.digest("hex"), payloadHash);
     await stderrMatches(bridge, /session .* from UDP \d+ packets/, 5000, "the bridge's session line");
   });

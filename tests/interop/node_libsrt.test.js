@@ -8,8 +8,8 @@ import { createHash, randomBytes } from "node:crypto";
 
 import { SrtServer, SrtSocket } from "websrt";
 import {
-  collect, drain, exitWithin, feed, freeUdpPort, impairRelay, killAll, sendPaced, sleep, sltChunk, start, stderrMatches,
-  trailer, until,
+  collect, drain, exitWithin, feed, freeUdpPort, impairRelay, killAll, receiveFromSlt, sendPaced, sleep, sltChunk, start,
+  stderrMatches, trailer, until,
 } from "./peers.js";
 
 after(killAll);
@@ -92,14 +92,7 @@ describe("Node/WASM as listener sending, and as caller receiving", () => {
     const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener&maxbw=40000000&passphrase=${secret}`]);
     await sleep(300);
     const socket = await SrtSocket.connect(`srt://127.0.0.1:${port}?passphrase=${secret}`);
-    const sink = drain(socket, size);
-    await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
-    await feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
-    await until(() => sink.bytes >= size, 30_000, () => `${sink.bytes} of ${size} bytes`);
-    sender.stdin.end();
-    await sleep(200);
-    sender.kill("SIGINT");
-    await sink.done;
+    const sink = await receiveFromSlt(sender, socket, payload, rate);
     assert.equal(sink.hash.digest("hex"), payloadHash);
   });
 });

@@ -173,3 +173,20 @@ export function drain(socket, limit) {
   })();
   return sink;
 }
+
+/**
+ * Plays `payload` (and a trailer) into a srt-live-transmit `sender` that serves it as an SRT
+ * listener, and reads it from the connected `socket` until all of it arrived; resolves with the
+ * sink (bytes, hash of the payload's length) once the socket ended.
+ */
+export async function receiveFromSlt(sender, socket, payload, bytesPerSecond) {
+  const sink = drain(socket, payload.length);
+  await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
+  await feed(sender.stdin, Buffer.concat([payload, trailer(bytesPerSecond)]), bytesPerSecond);
+  await until(() => sink.bytes >= payload.length, 30_000, () => `${sink.bytes} of ${payload.length} bytes`);
+  sender.stdin.end();
+  await sleep(200);
+  sender.kill("SIGINT");
+  await sink.done;
+  return sink;
+}
