@@ -62,6 +62,7 @@ const char* reason_name(websrt::core::CloseReason reason) {
     case websrt::core::CloseReason::peer_idle_timeout: return "peer_idle_timeout";
     case websrt::core::CloseReason::connect_timeout: return "connect_timeout";
     case websrt::core::CloseReason::rejected: return "rejected";
+    case websrt::core::CloseReason::failed: return "failed";
     }
     return "local_close";
 }

@@ -454,7 +454,10 @@ class Transmitter {
     if (this.finished) return;
     // The peer closed (or failed) first: say so, as the reader would have.
     if (peerClosedFirst || connection.error) return this.finish(connection.error ? 1 : 0, connection.error?.message ?? "peer closed the connection");
-    if (unacknowledged === 0) this.finish(0, "end of input, everything acknowledged");
+    // The send buffer also empties when packets are dropped as too late: say so (as the native command).
+    const dropped = connection.stats()?.pktSndDropTotal ?? 0;
+    if (unacknowledged === 0 && dropped === 0) this.finish(0, "end of input, everything sent was acknowledged");
+    else if (unacknowledged === 0) this.finish(0, `end of input, ${dropped} packets dropped as too late (never acknowledged), the rest acknowledged`);
     else this.finish(1, `end of input, but ${unacknowledged} packets were never acknowledged`);
   }
 

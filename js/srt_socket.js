@@ -69,6 +69,7 @@ function errorOf(event) {
     case "connect_timeout":
       return new SrtError(event.detail, { code: "ERR_SRT_TIMEOUT" });
     case "peer_idle_timeout":
+    case "failed":
       return new SrtError(event.detail, { code: "ERR_SRT_CONNECTION_LOST" });
     default:
       return undefined;  // local close or the peer's SHUTDOWN

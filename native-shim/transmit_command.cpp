@@ -14,6 +14,7 @@
 
 #include "core/media_uri.hpp"
 #include "core/random_source.hpp"
+#include "printable_text.hpp"
 #include "stats_format.hpp"
 #include "stdin_reader.hpp"
 #include "udp_driver.hpp"
@@ -65,6 +66,8 @@ public:
             finish(1, e.what());
         }
         if (options_.stats_every_ms > 0 && connection_) print_stats();
+        if (srt_is_input_ && last_stats_ && last_stats_->total.pktRcvDrop > 0)
+            outcome_.message += " (" + std::to_string(last_stats_->total.pktRcvDrop) + " packets lost: dropped as too late)";
         if (!outcome_.message.empty() && (outcome_.status != 0 || !options_.quiet))
             std::cerr << "websrt transmit: " << outcome_.message << std::endl;
         return outcome_.status;
@@ -79,6 +82,8 @@ private:
         if (finished_) return;
         finished_ = true;
         outcome_ = {status, std::move(message)};
+        if (connection_)
+            if (auto stats = endpoint_.stats(*connection_, steady_now(), false)) last_stats_ = stats;
         if (connection_ && endpoint_.connection(*connection_)) {
             endpoint_.close(*connection_, steady_now());
             if (driver_) driver_->service();  // the SHUTDOWN goes out before we stop
@@ -183,12 +188,17 @@ private:
                                               UdpDriver::Callbacks{[this](const core::Event& e) { on_event(e); },
                                                                    [this](core::ConnectionId, wire::Bytes m) { write_output(m); }});
         if (listener) {
-            endpoint_.listen(srt_.config, [this](const core::AcceptRequest& request) {
-                if (connection_) return core::AcceptDecision::no(static_cast<int>(core::RejectReason::backlog));
-                if (!options_.reject_stream_id.empty() && request.stream_id == options_.reject_stream_id)
-                    return core::AcceptDecision::no(core::reject_forbidden);
-                return core::AcceptDecision::yes();
-            });
+            // One caller, as srt-live-transmit: the Endpoint refuses the next with SRT_REJ_BACKLOG
+            // even when two conclusions arrive in one batch, before the first one's event is seen.
+            endpoint_.listen(
+                srt_.config,
+                [this](const core::AcceptRequest& request) {
+                    if (connection_) return core::AcceptDecision::no(static_cast<int>(core::RejectReason::backlog));
+                    if (!options_.reject_stream_id.empty() && request.stream_id == options_.reject_stream_id)
+                        return core::AcceptDecision::no(core::reject_forbidden);
+                    return core::AcceptDecision::yes();
+                },
+                core::ListenerLimits{.max_connections = 1, .max_connections_per_source = 1});
             info("listening on srt://" + driver_->local_endpoint().address().to_string() + ":" +
                  std::to_string(driver_->local_endpoint().port()));
         } else {
@@ -204,7 +214,7 @@ private:
         case core::EventKind::accepted:
             connection_ = event.connection;
             info(std::string(event.kind == core::EventKind::accepted ? "accepted " : "connected to ") +
-                 event.peer.to_string() + (event.stream_id.empty() ? "" : " stream id '" + event.stream_id + "'"));
+                 event.peer.to_string() + (event.stream_id.empty() ? "" : " stream id '" + printable_text(event.stream_id) + "'"));
             asio::post(io_, [this] { pump(); });
             return;
         case core::EventKind::refused:
@@ -265,7 +275,11 @@ private:
                                         played_out_margin;
         if (connection->unacknowledged_packets() == 0 && steady_now() >= played_out) {
             last_stats_ = endpoint_.stats(*connection_, steady_now(), false);
-            return finish(0, "end of input, everything acknowledged");
+            // The send buffer also empties when packets are dropped as too late: say so.
+            const auto dropped = last_stats_ ? last_stats_->total.pktSndDrop : 0;
+            if (dropped == 0) return finish(0, "end of input, everything sent was acknowledged");
+            return finish(0, "end of input, " + std::to_string(dropped) +
+                                 " packets dropped as too late (never acknowledged), the rest acknowledged");
         }
         if (steady_now() > linger_deadline_)
             return finish(1, "end of input, but " + std::to_string(connection->unacknowledged_packets()) +

@@ -22,6 +22,7 @@ const char* describe(CloseReason reason) noexcept {
     case CloseReason::peer_idle_timeout: return "peer idle timeout: nothing heard from the peer";
     case CloseReason::connect_timeout: return "connection timed out: no answer from the peer";
     case CloseReason::rejected: return "connection rejected";
+    case CloseReason::failed: return "connection failed";
     }
     return "closed";
 }
@@ -39,6 +40,7 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
       last_receive_time_(now),
       send_buffer_(config.send_buffer_pkts, max_payload(config)),
       sender_loss_(config.send_buffer_pkts),
+      rexmit_budget_(config.max_rexmit_bw_bytes_per_s),
       pacing_(config),
       last_ack_received_(initial_seq),
       receive_buffer_(config.receive_buffer_pkts, max_payload(config), initial_seq),
@@ -66,6 +68,7 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
       last_receive_time_(now),
       send_buffer_(config.send_buffer_pkts, max_payload(config)),
       sender_loss_(config.send_buffer_pkts),
+      rexmit_budget_(config.max_rexmit_bw_bytes_per_s),
       pacing_(config),
       last_ack_received_(negotiated.initial_seq),
       receive_buffer_(config.receive_buffer_pkts, max_payload(config), negotiated.initial_seq),
@@ -189,7 +192,7 @@ std::optional<Micros> Connection::next_timeout() const {
     if (receiver_loss_.size() > 0) min_into(earliest, next_nak_time_);
     min_into(earliest, last_send_time_ + timing::keepalive_period);
     min_into(earliest, last_receive_time_ + config_.peer_idle_timeout);
-    if (has_data_to_send()) min_into(earliest, next_data_send_time_);
+    if (const auto data = next_data_time()) min_into(earliest, *data);
     if (const auto probe = tail_probe_time()) min_into(earliest, *probe);
     if (crypto_)
         if (const auto resend = crypto_->next_resend_time(rtt_.srtt())) min_into(earliest, *resend);

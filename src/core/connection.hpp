@@ -23,6 +23,7 @@
 #include "core/receive_buffer.hpp"
 #include "core/receive_rate_meter.hpp"
 #include "core/receiver_loss_list.hpp"
+#include "core/retransmit_budget.hpp"
 #include "core/rtt_estimator.hpp"
 #include "core/send_buffer.hpp"
 #include "core/sender_loss_list.hpp"
@@ -124,6 +125,13 @@ private:
     void drop_too_late_on_sender(Micros now);
     std::optional<std::size_t> transmit_data(Micros now, wire::MutableBytes out);
     [[nodiscard]] bool has_data_to_send() const;
+    [[nodiscard]] bool may_send_new_data() const;
+    /// When transmit_data() has a packet to send: new data when the flight window allows, and
+    /// retransmissions when the retransmission budget does; nothing when neither.
+    [[nodiscard]] std::optional<Micros> next_data_time() const;
+    /// A retransmission's size as charged against the budget: the average packet with its
+    /// SRT, UDP and IP headers (libsrt packLostData estimates with m_zSndAveragePacketSize).
+    [[nodiscard]] std::size_t retransmission_estimate() const;
     [[nodiscard]] Micros sender_drop_threshold() const;
     [[nodiscard]] std::optional<Micros> tail_probe_time() const;
 
@@ -178,6 +186,7 @@ private:
     // Sender.
     SendBuffer send_buffer_;
     SenderLossList sender_loss_;
+    RetransmitBudget rexmit_budget_;
     LivePacing pacing_;
     Micros next_data_send_time_ = 0;
     wire::SeqNo last_ack_received_;

@@ -26,6 +26,10 @@ struct ConnectionConfig {
     std::int64_t input_bw_bytes_per_s = 0;  // 0: measure the input rate
     std::int64_t min_input_bw_bytes_per_s = 0;
     int overhead_bw_percent = 25;
+    // Retransmission budget (SRTO_MAXREXMITBW, libsrt >= 1.5.3, bytes per second): -1 lets
+    // retransmissions spend as much as the stream's own rate (retransmit_budget.hpp); libsrt's
+    // -1 is unlimited.
+    std::int64_t max_rexmit_bw_bytes_per_s = -1;
 
     int payload_size = 1316;  // SRTO_PAYLOADSIZE: live default 7 × 188-byte TS packets
     int mss = 1500;           // SRTO_MSS

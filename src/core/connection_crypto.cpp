@@ -21,10 +21,12 @@ std::vector<std::uint8_t> state_word(KmState state) {
 
 }  // namespace
 
-ConnectionCrypto::ConnectionCrypto(const ConnectionConfig& config, RandomSource& random)
+ConnectionCrypto::ConnectionCrypto(const ConnectionConfig& config, RandomSource& random, KekCache* kek_cache)
     : config_(config),
       random_(random),
-      refresh_rate_(config.km_refresh_rate_pkts > 0 ? config.km_refresh_rate_pkts : km_timing::default_refresh_rate),
+      kek_cache_(kek_cache),
+      refresh_rate_(std::min(config.km_refresh_rate_pkts > 0 ? config.km_refresh_rate_pkts : km_timing::default_refresh_rate,
+                             km_timing::max_packets_per_key / 4)),
       // libsrt keeps the pre-announce at most (refresh − 1) / 2 (SRTO_KMPREANNOUNCE), so the
       // announcement always precedes the switch and follows the previous one.
       preannounce_(std::min(config.km_preannounce_pkts > 0 ? config.km_preannounce_pkts : km_timing::default_preannounce,
@@ -57,7 +59,7 @@ std::optional<KeyMaterialError> ConnectionCrypto::initiate(std::size_t key_size)
 
 KmState ConnectionCrypto::install_received(const wire::KmMessage& km, std::optional<wire::SeqNo> retire_before) {
     if (!accepts_cipher(km.cipher)) return KmState::bad_crypto_mode;
-    auto keys = unwrap_key_material(km, config_.passphrase);
+    auto keys = unwrap_key_material(km, config_.passphrase, kek_cache_);
     if (!keys) return keys.error() == KeyMaterialError::bad_secret ? KmState::bad_secret : KmState::no_secret;
     const auto status = retire_before ? rx_.install_refresh(*keys, rx_keys_, *retire_before) : rx_.install(*keys);
     if (!status) return KmState::no_secret;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/connection_config.hpp"
+#include "core/kek_cache.hpp"
 #include "core/key_material.hpp"
 #include "core/payload_cipher.hpp"
 #include "core/random_source.hpp"
@@ -28,6 +29,11 @@ namespace websrt::core {
 namespace km_timing {
 /// An unanswered KMREQ is resent after 1.5 × SRTT, at most this many times (SRT_MAX_KMRETRY).
 inline constexpr int max_retries = 10;
+/// The most packets one key encrypts. The AES-CTR counter block and the GCM nonce come from the
+/// 31-bit sequence number: at 2^31 packets under one key they would repeat. Half of that leaves
+/// room for every packet in flight; a refresh rate above a quarter of it is lowered so that a
+/// key is always replaced in time when the peer answers.
+inline constexpr std::int64_t max_packets_per_key = std::int64_t{1} << 30;
 /// Defaults when refresh rate / pre-announce are 0: 2^24 and 4096 packets (HAICRYPT_DEF_KM_*).
 inline constexpr std::int64_t default_refresh_rate = std::int64_t{1} << 24;
 inline constexpr std::int64_t default_preannounce = 4096;
@@ -46,7 +52,8 @@ struct OutgoingKm {
 
 class ConnectionCrypto {
 public:
-    ConnectionCrypto(const ConnectionConfig& config, RandomSource& random);
+    /// `kek_cache` (optional; must outlive this object) saves a PBKDF2 per repeated salt.
+    ConnectionCrypto(const ConnectionConfig& config, RandomSource& random, KekCache* kek_cache = nullptr);
 
     // ---- handshake ----
 
@@ -73,6 +80,9 @@ public:
     // ---- data ----
 
     [[nodiscard]] bool encrypting() const { return tx_.keyed(); }
+    /// The active key has encrypted max_packets_per_key packets and the peer never confirmed
+    /// the next one: the connection must close rather than send more under it.
+    [[nodiscard]] bool key_exhausted() const { return packets_with_active_ >= km_timing::max_packets_per_key; }
     /// Received packets must be encrypted once our receiving side is secured (libsrt drops
     /// clear packets then, counting them as undecrypted).
     [[nodiscard]] bool decrypting() const { return rx_.keyed(); }
@@ -123,6 +133,7 @@ private:
 
     ConnectionConfig config_;
     RandomSource& random_;
+    KekCache* kek_cache_;
     std::int64_t refresh_rate_;
     std::int64_t preannounce_;
 

@@ -31,12 +31,28 @@ SendOutcome Connection::send(Micros now, wire::Bytes message) {
     return SendOutcome::ok;
 }
 
-bool Connection::has_data_to_send() const {
-    if (!sender_loss_.empty()) return true;
+bool Connection::has_data_to_send() const { return !sender_loss_.empty() || may_send_new_data(); }
+
+bool Connection::may_send_new_data() const {
     if (send_buffer_.unsent_packets() == 0) return false;
     // Flow control: no more unacknowledged packets than the peer's flight window (draft §3.2.1).
     const auto in_flight = wire::SeqNo::offset(last_ack_received_, send_buffer_.next_unsent_seq());
     return in_flight < negotiated_.peer_flight_window;
+}
+
+std::optional<Micros> Connection::next_data_time() const {
+    std::optional<Micros> earliest;
+    if (may_send_new_data()) earliest = next_data_send_time_;
+    if (!sender_loss_.empty())
+        if (const auto ready = rexmit_budget_.ready_time(retransmission_estimate())) {
+            const Micros at = std::max(*ready, next_data_send_time_);
+            if (!earliest || at < *earliest) earliest = at;
+        }
+    return earliest;
+}
+
+std::size_t Connection::retransmission_estimate() const {
+    return static_cast<std::size_t>(config_.payload_size + header_overhead) + (crypto_ ? crypto_->overhead() : 0);
 }
 
 Micros Connection::sender_drop_threshold() const {
@@ -125,8 +141,9 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     const SendBuffer::Entry* entry = nullptr;
     bool retransmission = false;
 
-    // Retransmissions go first (libsrt packData: packLostData before new data).
-    while (!sender_loss_.empty()) {
+    // Retransmissions go first (libsrt packData: packLostData before new data), within their
+    // budget; what the budget holds back stays in the loss list for later.
+    while (!sender_loss_.empty() && rexmit_budget_.allows(now, retransmission_estimate())) {
         const auto seq = sender_loss_.pop_front();
         SendBuffer::Entry* lost = send_buffer_.find(*seq);
         if (!lost || lost->last_sent_time == 0) continue;  // acknowledged, dropped, or never sent
@@ -140,7 +157,7 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
         break;
     }
     if (!entry) {
-        if (!has_data_to_send()) return std::nullopt;
+        if (!may_send_new_data()) return std::nullopt;
         entry = send_buffer_.next_unsent();
         if (!entry) return std::nullopt;
     }
@@ -156,6 +173,11 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     // A packet is encrypted once, on its first transmission, and kept so: a retransmission is the
     // same ciphertext under the same KK flags, decryptable whatever keys changed meanwhile.
     const bool seal = crypto_ && crypto_->encrypting() && entry->key == wire::EncryptionKey::none;
+    if (seal && crypto_->key_exhausted()) {
+        fail(CloseReason::failed, 0, "the peer never confirmed the refreshed encryption key (" +
+                                         std::to_string(km_timing::max_packets_per_key) + " packets under one key)");
+        return std::nullopt;
+    }
     packet.key = seal ? crypto_->key_for_new_packet(now) : entry->key;
     const auto encoded = wire::encode_packet(packet, out);
     if (!encoded) return std::nullopt;
@@ -163,7 +185,7 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     if (seal) {
         const auto sealed = crypto_->seal(packet, out);
         if (!sealed || !send_buffer_.store_sealed(packet.seq, packet.key, out.subspan(wire::header_size, *sealed - wire::header_size))) {
-            fail(CloseReason::local_close, static_cast<int>(RejectReason::ipe), "encryption failed (crypto backend)");
+            fail(CloseReason::failed, static_cast<int>(RejectReason::ipe), "encryption failed (crypto backend)");
             return std::nullopt;
         }
         written = *sealed;
@@ -171,11 +193,14 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     const auto payload_bytes = static_cast<std::int64_t>(written - wire::header_size);
     count(&TrafficCounters::pktSent);
     count(&TrafficCounters::byteSent, payload_bytes);
+    const auto network_bytes = static_cast<std::size_t>(payload_bytes) + static_cast<std::size_t>(header_overhead);
     if (retransmission) {
+        rexmit_budget_.consume(network_bytes);
         count(&TrafficCounters::pktRetrans);
         count(&TrafficCounters::byteRetrans, payload_bytes);
         send_buffer_.find(packet.seq)->retransmit_count++;
     } else {
+        rexmit_budget_.on_unique_sent(network_bytes);
         count(&TrafficCounters::pktSentUnique);
         count(&TrafficCounters::byteSentUnique, payload_bytes);
     }

@@ -5,28 +5,32 @@
 #include <algorithm>
 #include <array>
 
-#include "crypto/sha.hpp"
 
 namespace websrt::core {
 
 namespace {
 
-/// SYN cookies change every minute; the previous minute's cookie is still accepted (libsrt
-/// bake(): MD5 of host, port and the minute, with a retry for the previous minute).
-constexpr Micros cookie_period = seconds(60);
 /// Socket ids live in [1, 2^30) (libsrt generateSocketID: MAX_SOCKET_VAL = 2^30 − 1).
 constexpr std::uint32_t socket_id_mask = (1u << 30) - 1;
+/// Refusals that needed key material, per source IP: a burst of this many, then this many per
+/// second. An honest caller with a wrong passphrase is refused once; libsrt callers do not retry.
+constexpr double refusal_burst = 16;
+constexpr double refusals_per_second = 4;
+/// Sources whose refusals are tracked at once (a fixed table; see SourceRateLimiter).
+constexpr std::size_t refusal_sources_tracked = 1024;
 
 std::int32_t request_of(wire::HandshakeRequest r) { return static_cast<std::int32_t>(r); }
 
 }  // namespace
 
-Endpoint::Endpoint(RandomSource& random) : random_(random), cookie_secret_(random.next_u32()) {}
+Endpoint::Endpoint(RandomSource& random)
+    : random_(random), cookie_(random), refusals_(refusal_burst, refusals_per_second, refusal_sources_tracked) {}
 Endpoint::~Endpoint() = default;
 
-void Endpoint::listen(const ConnectionConfig& config, AcceptPolicy policy) {
+void Endpoint::listen(const ConnectionConfig& config, AcceptPolicy policy, ListenerLimits limits) {
     listen_config_ = config;
     accept_policy_ = std::move(policy);
+    limits_ = limits;
 }
 
 std::uint32_t Endpoint::new_socket_id() {
@@ -41,29 +45,33 @@ ConnectionId Endpoint::connect(Micros now, const SocketAddress& listener, const 
     // The ISN is random in [0, 2^31) (libsrt generateISN).
     const wire::SeqNo isn(random_.next_u32());
     auto connection = std::make_unique<Connection>(id, now, listener, config, isn, random_);
-    by_peer_[listener] = id;
+    callers_by_listener_[listener] = id;
     connections_.emplace(id, std::move(connection));
     transmit_order_.push_back(id);
     return id;
 }
 
-std::uint32_t Endpoint::cookie_for(const SocketAddress& peer, Micros now, int minute_offset) const {
-    // A keyed hash of the peer's address and the minute: the listener keeps no state for a peer
-    // until it comes back with this value (draft §4.3.1.1 "Cookie").
-    std::array<std::uint8_t, 4 + 16 + 2 + 8> input{};
-    const std::int64_t minute = now / cookie_period + minute_offset;
-    for (int i = 0; i < 4; ++i) input[i] = static_cast<std::uint8_t>(cookie_secret_ >> (8 * i));
-    std::copy(peer.ip.begin(), peer.ip.end(), input.begin() + 4);
-    input[20] = static_cast<std::uint8_t>(peer.port >> 8);
-    input[21] = static_cast<std::uint8_t>(peer.port);
-    for (int i = 0; i < 8; ++i) input[22 + i] = static_cast<std::uint8_t>(minute >> (8 * i));
-    const auto digest = crypto::sha256(input);
-    if (!digest) return static_cast<std::uint32_t>(minute) ^ cookie_secret_;
-    return std::uint32_t{(*digest)[0]} << 24 | std::uint32_t{(*digest)[1]} << 16 | std::uint32_t{(*digest)[2]} << 8 |
-           (*digest)[3];
+void Endpoint::queue_stateless(const SocketAddress& to, std::vector<std::uint8_t> bytes) {
+    if (pending_.size() >= max_stateless_queue) {
+        ++counters_.stateless_dropped;
+        return;
+    }
+    pending_.emplace_back(to, std::move(bytes));
+}
+
+int Endpoint::connections_from(const SocketAddress& source) const {
+    int count = 0;
+    for (const auto& [id, connection] : connections_)
+        if (connection->peer().ip == source.ip && connection->peer().is_v6 == source.is_v6) ++count;
+    return count;
 }
 
 void Endpoint::handle_datagram(Micros now, const SocketAddress& from, wire::Bytes datagram) {
+    // Native receive paths can hand over up to 64 KB; no SRT peer sends more than its MSS.
+    if (datagram.size() > max_datagram_size) {
+        ++counters_.oversize;
+        return;
+    }
     auto decoded = wire::decode_packet(datagram);
     if (!decoded) {
         ++counters_.undecodable;  // dropped: libsrt ignores what it cannot parse
@@ -86,13 +94,22 @@ void Endpoint::handle_datagram(Micros now, const SocketAddress& from, wire::Byte
     }
     // Dest id 0: a caller repeating its CONCLUSION to an accepted connection, or (libsrt <= 1.3)
     // a listener answering our conclusion without our id; otherwise a new caller for the listener.
-    if (const auto known = by_peer_.find(from); known != by_peer_.end()) {
-        if (const auto it = connections_.find(known->second); it != connections_.end()) {
-            it->second->handle_packet(now, packet);
-            return;
-        }
+    const auto* hs = std::get_if<wire::Handshake>(&control->body);
+    if (!hs) {
+        ++counters_.undecodable;
+        return;
     }
+    const auto route = [&](const auto& map, const auto& key) {
+        const auto known = map.find(key);
+        if (known == map.end()) return false;
+        const auto it = connections_.find(known->second);
+        if (it == connections_.end()) return false;
+        it->second->handle_packet(now, packet);
+        return true;
+    };
+    if (route(accepted_by_peer_, PeerKey{from, hs->socket_id}) || route(callers_by_listener_, from)) return;
     if (listen_config_) handle_handshake_for_listener(now, from, *control);
+    else ++counters_.unroutable;
 }
 
 void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& from, const wire::ControlPacket& packet) {
@@ -104,28 +121,36 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
         response.header.dest_socket_id = out.dest_socket_id;
         response.body = out.body;
         std::vector<std::uint8_t> bytes(wire::encoded_size(response));
-        if (wire::encode_packet(response, bytes)) pending_.emplace_back(from, std::move(bytes));
+        if (wire::encode_packet(response, bytes)) queue_stateless(from, std::move(bytes));
     };
     // A refused caller gets the reject code; the application hears of it too (it has no
     // connection to watch), so a wrong passphrase shows on the listener's side as well.
     const auto refuse = [&](int code, const std::string& stream_id) {
+        ++counters_.refused;
         reply(rejection_response(*hs, code));
         events_.push_back({EventKind::refused, 0, from, stream_id, CloseReason::rejected, code,
                            "refused a caller: " + describe_reject(code)});
     };
 
     if (hs->request_type == request_of(wire::HandshakeRequest::induction)) {
-        reply(listener_induction_response(*hs, cookie_for(from, now, 0), *listen_config_));
+        reply(listener_induction_response(*hs, cookie_.issue(from, now), *listen_config_));
         return;
     }
     if (hs->request_type != request_of(wire::HandshakeRequest::conclusion)) return;
     // No state before a valid cookie: a conclusion with a wrong cookie is dropped (libsrt
     // processConnectRequest answers nothing to a cookie mismatch).
-    if (hs->cookie != cookie_for(from, now, 0) && hs->cookie != cookie_for(from, now, -1)) return;
+    if (!cookie_.matches(from, now, hs->cookie)) {
+        ++counters_.bad_cookie;
+        return;
+    }
 
     const auto parsed = read_conclusion_request(*hs, *listen_config_);
     if (const auto* rejection = std::get_if<Rejection>(&parsed)) return refuse(rejection->code, {});
     const auto& request = std::get<ConclusionRequest>(parsed);
+    // A full listener turns callers away before asking the application (libsrt: the backlog).
+    if (static_cast<int>(connections_.size()) >= limits_.max_connections ||
+        connections_from(from) >= limits_.max_connections_per_source)
+        return refuse(static_cast<int>(RejectReason::backlog), request.stream_id);
     AcceptDecision decision = accept_policy_ ? accept_policy_({from, request.stream_id}) : AcceptDecision::yes();
     if (!decision.accept) return refuse(decision.reject_code, request.stream_id);
     const ConnectionConfig config = decision.config.value_or(*listen_config_);
@@ -135,9 +160,16 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     const wire::ExtensionBody* kmreq_block = find_key_material(*hs, wire::ExtensionType::kmreq);
     std::unique_ptr<ConnectionCrypto> crypto;
     if (kmreq_block || !config.passphrase.empty()) {
-        crypto = std::make_unique<ConnectionCrypto>(config, random_);
+        if (!refusals_.allows(from, now)) {
+            ++counters_.refusals_limited;
+            return;
+        }
+        crypto = std::make_unique<ConnectionCrypto>(config, random_, &kek_cache_);
         const auto state = crypto->answer_handshake(kmreq_block ? std::get_if<wire::KmMessage>(kmreq_block) : nullptr);
-        if (const auto code = crypto->reject_code(state)) return refuse(*code, request.stream_id);
+        if (const auto code = crypto->reject_code(state)) {
+            refusals_.take(from, now);
+            return refuse(*code, request.stream_id);
+        }
     }
     const Negotiated negotiated = listener_negotiate(request, config);
     const ConnectionId id = new_socket_id();
@@ -145,7 +177,7 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
                                                               crypto ? crypto->handshake_kmrsp() : std::nullopt);
     auto connection = std::make_unique<Connection>(id, now, from, config, negotiated, std::move(response),
                                                    packet.header.timestamp_us, std::move(crypto), random_);
-    by_peer_[from] = id;
+    accepted_by_peer_[PeerKey{from, request.caller_socket_id}] = id;
     connections_.emplace(id, std::move(connection));
     transmit_order_.push_back(id);
 }
@@ -203,8 +235,12 @@ std::optional<Event> Endpoint::poll_event() {
 void Endpoint::reap_closed() {
     std::erase_if(connections_, [this](const auto& entry) {
         if (!entry.second->finished()) return false;
-        if (const auto it = by_peer_.find(entry.second->peer()); it != by_peer_.end() && it->second == entry.first)
-            by_peer_.erase(it);
+        const Connection& connection = *entry.second;
+        const PeerKey key{connection.peer(), connection.negotiated().peer_socket_id};
+        if (const auto it = accepted_by_peer_.find(key); it != accepted_by_peer_.end() && it->second == entry.first)
+            accepted_by_peer_.erase(it);
+        if (const auto it = callers_by_listener_.find(connection.peer()); it != callers_by_listener_.end() && it->second == entry.first)
+            callers_by_listener_.erase(it);
         return true;
     });
     std::erase_if(transmit_order_, [this](ConnectionId id) { return !connections_.contains(id); });

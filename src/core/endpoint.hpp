@@ -23,8 +23,11 @@
 #include "core/connection.hpp"
 #include "core/connection_config.hpp"
 #include "core/endpoint_events.hpp"
+#include "core/kek_cache.hpp"
 #include "core/random_source.hpp"
 #include "core/socket_address.hpp"
+#include "core/source_rate_limiter.hpp"
+#include "core/syn_cookie.hpp"
 #include "wire/byte_io.hpp"
 
 namespace websrt::core {
@@ -48,17 +51,33 @@ struct AcceptDecision {
 
 using AcceptPolicy = std::function<AcceptDecision(const AcceptRequest&)>;
 
+/// How much a listener takes on. libsrt bounds a listener by srt_listen's backlog and refuses
+/// the caller beyond it with SRT_REJ_BACKLOG; it has no bound per source.
+struct ListenerLimits {
+    /// Connections at once (accepted and not yet reaped); callers beyond it are refused with
+    /// RejectReason::backlog. `websrt transmit` uses 1.
+    int max_connections = 1024;
+    /// Connections at once from one IP address: one host cannot take the whole listener. Big
+    /// enough for a fan-in from one relay host (the benchmarks open 100 from 127.0.0.1).
+    int max_connections_per_source = 256;
+};
+
 /// One datagram to send: `size` bytes were written at the start of the caller's buffer.
 struct Transmit {
     SocketAddress to;
     std::size_t size = 0;
 };
 
-/// Datagrams the port could not use. libsrt only logs these; they are counted here so that a
-/// damaged link shows up somewhere.
+/// Datagrams the port could not use and callers it turned away without a word. libsrt only logs
+/// these; they are counted here so that a damaged link or an attack shows up somewhere.
 struct EndpointCounters {
+    std::uint64_t oversize = 0;     // longer than the largest MSS: dropped before decoding
     std::uint64_t undecodable = 0;  // failed to parse: truncated, bad header or body
     std::uint64_t unroutable = 0;   // for no connection of ours, or not from its peer
+    std::uint64_t bad_cookie = 0;   // a CONCLUSION whose cookie we never issued (or expired)
+    std::uint64_t refusals_limited = 0;  // a CONCLUSION dropped: its source was refused too often
+    std::uint64_t stateless_dropped = 0;  // induction answers or rejections beyond the queue's bound
+    std::uint64_t refused = 0;      // callers refused with a reject code
 };
 
 class Endpoint {
@@ -70,11 +89,12 @@ public:
 
     /// Makes the port a listener: callers' handshakes are answered with `config`, each admitted
     /// caller asked of `policy` (accept all when empty).
-    void listen(const ConnectionConfig& config, AcceptPolicy policy = {});
+    void listen(const ConnectionConfig& config, AcceptPolicy policy = {}, ListenerLimits limits = {});
 
     /// Starts a caller connection to `listener`. Its outcome arrives as a connected or closed event.
     ConnectionId connect(Micros now, const SocketAddress& listener, const ConnectionConfig& config);
 
+    /// Datagrams longer than max_datagram_size are counted as oversize and dropped unread.
     void handle_datagram(Micros now, const SocketAddress& from, wire::Bytes datagram);
 
     /// The next datagram due now, written into `out` (give it at least 1500 bytes).
@@ -101,20 +121,49 @@ public:
     [[nodiscard]] std::size_t connection_count() const { return connections_.size(); }
     [[nodiscard]] const EndpointCounters& counters() const { return counters_; }
 
+    /// The largest datagram SRT sends: the largest MSS (libsrt SRTO_MSS at most 1500).
+    static constexpr std::size_t max_datagram_size = 1500;
+    /// Stateless answers (induction responses, rejections) waiting for poll_transmit: a driver
+    /// drains them after every datagram, so this bound only matters when it does not.
+    static constexpr std::size_t max_stateless_queue = 1024;
+
 private:
+    /// A handshake's origin: the peer's address and its own socket id. A caller restarted on the
+    /// same port has a new socket id, so it is a new caller (libsrt m_PeerRec: the peer's id
+    /// and address, CRcvQueue::worker_TryAsyncRend_OrStore).
+    struct PeerKey {
+        SocketAddress address;
+        std::uint32_t socket_id = 0;
+        friend bool operator==(const PeerKey&, const PeerKey&) = default;
+    };
+    struct PeerKeyHash {
+        std::size_t operator()(const PeerKey& key) const noexcept {
+            return SocketAddressHash{}(key.address) ^ (std::size_t{key.socket_id} * 0x9E3779B97F4A7C15ull);
+        }
+    };
+
     void handle_handshake_for_listener(Micros now, const SocketAddress& from, const wire::ControlPacket& packet);
-    std::uint32_t cookie_for(const SocketAddress& peer, Micros now, int minute_offset) const;
+    void queue_stateless(const SocketAddress& to, std::vector<std::uint8_t> bytes);
+    [[nodiscard]] int connections_from(const SocketAddress& source) const;
     std::uint32_t new_socket_id();
     void reap_closed();
 
     RandomSource& random_;
-    std::uint32_t cookie_secret_ = 0;
+    SynCookie cookie_;
     std::optional<ConnectionConfig> listen_config_;
     AcceptPolicy accept_policy_;
+    ListenerLimits limits_;
+    KekCache kek_cache_;
+    // A refusal that needed a KEK (a CONCLUSION with key material that does not unwrap) costs a
+    // PBKDF2 unless its salt was seen: a source refused this often is not answered for a while.
+    SourceRateLimiter refusals_;
     std::unordered_map<ConnectionId, std::unique_ptr<Connection>> connections_;
-    // Handshakes carry dest id 0 until the peer learns ours: find the caller's connection by the
-    // peer address and its own socket id (libsrt CRcvQueue "RID" list and m_PeerRec).
-    std::unordered_map<SocketAddress, ConnectionId, SocketAddressHash> by_peer_;
+    // Handshakes carry dest id 0 until the peer learns ours: a listener finds the caller's
+    // connection by the caller's address and socket id (libsrt CRcvQueue "RID" list and
+    // m_PeerRec); a caller finds its connection by the listener's address (libsrt <= 1.3
+    // listeners answer a CONCLUSION without our id).
+    std::unordered_map<PeerKey, ConnectionId, PeerKeyHash> accepted_by_peer_;
+    std::unordered_map<SocketAddress, ConnectionId, SocketAddressHash> callers_by_listener_;
     std::vector<ConnectionId> transmit_order_;  // round-robin over connections for fairness
     std::size_t transmit_cursor_ = 0;
     // Stateless rejections and induction answers waiting to go out.

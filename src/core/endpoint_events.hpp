@@ -18,6 +18,7 @@ enum class CloseReason {
     peer_idle_timeout,  // nothing heard from the peer for peeridletimeo (libsrt SRT_ECONNLOST)
     connect_timeout,    // no handshake answer within conntimeo (libsrt SRT_ENOSERVER)
     rejected,           // the handshake was refused; reject_code says why
+    failed,             // this side could not go on (crypto backend, a key that was never confirmed); detail says why
 };
 
 enum class EventKind {

@@ -135,6 +135,10 @@ std::variant<Negotiated, Rejection> read_conclusion_response(const wire::Handsha
     if (!hsrsp) return Rejection{static_cast<int>(RejectReason::rogue)};
     if (hsrsp->srt_version < min_hsv5_peer_version) return Rejection{static_cast<int>(RejectReason::version)};
 
+    if (static_cast<int>(response.mss) < min_peer_mss || response.mss > 1500 ||
+        static_cast<int>(response.flight_window) < min_peer_flight_window || response.flight_window > (1u << 30))
+        return Rejection{static_cast<int>(RejectReason::rogue)};
+
     Negotiated n;
     n.peer_socket_id = response.socket_id;
     n.initial_seq = isn;
@@ -189,7 +193,11 @@ std::variant<ConclusionRequest, Rejection> read_conclusion_request(const wire::H
     // Both sides must run the same congestion controller (libsrt SRT_REJ_CONGESTION).
     const std::string local_congestion = config.congestion.empty() ? "live" : config.congestion;
     if (r.congestion != local_congestion) return Rejection{static_cast<int>(RejectReason::congestion)};
-    if (r.mss < 76) return rogue;  // smaller than the headers of one packet (libsrt: MSS >= 76)
+    // The peer's MSS and window bound our datagrams and what we keep in flight: refuse values
+    // no libsrt sends (SRTO_MSS 76..1500, SRTO_FC >= 32), as libsrt refuses them at its own end.
+    if (hs.mss < static_cast<std::uint32_t>(min_peer_mss) || hs.mss > 1500) return rogue;
+    if (hs.flight_window < static_cast<std::uint32_t>(min_peer_flight_window) || hs.flight_window > (1u << 30)) return rogue;
+    if (r.stream_id.size() > max_stream_id_size) return rogue;
     return r;
 }
 

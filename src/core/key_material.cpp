@@ -1,5 +1,7 @@
 #include "core/key_material.hpp"
 
+#include "core/kek_cache.hpp"
+
 #include "crypto/key_wrap.hpp"
 #include "crypto/pbkdf2.hpp"
 #include "crypto/wipe.hpp"
@@ -32,8 +34,11 @@ StreamKeys::~StreamKeys() {
     crypto::wipe(odd);
 }
 
-Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage& km, std::string_view passphrase) {
+Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage& km, std::string_view passphrase,
+                                                           KekCache* cache) {
     if (km.cipher != km_cipher_aes_ctr && km.cipher != km_cipher_aes_gcm) return KeyMaterialError::unsupported_cipher;
+    const std::uint8_t expected_auth = km.cipher == km_cipher_aes_gcm ? km_auth_aes_gcm : km_auth_none;
+    if (km.auth != expected_auth || km.stream_encapsulation != km_se_srt) return KeyMaterialError::malformed;
     const std::size_t key_size = km.key_length;
     const unsigned keys = wire::key_count(km.keys);
     if (km.salt.size() != km_salt_size || (key_size != 16 && key_size != 24 && key_size != 32) || keys == 0 ||
@@ -47,8 +52,10 @@ Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage
 
     WipedBuffer<max_key_size> kek;
     const auto kek_span = std::span<std::uint8_t>(kek.bytes.data(), key_size);
-    if (!crypto::pbkdf2_hmac_sha1(passphrase, km.salt.subspan(km_salt_size - kek_salt_size), kek_pbkdf2_iterations, kek_span))
-        return KeyMaterialError::crypto_failure;
+    const auto kek_salt = km.salt.subspan(km_salt_size - kek_salt_size);
+    const bool derived = cache ? cache->derive(passphrase, kek_salt, kek_span)
+                               : static_cast<bool>(crypto::pbkdf2_hmac_sha1(passphrase, kek_salt, kek_pbkdf2_iterations, kek_span));
+    if (!derived) return KeyMaterialError::crypto_failure;
 
     // Both keys are wrapped together, even first (libsrt hcryptCtx_Rx_ParseKM).
     WipedBuffer<2 * max_key_size> unwrapped;
@@ -144,7 +151,7 @@ Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const S
     wire::KmMessage km;
     km.keys = which;
     km.cipher = keys.cipher;
-    km.auth = keys.cipher == km_cipher_aes_gcm ? 1 : 0;  // libsrt HCRYPT_AUTH_AES_GCM with GCM
+    km.auth = keys.cipher == km_cipher_aes_gcm ? km_auth_aes_gcm : km_auth_none;
     km.salt = salt;
     km.key_length = static_cast<std::uint8_t>(key_size);
     km.wrapped_keys = wrapped;

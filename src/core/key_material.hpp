@@ -58,8 +58,19 @@ struct StreamKeys {
     [[nodiscard]] std::span<const std::uint8_t> odd_key() const { return {odd.data(), key_size}; }
 };
 
-/// Derives the KEK from `passphrase` and unwraps the keys of `km` (even first when both).
-Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage& km, std::string_view passphrase);
+class KekCache;
+
+/// libsrt's KM `auth` values (HCRYPT_AUTH_NONE, HCRYPT_AUTH_AES_GCM) and the only stream
+/// encapsulation SRT uses (HCRYPT_SE_TSSRT); hcryptCtx_Rx_ParseKM refuses any other combination.
+inline constexpr std::uint8_t km_auth_none = 0;
+inline constexpr std::uint8_t km_auth_aes_gcm = 1;
+inline constexpr std::uint8_t km_se_srt = 2;
+
+/// Derives the KEK from `passphrase` (through `cache` when given) and unwraps the keys of `km`
+/// (even first when both). Errors: unsupported_cipher; malformed (sizes, or an `auth`/SE field
+/// that does not go with the cipher); bad_secret; crypto_failure.
+Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage& km, std::string_view passphrase,
+                                                           KekCache* cache = nullptr);
 
 /// A fresh salt and the keys `which` announces, `key_size` bytes each (libsrt
 /// hcryptCtx_Tx_Init / hcryptCtx_Tx_Refresh draw them from the CSPRNG).

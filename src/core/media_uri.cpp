@@ -9,6 +9,20 @@ namespace websrt::core {
 
 namespace {
 
+/// Options whose values are secrets: never repeated in an error message.
+bool is_secret_option(std::string_view key) { return key == "passphrase"; }
+
+/// `uri` with the value of every secret option replaced by "***", for error messages.
+std::string redacted(std::string_view uri) {
+    std::string out(uri);
+    for (std::size_t at = out.find("passphrase="); at != std::string::npos; at = out.find("passphrase=", at + 1)) {
+        const std::size_t value = at + std::string_view("passphrase=").size();
+        const std::size_t end = out.find('&', value);
+        out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+    }
+    return out;
+}
+
 UriError error(std::string message) { return UriError{std::move(message)}; }
 
 struct HostPort {
@@ -21,21 +35,21 @@ Expected<HostPort, UriError> parse_host_port(std::string_view authority, std::st
     std::string_view port_text;
     if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port
         const auto close = authority.find(']');
-        if (close == std::string_view::npos) return error("unterminated IPv6 address in '" + std::string(uri) + "'");
+        if (close == std::string_view::npos) return error("unterminated IPv6 address in '" + redacted(uri) + "'");
         result.host = std::string(authority.substr(1, close - 1));
         if (close + 1 >= authority.size() || authority[close + 1] != ':')
-            return error("missing port in '" + std::string(uri) + "'");
+            return error("missing port in '" + redacted(uri) + "'");
         port_text = authority.substr(close + 2);
     } else {
         const auto colon = authority.rfind(':');
-        if (colon == std::string_view::npos) return error("missing port in '" + std::string(uri) + "'");
+        if (colon == std::string_view::npos) return error("missing port in '" + redacted(uri) + "'");
         result.host = std::string(authority.substr(0, colon));
         port_text = authority.substr(colon + 1);
     }
     unsigned port = 0;
     const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535)
-        return error("bad port '" + std::string(port_text) + "' in '" + std::string(uri) + "'");
+        return error("bad port '" + std::string(port_text) + "' in '" + redacted(uri) + "'");
     result.port = static_cast<std::uint16_t>(port);
     return result;
 }
@@ -65,7 +79,7 @@ Expected<Query, UriError> parse_query(std::string_view query) {
         const auto eq = item.find('=');
         const auto key = percent_decode(item.substr(0, eq));
         const auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
-        if (!key || !value) return error("bad %-escape in '" + std::string(item) + "'");
+        if (!key || !value) return error("bad %-escape in '" + (key && is_secret_option(*key) ? *key + "=***" : redacted(item)) + "'");
         pairs.emplace_back(*key, *value);
     }
     return pairs;
@@ -93,7 +107,11 @@ Setter boolean(std::function<void(SrtUri&, bool)> store) {
     };
 }
 
-constexpr std::int64_t max_ms = 3'600'000;  // an hour: beyond any sane latency or timeout
+constexpr std::int64_t max_ms = 3'600'000;  // an hour: beyond any sane timeout
+/// The handshake carries each TSBPD delay in 16 bits of milliseconds (draft §3.2.1.1, HSREQ
+/// "Receiver TSBPD Delay"/"Sender TSBPD Delay"): a larger latency cannot be announced.
+constexpr std::int64_t max_latency_ms = 65535;
+
 
 /// The options websrt implements, by srt-live-transmit's names (apps/socketoptions.hpp), plus
 /// ffmpeg's spellings where they differ (pkt_size, enforced_encryption).
@@ -113,12 +131,13 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
         };
         o["port"] = integer(1, 65535, [](SrtUri& u, std::int64_t v) { u.local_port = static_cast<std::uint16_t>(v); });
         // SRTO_LATENCY sets both directions; rcvlatency/peerlatency one each (ms).
-        o["latency"] = integer(0, max_ms, [](SrtUri& u, std::int64_t v) {
+        o["latency"] = integer(0, max_latency_ms, [](SrtUri& u, std::int64_t v) {
             u.config.receiver_latency_ms = u.config.peer_latency_ms = static_cast<int>(v);
         });
-        o["rcvlatency"] = integer(0, max_ms, [](SrtUri& u, std::int64_t v) { u.config.receiver_latency_ms = static_cast<int>(v); });
-        o["peerlatency"] = integer(0, max_ms, [](SrtUri& u, std::int64_t v) { u.config.peer_latency_ms = static_cast<int>(v); });
+        o["rcvlatency"] = integer(0, max_latency_ms, [](SrtUri& u, std::int64_t v) { u.config.receiver_latency_ms = static_cast<int>(v); });
+        o["peerlatency"] = integer(0, max_latency_ms, [](SrtUri& u, std::int64_t v) { u.config.peer_latency_ms = static_cast<int>(v); });
         o["maxbw"] = integer(-1, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.max_bw_bytes_per_s = v; });
+        o["maxrexmitbw"] = integer(-1, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.max_rexmit_bw_bytes_per_s = v; });
         o["inputbw"] = integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.input_bw_bytes_per_s = v; });
         o["mininputbw"] = integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.min_input_bw_bytes_per_s = v; });
         o["oheadbw"] = integer(5, 100, [](SrtUri& u, std::int64_t v) { u.config.overhead_bw_percent = static_cast<int>(v); });
@@ -200,10 +219,13 @@ Expected<MediaUri, UriError> parse_srt(std::string_view rest, std::string_view u
     for (const auto& [key, value] : *query) {
         const auto& options = srt_options();
         const auto option = options.find(key);
-        if (option == options.end()) return error("unknown SRT option '" + key + "' in '" + std::string(uri) + "'");
-        if (auto problem = option->second(srt, value)) return error("SRT option '" + key + "=" + value + "' " + *problem);
+        if (option == options.end()) return error("unknown SRT option '" + key + "' in '" + redacted(uri) + "'");
+        if (auto problem = option->second(srt, value)) {
+            if (is_secret_option(key)) return error("SRT option '" + key + "' " + *problem);
+            return error("SRT option '" + key + "=" + value + "' " + *problem);
+        }
     }
-    if (srt.mode == ConnectMode::caller && srt.host.empty()) return error("caller mode needs a host in '" + std::string(uri) + "'");
+    if (srt.mode == ConnectMode::caller && srt.host.empty()) return error("caller mode needs a host in '" + redacted(uri) + "'");
     if (srt.mode == ConnectMode::rendezvous) return error("rendezvous mode is not supported yet");
     return MediaUri{std::move(srt)};
 }
@@ -217,7 +239,7 @@ Expected<MediaUri, UriError> parse_udp(std::string_view rest, std::string_view u
     if (!query) return query.error();
     for (const auto& [key, value] : *query) {
         if (key == "adapter") udp.adapter = value;
-        else return error("unknown UDP option '" + key + "' in '" + std::string(uri) + "'");
+        else return error("unknown UDP option '" + key + "' in '" + redacted(uri) + "'");
     }
     return MediaUri{std::move(udp)};
 }
@@ -244,7 +266,7 @@ std::optional<std::string> percent_decode(std::string_view text) {
 
 Expected<MediaUri, UriError> parse_media_uri(std::string_view text) {
     const auto scheme_end = text.find("://");
-    if (scheme_end == std::string_view::npos) return error("not a URI: '" + std::string(text) + "' (expected srt://, udp:// or file://con)");
+    if (scheme_end == std::string_view::npos) return error("not a URI: '" + redacted(text) + "' (expected srt://, udp:// or file://con)");
     const std::string_view scheme = text.substr(0, scheme_end);
     const std::string_view rest = text.substr(scheme_end + 3);
     if (scheme == "srt") return parse_srt(rest, text);

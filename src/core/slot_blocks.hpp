@@ -1,9 +1,12 @@
-// Storage for a ring of packet slots (each a small metadata record and up to max_payload bytes),
-// allocated in blocks of block_slots slots when a slot in them is first occupied and given back
-// when their last one is vacated. A connection thus holds memory for the packets it actually
-// buffers (latency × rate), not for its buffers' whole capacity (8192 packets, 12 MB each way by
-// default); libsrt's CUnitQueue grows and shrinks its units the same way. One emptied block is
-// kept for reuse, so a stream that keeps few packets does not allocate per packet.
+// Storage for a ring of packet slots (each a small metadata record and up to max_payload bytes).
+// Metadata comes in blocks of block_slots slots, allocated when a slot in them is first occupied
+// and given back when their last one is vacated; each occupied slot has a payload buffer of its
+// own. A connection thus holds memory for the packets it actually buffers (latency × rate), not
+// for its buffers' whole capacity (8192 packets, 12 MB each way by default), and a peer that
+// sends one packet every block_slots sequence numbers pins one payload per packet, not a block
+// of them (libsrt's CUnitQueue grows and shrinks its units the same way). One emptied block and
+// up to a block's worth of payload buffers are kept for reuse, so a steady stream does not
+// allocate per packet.
 #pragma once
 
 #include <array>
@@ -32,17 +35,23 @@ public:
     }
 
     /// The payload bytes of an occupied slot.
-    std::uint8_t* payload(int index) {
-        return blocks_[block_of(index)]->payload.get() + static_cast<std::size_t>(slot_in(index)) * static_cast<std::size_t>(max_payload_);
-    }
+    std::uint8_t* payload(int index) { return blocks_[block_of(index)]->payload[slot_in(index)].get(); }
 
     /// Marks slot `index` occupied (its block allocated if needed) and returns its metadata, reset.
     Meta& occupy(int index) {
         auto& block = blocks_[block_of(index)];
-        if (!block) {
-            block = spare_ ? std::move(spare_) : std::make_unique<Block>(max_payload_);
-        }
+        if (!block) block = spare_ ? std::move(spare_) : std::make_unique<Block>();
         ++block->occupied;
+        auto& payload = block->payload[slot_in(index)];
+        if (!payload) {
+            if (spare_payloads_.empty()) {
+                // Left uninitialised: every byte read was written first.
+                payload.reset(new std::uint8_t[static_cast<std::size_t>(max_payload_)]);
+            } else {
+                payload = std::move(spare_payloads_.back());
+                spare_payloads_.pop_back();
+            }
+        }
         Meta& meta = block->meta[slot_in(index)];
         meta = Meta{};
         return meta;
@@ -51,26 +60,31 @@ public:
     /// Marks an occupied slot free; its block goes back when it was the block's last.
     void vacate(int index) {
         auto& block = blocks_[block_of(index)];
+        auto& payload = block->payload[slot_in(index)];
+        if (spare_payloads_.size() < static_cast<std::size_t>(block_slots)) spare_payloads_.push_back(std::move(payload));
+        payload.reset();
         if (--block->occupied > 0) return;
         if (!spare_) spare_ = std::move(block);
         block.reset();
     }
 
-    /// Bytes held in blocks (the spare included), for statistics and tests.
+    /// Bytes held in blocks and payload buffers (the spares included), for statistics and tests.
     [[nodiscard]] std::size_t allocated_bytes() const {
         std::size_t blocks = spare_ ? 1 : 0;
-        for (const auto& block : blocks_) blocks += block ? 1 : 0;
-        return blocks * (sizeof(Block) + static_cast<std::size_t>(block_slots) * static_cast<std::size_t>(max_payload_));
+        std::size_t payloads = spare_payloads_.size();
+        for (const auto& block : blocks_) {
+            if (!block) continue;
+            ++blocks;
+            payloads += static_cast<std::size_t>(block->occupied);
+        }
+        return blocks * sizeof(Block) + payloads * static_cast<std::size_t>(max_payload_);
     }
 
 private:
     struct Block {
-        explicit Block(int max_payload)
-            // Left uninitialised: every byte read was written first.
-            : payload(new std::uint8_t[static_cast<std::size_t>(block_slots) * static_cast<std::size_t>(max_payload)]) {}
         std::array<Meta, block_slots> meta{};
         int occupied = 0;
-        std::unique_ptr<std::uint8_t[]> payload;
+        std::array<std::unique_ptr<std::uint8_t[]>, block_slots> payload;
     };
 
     static std::size_t block_of(int index) { return static_cast<std::size_t>(index / block_slots); }
@@ -79,6 +93,7 @@ private:
     int max_payload_;
     std::vector<std::unique_ptr<Block>> blocks_;
     std::unique_ptr<Block> spare_;
+    std::vector<std::unique_ptr<std::uint8_t[]>> spare_payloads_;
 };
 
 }  // namespace websrt::core

@@ -414,6 +414,13 @@ BOOST_AUTO_TEST_CASE(digests_empty_input) {
                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+// RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+BOOST_AUTO_TEST_CASE(hmac_sha256_rfc4231_case_2) {
+    const auto mac = websrt::crypto::hmac_sha256(as_bytes("Jefe"), as_bytes("what do ya want for nothing?"));
+    BOOST_TEST_REQUIRE(mac.ok());
+    BOOST_TEST(to_hex(mac.value()) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------------------------------------

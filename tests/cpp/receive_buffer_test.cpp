@@ -97,10 +97,20 @@ BOOST_AUTO_TEST_CASE(storage_is_held_only_for_the_packets_buffered) {
     for (std::uint32_t seq = 0; seq < 20; ++seq) buffer.insert(SeqNo(seq), message(1), 1000, MsgNo(seq + 1), false);
     const auto while_buffered = buffer.allocated_bytes();
     BOOST_TEST(while_buffered > 0u);
-    BOOST_TEST(while_buffered < 100'000u);  // two blocks of 16 packets
+    BOOST_TEST(while_buffered < 20u * 1456u + 10'000u);  // 20 payloads and two metadata blocks
     for (int i = 0; i < 20; ++i) BOOST_REQUIRE(buffer.pop_ready(1000, true));
     BOOST_REQUIRE(!buffer.pop_ready(1000, true));  // gives back the last delivered slot
-    BOOST_TEST(buffer.allocated_bytes() <= while_buffered / 2);  // one spare block kept
+    BOOST_TEST(buffer.allocated_bytes() < while_buffered);  // a spare block and 16 spare payloads kept
+    BOOST_TEST(buffer.allocated_bytes() <= 16u * 1456u + 5'000u);
+}
+
+BOOST_AUTO_TEST_CASE(a_packet_every_sixteen_sequence_numbers_pins_one_payload_not_a_block) {
+    // The sparse-sequence attack: one packet per metadata block. Each must cost about one
+    // payload, not sixteen (23 KB each before).
+    ReceiveBuffer buffer(8192, 1456, SeqNo(0));
+    for (std::uint32_t i = 0; i < 500; ++i) buffer.insert(SeqNo(i * 16), message(1), 1000, MsgNo(i + 1), false);
+    BOOST_TEST(buffer.packets() == 500);
+    BOOST_TEST(buffer.allocated_bytes() < 500u * (1456u + 2'000u));
 }
 
 BOOST_AUTO_TEST_CASE(a_delivered_payload_stays_readable_until_the_next_change) {

@@ -37,7 +37,7 @@ test("a Node CLI caller sends 20 MB byte for byte to a native websrt listener", 
   sender.stdin.end();
   const sent = await exitWithin(sender, 10_000, "Node CLI caller");
   assert.equal(sent.code, 0, sender.stderrText.slice(-2000));
-  assert.match(sender.stderrText, /^websrt transmit: end of input, everything acknowledged$/m);
+  assert.match(sender.stderrText, /^websrt transmit: end of input, everything sent was acknowledged$/m);
   const status = await exitWithin(receiver, 5000, "native websrt listener");
   assert.equal(status.code, 0, receiver.stderrText.slice(-2000));
   assert.match(receiver.stderrText, /peer closed the connection/);

@@ -92,7 +92,8 @@ private:
 
         listener_ = sim_.add_node(listener_address, out_.seed + 1000, NodeClock{0, s_.receiver_drift_ppm});
         std::vector<std::uint32_t> caller_draws;
-        if (s_.initial_seq) caller_draws = {1, 2, *s_.initial_seq};  // cookie secret, socket id, ISN
+        // The caller endpoint draws its 128-bit cookie secret (four words), then the socket id and ISN.
+        if (s_.initial_seq) caller_draws = {1, 2, 3, 4, 5, *s_.initial_seq};
         caller_ = sim_.add_node(caller_address, out_.seed + 2000, {}, caller_draws);
         sim_.set_link(caller_, listener_, forward);
         sim_.set_link(listener_, caller_, link);
