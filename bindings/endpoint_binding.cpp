@@ -63,6 +63,7 @@ const char* reason_name(websrt::core::CloseReason reason) {
     case websrt::core::CloseReason::connect_timeout: return "connect_timeout";
     case websrt::core::CloseReason::rejected: return "rejected";
     case websrt::core::CloseReason::failed: return "failed";
+    case websrt::core::CloseReason::superseded: return "superseded";
     }
     return "local_close";
 }

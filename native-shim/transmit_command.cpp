@@ -193,7 +193,9 @@ private:
             endpoint_.listen(
                 srt_.config,
                 [this](const core::AcceptRequest& request) {
-                    if (connection_) return core::AcceptDecision::no(static_cast<int>(core::RejectReason::backlog));
+                    // A caller restarted on its fixed port takes over: its stream continues ours.
+                    if (connection_ && request.replaces != connection_)
+                        return core::AcceptDecision::no(static_cast<int>(core::RejectReason::backlog));
                     if (!options_.reject_stream_id.empty() && request.stream_id == options_.reject_stream_id)
                         return core::AcceptDecision::no(core::reject_forbidden);
                     return core::AcceptDecision::yes();
@@ -222,7 +224,12 @@ private:
             info(event.detail + " (" + event.peer.to_string() + ", reject code " + std::to_string(event.reject_code) + ")");
             return;
         case core::EventKind::closed:
-            if (event.connection != connection_ && connection_) return;  // a refused extra caller
+            if (event.connection != connection_ && connection_) return;  // a refused extra caller, or one replaced
+            if (event.reason == core::CloseReason::superseded) {
+                info(event.detail);
+                connection_.reset();  // the new caller's accepted event follows
+                return;
+            }
             if (event.reason == core::CloseReason::peer_shutdown) {
                 // Everything already received is delivered now: the peer will send no more.
                 std::vector<std::uint8_t> buffer(65536);

@@ -23,6 +23,7 @@ const char* describe(CloseReason reason) noexcept {
     case CloseReason::connect_timeout: return "connection timed out: no answer from the peer";
     case CloseReason::rejected: return "connection rejected";
     case CloseReason::failed: return "connection failed";
+    case CloseReason::superseded: return "replaced by a new caller from the same address and port (the peer restarted)";
     }
     return "closed";
 }
@@ -257,6 +258,10 @@ void Connection::close(Micros now) {
     events_.push_back({EventKind::closed, id_, peer_, negotiated_.stream_id, CloseReason::local_close, 0,
                        describe(CloseReason::local_close)});
     (void)now;
+}
+
+void Connection::supersede() {
+    if (state_ != ConnectionState::closed) fail(CloseReason::superseded, 0, describe(CloseReason::superseded));
 }
 
 void Connection::fail(CloseReason reason, int reject_code, std::string detail) {

@@ -97,6 +97,9 @@ public:
     SendOutcome send(Micros now, wire::Bytes message);
     std::optional<std::size_t> receive(Micros now, wire::MutableBytes out);
     void close(Micros now);
+    /// Ends the connection without a SHUTDOWN: its peer restarted on the same address and port
+    /// (a new caller with a new socket id took its place), so nobody is left to tell.
+    void supersede();
 
     [[nodiscard]] ConnectionId id() const { return id_; }
     [[nodiscard]] ConnectionState state() const { return state_; }

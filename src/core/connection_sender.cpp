@@ -11,6 +11,9 @@ namespace {
 /// A late pacing timer may send a short burst to catch up, but never more than this much
 /// backlog of send slots (otherwise a stalled loop would later flood the link).
 constexpr Micros max_pacing_catch_up = milliseconds(10);
+/// A NAK in one datagram of at most the largest MSS holds (1500 − 16) / 4 words, each a single
+/// loss or half of a range: more entries than that are not an honest NAK, and are not read.
+constexpr std::size_t max_nak_entries = (1500 - wire::header_size) / 4;
 
 }  // namespace
 
@@ -122,7 +125,9 @@ void Connection::handle_nak(Micros now, const wire::NakBody& nak) {
     count(&TrafficCounters::pktRecvNAK);
     const wire::SeqNo oldest = last_ack_received_;
     const wire::SeqNo newest = send_buffer_.next_unsent_seq().prev();
-    for (const wire::LossRange& range : nak.losses) {
+    const std::size_t entries = std::min(nak.losses.size(), max_nak_entries);
+    for (std::size_t i = 0; i < entries; ++i) {
+        const wire::LossRange& range = nak.losses[i];
         // Only what is still in flight can be retransmitted: clip the range to [oldest, newest].
         wire::SeqNo first = range.first;
         wire::SeqNo last = range.last;

@@ -59,11 +59,26 @@ void Endpoint::queue_stateless(const SocketAddress& to, std::vector<std::uint8_t
     pending_.emplace_back(to, std::move(bytes));
 }
 
-int Endpoint::connections_from(const SocketAddress& source) const {
+int Endpoint::open_connections() const {
+    return static_cast<int>(std::count_if(connections_.begin(), connections_.end(),
+                                          [](const auto& entry) { return entry.second->state() != ConnectionState::closed; }));
+}
+
+int Endpoint::open_connections_from(const SocketAddress& source) const {
     int count = 0;
     for (const auto& [id, connection] : connections_)
-        if (connection->peer().ip == source.ip && connection->peer().is_v6 == source.is_v6) ++count;
+        if (connection->state() != ConnectionState::closed && connection->peer().ip == source.ip &&
+            connection->peer().is_v6 == source.is_v6)
+            ++count;
     return count;
+}
+
+Connection* Endpoint::restarted_peer_connection(const SocketAddress& peer, std::uint32_t new_socket_id) {
+    for (const auto& [id, connection] : connections_)
+        if (connection->peer() == peer && connection->state() == ConnectionState::connected &&
+            connection->negotiated().peer_socket_id != new_socket_id && !callers_by_listener_.contains(peer))
+            return connection.get();
+    return nullptr;
 }
 
 void Endpoint::handle_datagram(Micros now, const SocketAddress& from, wire::Bytes datagram) {
@@ -147,11 +162,19 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     const auto parsed = read_conclusion_request(*hs, *listen_config_);
     if (const auto* rejection = std::get_if<Rejection>(&parsed)) return refuse(rejection->code, {});
     const auto& request = std::get<ConclusionRequest>(parsed);
+    // A caller from the address and port of an accepted connection, with a new socket id: the
+    // peer restarted on a fixed port. Once admitted it replaces the old connection, which would
+    // otherwise hold its place until the idle timeout. (The cookie proved the caller receives at
+    // that address, so an off-path spoofer cannot end a connection this way.)
+    Connection* previous = restarted_peer_connection(from, request.caller_socket_id);
+    const int replaced = previous ? 1 : 0;
     // A full listener turns callers away before asking the application (libsrt: the backlog).
-    if (static_cast<int>(connections_.size()) >= limits_.max_connections ||
-        connections_from(from) >= limits_.max_connections_per_source)
+    if (open_connections() - replaced >= limits_.max_connections ||
+        open_connections_from(from) - replaced >= limits_.max_connections_per_source)
         return refuse(static_cast<int>(RejectReason::backlog), request.stream_id);
-    AcceptDecision decision = accept_policy_ ? accept_policy_({from, request.stream_id}) : AcceptDecision::yes();
+    std::optional<ConnectionId> replaces;
+    if (previous) replaces = previous->id();
+    AcceptDecision decision = accept_policy_ ? accept_policy_({from, request.stream_id, replaces}) : AcceptDecision::yes();
     if (!decision.accept) return refuse(decision.reject_code, request.stream_id);
     const ConnectionConfig config = decision.config.value_or(*listen_config_);
 
@@ -166,11 +189,13 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
         }
         crypto = std::make_unique<ConnectionCrypto>(config, random_, &kek_cache_);
         const auto state = crypto->answer_handshake(kmreq_block ? std::get_if<wire::KmMessage>(kmreq_block) : nullptr);
+        counters_.key_derivations = kek_cache_.derivations();
         if (const auto code = crypto->reject_code(state)) {
             refusals_.take(from, now);
             return refuse(*code, request.stream_id);
         }
     }
+    if (previous) previous->supersede();
     const Negotiated negotiated = listener_negotiate(request, config);
     const ConnectionId id = new_socket_id();
     OutgoingHandshake response = listener_conclusion_response(request, negotiated, id, config, from,

@@ -36,6 +36,9 @@ namespace websrt::core {
 struct AcceptRequest {
     SocketAddress peer;
     std::string stream_id;
+    /// The connection from this same address and port that the caller replaces if admitted: the
+    /// peer restarted (a UDP port has one socket, so the old one is gone). Nothing otherwise.
+    std::optional<ConnectionId> replaces;
 };
 
 /// The listener's answer. `config` lets the application pick per-caller settings (for example a
@@ -78,6 +81,7 @@ struct EndpointCounters {
     std::uint64_t refusals_limited = 0;  // a CONCLUSION dropped: its source was refused too often
     std::uint64_t stateless_dropped = 0;  // induction answers or rejections beyond the queue's bound
     std::uint64_t refused = 0;      // callers refused with a reject code
+    std::uint64_t key_derivations = 0;  // PBKDF2s run for callers' key material (the KEK cache's misses)
 };
 
 class Endpoint {
@@ -144,7 +148,11 @@ private:
 
     void handle_handshake_for_listener(Micros now, const SocketAddress& from, const wire::ControlPacket& packet);
     void queue_stateless(const SocketAddress& to, std::vector<std::uint8_t> bytes);
-    [[nodiscard]] int connections_from(const SocketAddress& source) const;
+    /// Connections not yet closed, in all and from `source`'s IP address.
+    [[nodiscard]] int open_connections() const;
+    [[nodiscard]] int open_connections_from(const SocketAddress& source) const;
+    /// The open connection accepted from exactly `peer` (address and port) for another socket id.
+    Connection* restarted_peer_connection(const SocketAddress& peer, std::uint32_t new_socket_id);
     std::uint32_t new_socket_id();
     void reap_closed();
 

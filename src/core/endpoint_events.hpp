@@ -19,6 +19,7 @@ enum class CloseReason {
     connect_timeout,    // no handshake answer within conntimeo (libsrt SRT_ENOSERVER)
     rejected,           // the handshake was refused; reject_code says why
     failed,             // this side could not go on (crypto backend, a key that was never confirmed); detail says why
+    superseded,         // a new caller from the same address and port replaced it: the peer restarted
 };
 
 enum class EventKind {

@@ -44,6 +44,7 @@ void RetransmitBudget::consume(std::size_t network_bytes) {
 }
 
 std::optional<Micros> RetransmitBudget::ready_time(std::size_t network_bytes) const {
+    if (!automatic_ && rate_bytes_per_s_ <= 0) return std::nullopt;  // a limit of 0: never
     const double deficit = static_cast<double>(network_bytes) - tokens_bytes_;
     if (updated_ < 0 || deficit <= 0) return std::max<Micros>(updated_, 0);
     if (rate_bytes_per_s_ <= 0) return std::nullopt;

@@ -142,6 +142,21 @@ BOOST_AUTO_TEST_CASE(malformed_key_material_is_refused) {
     BOOST_TEST((unwrap_key_material(km, golden_passphrase).error() == KeyMaterialError::unsupported_cipher));
 }
 
+BOOST_AUTO_TEST_CASE(auth_and_stream_encapsulation_fields_must_go_with_the_cipher) {
+    // libsrt hcryptCtx_Rx_ParseKM: AES-CTR has no auth, AES-GCM the GCM tag, SE is always SRT.
+    const auto datagrams = caller_datagrams("slt-crypt16.txt");
+    auto km = km_messages(datagrams).front();
+    BOOST_REQUIRE(unwrap_key_material(km, golden_passphrase));
+    km.auth = km_auth_aes_gcm;
+    BOOST_TEST((unwrap_key_material(km, golden_passphrase).error() == KeyMaterialError::malformed));
+    km.auth = km_auth_none;
+    km.stream_encapsulation = 1;  // MPEG-TS/UDP
+    BOOST_TEST((unwrap_key_material(km, golden_passphrase).error() == KeyMaterialError::malformed));
+    km.stream_encapsulation = km_se_srt;
+    km.cipher = km_cipher_aes_gcm;  // GCM without its tag
+    BOOST_TEST((unwrap_key_material(km, golden_passphrase).error() == KeyMaterialError::malformed));
+}
+
 BOOST_AUTO_TEST_CASE(rebuilding_libsrt_key_material_from_its_keys_gives_the_same_bytes) {
     // RFC 3394 wrapping is deterministic: the same keys, salt and passphrase must reproduce every
     // KM message srt-live-transmit sent, byte for byte, handshake KMREQ and in-band refreshes.

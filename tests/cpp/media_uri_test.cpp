@@ -125,3 +125,26 @@ BOOST_AUTO_TEST_CASE(udp_and_console_uris) {
     BOOST_TEST_REQUIRE(console.ok());
     BOOST_TEST(std::holds_alternative<ConsoleUri>(*console));
 }
+
+BOOST_AUTO_TEST_CASE(a_latency_the_handshake_cannot_carry_is_refused) {
+    // HSREQ carries each TSBPD delay in 16 bits of milliseconds.
+    BOOST_TEST(srt("srt://:9000?latency=65535").config.receiver_latency_ms == 65535);
+    for (const char* option : {"latency", "rcvlatency", "peerlatency"})
+        BOOST_TEST(mentions(failure(std::string("srt://:9000?") + option + "=65536"), option));
+}
+
+BOOST_AUTO_TEST_CASE(a_passphrase_never_appears_in_an_error_message) {
+    const std::string secret = "hunter2-is-not-a-passphrase";
+    for (const std::string& uri : std::vector<std::string>{"srt://:9000?passphrase=short&x=1", "srt://:9000?passphrase=" + secret + "&nosuchoption=1",
+                                   "srt://host?passphrase=" + secret, "srt://:9000?passphrase=" + secret + "&mode=caller",
+                                   "srt://:9000?passphrase=" + secret + "%zz"}) {
+        const std::string message = failure(uri);
+        BOOST_TEST(!mentions(message, secret), message);
+        BOOST_TEST(!mentions(message, "short"), message);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_retransmission_limit_takes_libsrt_units) {
+    BOOST_TEST(srt("srt://:9000").config.max_rexmit_bw_bytes_per_s == -1);
+    BOOST_TEST(srt("srt://:9000?maxrexmitbw=125000").config.max_rexmit_bw_bytes_per_s == 125000);
+}

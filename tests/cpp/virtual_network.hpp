@@ -72,6 +72,16 @@ public:
         return static_cast<int>(nodes_.size() - 1);
     }
     Node& node(int index) { return *nodes_[index]; }
+    /// The node's process restarts on the same address and port: a new Endpoint, new socket ids,
+    /// nothing remembered (its peers still hold the old connections).
+    void restart(int index, std::uint64_t seed) {
+        Node& n = *nodes_[index];
+        n.random = std::make_unique<core::SeededRandom>(seed);
+        n.endpoint = std::make_unique<core::Endpoint>(*n.random);
+        n.events.clear();
+        n.received.clear();
+        n.received_at.clear();
+    }
     core::Endpoint& endpoint(int index) { return *nodes_[index]->endpoint; }
 
     /// Runs until `until` on the virtual clock, delivering datagrams and firing timers.
