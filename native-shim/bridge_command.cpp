@@ -1,9 +1,12 @@
 // `websrt bridge`: browsers cannot open UDP sockets, so the wasm SRT core in a page sends its
 // datagrams over a WebSocket and this bridge relays them over UDP. One WebSocket is one UDP flow,
 // one binary message one datagram, both ways, or several with the "websrt-batch" subprotocol
-// (datagram_batch.hpp); the SRT session stays end to end (encryption included). The bridge relays only to allowlisted targets, checks Origin, caps sessions,
-// datagram size and rate, closes idle sessions, logs one line per session, and serves static
-// files for the demo page. A bad request gets an HTTP error with its reason.
+// (datagram_batch.hpp); the SRT session stays end to end (encryption included). The bridge relays
+// only to allowlisted targets, checks Origin and Host (host_check.hpp), caps sessions and pending
+// connections globally and per client (client_limits.hpp), refuses request bodies and oversize
+// headers, charges each datagram its headers against a byte and a packet rate (relay_budget.hpp),
+// closes idle sessions, logs one line per session with what it dropped, and serves static files
+// for the demo page (static_path_policy.hpp). A bad request gets an HTTP error with its reason.
 #include "bridge_command.hpp"
 
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
@@ -17,12 +20,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <set>
 #include <sstream>
 
 #include "bridge_policy.hpp"
+#include "client_limits.hpp"
 #include "datagram_batch.hpp"
+#include "host_check.hpp"
+#include "relay_budget.hpp"
 
 namespace websrt::native {
 
@@ -40,9 +47,12 @@ struct BridgeOptions {
     std::string listen = "127.0.0.1:8080";
     std::vector<std::string> allow;
     std::vector<std::string> origins;
+    std::vector<std::string> hosts;
     std::string static_dir;
     int max_sessions = 64;
+    ClientLimitsConfig client_limits;
     double max_rate_mbit = 100;
+    double max_packets_per_second = bridge_limits::max_packets_per_second;
     int idle_seconds = 30;
     bool quiet = false;
 };
@@ -54,12 +64,10 @@ struct Server;
 /// One WebSocket relayed to one UDP target.
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(Server& server, websocket::stream<beast::tcp_stream> ws, udp::endpoint target, std::string peer)
-        : server_(server), ws_(std::move(ws)), udp_(ws_.get_executor()), target_(target), peer_(std::move(peer)),
-          idle_timer_(ws_.get_executor()), batch_timer_(ws_.get_executor()), started_(Clock::now()),
-          last_activity_(started_) {}
+    Session(Server& server, websocket::stream<beast::tcp_stream> ws, udp::endpoint target, std::string peer,
+            ClientLimits::Client client);
 
-    void start(http::request<http::string_body> request);
+    void start(http::request<http::empty_body> request);
     void stop(const std::string& why);
 
 private:
@@ -70,13 +78,13 @@ private:
     void write_next();
     void write_soon();
     void arm_idle();
-    bool within_rate(std::size_t bytes);
 
     Server& server_;
     websocket::stream<beast::tcp_stream> ws_;
     udp::socket udp_;
     udp::endpoint target_;
     std::string peer_;
+    ClientLimits::Client client_;
     asio::steady_timer idle_timer_;
     asio::steady_timer batch_timer_;
     bool batch_timer_armed_ = false;
@@ -90,56 +98,93 @@ private:
     bool stopped_ = false;
     Clock::time_point started_;
     Clock::time_point last_activity_;
-    // Token bucket for the browser-to-UDP direction (the direction an abuser controls).
-    double tokens_ = 0;
-    Clock::time_point tokens_at_ = Clock::now();
-    std::uint64_t packets_out_ = 0, bytes_out_ = 0, packets_in_ = 0, bytes_in_ = 0, dropped_ = 0;
+    // Each direction has its own budget, so a page's uploads never starve its downloads.
+    RelayBudget to_udp_budget_;
+    RelayBudget from_udp_budget_;
+    std::uint64_t packets_out_ = 0, bytes_out_ = 0, packets_in_ = 0, bytes_in_ = 0;
+    std::uint64_t oversize_from_udp_ = 0;  // over max_datagram: cannot be SRT from our peer
+    std::uint64_t queue_full_ = 0;         // the browser read too slowly
 };
 
 struct Server {
     asio::io_context& io;
     BridgeOptions options;
     BridgePolicy policy;
+    HostAllowlist hosts;
+    ClientLimits client_limits;
     tcp::acceptor acceptor;
     asio::steady_timer accept_retry;
     std::set<std::shared_ptr<Session>> sessions;
     int pending_requests = 0;
 
     void accept();
+    [[nodiscard]] RelayBudgetConfig relay_budget() const {
+        return {options.max_rate_mbit * 1e6 / 8, options.max_packets_per_second, bridge_limits::burst_seconds};
+    }
 };
 
-/// Reads one HTTP request on a fresh TCP connection, then upgrades it or answers it.
+Session::Session(Server& server, websocket::stream<beast::tcp_stream> ws, udp::endpoint target, std::string peer,
+                 ClientLimits::Client client)
+    : server_(server), ws_(std::move(ws)), udp_(ws_.get_executor()), target_(target), peer_(std::move(peer)),
+      client_(client), idle_timer_(ws_.get_executor()), batch_timer_(ws_.get_executor()), started_(Clock::now()),
+      last_activity_(started_), to_udp_budget_(server.relay_budget(), started_),
+      from_udp_budget_(server.relay_budget(), started_) {
+    server_.client_limits.session_opened(client_);
+}
+
+/// Why a connection only gets a short time to send its request before a 503.
+enum class Busy { no, bridge, client };
+
+/// Reads one HTTP request header on a fresh TCP connection, then upgrades it or answers it. A
+/// request body is never read: a request that has one is refused and the connection closed.
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 public:
-    /// `busy`: over the pending-request cap; the request is read (briefly) only to answer 503.
-    HttpConnection(Server& server, tcp::socket socket, bool busy)
-        : server_(server), stream_(std::move(socket)), busy_(busy) {
-        if (!busy_) ++server_.pending_requests;
+    /// `busy`: over a pending-request cap; the request is read (briefly) only to answer 503.
+    HttpConnection(Server& server, tcp::socket socket, ClientLimits::Client client, Busy busy)
+        : server_(server), stream_(std::move(socket)), client_(client), busy_(busy) {
+        if (busy_ == Busy::no) ++server_.pending_requests;
+        parser_.header_limit(bridge_limits::max_header_bytes);
+        // Bodies are refused from the header, never read: no limit, or beast would call a large
+        // Content-Length malformed. (Boost 1.74 treats body_limit(boost::none) as "exceeded".)
+        parser_.body_limit(std::numeric_limits<std::uint64_t>::max());
     }
     ~HttpConnection() {
-        if (!busy_) --server_.pending_requests;
+        if (busy_ == Busy::no) --server_.pending_requests;
+        server_.client_limits.connection_done(client_);
     }
     HttpConnection(const HttpConnection&) = delete;
     HttpConnection& operator=(const HttpConnection&) = delete;
 
     void start() {
-        stream_.expires_after(std::chrono::seconds(busy_ ? 1 : bridge_limits::request_seconds));
-        http::async_read(stream_, buffer_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        stream_.expires_after(std::chrono::seconds(busy_ != Busy::no ? 1 : bridge_limits::request_seconds));
+        http::async_read_header(stream_, buffer_, parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
             // Gone or too slow before a whole request: nothing to answer. Garbage: say so.
             if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
                 ec == asio::error::connection_reset)
                 return;
+            if (ec == http::error::header_limit)
+                return self->respond(http::status::request_header_fields_too_large, "request header too large\n");
+            if (ec == http::error::body_limit) return self->respond(http::status::payload_too_large, "request bodies are not accepted\n");
             if (ec) return self->respond(http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n");
-            if (self->busy_) return self->respond(http::status::service_unavailable, "too many connections still pending\n");
+            if (self->busy_ == Busy::bridge) return self->respond(http::status::service_unavailable, "too many connections still pending\n");
+            if (self->busy_ == Busy::client) {
+                return self->respond(http::status::service_unavailable,
+                                     "too many connections still pending from your address (--max-pending-per-ip " +
+                                         std::to_string(self->server_.client_limits.config().max_pending_per_client) + ")\n");
+            }
             self->handle();
         });
     }
 
 private:
+    const http::request<http::empty_body>& request() const { return parser_.get(); }
+
     void respond(http::status status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
-        auto response = std::make_shared<http::response<http::string_body>>(status, request_.version());
+        auto response = std::make_shared<http::response<http::string_body>>(status, parser_.get().version());
         response->set(http::field::server, "websrt-bridge");
         response->set(http::field::content_type, content_type);
+        // Bodies may quote a refused value: never let a browser sniff them into HTML.
+        response->set("X-Content-Type-Options", "nosniff");
         response->keep_alive(false);
         response->body() = std::move(body);
         response->prepare_payload();
@@ -149,25 +194,46 @@ private:
         });
     }
 
+    /// A request with a body: Content-Length above zero, or any Transfer-Encoding.
+    bool has_body() const {
+        const auto length = parser_.content_length();
+        return (length && *length > 0) || parser_.chunked() || request().count(http::field::transfer_encoding) > 0;
+    }
+
     void handle() {
-        const std::string target(request_.target());
+        const std::string target(request().target());
         beast::error_code gone;  // the throwing overload would end the bridge when a client left
         const std::string peer = endpoint_text(stream_.socket().remote_endpoint(gone));
-        if (websocket::is_upgrade(request_)) {
-            const auto decision = server_.policy.admit(target, std::string(request_[http::field::origin]),
+        if (has_body()) return respond(http::status::payload_too_large, "request bodies are not accepted\n");
+        const auto host = request()[http::field::host];
+        if (!server_.hosts.admits(std::string_view(host.data(), host.size())))
+            return respond(http::status::misdirected_request, "unknown Host (the bridge serves only its --host names)\n");
+        if (websocket::is_upgrade(request())) {
+            if (!server_.client_limits.take_upgrade(client_, Clock::now())) {
+                return respond(http::status::too_many_requests,
+                               "too many WebSocket upgrades from your address (--upgrades-per-ip " +
+                                   std::to_string(static_cast<int>(server_.client_limits.config().upgrades_per_second)) + "/s)\n");
+            }
+            const auto decision = server_.policy.admit(target, std::string(request()[http::field::origin]),
                                                        static_cast<int>(server_.sessions.size()));
             if (!decision.ok) {
-                if (!server_.options.quiet) log_line("refused " + peer + " " + target + ": " + decision.reason);
+                if (!server_.options.quiet) log_line("refused " + peer + ": " + decision.reason);
                 return respond(static_cast<http::status>(decision.status), decision.reason + "\n");
+            }
+            if (!server_.client_limits.session_fits(client_)) {
+                return respond(http::status::too_many_requests,
+                               "too many sessions from your address (--max-sessions-per-ip " +
+                                   std::to_string(server_.client_limits.config().max_sessions_per_client) + ")\n");
             }
             udp::endpoint endpoint(asio::ip::make_address(decision.target_host), decision.target_port);
             stream_.expires_never();
-            auto session = std::make_shared<Session>(server_, websocket::stream<beast::tcp_stream>(std::move(stream_)), endpoint, peer);
+            auto session = std::make_shared<Session>(server_, websocket::stream<beast::tcp_stream>(std::move(stream_)),
+                                                     endpoint, peer, client_);
             server_.sessions.insert(session);
-            session->start(std::move(request_));
+            session->start(parser_.release());
             return;
         }
-        if (request_.method() != http::verb::get && request_.method() != http::verb::head)
+        if (request().method() != http::verb::get && request().method() != http::verb::head)
             return respond(http::status::method_not_allowed, "only GET, and WebSocket upgrades on /srt\n");
         const auto file = server_.policy.static_file(target);
         if (!file.ok) return respond(static_cast<http::status>(file.status), file.reason + "\n");
@@ -179,9 +245,10 @@ private:
 
     Server& server_;
     beast::tcp_stream stream_;
-    bool busy_;
+    ClientLimits::Client client_;
+    Busy busy_;
     beast::flat_buffer buffer_;
-    http::request<http::string_body> request_;
+    http::request_parser<http::empty_body> parser_;
 };
 
 void Server::accept() {
@@ -196,14 +263,26 @@ void Server::accept() {
             });
             return;
         }
-        const bool busy = pending_requests >= bridge_limits::max_pending_requests;
-        std::make_shared<HttpConnection>(*this, std::move(socket), busy)->start();
+        beast::error_code gone;
+        const auto remote = socket.remote_endpoint(gone);
+        if (gone) return accept();  // reset before we looked: nothing to serve
+        const auto client = ClientLimits::client_of(remote.address());
+        const auto admission = client_limits.connection_opened(client, Clock::now());
+        if (admission == ClientLimits::Admission::close) {
+            // One client holding twice its pending cap already: not even a 503 (each costs a
+            // file descriptor for a second); the socket closes here.
+            return accept();
+        }
+        const Busy busy = admission == ClientLimits::Admission::busy                ? Busy::client
+                          : pending_requests >= bridge_limits::max_pending_requests ? Busy::bridge
+                                                                                    : Busy::no;
+        std::make_shared<HttpConnection>(*this, std::move(socket), client, busy)->start();
         accept();
     });
 }
 
 /// Whether the client's Sec-WebSocket-Protocol list names the batch subprotocol.
-bool asks_for_batches(const http::request<http::string_body>& request) {
+bool asks_for_batches(const http::request<http::empty_body>& request) {
     const auto header = request[http::field::sec_websocket_protocol];
     std::string_view offered(header.data(), header.size());
     while (!offered.empty()) {
@@ -217,7 +296,7 @@ bool asks_for_batches(const http::request<http::string_body>& request) {
     return false;
 }
 
-void Session::start(http::request<http::string_body> request) {
+void Session::start(http::request<http::empty_body> request) {
     beast::error_code ec;
     udp_.open(target_.protocol(), ec);
     if (!ec) udp_.connect(target_, ec);
@@ -241,17 +320,6 @@ void Session::start(http::request<http::string_body> request) {
         self->read_udp();
         self->arm_idle();
     });
-}
-
-bool Session::within_rate(std::size_t bytes) {
-    const auto now = Clock::now();
-    const double rate = server_.options.max_rate_mbit * 1e6 / 8;  // bytes per second
-    tokens_ = std::min(rate * bridge_limits::burst_seconds,
-                       tokens_ + rate * std::chrono::duration<double>(now - tokens_at_).count());
-    tokens_at_ = now;
-    if (tokens_ < static_cast<double>(bytes)) return false;
-    tokens_ -= static_cast<double>(bytes);
-    return true;
 }
 
 void Session::read_websocket() {
@@ -279,10 +347,9 @@ void Session::read_websocket() {
 }
 
 void Session::relay_to_udp(asio::const_buffer datagram) {
-    if (!within_rate(datagram.size())) {
-        ++dropped_;  // over the session's rate: dropped, as a congested link would
-        return;
-    }
+    // Too short to be SRT, or over the session's rate: dropped (and counted), as a congested
+    // link would. Nothing is queued, so a flood costs the bridge only this check per datagram.
+    if (to_udp_budget_.admit(datagram.size(), Clock::now()) != RelayBudget::Verdict::relay) return;
     beast::error_code ignored;
     udp_.send(datagram, 0, ignored);  // UDP: a failed send is a lost datagram
     ++packets_out_;
@@ -292,8 +359,11 @@ void Session::relay_to_udp(asio::const_buffer datagram) {
 void Session::read_udp() {
     udp_.async_receive(asio::buffer(udp_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t size) {
         if (self->stopped_) return;
+        if (!ec && size > bridge_limits::max_datagram) ++self->oversize_from_udp_;
         if (!ec && size <= bridge_limits::max_datagram) {
-            self->last_activity_ = Clock::now();
+            const auto now = Clock::now();
+            self->last_activity_ = now;
+            if (self->from_udp_budget_.admit(size, now) != RelayBudget::Verdict::relay) return self->read_udp();
             ++self->packets_in_;
             self->bytes_in_ += size;
             // A browser that reads too slowly loses datagrams here, never memory.
@@ -301,7 +371,7 @@ void Session::read_udp() {
                 self->to_websocket_.emplace_back(self->udp_buffer_.begin(), self->udp_buffer_.begin() + static_cast<std::ptrdiff_t>(size));
                 self->write_soon();
             } else {
-                ++self->dropped_;
+                ++self->queue_full_;
             }
         }
         self->read_udp();  // ICMP errors (peer not there yet) are not fatal for SRT
@@ -364,6 +434,7 @@ void Session::close(websocket::close_code code, const std::string& why) {
 void Session::stop(const std::string& why) {
     if (stopped_) return;
     stopped_ = true;
+    server_.client_limits.session_closed(client_);
     beast::error_code ignored;
     udp_.close(ignored);
     idle_timer_.cancel();
@@ -373,8 +444,10 @@ void Session::stop(const std::string& why) {
         std::ostringstream line;
         line.precision(1);
         line << std::fixed << "session " << peer_ << " -> " << endpoint_text(target_) << ": " << seconds << " s, to UDP "
-             << packets_out_ << " packets " << bytes_out_ << " bytes, from UDP " << packets_in_ << " packets "
-             << bytes_in_ << " bytes, dropped " << dropped_ << " (" << why << ")";
+             << packets_out_ << " packets " << bytes_out_ << " bytes (dropped " << describe(to_udp_budget_.drops())
+             << "), from UDP " << packets_in_ << " packets " << bytes_in_ << " bytes (dropped "
+             << describe(from_udp_budget_.drops()) << ", " << oversize_from_udp_ << " oversize, " << queue_full_
+             << " queue full) (" << why << ")";
         log_line(line.str());
     }
     server_.sessions.erase(shared_from_this());
@@ -385,6 +458,15 @@ int run_bridge(const BridgeOptions& options) {
     auto policy = BridgePolicy::create(options.allow, options.origins, options.static_dir, options.max_sessions);
     if (!policy) {
         std::cerr << "websrt bridge: " << policy.error() << std::endl;
+        return 2;
+    }
+    const auto& limits = options.client_limits;
+    if (limits.max_pending_per_client < 1 || limits.max_sessions_per_client < 1 || limits.upgrades_per_second < 1) {
+        std::cerr << "websrt bridge: --max-pending-per-ip, --max-sessions-per-ip and --upgrades-per-ip must be at least 1" << std::endl;
+        return 2;
+    }
+    if (!(options.max_packets_per_second > 0) || !(options.max_rate_mbit > 0)) {
+        std::cerr << "websrt bridge: --max-rate and --max-pps must be above 0" << std::endl;
         return 2;
     }
     const auto colon = options.listen.rfind(':');
@@ -398,7 +480,8 @@ int run_bridge(const BridgeOptions& options) {
         std::cerr << "websrt bridge: --listen expects ADDRESS:PORT, got '" << options.listen << "'" << std::endl;
         return 2;
     }
-    Server server{io, options, std::move(*policy), tcp::acceptor(io), asio::steady_timer(io), {}, 0};
+    Server server{io, options, std::move(*policy), HostAllowlist{}, ClientLimits(options.client_limits),
+                  tcp::acceptor(io), asio::steady_timer(io), {}, 0};
     beast::error_code ec;
     server.acceptor.open(endpoint.protocol(), ec);
     if (!ec) server.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -407,6 +490,17 @@ int run_bridge(const BridgeOptions& options) {
     if (ec) {
         std::cerr << "websrt bridge: cannot listen on " << options.listen << ": " << ec.message() << std::endl;
         return 1;
+    }
+    // After bind: with port 0 the kernel picks the port a Host header must name.
+    auto hosts = HostAllowlist::create(endpoint.address().is_loopback(), options.hosts, server.acceptor.local_endpoint(ec).port());
+    if (!hosts) {
+        std::cerr << "websrt bridge: " << hosts.error() << std::endl;
+        return 2;
+    }
+    server.hosts = std::move(*hosts);
+    if (!server.hosts.enforced()) {
+        log_line("warning: listening on a non-loopback address without --host: any Host header is served, so a "
+                 "DNS-rebinding page can reach this bridge; pass --host NAME for each name it is reached by");
     }
     server.accept();
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -431,8 +525,23 @@ void register_bridge_command(CLI::App& app) {
     command->add_option("--allow", options->allow, "HOST:PORT an SRT target may be (repeat or comma-separate)")->delimiter(',');
     command->add_option("--origin", options->origins, "allowed Origin (repeat; default: none or localhost)")->delimiter(',');
     command->add_option("--static", options->static_dir, "directory served over HTTP (the demo page)");
+    command->add_option("--host", options->hosts,
+                        "NAME or NAME:PORT a Host header may name besides 127.x.y.z, [::1] and localhost (repeat); "
+                        "on a non-loopback --listen, without --host any Host is served")
+        ->delimiter(',');
     command->add_option("--max-sessions", options->max_sessions, "concurrent WebSocket sessions (default 64)");
-    command->add_option("--max-rate", options->max_rate_mbit, "Mbit/s per session towards UDP (default 100)");
+    command->add_option("--max-sessions-per-ip", options->client_limits.max_sessions_per_client,
+                        "concurrent sessions per client IPv4 address or IPv6 /64 (default 8; beyond: 429)");
+    command->add_option("--max-pending-per-ip", options->client_limits.max_pending_per_client,
+                        "connections per client still sending their request (default 32; beyond: 1 s then 503, "
+                        "beyond twice that: closed at once)");
+    command->add_option("--upgrades-per-ip", options->client_limits.upgrades_per_second,
+                        "WebSocket upgrades per second per client, as many in a burst (default 10; beyond: 429)");
+    command->add_option("--max-rate", options->max_rate_mbit,
+                        "Mbit/s per session and direction, each datagram charged its IP+UDP headers too (default 100)");
+    command->add_option("--max-pps", options->max_packets_per_second,
+                        "datagrams per second per session and direction (default 40000); datagrams shorter than an "
+                        "SRT header (16 bytes) are dropped");
     command->add_option("--idle-timeout", options->idle_seconds, "seconds without traffic before a session closes (default 30)");
     command->add_flag("-q,--quiet", options->quiet, "log errors only");
     command->callback([options] { std::exit(run_bridge(*options)); });

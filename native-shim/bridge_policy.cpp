@@ -68,10 +68,15 @@ Expected<BridgePolicy, std::string> BridgePolicy::create(const std::vector<std::
         if (ec || results.empty()) return "--allow " + entry + ": cannot resolve " + host;
         for (const auto& result : results) policy.allowed_.push_back({result.endpoint().address(), port});
     }
-    if (!static_dir.empty() && !std::filesystem::is_directory(static_dir)) return "--static " + static_dir + " is not a directory";
+    if (!static_dir.empty()) {
+        std::error_code ec;
+        // Canonical once, so every served path is compared with the real directory, symlinks
+        // in --static itself resolved.
+        policy.static_root_ = std::filesystem::canonical(static_dir, ec);
+        if (ec || !std::filesystem::is_directory(policy.static_root_)) return "--static " + static_dir + " is not a directory";
+    }
     if (max_sessions < 1) return std::string("--max-sessions must be at least 1");
     policy.origins_ = origins;
-    policy.static_dir_ = static_dir;
     policy.max_sessions_ = max_sessions;
     return policy;
 }
@@ -131,27 +136,20 @@ StaticFile BridgePolicy::static_file(const std::string& request_target) const {
         {".css", "text/css; charset=utf-8"}, {".json", "application/json"}, {".ts", "text/plain; charset=utf-8"},
         {".png", "image/png"}, {".svg", "image/svg+xml"}};
     StaticFile f;
-    if (static_dir_.empty()) {
-        f.reason = "no static files here (--static)";
+    f.reason = "not found";
+    if (static_root_.empty()) {
+        f.why = StaticPathRefusal::not_a_regular_file;
         return f;
     }
-    std::string path = request_target.substr(0, request_target.find('?'));
-    if (path.empty() || path.front() != '/' || path.find("..") != std::string::npos || path.find('\0') != std::string::npos) {
-        f.status = 400;
-        f.reason = "bad path";
+    const auto file = resolve_static_path(static_root_, request_target);
+    if (!file) {
+        f.why = file.error();
         return f;
     }
-    if (path.back() == '/') path += "index.html";
-    const std::filesystem::path file = std::filesystem::path(static_dir_) / path.substr(1);
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) {
-        f.reason = "not found: " + path;
-        return f;
-    }
-    const auto type = types.find(file.extension().string());
+    const auto type = types.find(file->extension().string());
     f.ok = true;
     f.status = 200;
-    f.path = file.string();
+    f.path = file->string();
     f.content_type = type == types.end() ? "application/octet-stream" : type->second;
     return f;
 }

@@ -1,9 +1,10 @@
 // What `websrt bridge` admits: WebSocket upgrades to allowlisted SRT targets from allowed origins,
-// within the session cap, and static files under one directory. Pure decisions, no I/O beyond
-// resolving the allowlist once and checking that a file exists.
+// within the session cap, and static files under one directory (static_path_policy.hpp). Pure
+// decisions, no I/O beyond resolving the allowlist once and resolving a file's path.
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "base/expected.hpp"
+#include "static_path_policy.hpp"
 
 namespace websrt::native {
 
@@ -35,6 +37,13 @@ inline constexpr std::chrono::microseconds batch_hold{1000};
 inline constexpr int max_pending_requests = 128;
 /// How long a connection may take to send its HTTP request.
 inline constexpr int request_seconds = 10;
+/// Largest request header (request line and fields) the bridge reads; larger is answered 431.
+/// A browser's upgrade request is well under 1 KiB; 8 KiB is beast's default and nginx's.
+inline constexpr std::uint32_t max_header_bytes = 8 * 1024;
+/// Packets per second per session and direction: about four times what --max-rate's default
+/// (100 Mbit/s) takes in full 1316-byte SRT payloads with their ACKs (some 10,000), and twice what
+/// the browser benchmark's 200 Mbit/s takes, so only floods of small datagrams meet it.
+inline constexpr double max_packets_per_second = 40'000;
 }  // namespace bridge_limits
 
 struct BridgeDecision {
@@ -48,7 +57,9 @@ struct BridgeDecision {
 struct StaticFile {
     bool ok = false;
     int status = 404;
+    /// When refused: a fixed text, never anything of the request (it is the HTTP body).
     std::string reason;
+    StaticPathRefusal why = StaticPathRefusal::none;
     std::string path;
     std::string content_type;
 };
@@ -62,7 +73,8 @@ public:
 
     /// A WebSocket upgrade to `request_target` ("/srt?target=IP:PORT") from `origin`.
     [[nodiscard]] BridgeDecision admit(const std::string& request_target, const std::string& origin, int open_sessions) const;
-    /// A GET of `request_target` under the static directory.
+    /// A GET of `request_target` under the static directory: only regular files inside its
+    /// canonical path; every refusal is 404 "not found" (the reason in `why` is for logs).
     [[nodiscard]] StaticFile static_file(const std::string& request_target) const;
 
 private:
@@ -72,7 +84,7 @@ private:
     };
     std::vector<Allowed> allowed_;
     std::vector<std::string> origins_;
-    std::string static_dir_;
+    std::filesystem::path static_root_;  // canonical; empty without --static
     int max_sessions_ = 64;
 };
 

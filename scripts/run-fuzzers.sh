@@ -49,6 +49,25 @@ for f in sorted(vectors.glob("*.txt")):
             seed("decode_km_message_fuzz", body)
 PY
 
+# Seeds for the bridge's harnesses: request targets (each traversal form, good paths) and
+# websrt-batch messages (well-formed, and each way of being malformed).
+python3 - "$corpus_root" <<'PY'
+import hashlib, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+def seed(harness, data):
+    d = root / harness
+    d.mkdir(parents=True, exist_ok=True)
+    (d / hashlib.sha1(data).hexdigest()).write_bytes(data)
+for target in ["/", "/index.html", "/sub/page.html", "/inside.html", "/index.html?x=../..", "//etc/passwd",
+               "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/..\\etc\\passwd", "/index.html%00.js",
+               "/etc/passwd", "/passwd", "/sibling/secret", "/sub/../index.html", "/%69ndex.html", "http://x/etc/passwd"]:
+    seed("static_path_fuzz", target.encode())
+def batch(*sizes):
+    return b"".join(n.to_bytes(2, "big") + bytes(range(256)) * (n // 256) + bytes(n % 256) for n in sizes)
+for message in [batch(16), batch(1500, 1, 700), batch(1316) * 9, batch(10) + b"\x00\x32\x01", batch(1501), b"\x00\x00", b"\x05"]:
+    seed("websocket_batch_fuzz", message)
+PY
+
 status=0
 for harness in build/fuzz/tests/fuzz/*_fuzz; do
   name=$(basename "$harness")
