@@ -64,3 +64,41 @@ export const payloadOf = (bytes) => randomBytes(bytes);
 
 /** True when a process exited by itself with a status (not killed by a signal, i.e. no crash). */
 export const exitedCleanly = (child) => child.exitCode !== null && child.signalCode === null;
+
+/**
+ * The receiver-side pattern: a `websrt transmit` listener writing to stdout, a HostilePeer
+ * connected as its caller streaming `payload` honestly, with `inject(peer, i, seq)` called after
+ * each data packet. Resolves once the payload arrived (or `settleMs` after the stream ended) with
+ * the listener, the peer, the bytes and hash of stdout, the usage the whole run cost, and the
+ * listener's last stats line.
+ */
+export async function receiverUnderAttack({ payloadBytes = 1316 * 600, bytesPerSecond = 1_000_000, latencyMs = 200, inject,
+  settleMs = 1500, query } = {}) {
+  const { HostilePeer } = await import("./hostile_peer.js");
+  const { child, port } = await startListener({ query: query ?? `latency=${latencyMs}`, extraArgs: ["--stats-every", "250"] });
+  const chunks = [];
+  let stdoutBytes = 0;
+  child.stdout.on("data", (c) => { chunks.push(c); stdoutBytes += c.length; });
+  const peer = await new HostilePeer({ port }).open();
+  const connection = await peer.connect({ latencyMs });
+  if (!connection.accepted) throw new Error(`hostile caller refused: ${connection.handshake.requestType}`);
+  const stopKeepalive = peer.keepAlive(500);
+  const meter = usageMeter(child.pid);
+  const payload = payloadOf(payloadBytes);
+  const streamStarted = Date.now();
+  await peer.stream(payload, { bytesPerSecond, between: inject && ((i, seq) => inject(peer, i, seq)) });
+  const deadline = Date.now() + settleMs + latencyMs;
+  while (stdoutBytes < payload.length && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+  const arrivedMs = Date.now() - streamStarted;
+  await new Promise((r) => setTimeout(r, 300));  // anything extra the attack made it write
+  const usage = child.exitCode === null ? meter.delta() : { exited: child.exitCode, signal: child.signalCode };
+  stopKeepalive();
+  const output = Buffer.concat(chunks);
+  const statsLines = child.stderrText.split("\n").filter((l) => l.startsWith("{"));
+  const stats = statsLines.length ? JSON.parse(statsLines.at(-1)) : {};
+  return { child, peer, payload, output, usage, stats, arrivedMs, alive: child.exitCode === null };
+}
+
+/** The receiver's figures worth reporting from its libsrt-named stats. */
+export const receiverFigures = (s) => ({ pktRecvTotal: s.pktRecvTotal, pktRcvDropTotal: s.pktRcvDropTotal,
+  pktRcvLossTotal: s.pktRcvLossTotal, pktRcvBelatedTotal: s.pktRcvBelatedTotal, pktSentNAKTotal: s.pktSentNAKTotal });

@@ -237,6 +237,7 @@ export class HostilePeer {
       this.socket.bind(this.localPort, this.localAddress, () => { this.socket.off("error", reject); resolve(); });
     });
     this.localPort = this.socket.address().port;
+    this.socket.unref();  // an open peer never keeps a test file's process alive
     return this;
   }
 
@@ -396,7 +397,7 @@ export async function openSockets(count, localAddress = "127.0.0.1") {
     const socket = createSocket({ type: "udp4", recvBufferSize: 65536 });
     socket.on("error", () => {});
     socket.on("message", () => {});
-    sockets.push(new Promise((resolve) => socket.bind(0, localAddress, () => resolve(socket))));
+    sockets.push(new Promise((resolve) => socket.bind(0, localAddress, () => { socket.unref(); resolve(socket); })));
   }
   return Promise.all(sockets);
 }
