@@ -20,13 +20,17 @@ test("two conclusions 50 µs apart: exactly one caller accepted, the other rejec
       child.stdout.on("data", (c) => chunks.push(c));
       const first = await new HostilePeer({ port }).open();
       const second = await new HostilePeer({ port }).open();
+      const noise = await new HostilePeer({ port }).open();
       const [cookieFirst, cookieSecond] = await Promise.all([first.induce(), second.induce()]);
       const answer = (peer) => peer.waitFor((p) => p.handshake && p.destId === peer.socketId &&
         (p.handshake.requestType === REQ.CONCLUSION || isRejection(p.handshake)), 3000, "conclusion response").catch(() => null);
       const answers = [answer(first), answer(second)];
       const conclusionFirst = first.conclusionPacket({ cookie: cookieFirst, latencyMs: 200 });
       const conclusionSecond = second.conclusionPacket({ cookie: cookieSecond, latencyMs: 200 });
-      // Back to back from one event-loop turn: loopback delivers them tens of µs apart.
+      // Back to back from one event-loop turn: loopback delivers them tens of µs apart. A burst of
+      // 300 inductions from a third socket just before makes the listener read both conclusions
+      // in one receive batch, as a busy listener would, instead of one wake-up each.
+      for (let k = 0; k < 300; k++) noise.send(noise.inductionPacket());
       first.send(conclusionFirst);
       second.send(conclusionSecond);
       const resend = setInterval(() => { first.send(conclusionFirst); second.send(conclusionSecond); }, 250);
@@ -49,6 +53,7 @@ test("two conclusions 50 µs apart: exactly one caller accepted, the other rejec
         stdoutIsFirst: sha256(output) === sha256(payloads[0]), stdoutHasSecond: output.includes(payloads[1].subarray(0, 1316)) });
       first.close();
       second.close();
+      noise.close();
       child.kill("SIGKILL");
     }
     report("simultaneous callers", outcomes);
