@@ -3,6 +3,7 @@
 // by about a packet per packet held, not by a block per packet.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { killAll, memoryMb, report, round, sleep, startListener } from "./harness.js";
 import { HostilePeer, encodeData, seqAdd } from "./hostile_peer.js";
@@ -16,7 +17,6 @@ const latencyMs = 4000;     // every packet is still held when memory is read
 
 /** VmData (heap and anonymous mappings, touched or not) in MB. */
 const vmDataMb = (pid) => Number(/^VmData:\s+(\d+) kB/m.exec(readStatus(pid))[1]) / 1024;
-import { readFileSync } from "node:fs";
 const readStatus = (pid) => readFileSync(`/proc/${pid}/status`, "utf8");
 
 test("a packet every 16 sequence numbers costs the receiver about a packet's memory each, not a block's", { timeout: 30_000 }, async () => {
