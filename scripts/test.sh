@@ -2,7 +2,8 @@
 # The whole test suite: C++ unit and property tests (native, then under ASan+UBSan), the
 # simulator's seeded scenario sweep, the fuzz harnesses for a fixed number of runs, the JS tests
 # against the WebAssembly build, the interop tests of `websrt transmit` and the JS package against
-# srt-live-transmit and ffmpeg over loopback, the browser tests in headless Chromium, and the
+# srt-live-transmit and ffmpeg over loopback, the adversarial tests (a hostile SRT peer against
+# `websrt transmit`), the browser tests in headless Chromium, and the
 # benchmarks' short mode, which fails only when a ratio to libsrt regressed beyond its margin.
 # Exits non-zero if anything fails.
 set -euo pipefail
@@ -33,6 +34,10 @@ node --test tests/js/
 
 step "interop: websrt transmit with srt-live-transmit and ffmpeg (loopback)"
 node --test tests/interop/
+
+step "adversarial: websrt transmit against a hostile SRT peer (issue 12: NAK bombs, floods, crafted packets)"
+# Each case bounds the target's CPU seconds and memory from /proc and checks the honest stream.
+node --test tests/adversarial/
 
 step "browser: SRT in headless Chromium through the bridge, and the demo"
 node --test tests/browser/
