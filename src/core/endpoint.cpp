@@ -162,16 +162,17 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     const auto parsed = read_conclusion_request(*hs, *listen_config_);
     if (const auto* rejection = std::get_if<Rejection>(&parsed)) return refuse(rejection->code, {});
     const auto& request = std::get<ConclusionRequest>(parsed);
-    // A caller from the address and port of an accepted connection, with a new socket id: the
-    // peer restarted on a fixed port. Once admitted it replaces the old connection, which would
-    // otherwise hold its place until the idle timeout. (The cookie proved the caller receives at
-    // that address, so an off-path spoofer cannot end a connection this way.)
-    Connection* previous = restarted_peer_connection(from, request.caller_socket_id);
-    const int replaced = previous ? 1 : 0;
     // A full listener turns callers away before asking the application (libsrt: the backlog).
-    if (open_connections() - replaced >= limits_.max_connections ||
-        open_connections_from(from) - replaced >= limits_.max_connections_per_source)
-        return refuse(static_cast<int>(RejectReason::backlog), request.stream_id);
+    // Except a caller from the address and port of an accepted connection with a new socket id:
+    // most likely the peer restarted on a fixed port, and its old connection would hold the only
+    // place until the idle timeout. Once admitted it replaces that connection. With room for
+    // both, both stay, as in libsrt (one UDP port may carry several of a peer's sockets), and
+    // the old one times out if it is dead. (The cookie proved the caller receives at that
+    // address, so an off-path spoofer cannot end a connection this way.)
+    const bool full = open_connections() >= limits_.max_connections ||
+                      open_connections_from(from) >= limits_.max_connections_per_source;
+    Connection* previous = full ? restarted_peer_connection(from, request.caller_socket_id) : nullptr;
+    if (full && !previous) return refuse(static_cast<int>(RejectReason::backlog), request.stream_id);
     std::optional<ConnectionId> replaces;
     if (previous) replaces = previous->id();
     AcceptDecision decision = accept_policy_ ? accept_policy_({from, request.stream_id, replaces}) : AcceptDecision::yes();

@@ -36,8 +36,8 @@ namespace websrt::core {
 struct AcceptRequest {
     SocketAddress peer;
     std::string stream_id;
-    /// The connection from this same address and port that the caller replaces if admitted: the
-    /// peer restarted (a UDP port has one socket, so the old one is gone). Nothing otherwise.
+    /// The connection from this same address and port (another socket id) that the caller
+    /// replaces if admitted, when the listener is full: the peer restarted on a fixed port.
     std::optional<ConnectionId> replaces;
 };
 

@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(one_source_address_cannot_take_more_than_its_share_of_the_l
     BOOST_TEST(endpoint.counters().refused == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_same_port_connects_at_once_and_replaces_its_old_connection) {
+BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_same_port_connects_at_once_and_the_old_connection_times_out) {
     ConnectionPair pair;
     pair.connect();
     pair.net.run_for(milliseconds(100));
@@ -149,13 +149,33 @@ BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_same_port_connects_at_once_and_re
     pair.net.run_for(milliseconds(100));
     BOOST_REQUIRE(pair.event(pair.caller, EventKind::connected));
     BOOST_TEST(pair.event(pair.caller, EventKind::connected)->connection == fresh);
+    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 2u);
+    // The new caller's packets (keepalives here) must not keep the old connection alive.
+    pair.net.run_for(seconds(6));
     const Event* closed = pair.event(pair.listener, EventKind::closed);
     BOOST_REQUIRE(closed);
     BOOST_TEST(closed->connection == old_id);
-    BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::superseded));
-    pair.net.run_for(seconds(6));
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 1u);
+    BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::peer_idle_timeout));
     BOOST_TEST(!pair.event(pair.caller, EventKind::closed));
+}
+
+BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_port_of_a_full_listeners_only_connection_replaces_it) {
+    VirtualNetwork net;
+    const int listener = net.add_node(1, listener_address);
+    const int caller = net.add_node(2, caller_address);
+    net.endpoint(listener).listen({}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1});
+    net.endpoint(caller).connect(net.now, listener_address, {});
+    net.run_for(milliseconds(100));
+    net.restart(caller, 555);
+    net.endpoint(caller).connect(net.now, listener_address, {});
+    net.run_for(milliseconds(100));
+    BOOST_TEST(std::count_if(net.node(caller).events.begin(), net.node(caller).events.end(),
+                             [](const Event& e) { return e.kind == EventKind::connected; }) == 1);
+    const auto& events = net.node(listener).events;
+    const auto closed = std::find_if(events.begin(), events.end(), [](const Event& e) { return e.kind == EventKind::closed; });
+    BOOST_REQUIRE((closed != events.end()));
+    BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::superseded));
+    BOOST_TEST(net.endpoint(listener).connection_count() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_second_caller_from_another_port_does_not_replace_the_first) {
