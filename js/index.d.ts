@@ -132,7 +132,8 @@ export type SrtErrorCode =
   | "ERR_SRT_CONNECTION_LOST"     // nothing heard from the peer for peeridletimeo
   | "ERR_SRT_CLOSED"              // the socket is closed
   | "ERR_SRT_MESSAGE_TOO_LARGE"   // a message longer than payloadsize
-  | "ERR_SRT_TRANSPORT";          // no transport to carry the datagrams (e.g. in a browser without one)
+  | "ERR_SRT_TRANSPORT"           // no transport to carry the datagrams (e.g. in a browser without one)
+  | "ERR_SRT_CALLBACK";           // an application callback (accept, onRefused) threw; passed to onError
 
 export class SrtError extends Error {
   readonly name: "SrtError";
@@ -179,7 +180,11 @@ export class WebSocketTransport implements Transport {
    * @param options.batch - several datagrams per message ("websrt-batch" subprotocol; default
    *   true); false sends one datagram per message.
    */
-  constructor(url: string, options?: { WebSocket?: unknown; batch?: boolean });
+  constructor(url: string, options?: { WebSocket?: unknown; batch?: boolean; maxBufferedBytes?: number });
+  /** Datagrams dropped, as UDP would drop them: sent while more than maxBufferedBytes (1 MiB by
+   * default) waited in the WebSocket's buffer, queued beyond 256 while it opened, or addressed
+   * to another destination than the flow's. */
+  readonly droppedDatagrams: number;
   bind(port?: number, address?: string): Promise<void>;
   send(bytes: Uint8Array, address: string): void;
   onBatch(handler: (batch: Array<{ bytes: Uint8Array; address: string }>) => void): void;
@@ -236,15 +241,23 @@ export class SrtServer implements AsyncIterable<SrtSocket> {
    * @param options.accept - called synchronously for each caller: true (or nothing) admits it,
    *   false refuses it (1403), a number refuses it with that reject code.
    * @param options.onRefused - hears of callers refused (wrong passphrase, accept's refusals, …).
+   * @param options.onError - hears of callbacks that threw (SrtError ERR_SRT_CALLBACK, the
+   *   thrown value as `cause`); default: console.error. A throwing accept refuses that caller.
+   * @param options.maxPending - accepted connections waiting to be taken with `for await`
+   *   (default 128); beyond, callers are refused with SRT_REJ_BACKLOG (5).
    */
   static listen(
     uri: string,
     options?: {
       accept?: (request: { streamId: string; peer: string }) => boolean | number | void;
       onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
+      onError?: (error: SrtError) => void;
+      maxPending?: number;
       transport?: Transport;
     },
   ): Promise<SrtServer>;
+  /** Callers refused because the accept queue was full, and callbacks that threw. */
+  readonly counters: { refusedQueueFull: number; callbackErrors: number };
   address(): { address: string; port: number };
   next(): Promise<IteratorResult<SrtSocket, undefined>>;
   [Symbol.asyncIterator](): AsyncIterator<SrtSocket>;

@@ -109,6 +109,7 @@ export class SrtSocket {
     this.streamId = streamId;
     this.messages = [];
     this.waiting = [];  // readers waiting for a message: { resolve, reject }
+    this.roomWaiters = new Set();  // senders waiting for room: woken by the driver's service, or by the end
     this.closed = false;
     this.error = undefined;
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -153,6 +154,8 @@ export class SrtSocket {
       if (error) reader.reject(error);
       else reader.resolve({ value: undefined, done: true });
     }
+    // A send() waiting for room settles now (with the error): no service may ever come again.
+    for (const wake of [...this.roomWaiters]) wake();
     // The SHUTDOWN just queued leaves on this turn; the port closes on the next.
     if (this.ownsDriver) setTimeout(() => this.driver.close(), 0);
     this.resolveClosed();
@@ -181,9 +184,11 @@ export class SrtSocket {
     return new Promise((resolve) => {
       const done = () => {
         this.driver.afterService.delete(done);
+        this.roomWaiters.delete(done);
         resolve();
       };
       this.driver.afterService.add(done);
+      this.roomWaiters.add(done);
     });
   }
 
@@ -268,13 +273,23 @@ export class SrtSocket {
   }
 }
 
+/** Accepted connections waiting for the application to take them; beyond, callers are refused. */
+const defaultMaxPendingAccepts = 128;
+/** libsrt SRT_REJ_BACKLOG: what a caller gets when the accept queue is full. */
+const rejectBacklog = 5;
+
 export class SrtServer {
   /**
    * Listens on the URI's port. `accept({ streamId, peer })` (synchronous) returns true/undefined
    * to admit a caller, false to refuse it (1403 forbidden) or a reject code. `onRefused(event)`
-   * hears of callers the server turned away (wrong passphrase, …).
+   * hears of callers the server turned away (wrong passphrase, …). At most `maxPending`
+   * accepted connections wait for the application to take them (`for await`); further callers
+   * are refused with SRT_REJ_BACKLOG (5). A callback that throws refuses that caller (accept)
+   * or is ignored (onRefused); either way the error goes to `onError(error)` (default: printed
+   * with console.error) and the server keeps running.
    */
-  static async listen(uri, { accept, onRefused, transport } = {}) {
+  static async listen(uri, { accept, onRefused, onError, transport, maxPending = defaultMaxPendingAccepts } = {}) {
+    if (!Number.isInteger(maxPending) || maxPending < 1) throw new SrtError("maxPending must be a positive integer", { code: "ERR_SRT_URI" });
     const target = parseSrtUri(uri);
     if (target.mode !== "listener") throw new SrtError(`SrtServer.listen needs a listener URI (mode=${target.mode})`, { code: "ERR_SRT_URI" });
     const module = await loadModule();
@@ -282,34 +297,56 @@ export class SrtServer {
     const carrier = transport ?? defaultTransport(bindAddress ?? "");
     await carrier.bind(target.port, bindAddress);
     const driver = new EndpointDriver(module, carrier);
-    const decide = accept
-      ? (streamId, peer) => {
-          try {
-            const answer = accept({ streamId, peer });
-            if (answer === undefined || answer === true) return 0;
-            if (answer === false) return 1403;
-            return Number.isInteger(answer) ? answer : 1403;
-          } catch {
-            return 1403;  // an accept callback that throws refuses, never breaks the endpoint
-          }
-        }
-      : undefined;
+    const server = new SrtServer(driver, { onRefused, onError, maxPending });
+    const decide = (streamId, peer) => {
+      // Taken or not, an accepted connection stays in the queue until the application takes it.
+      if (server.pending.length >= maxPending) {
+        server.counters.refusedQueueFull += 1;
+        return rejectBacklog;
+      }
+      if (!accept) return 0;
+      try {
+        const answer = accept({ streamId, peer });
+        if (answer === undefined || answer === true) return 0;
+        if (answer === false) return 1403;
+        return Number.isInteger(answer) ? answer : 1403;
+      } catch (error) {
+        server.report(error, "accept");
+        return 1403;  // an accept callback that throws refuses, never breaks the endpoint
+      }
+    };
     const listening = driver.endpoint.listen(uri, decide);
     if (!listening.ok) {
       driver.close();
       throw new SrtError(listening.error, { code: "ERR_SRT_URI" });
     }
-    return new SrtServer(driver, onRefused);
+    return server;
   }
 
   /** @internal */
-  constructor(driver, onRefused) {
+  constructor(driver, { onRefused, onError, maxPending }) {
     this.driver = driver;
     this.onRefused = onRefused;
+    this.onError = onError;
+    this.maxPending = maxPending;
     this.pending = [];
     this.waiting = [];
     this.closed = false;
+    /** What the server turned away or could not run: callers refused for a full accept queue, callbacks that threw. */
+    this.counters = { refusedQueueFull: 0, callbackErrors: 0 };
     driver.listener = { onEvent: (event) => this.onEvent(event) };
+  }
+
+  /** A callback of the application threw: counted and handed to onError, never rethrown. */
+  report(error, callback) {
+    this.counters.callbackErrors += 1;
+    const wrapped = new SrtError(`the ${callback} callback threw: ${error?.message ?? error}`, { code: "ERR_SRT_CALLBACK", cause: error });
+    try {
+      if (this.onError) this.onError(wrapped);
+      else console.error(`websrt: ${wrapped.message}`);
+    } catch {
+      // an onError that throws too has nowhere left to go
+    }
   }
 
   onEvent(event) {
@@ -319,7 +356,11 @@ export class SrtServer {
       if (reader) reader({ value: socket, done: false });
       else this.pending.push(socket);
     } else if (event.kind === "refused") {
-      this.onRefused?.(event);
+      try {
+        this.onRefused?.(event);
+      } catch (error) {
+        this.report(error, "onRefused");
+      }
     }
   }
 

@@ -11,6 +11,10 @@ const batchSubprotocol = "websrt-batch";
 const maxBatchBytes = 64 * 1024;
 /** Datagrams held while the WebSocket opens; more are dropped, as UDP would. */
 const maxQueued = 256;
+/** Bytes the WebSocket may hold unsent (its bufferedAmount) before datagrams are dropped: a
+ * congested bridge link then loses packets as a congested UDP path does, and SRT recovers them,
+ * instead of the page buffering without bound. 1 MiB is 80 ms at 100 Mbit/s. */
+const defaultMaxBufferedBytes = 1 << 20;
 
 /**
  * Runs `callback` as a task of its own, after the current one and its microtasks: what an
@@ -71,12 +75,13 @@ export class WebSocketTransport {
    *   there is no global one (Node 20: the `ws` package); `batch: false` sends one datagram per
    *   message (for bridges without the "websrt-batch" subprotocol).
    */
-  constructor(url, { WebSocket: WebSocketClass = globalThis.WebSocket, batch = true } = {}) {
+  constructor(url, { WebSocket: WebSocketClass = globalThis.WebSocket, batch = true, maxBufferedBytes = defaultMaxBufferedBytes } = {}) {
     if (!WebSocketClass) throw new Error("WebSocketTransport: no WebSocket class here; pass { WebSocket }");
     this.url = url;
     this.WebSocketClass = WebSocketClass;
     this.batch = batch;
     this.outgoing = [];  // batch mode: this turn's datagrams
+    this.outgoingBytes = 0;
     this.socket = undefined;
     this.target = undefined;
     this.queue = [];
@@ -85,6 +90,8 @@ export class WebSocketTransport {
     this.handler = () => {};
     this.errorHandler = () => {};
     this.closing = false;
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.droppedDatagrams = 0;
   }
 
   async bind() {}  // nothing to bind: the flow opens with the first datagram
@@ -100,19 +107,38 @@ export class WebSocketTransport {
 
   send(bytes, address) {
     if (!this.socket) this.open(address);
-    if (address !== this.target) return;  // one flow per WebSocket
+    if (address !== this.target) {
+      this.droppedDatagrams += 1;  // one flow per WebSocket
+      return;
+    }
     if (this.socket.readyState === 1) {
+      if (this.congested()) {
+        this.droppedDatagrams += 1;
+        return;
+      }
       if (!this.batch) return this.socket.send(bytes);
+      this.outgoingBytes += bytes.length;
       if (this.outgoing.push(bytes) === 1) nextTask(() => this.sendOutgoing());
     } else if (this.socket.readyState === 0 && this.queue.length < maxQueued) {
       this.queue.push(bytes);
+    } else {
+      this.droppedDatagrams += 1;
     }
+  }
+
+  /** More than maxBufferedBytes wait in the WebSocket's send buffer (and this turn's batch). */
+  congested() {
+    return (this.socket.bufferedAmount ?? 0) + this.outgoingBytes > this.maxBufferedBytes;
   }
 
   sendOutgoing() {
     const datagrams = this.outgoing;
     this.outgoing = [];
-    if (this.socket.readyState !== 1) return;
+    this.outgoingBytes = 0;
+    if (this.socket.readyState !== 1) {
+      this.droppedDatagrams += datagrams.length;
+      return;
+    }
     for (const message of packBatches(datagrams)) this.socket.send(message);
   }
 

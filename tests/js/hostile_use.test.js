@@ -1,0 +1,121 @@
+// The socket API when callers, callbacks and transports misbehave (issue 12): a bounded accept
+// queue, callbacks that throw, a send() waiting for room when the transport fails, and a
+// WebSocket whose buffer fills.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
+
+import { NodeUdpTransport, SrtServer, SrtSocket, WebSocketTransport } from "websrt";
+
+async function freePort() {
+  const socket = createSocket("udp4");
+  await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise((resolve) => socket.close(resolve));
+  return port;
+}
+
+/** A NodeUdpTransport that can stop carrying datagrams out and fail on demand, as a bridge can. */
+class FailingTransport extends NodeUdpTransport {
+  constructor() {
+    super();
+    this.blackhole = false;
+  }
+  send(bytes, address) {
+    if (!this.blackhole) super.send(bytes, address);
+  }
+  onError(handler) {
+    this.failWith = handler;
+  }
+}
+
+test("callers beyond the accept queue are refused with backlog (5) until the application takes one", async () => {
+  const port = await freePort();
+  const server = await SrtServer.listen(`srt://:${port}`, { maxPending: 2 });
+  const callers = [];
+  try {
+    callers.push(await SrtSocket.connect(`srt://127.0.0.1:${port}`));
+    callers.push(await SrtSocket.connect(`srt://127.0.0.1:${port}`));
+    await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${port}`), { code: "ERR_SRT_REJECTED", rejectCode: 5 });
+    assert.equal(server.counters.refusedQueueFull, 1);
+    const { value: first } = await server.next();
+    assert.ok(first);
+    callers.push(await SrtSocket.connect(`srt://127.0.0.1:${port}`));  // room again
+  } finally {
+    for (const caller of callers) await caller.close({ lingerMs: 0 });
+    await server.close();
+  }
+});
+
+test("a throwing accept refuses its caller and a throwing onRefused is ignored: both reach onError, the server goes on", async () => {
+  const port = await freePort();
+  const errors = [];
+  const server = await SrtServer.listen(`srt://:${port}?passphrase=websrt-js-secret`, {
+    accept: ({ streamId }) => {
+      if (streamId === "boom") throw new Error("accept bug");
+      return true;
+    },
+    onRefused: () => {
+      throw new Error("onRefused bug");
+    },
+    onError: (error) => errors.push(error),
+  });
+  try {
+    await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${port}?streamid=boom&passphrase=websrt-js-secret`),
+      { code: "ERR_SRT_REJECTED", rejectCode: 1403 });
+    await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${port}?passphrase=a-different-secret`),
+      { code: "ERR_SRT_REJECTED", rejectCode: 10 });
+    // The refused callers each reach onRefused, which throws each time.
+    assert.deepEqual(errors.map((e) => [e.code, e.cause.message]),
+      [["ERR_SRT_CALLBACK", "accept bug"], ["ERR_SRT_CALLBACK", "onRefused bug"], ["ERR_SRT_CALLBACK", "onRefused bug"]]);
+    assert.equal(server.counters.callbackErrors, 3);
+    const caller = await SrtSocket.connect(`srt://127.0.0.1:${port}?streamid=fine&passphrase=websrt-js-secret`);
+    await caller.close({ lingerMs: 0 });
+  } finally {
+    await server.close();
+  }
+});
+
+test("a send() waiting for room settles with ERR_SRT_TRANSPORT when the transport fails", async () => {
+  const port = await freePort();
+  const server = await SrtServer.listen(`srt://:${port}`);
+  const transport = new FailingTransport();
+  const caller = await SrtSocket.connect(`srt://127.0.0.1:${port}?sndbuf=1`, { transport });  // 32 packets
+  try {
+    transport.blackhole = true;  // nothing reaches the server, so nothing is acknowledged
+    const message = new Uint8Array(1316);
+    let waiting;
+    for (let i = 0; i < 1000 && !waiting; i += 1) {
+      const sent = caller.send(message);
+      // A send that has not settled after a turn of the event loop is waiting for room.
+      const settled = await Promise.race([sent.then(() => true), new Promise((resolve) => setImmediate(() => resolve(false)))]);
+      if (!settled) waiting = sent;
+    }
+    assert.ok(waiting, "the send buffer never filled");
+    transport.failWith(new Error("the bridge went away"));
+    await assert.rejects(waiting, { code: "ERR_SRT_TRANSPORT" });
+  } finally {
+    await server.close();
+  }
+});
+
+test("a WebSocket with more than maxBufferedBytes unsent drops datagrams and counts them", () => {
+  const sent = [];
+  class StuckWebSocket {
+    constructor() {
+      this.readyState = 1;
+      this.bufferedAmount = 0;
+    }
+    send(bytes) {
+      sent.push(bytes);
+    }
+    close() {}
+  }
+  const transport = new WebSocketTransport("ws://127.0.0.1:1/srt", { WebSocket: StuckWebSocket, batch: false, maxBufferedBytes: 4096 });
+  transport.send(new Uint8Array(1000), "127.0.0.1:9000");
+  transport.socket.bufferedAmount = 5000;  // the bridge link is congested
+  for (let i = 0; i < 10; i += 1) transport.send(new Uint8Array(1000), "127.0.0.1:9000");
+  transport.send(new Uint8Array(1000), "127.0.0.1:9001");  // another destination than the flow's
+  assert.equal(sent.length, 1);
+  assert.equal(transport.droppedDatagrams, 11);
+});
