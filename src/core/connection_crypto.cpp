@@ -21,12 +21,14 @@ std::vector<std::uint8_t> state_word(KmState state) {
 
 }  // namespace
 
-ConnectionCrypto::ConnectionCrypto(const ConnectionConfig& config, RandomSource& random, KekCache* kek_cache)
+ConnectionCrypto::ConnectionCrypto(const ConnectionConfig& config, RandomSource& random, KekCache* kek_cache,
+                                   std::int64_t max_packets_per_key)
     : config_(config),
       random_(random),
       kek_cache_(kek_cache),
+      max_packets_per_key_(max_packets_per_key),
       refresh_rate_(std::min(config.km_refresh_rate_pkts > 0 ? config.km_refresh_rate_pkts : km_timing::default_refresh_rate,
-                             km_timing::max_packets_per_key / 4)),
+                             std::max<std::int64_t>(max_packets_per_key / 4, 2))),
       // libsrt keeps the pre-announce at most (refresh − 1) / 2 (SRTO_KMPREANNOUNCE), so the
       // announcement always precedes the switch and follows the previous one.
       preannounce_(std::min(config.km_preannounce_pkts > 0 ? config.km_preannounce_pkts : km_timing::default_preannounce,

@@ -53,7 +53,9 @@ struct OutgoingKm {
 class ConnectionCrypto {
 public:
     /// `kek_cache` (optional; must outlive this object) saves a PBKDF2 per repeated salt.
-    ConnectionCrypto(const ConnectionConfig& config, RandomSource& random, KekCache* kek_cache = nullptr);
+    /// `max_packets_per_key` is km_timing's except in tests, which cannot send 2^30 packets.
+    ConnectionCrypto(const ConnectionConfig& config, RandomSource& random, KekCache* kek_cache = nullptr,
+                     std::int64_t max_packets_per_key = km_timing::max_packets_per_key);
 
     // ---- handshake ----
 
@@ -82,7 +84,8 @@ public:
     [[nodiscard]] bool encrypting() const { return tx_.keyed(); }
     /// The active key has encrypted max_packets_per_key packets and the peer never confirmed
     /// the next one: the connection must close rather than send more under it.
-    [[nodiscard]] bool key_exhausted() const { return packets_with_active_ >= km_timing::max_packets_per_key; }
+    [[nodiscard]] std::int64_t packets_with_active_key() const { return packets_with_active_; }
+    [[nodiscard]] bool key_exhausted() const { return packets_with_active_ >= max_packets_per_key_; }
     /// Received packets must be encrypted once our receiving side is secured (libsrt drops
     /// clear packets then, counting them as undecrypted).
     [[nodiscard]] bool decrypting() const { return rx_.keyed(); }
@@ -134,6 +137,7 @@ private:
     ConnectionConfig config_;
     RandomSource& random_;
     KekCache* kek_cache_;
+    std::int64_t max_packets_per_key_;
     std::int64_t refresh_rate_;
     std::int64_t preannounce_;
 

@@ -21,9 +21,10 @@ SendOutcome Connection::send(Micros now, wire::Bytes message) {
     if (state_ != ConnectionState::connected) return SendOutcome::not_connected;
     // libsrt refuses a live message longer than SRTO_PAYLOADSIZE (SRT_ELARGEMSG).
     if (message.size() > static_cast<std::size_t>(config_.payload_size)) return SendOutcome::too_large;
-    // AES-GCM appends its tag to the payload; the datagram must still fit the MSS.
-    if (crypto_ && message.size() + crypto_->overhead() > static_cast<std::size_t>(max_payload(config_)))
-        return SendOutcome::too_large;
+    // The datagram must fit the MSS both sides settled on (the smaller of the two, which may be
+    // below ours), AES-GCM's tag included: the peer drops a longer one unread.
+    const std::size_t room = static_cast<std::size_t>(std::min(negotiated_.mss, config_.mss) - header_overhead);
+    if (message.size() + (crypto_ ? crypto_->overhead() : 0) > room) return SendOutcome::too_large;
     drop_too_late_on_sender(now);
     switch (send_buffer_.submit(message, now, false)) {
     case SendBuffer::SubmitOutcome::ok: break;
@@ -180,7 +181,7 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     const bool seal = crypto_ && crypto_->encrypting() && entry->key == wire::EncryptionKey::none;
     if (seal && crypto_->key_exhausted()) {
         fail(CloseReason::failed, 0, "the peer never confirmed the refreshed encryption key (" +
-                                         std::to_string(km_timing::max_packets_per_key) + " packets under one key)");
+                                         std::to_string(crypto_->packets_with_active_key()) + " packets under one key)");
         return std::nullopt;
     }
     packet.key = seal ? crypto_->key_for_new_packet(now) : entry->key;

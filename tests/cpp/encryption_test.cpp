@@ -317,3 +317,31 @@ BOOST_AUTO_TEST_CASE(gcm_nonce_is_the_salt_with_the_packet_index_in_bytes_8_to_1
                                                 0x18 ^ 1, 0x19 ^ 2, 0x1A ^ 3, 0x1B ^ 4};
     BOOST_TEST(iv == expected);
 }
+
+BOOST_AUTO_TEST_CASE(a_refreshed_key_the_peer_never_confirms_is_given_up_before_one_key_covers_the_sequence_space) {
+    // The real bound is 2^30 packets (km_timing::max_packets_per_key); a test cannot send that
+    // many, so this one uses 1000 with a refresh every 100.
+    ConnectionConfig config;
+    config.passphrase = "a passphrase of some length";
+    config.km_refresh_rate_pkts = 100;
+    config.km_preannounce_pkts = 10;
+    SeededRandom random(3);
+    ConnectionCrypto silent_peer(config, random, nullptr, 1000);
+    BOOST_REQUIRE(!silent_peer.initiate(16));
+    for (int i = 0; i < 999; ++i) BOOST_REQUIRE((silent_peer.key_for_new_packet(i) == wire::EncryptionKey::even));
+    BOOST_TEST(!silent_peer.key_exhausted());
+    silent_peer.key_for_new_packet(1000);
+    BOOST_TEST(silent_peer.key_exhausted());  // the connection closes rather than go on under it
+
+    ConnectionCrypto answering_peer(config, random, nullptr, 1000);
+    BOOST_REQUIRE(!answering_peer.initiate(16));
+    bool switched = false;
+    for (int i = 0; i < 999; ++i) {
+        switched |= answering_peer.key_for_new_packet(i) == wire::EncryptionKey::odd;
+        for (auto& km : answering_peer.outgoing())  // the peer echoes each announcement
+            if (auto decoded = wire::decode_km_message(km.body)) answering_peer.on_kmrsp(wire::ExtensionBody{*decoded});
+        answering_peer.outgoing().clear();
+    }
+    BOOST_TEST(switched);
+    BOOST_TEST(!answering_peer.key_exhausted());
+}

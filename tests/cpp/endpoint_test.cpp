@@ -297,3 +297,16 @@ BOOST_AUTO_TEST_CASE(a_conclusion_with_an_mss_window_or_stream_id_no_libsrt_send
     config.stream_id = std::string(512, 'x');
     BOOST_TEST(caller.conclude(4, config) == 0);
 }
+
+BOOST_AUTO_TEST_CASE(a_message_the_peers_smaller_mss_cannot_carry_is_refused_as_too_large) {
+    ConnectionConfig listener_config;
+    listener_config.mss = 1000;  // the caller's 1316-byte default payload no longer fits
+    ConnectionPair pair(listener_config);
+    pair.connect();
+    pair.net.run_for(milliseconds(100));
+    const std::vector<std::uint8_t> big(1316, 1), fits(1000 - header_overhead, 2);
+    BOOST_TEST((pair.net.endpoint(pair.caller).send(pair.caller_id, pair.net.now, big) == SendOutcome::too_large));
+    BOOST_TEST((pair.net.endpoint(pair.caller).send(pair.caller_id, pair.net.now, fits) == SendOutcome::ok));
+    pair.net.run_for(milliseconds(300));
+    BOOST_TEST(pair.net.node(pair.listener).received[pair.accepted_id()].size() == 1u);
+}
