@@ -66,6 +66,9 @@ public:
             finish(1, e.what());
         }
         if (options_.stats_every_ms > 0 && connection_) print_stats();
+        // Datagrams the port threw away before any connection saw them, and callers turned away.
+        if (const std::string dropped = endpoint_.counters().summary(); !dropped.empty())
+            info("datagrams and callers not taken: " + dropped);
         if (srt_is_input_ && last_stats_ && last_stats_->total.pktRcvDrop > 0)
             outcome_.message += " (" + std::to_string(last_stats_->total.pktRcvDrop) + " packets lost: dropped as too late)";
         if (!outcome_.message.empty() && (outcome_.status != 0 || !options_.quiet))

@@ -51,6 +51,23 @@ ConnectionId Endpoint::connect(Micros now, const SocketAddress& listener, const 
     return id;
 }
 
+std::string EndpointCounters::summary() const {
+    std::string text;
+    const auto add = [&](std::uint64_t value, const char* name) {
+        if (value == 0) return;
+        if (!text.empty()) text += ", ";
+        text += std::to_string(value) + " " + name;
+    };
+    add(oversize, "oversize");
+    add(undecodable, "undecodable");
+    add(unroutable, "unroutable");
+    add(bad_cookie, "with a bad cookie");
+    add(refusals_limited, "conclusions dropped (source refused too often)");
+    add(stateless_dropped, "answers dropped (queue full)");
+    add(refused, "callers refused");
+    return text;
+}
+
 void Endpoint::queue_stateless(const SocketAddress& to, std::vector<std::uint8_t> bytes) {
     if (pending_.size() >= max_stateless_queue) {
         ++counters_.stateless_dropped;

@@ -74,6 +74,9 @@ struct Transmit {
 /// Datagrams the port could not use and callers it turned away without a word. libsrt only logs
 /// these; they are counted here so that a damaged link or an attack shows up somewhere.
 struct EndpointCounters {
+    /// "3 oversize, 1 undecodable": the non-zero counters, for a log line; empty when all are 0.
+    [[nodiscard]] std::string summary() const;
+
     std::uint64_t oversize = 0;     // longer than the largest MSS: dropped before decoding
     std::uint64_t undecodable = 0;  // failed to parse: truncated, bad header or body
     std::uint64_t unroutable = 0;   // for no connection of ours, or not from its peer
