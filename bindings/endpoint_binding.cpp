@@ -139,10 +139,12 @@ public:
         const auto peer = websrt::core::SocketAddress::parse(host + ":" + std::to_string(parsed->port));
         if (!peer) return failure("the host must be an IP address (resolve names first): " + parsed->host);
         const auto id = endpoint_.connect(micros(now), *peer, parsed->config);
+        const int tag = tag_of(*peer);
+        tags_in_use_[id] = tag;
         val result = val::object();
         result.set("ok", true);
         result.set("id", id);
-        result.set("peer", tag_of(*peer));
+        result.set("peer", tag);
         return result;
     }
 
@@ -190,6 +192,10 @@ public:
     val poll_events(double now) {
         val events = val::array();
         while (auto event = endpoint_.poll_event()) {
+            // A connection's peer keeps its tag for as long as the connection lives.
+            if (event->kind == websrt::core::EventKind::accepted || event->kind == websrt::core::EventKind::connected)
+                tags_in_use_[event->connection] = tag_of(event->peer);
+            if (event->kind == websrt::core::EventKind::closed) tags_in_use_.erase(event->connection);
             val e = val::object();
             e.set("kind", std::string(kind_name(event->kind)));
             e.set("id", event->connection);
@@ -269,6 +275,42 @@ public:
         return connection ? connection->negotiated().sender_latency_ms : -1;
     }
 
+    /// Frees the tags of every address no connection uses (callers that were only answered
+    /// statelessly, or refused, or are gone) and returns them, for JS to forget: a flood from a
+    /// million source addresses then costs a bounded table. Call between batches only: a freed
+    /// tag is given to the next new address.
+    val release_unused_addresses() {
+        std::vector<bool> used(addresses_.size(), false);
+        for (const auto& [id, tag] : tags_in_use_) used[static_cast<std::size_t>(tag)] = true;
+        val released = val::array();
+        for (auto it = tags_.begin(); it != tags_.end();) {
+            if (used[static_cast<std::size_t>(it->second)]) {
+                ++it;
+                continue;
+            }
+            free_tags_.push_back(it->second);
+            released.call<void>("push", it->second);
+            it = tags_.erase(it);
+        }
+        return released;
+    }
+
+    /// Datagrams the port dropped and callers it turned away (EndpointCounters).
+    [[nodiscard]] val counters() const {
+        const auto& c = endpoint_.counters();
+        val result = val::object();
+        result.set("oversize", static_cast<double>(c.oversize));
+        result.set("undecodable", static_cast<double>(c.undecodable));
+        result.set("unroutable", static_cast<double>(c.unroutable));
+        result.set("badCookie", static_cast<double>(c.bad_cookie));
+        result.set("refusalsLimited", static_cast<double>(c.refusals_limited));
+        result.set("statelessDropped", static_cast<double>(c.stateless_dropped));
+        result.set("refused", static_cast<double>(c.refused));
+        result.set("keyDerivations", static_cast<double>(c.key_derivations));
+        result.set("addressesTracked", static_cast<double>(tags_.size()));
+        return result;
+    }
+
     /// The text form of a record's tag ("1.2.3.4:5"), for the transport to send to.
     [[nodiscard]] std::string address_of(int tag) const {
         return tag >= 0 && static_cast<std::size_t>(tag) < addresses_.size() ? addresses_[static_cast<std::size_t>(tag)].to_string() : "";
@@ -277,8 +319,15 @@ public:
 private:
     int tag_of(const websrt::core::SocketAddress& address) {
         if (const auto it = tags_.find(address); it != tags_.end()) return it->second;
-        addresses_.push_back(address);
-        const int tag = static_cast<int>(addresses_.size() - 1);
+        int tag;
+        if (!free_tags_.empty()) {
+            tag = free_tags_.back();
+            free_tags_.pop_back();
+            addresses_[static_cast<std::size_t>(tag)] = address;
+        } else {
+            addresses_.push_back(address);
+            tag = static_cast<int>(addresses_.size() - 1);
+        }
         tags_.emplace(address, tag);
         return tag;
     }
@@ -289,6 +338,8 @@ private:
     std::vector<std::uint8_t> outbox_;
     std::vector<websrt::core::SocketAddress> addresses_;
     std::unordered_map<websrt::core::SocketAddress, int, websrt::core::SocketAddressHash> tags_;
+    std::vector<int> free_tags_;  // released tags, given to the next new addresses
+    std::unordered_map<websrt::core::ConnectionId, int> tags_in_use_;  // each connection's peer
 };
 
 }  // namespace
@@ -303,6 +354,8 @@ EMSCRIPTEN_BINDINGS(websrt_endpoint) {
         .function("healthy", &SrtEndpoint::healthy)
         .function("registerAddress", &SrtEndpoint::register_address)
         .function("addressOf", &SrtEndpoint::address_of)
+        .function("releaseUnusedAddresses", &SrtEndpoint::release_unused_addresses)
+        .function("counters", &SrtEndpoint::counters)
         .function("listen", &SrtEndpoint::listen)
         .function("connect", &SrtEndpoint::connect)
         .function("handleInbox", &SrtEndpoint::handle_inbox)

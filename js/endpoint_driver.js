@@ -6,6 +6,9 @@
 import { SrtError } from "./srt_error.js";
 
 const recordHeader = 8;
+/** Addresses kept tagged beyond those of live connections: past this many, the tags of addresses
+ * no connection uses are freed (a flood from many source ports keeps the tables bounded). */
+const maxIdleAddresses = 4096;
 const padded = (size) => (size + 3) & ~3;
 
 /** Monotonic microseconds, as the core wants them. */
@@ -104,7 +107,17 @@ export class EndpointDriver {
     // Delivering may have made the application send: flush once more.
     this.sendTransmits(nowMicros());
     this.arm();
+    if (this.tags.size > maxIdleAddresses + this.connections.size) this.releaseAddresses();
     for (const callback of [...this.afterService]) callback();
+  }
+
+  /** Forgets the tags the endpoint freed (between batches: no record holds them now). */
+  releaseAddresses() {
+    for (const tag of this.endpoint.releaseUnusedAddresses()) {
+      const address = this.addresses[tag];
+      if (address !== undefined) this.tags.delete(address);
+      this.addresses[tag] = undefined;
+    }
   }
 
   /** One service() at the end of this turn, however many calls asked for it. */

@@ -256,8 +256,13 @@ export class SrtServer implements AsyncIterable<SrtSocket> {
       transport?: Transport;
     },
   ): Promise<SrtServer>;
-  /** Callers refused because the accept queue was full, and callbacks that threw. */
-  readonly counters: { refusedQueueFull: number; callbackErrors: number };
+  /** What the server turned away or dropped: callers refused because the accept queue was full,
+   * callbacks that threw, and the port's counters (the core's EndpointCounters). */
+  readonly counters: {
+    refusedQueueFull: number; callbackErrors: number; oversize: number; undecodable: number; unroutable: number;
+    badCookie: number; refusalsLimited: number; statelessDropped: number; refused: number; keyDerivations: number;
+    addressesTracked: number;
+  };
   address(): { address: string; port: number };
   next(): Promise<IteratorResult<SrtSocket, undefined>>;
   [Symbol.asyncIterator](): AsyncIterator<SrtSocket>;

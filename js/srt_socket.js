@@ -301,7 +301,7 @@ export class SrtServer {
     const decide = (streamId, peer) => {
       // Taken or not, an accepted connection stays in the queue until the application takes it.
       if (server.pending.length >= maxPending) {
-        server.counters.refusedQueueFull += 1;
+        server.ownCounters.refusedQueueFull += 1;
         return rejectBacklog;
       }
       if (!accept) return 0;
@@ -332,14 +332,21 @@ export class SrtServer {
     this.pending = [];
     this.waiting = [];
     this.closed = false;
-    /** What the server turned away or could not run: callers refused for a full accept queue, callbacks that threw. */
-    this.counters = { refusedQueueFull: 0, callbackErrors: 0 };
+    this.ownCounters = { refusedQueueFull: 0, callbackErrors: 0 };
     driver.listener = { onEvent: (event) => this.onEvent(event) };
+  }
+
+  /** What the server turned away or dropped: callers refused for a full accept queue, callbacks
+   * that threw, and the port's own counters (datagrams oversize, undecodable, unroutable or with
+   * a bad cookie; callers refused; …). */
+  get counters() {
+    if (this.finalCounters) return this.finalCounters;
+    return { ...this.driver.endpoint.counters(), ...this.ownCounters };
   }
 
   /** A callback of the application threw: counted and handed to onError, never rethrown. */
   report(error, callback) {
-    this.counters.callbackErrors += 1;
+    this.ownCounters.callbackErrors += 1;
     const wrapped = new SrtError(`the ${callback} callback threw: ${error?.message ?? error}`, { code: "ERR_SRT_CALLBACK", cause: error });
     try {
       if (this.onError) this.onError(wrapped);
@@ -387,6 +394,7 @@ export class SrtServer {
     const sockets = [...this.driver.connections.values()];
     await Promise.all(sockets.map((socket) => socket.close({ lingerMs: 0 })));
     for (const reader of this.waiting.splice(0)) reader({ value: undefined, done: true });
+    this.finalCounters = this.counters;  // the endpoint goes with the driver
     this.driver.close();
   }
 }

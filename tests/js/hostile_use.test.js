@@ -119,3 +119,53 @@ test("a WebSocket with more than maxBufferedBytes unsent drops datagrams and cou
   assert.equal(sent.length, 1);
   assert.equal(transport.droppedDatagrams, 11);
 });
+
+/** An SRT INDUCTION request (HSv4 form, as libsrt callers send it) from `socketId`. */
+function induction(socketId) {
+  const bytes = new Uint8Array(64);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, 0x8000_0000);  // control, type 0: handshake
+  view.setUint32(16, 4);           // version 4
+  view.setUint16(22, 2);           // UDT_DGRAM
+  view.setUint32(24, 12345);       // ISN
+  view.setUint32(28, 1500);        // MSS
+  view.setUint32(32, 8192);        // flight window
+  view.setInt32(36, 1);            // request type: induction
+  view.setUint32(40, socketId);
+  return bytes;
+}
+
+test("a flood of inductions from 10^6 source addresses keeps the listener's address table and memory bounded", async () => {
+  // A transport the test feeds directly: no million sockets needed.
+  let deliver;
+  let answered = 0;
+  const transport = {
+    async bind() {},
+    send() { answered += 1; },
+    onBatch(handler) { deliver = handler; },
+    localAddress: () => ({ address: "127.0.0.1", port: 9 }),
+    close() {},
+  };
+  const server = await SrtServer.listen("srt://:9", { transport });
+  const { loadModule } = await import("../../js/core.js");
+  const memory = () => loadModule().then((module) => module.HEAPU8.length);
+  try {
+    const flood = async (count) => {
+      for (let sent = 0; sent < count; sent += 1000) {
+        const batch = [];
+        for (let i = sent; i < sent + 1000; i += 1)
+          batch.push({ bytes: induction(i + 1), address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60000)}` });
+        deliver(batch);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await flood(100_000);
+    const heapAfterWarmUp = await memory();
+    await flood(900_000);
+    assert.equal(answered, 1_000_000);  // every induction answered statelessly
+    assert.ok(server.counters.addressesTracked <= 4096 + 1000, `${server.counters.addressesTracked} addresses tracked`);
+    assert.equal(await memory(), heapAfterWarmUp, "the wasm heap grew during the flood");
+  } finally {
+    await server.close();
+  }
+});
