@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/ack_history.hpp"
 #include "core/connection_config.hpp"
@@ -68,6 +69,9 @@ inline constexpr int shutdown_copies = 3;
 /// The 32-bit microsecond timestamp space (draft §3: Timestamp).
 inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 }  // namespace timing
+
+/// Why a connection fails when a buffer cannot grow (in WebAssembly: the module's maximum memory).
+inline constexpr std::string_view out_of_memory_detail = "out of memory: a buffer could not grow";
 
 /// IPv4, UDP and SRT header bytes of every packet (libsrt CPacket::UDP_HDR_SIZE + HDR_SIZE).
 inline constexpr int header_overhead = 20 + 8 + static_cast<int>(wire::header_size);

@@ -67,6 +67,11 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
         count(&TrafficCounters::pktRcvDrop);
         count(&TrafficCounters::byteRcvDrop, payload_bytes);
         break;
+    case ReceiveBuffer::InsertOutcome::out_of_memory:
+        count(&TrafficCounters::pktRcvDrop);
+        count(&TrafficCounters::byteRcvDrop, payload_bytes);
+        fail(CloseReason::failed, 0, std::string(out_of_memory_detail));
+        return;
     }
     if (++packets_since_ack_ >= timing::light_ack_packets) send_light_ack();
 }

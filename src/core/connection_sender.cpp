@@ -30,6 +30,9 @@ SendOutcome Connection::send(Micros now, wire::Bytes message) {
     case SendBuffer::SubmitOutcome::ok: break;
     case SendBuffer::SubmitOutcome::too_large: return SendOutcome::too_large;
     case SendBuffer::SubmitOutcome::full: return SendOutcome::buffer_full;
+    case SendBuffer::SubmitOutcome::out_of_memory:
+        fail(CloseReason::failed, 0, std::string(out_of_memory_detail));
+        return SendOutcome::not_connected;
     }
     pacing_.on_message_submitted(message.size(), now);
     return SendOutcome::ok;

@@ -21,7 +21,9 @@ ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes 
         return InsertOutcome::beyond_capacity;
     if (present_slot(offset)) return InsertOutcome::duplicate;
     const int index = ring_index(offset);
-    Slot& s = slots_.occupy(index);
+    Slot* slot = slots_.occupy(index);
+    if (!slot) return InsertOutcome::out_of_memory;
+    Slot& s = *slot;
     s.present = true;
     s.size = static_cast<std::uint32_t>(payload.size());
     s.delivery_time = delivery_time;

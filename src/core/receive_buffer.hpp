@@ -16,7 +16,7 @@ namespace websrt::core {
 
 class ReceiveBuffer {
 public:
-    enum class InsertOutcome { inserted, duplicate, too_old, beyond_capacity };
+    enum class InsertOutcome { inserted, duplicate, too_old, beyond_capacity, out_of_memory };
 
     struct Delivered {
         wire::SeqNo seq;

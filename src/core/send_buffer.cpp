@@ -17,7 +17,9 @@ SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_
     if (payload.size() > static_cast<std::size_t>(max_payload_)) return SubmitOutcome::too_large;
     if (count_ == capacity_) return SubmitOutcome::full;
     const int index = ring_index(count_);
-    Entry& entry = entries_.occupy(index);
+    Entry* occupied = entries_.occupy(index);
+    if (!occupied) return SubmitOutcome::out_of_memory;
+    Entry& entry = *occupied;
     entry.storage = entries_.payload(index);
     entry.seq = first_seq_.plus(count_);
     entry.msgno = next_msgno_;

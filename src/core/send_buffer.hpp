@@ -18,7 +18,7 @@ namespace websrt::core {
 
 class SendBuffer {
 public:
-    enum class SubmitOutcome { ok, too_large, full };
+    enum class SubmitOutcome { ok, too_large, full, out_of_memory };
 
     struct Entry {
         wire::SeqNo seq;

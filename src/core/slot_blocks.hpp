@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace websrt::core {
@@ -37,24 +38,32 @@ public:
     /// The payload bytes of an occupied slot.
     std::uint8_t* payload(int index) { return blocks_[block_of(index)]->payload[slot_in(index)].get(); }
 
-    /// Marks slot `index` occupied (its block allocated if needed) and returns its metadata, reset.
-    Meta& occupy(int index) {
+    /// Marks slot `index` occupied (its block allocated if needed) and returns its metadata,
+    /// reset; nullptr, with nothing changed, when memory runs out (in WebAssembly the module's
+    /// maximum memory): the connection that asked fails, not the whole program.
+    Meta* occupy(int index) {
         auto& block = blocks_[block_of(index)];
-        if (!block) block = spare_ ? std::move(spare_) : std::make_unique<Block>();
-        ++block->occupied;
+        const bool new_block = !block;
+        if (new_block) block = spare_ ? std::move(spare_) : std::unique_ptr<Block>(new (std::nothrow) Block());
+        if (!block) return nullptr;
         auto& payload = block->payload[slot_in(index)];
         if (!payload) {
             if (spare_payloads_.empty()) {
                 // Left uninitialised: every byte read was written first.
-                payload.reset(new std::uint8_t[static_cast<std::size_t>(max_payload_)]);
+                payload.reset(new (std::nothrow) std::uint8_t[static_cast<std::size_t>(max_payload_)]);
+                if (!payload) {
+                    if (new_block) block.reset();
+                    return nullptr;
+                }
             } else {
                 payload = std::move(spare_payloads_.back());
                 spare_payloads_.pop_back();
             }
         }
+        ++block->occupied;
         Meta& meta = block->meta[slot_in(index)];
         meta = Meta{};
-        return meta;
+        return &meta;
     }
 
     /// Marks an occupied slot free; its block goes back when it was the block's last.
