@@ -3,17 +3,9 @@
 // WebSocket whose buffer fills.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 
 import { NodeUdpTransport, SrtServer, SrtSocket, WebSocketTransport } from "websrt";
-
-async function freePort() {
-  const socket = createSocket("udp4");
-  await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise((resolve) => socket.close(resolve));
-  return port;
-}
+import { freeUdpPort as freePort } from "../interop/peers.js";
 
 /** A NodeUdpTransport that can stop carrying datagrams out and fail on demand, as a bridge can. */
 class FailingTransport extends NodeUdpTransport {
