@@ -12,7 +12,9 @@
 //     their index, delivered indices strictly increase per connection, and every delivered
 //     message is byte-equal to the one sent with that index. A side that was handed a forged
 //     data packet (mutated or injected, not a genuine one) may legitimately deliver it — there is
-//     no integrity check on plain or AES-CTR payloads — so this check stops for that side.
+//     no integrity check on plain or AES-CTR payloads — so this check stops for that side; and
+//     for both sides after a forged handshake or KM message when a passphrase is configured (the
+//     harness uses the captures' passphrase, so forged key material may be valid).
 //
 // Input: 4 header bytes choose the configuration (below), the rest is the op program (one op
 // byte, then its operands; missing bytes read as zero). tests/fuzz/README.md documents the
@@ -190,8 +192,9 @@ private:
         static constexpr int key_lengths[4] = {0, 16, 24, 32};
         static constexpr core::CryptoMode modes[4] = {core::CryptoMode::automatic, core::CryptoMode::aes_ctr,
                                                       core::CryptoMode::aes_gcm, core::CryptoMode::automatic};
-        if (crypto & 1) listener_config.passphrase = "websrt-fuzz-secret";
-        if (crypto & 2) caller_config.passphrase = (crypto & 4) ? "another-fuzz-secret" : "websrt-fuzz-secret";
+        // The captures' passphrase (tests/vectors), so that an injected captured KMREQ unwraps.
+        if (crypto & 1) listener_config.passphrase = "websrt-golden-secret";
+        if (crypto & 2) caller_config.passphrase = (crypto & 4) ? "another-fuzz-secret" : "websrt-golden-secret";
         listener_config.pbkey_len = caller_config.pbkey_len = key_lengths[(crypto >> 3) & 3];
         listener_config.crypto_mode = caller_config.crypto_mode = modes[(crypto >> 5) & 3];
         if (crypto & 0x80) {
@@ -229,6 +232,7 @@ private:
             }
         }
         caller_config_ = caller_config;
+        encrypted_ = !listener_config.passphrase.empty() || !caller_config.passphrase.empty();
         payload_limit_[caller_side] = caller_config.payload_size;
         payload_limit_[listener_side] = listener_config.payload_size;
         core::AcceptPolicy policy;
@@ -255,7 +259,16 @@ private:
     std::deque<Queued>& queue(std::uint8_t dir) { return queues_[dir & 1]; }
 
     void deliver_to(int to, const SocketAddress& from, const std::vector<std::uint8_t>& bytes, bool forged) {
-        if (forged && bytes.size() >= wire::header_size && !(bytes[0] & 0x80)) side(to).forged_data_received = true;
+        if (forged && bytes.size() >= wire::header_size) {
+            const unsigned control_type = (bytes[0] & 0x7F) << 8 | bytes[1];
+            if (!(bytes[0] & 0x80)) {
+                side(to).forged_data_received = true;
+            } else if (encrypted_ && (control_type == 0 || control_type == 0x7FFF)) {
+                // A forged handshake or KMREQ/KMRSP under the passphrase both sides know (the
+                // captures') can legitimately change the keys of either direction.
+                side(caller_side).forged_data_received = side(listener_side).forged_data_received = true;
+            }
+        }
         side(to).endpoint.handle_datagram(now_, from, bytes);
     }
 
@@ -510,6 +523,7 @@ private:
     core::ConnectionConfig caller_config_;
     int payload_limit_[2] = {};
     int connects_ = 0;
+    bool encrypted_ = false;
     std::uint32_t next_index_[2] = {0, 0x40000000};  // the two directions never share an index
     Micros now_ = 0;
     int same_instant_ = 0;
