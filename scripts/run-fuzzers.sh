@@ -78,6 +78,14 @@ for name in "${harnesses[@]}"; do
   fi
   options=(-max_len=2048 -timeout=25 -print_final_stats=1)
   [ -f "tests/fuzz/$name.dict" ] && options+=(-dict="tests/fuzz/$name.dict")
+  # Inputs that once failed (tests/fuzz/regressions/<harness>/) are replayed first.
+  regressions=tests/fuzz/regressions/$name
+  if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
+    if ! "$harness" "$regressions"/* >"$corpus_root/$name.regressions.log" 2>&1; then
+      echo "fuzz: $name FAILED a regression input"; tail -n 40 "$corpus_root/$name.regressions.log"; status=1
+      continue
+    fi
+  fi
   echo "fuzz: $name (${limits[*]}, $(ls "$corpus" | wc -l) seeds)"
   started=$SECONDS
   if ! "$harness" "${limits[@]}" "${options[@]}" "$corpus" >"$corpus_root/$name.log" 2>&1; then

@@ -7,7 +7,8 @@
 //   - bounded state and work: connection counts, datagrams per poll_transmit loop, timer
 //     wakeups at one instant (a timer that keeps asking for `now` is a busy loop);
 //   - each connection's events are connected/accepted at most once, then closed at most once;
-//   - a message longer than the payload size is never accepted by send();
+//   - send() never accepts a message longer than the payload size, or than one packet of the
+//     negotiated MSS can carry;
 //   - what a side receives is an ordered subset of what the other side sent: messages carry
 //     their index, delivered indices strictly increase per connection, and every delivered
 //     message is byte-equal to the one sent with that index. A side that was handed a forged
@@ -15,8 +16,14 @@
 //     no integrity check on plain or AES-CTR payloads — so this check stops for that side; and
 //     for both sides after a forged handshake or KM message when a passphrase is configured (the
 //     harness uses the captures' passphrase, so forged key material may be valid).
+//   - liveness: after a program that forged nothing (loss, duplication, reordering, rebinding
+//     and time only), a fresh message on every connected connection reaches the other side over
+//     a clean link, or that connection ends.
+// ENDPOINT_FUZZ_STRICT=1 adds what is known to fail today (tests/fuzz/regressions/README.md):
+// different MSS on the two sides, and a caller still connecting must connect or be refused over
+// the final clean link.
 //
-// Input: 4 header bytes choose the configuration (below), the rest is the op program (one op
+// Input: 5 header bytes choose the configuration (below), the rest is the op program (one op
 // byte, then its operands; missing bytes read as zero). tests/fuzz/README.md documents the
 // format for writing seeds; scripts/run-fuzzers.sh generates seeds in it.
 #include <algorithm>
@@ -135,6 +142,8 @@ struct SideState {
     std::map<ConnectionId, std::int64_t> last_delivered;  // per receiving connection
     std::map<std::uint32_t, std::size_t> sent;            // index → size of messages sent from here
     std::map<ConnectionId, std::size_t> delivered_count;  // for ENDPOINT_FUZZ_TRACE
+    std::set<std::uint32_t> delivered_indices;
+    std::map<ConnectionId, core::CloseReason> close_reasons;
     bool forged_data_received = false;
 
     SideState(SocketAddress a, std::uint64_t seed) : address(a), random(seed), endpoint(random) {}
@@ -154,7 +163,47 @@ public:
         // Let the program's last sends play out, so delivery is checked on them too.
         run_clean(milliseconds(500));
         settle();
+        if (!forged_any_) check_liveness();
         if (std::getenv("ENDPOINT_FUZZ_TRACE")) trace();
+    }
+
+    /// After a program without forged datagrams (only loss, duplication, reordering, rebinding
+    /// and time), a clean link must carry a fresh message on every connected connection, or the
+    /// connection must end: both idle timeouts and a margin give a dead peer time to be noticed.
+    void check_liveness() {
+        struct Marker {
+            int side;
+            ConnectionId id;
+            std::uint32_t index;
+        };
+        std::vector<Marker> markers;
+        // Strict: a caller still connecting with time left for a few handshake resends must
+        // connect or be refused over the clean link, not time out. Not after a rebinding: the
+        // cookie is bound to the address the induction came from, so a caller whose address
+        // changed in between times out, as with libsrt.
+        std::vector<ConnectionId> pending;
+        for (const ConnectionId id : rebound_ ? std::vector<ConnectionId>{} : side(caller_side).live)
+            if (!side(caller_side).opened.contains(id) && connect_deadline_[id] - now_ > milliseconds(600)) pending.push_back(id);
+        for (int s = 0; s < 2; ++s) {
+            SideState& me = side(s);
+            for (const ConnectionId id : std::vector<ConnectionId>(me.live)) {
+                if (!me.opened.contains(id)) continue;
+                const std::uint32_t index = next_index_[s];
+                send(s, id, 4 + 20);
+                if (me.sent.contains(index)) markers.push_back({s, id, index});
+            }
+        }
+        if (markers.empty() && pending.empty()) return;
+        run_clean(2 * idle_timeout_ + core::seconds(2));
+        settle();
+        if (strict_)
+            for (const ConnectionId id : pending)
+                if (!side(caller_side).opened.contains(id) && side(caller_side).close_reasons[id] != core::CloseReason::rejected)
+                    violated("a caller's handshake over a clean link neither connected nor was refused", id);
+        for (const Marker& m : markers) {
+            if (side(1 - m.side).delivered_indices.contains(m.index) || side(m.side).closed.contains(m.id)) continue;
+            violated("a clean link delivers nothing on a connected connection that does not end", m.id);
+        }
     }
 
     /// ENDPOINT_FUZZ_TRACE=1: a summary of what an input did, for writing seeds by hand.
@@ -180,8 +229,9 @@ private:
         const std::uint8_t latency = in_.u8();
         const std::uint8_t flags = in_.u8();
         const std::uint8_t misc = in_.u8();
-        const std::uint64_t seed = 0x5EED0000ull | std::uint64_t{crypto} << 24 | std::uint64_t{latency} << 16 |
-                                   std::uint64_t{flags} << 8 | misc;
+        const std::uint8_t sizes = in_.u8();
+        const std::uint64_t seed = 0x5EED000000ull | std::uint64_t{sizes} << 32 | std::uint64_t{crypto} << 24 |
+                                   std::uint64_t{latency} << 16 | std::uint64_t{flags} << 8 | misc;
         sides_[caller_side].emplace(caller_address, seed);
         sides_[listener_side].emplace(listener_address, seed ^ 0xABCDEF12345ull);
 
@@ -231,7 +281,15 @@ private:
                 c->peer_idle_timeout = milliseconds(600);
             }
         }
+        // sizes: bits 0-1 the caller's MSS, bits 2-3 the listener's (libsrt peers may differ).
+        // Different MSS on the two sides only in strict mode, until the sender respects the
+        // negotiated MSS (tests/fuzz/regressions/README.md).
+        static constexpr int mss_choices[4] = {1500, 1000, 576, 76};
+        caller_config.mss = mss_choices[sizes & 3];
+        listener_config.mss = strict_ ? mss_choices[(sizes >> 2) & 3] : caller_config.mss;
         caller_config_ = caller_config;
+        idle_timeout_ = caller_config.peer_idle_timeout;
+        connect_timeout_ = caller_config.connect_timeout;
         encrypted_ = !listener_config.passphrase.empty() || !caller_config.passphrase.empty();
         payload_limit_[caller_side] = caller_config.payload_size;
         payload_limit_[listener_side] = listener_config.payload_size;
@@ -250,7 +308,9 @@ private:
     void connect() {
         if (connects_ >= max_connect_ops) return;
         ++connects_;
-        side(caller_side).live.push_back(side(caller_side).endpoint.connect(now_, listener_address, caller_config_));
+        const ConnectionId id = side(caller_side).endpoint.connect(now_, listener_address, caller_config_);
+        side(caller_side).live.push_back(id);
+        connect_deadline_[id] = now_ + connect_timeout_;
     }
 
     // ---- the network ----
@@ -259,6 +319,7 @@ private:
     std::deque<Queued>& queue(std::uint8_t dir) { return queues_[dir & 1]; }
 
     void deliver_to(int to, const SocketAddress& from, const std::vector<std::uint8_t>& bytes, bool forged) {
+        forged_any_ = forged_any_ || forged;
         if (forged && bytes.size() >= wire::header_size) {
             const unsigned control_type = (bytes[0] & 0x7F) << 8 | bytes[1];
             if (!(bytes[0] & 0x80)) {
@@ -344,13 +405,21 @@ private:
     // ---- the application ----
 
     void send(int s, std::size_t size) {
+        if (!side(s).live.empty()) send(s, side(s).live.back(), size);
+    }
+    void send(int s, ConnectionId id, std::size_t size) {
         SideState& from = side(s);
-        if (from.live.empty()) return;
         const std::uint32_t index = next_index_[s]++;
         const auto message = message_bytes(index, size);
-        const auto outcome = from.endpoint.send(from.live.back(), now_, message);
+        const auto outcome = from.endpoint.send(id, now_, message);
         if (outcome == core::SendOutcome::ok) {
             if (size > static_cast<std::size_t>(payload_limit_[s])) violated("send() accepted a message above the payload size", static_cast<long long>(size));
+            // One live message is one packet, and the peer takes none above the negotiated MSS.
+            if (const core::Connection* connection = from.endpoint.connection(id)) {
+                const int overhead = connection->crypto() ? static_cast<int>(connection->crypto()->overhead()) : 0;
+                if (static_cast<int>(size) + overhead + core::header_overhead > connection->negotiated().mss)
+                    violated("send() accepted a message the negotiated MSS cannot carry", static_cast<long long>(size));
+            }
             from.sent[index] = size;
         }
     }
@@ -383,6 +452,7 @@ private:
         auto [last, fresh] = me.last_delivered.emplace(id, -1);
         if (static_cast<std::int64_t>(index) <= last->second) violated("delivered out of order or twice", index);
         last->second = index;
+        me.delivered_indices.insert(index);
     }
 
     void on_event(int s, const core::Event& event) {
@@ -396,6 +466,7 @@ private:
             break;
         case core::EventKind::closed:
             if (!me.closed.insert(event.connection).second) violated("closed twice", event.connection);
+            me.close_reasons[event.connection] = event.reason;
             std::erase(me.live, event.connection);
             break;
         case core::EventKind::refused: break;
@@ -486,6 +557,7 @@ private:
             if (q.empty()) break;
             const auto bytes = std::move(q.front().bytes);
             q.pop_front();
+            rebound_ = true;
             deliver_to(listener_side, caller_alt_addresses[k & 1], bytes, false);
             break;
         }
@@ -524,6 +596,13 @@ private:
     int payload_limit_[2] = {};
     int connects_ = 0;
     bool encrypted_ = false;
+    bool forged_any_ = false;
+    bool rebound_ = false;  // a deliver_alt op ran
+    /// ENDPOINT_FUZZ_STRICT=1: also the checks known to fail today (tests/fuzz/regressions/README.md).
+    const bool strict_ = std::getenv("ENDPOINT_FUZZ_STRICT") != nullptr;
+    std::map<ConnectionId, Micros> connect_deadline_;  // caller connections, as connect() was called
+    Micros connect_timeout_ = 0;
+    Micros idle_timeout_ = 0;
     std::uint32_t next_index_[2] = {0, 0x40000000};  // the two directions never share an index
     Micros now_ = 0;
     int same_instant_ = 0;

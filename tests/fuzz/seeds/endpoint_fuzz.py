@@ -16,8 +16,8 @@ CALLER, LISTENER = 0, 1
 C2L, L2C = 0, 1
 
 
-def header(crypto=0, latency=0x33, flags=0, misc=0):
-    return bytes([crypto, latency, flags, misc])
+def header(crypto=0, latency=0x33, flags=0, misc=0, sizes=0):
+    return bytes([crypto, latency, flags, misc, sizes])
 
 
 def pbkey(n):  # crypto bits 3-4
@@ -34,6 +34,11 @@ SMALL_BUFFERS = 0x80
 NO_TSBPD, NO_TLPKTDROP, NO_NAKREPORT, FAST_KM, STREAM_ID, CALLER_NOT_ENFORCED, SMALL_PAYLOAD, PEER_LATENCY = (
     1 << i for i in range(8))
 NEAR_WRAP, REFUSE_STREAM_ID, SHORT_TIMEOUTS = 1, 2, 4
+MSS = {1500: 0, 1000: 1, 576: 2, 76: 3}
+
+
+def sizes(caller_mss=1500, listener_mss=1500):
+    return MSS[caller_mss] | MSS[listener_mss] << 2
 
 
 def run(ms):
@@ -64,6 +69,9 @@ hand_built = [
     header(flags=NO_TSBPD | NO_TLPKTDROP | NO_NAKREPORT) + CLEAN,
     header(flags=PEER_LATENCY, misc=NEAR_WRAP) + run(200) + burst(CALLER, 20, 100) + bytes([ADVANCE, 255]) + CLEAN,
     header(flags=STREAM_ID, misc=REFUSE_STREAM_ID) + run(200) + run(200),
+    header(sizes=sizes(576, 1500)) + CLEAN,
+    header(sizes=sizes(1500, 1000), flags=NO_TLPKTDROP) + CLEAN,
+    header(BOTH_SECRET | pbkey(16) | mode("gcm"), sizes=sizes(76, 576)) + CLEAN,
     header(misc=SHORT_TIMEOUTS) + run(100) + burst(CALLER, 4, 10) + bytes([ADVANCE, 120, ADVANCE, 200]) + run(100),
     # Loss and reordering by hand: handshake, then a burst whose packets are dropped, reordered,
     # duplicated, mutated and truncated before the link runs clean again.
