@@ -76,7 +76,7 @@ for name in "${harnesses[@]}"; do
   else
     limits=(-runs="${FUZZ_RUNS:-${short_runs[$name]:-20000}}" -seed=1)
   fi
-  options=(-max_len=2048 -timeout=25 -print_final_stats=1)
+  options=(-max_len=2048 -timeout=25 -print_final_stats=1 -artifact_prefix="$corpus_root/$name-")
   [ -f "tests/fuzz/$name.dict" ] && options+=(-dict="tests/fuzz/$name.dict")
   # Inputs that once failed (tests/fuzz/regressions/<harness>/) are replayed first.
   regressions=tests/fuzz/regressions/$name
