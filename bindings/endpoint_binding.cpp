@@ -2,7 +2,8 @@
 // cross the JS↔WASM boundary in batches through buffers in wasm memory: JS writes records into
 // the inbox and calls handleInbox() once per batch; pollTransmits() and receiveBatch() fill the
 // outbox with records for JS to read. A record is [u32 size][u32 tag][size bytes], padded to 4
-// bytes, little-endian; the tag is a registered peer address (datagrams) or unused (messages).
+// bytes, little-endian (datagram_records.hpp reads and writes them); the tag is a registered peer
+// address (datagrams) or unused (messages).
 // No allocation per packet, one call per batch. Errors come back as values; nothing throws.
 //
 // JS reads the buffers through Module.HEAPU8 at the addresses inboxAddress()/outboxAddress()
@@ -11,13 +12,13 @@
 #include <emscripten/val.h>
 
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "datagram_records.hpp"
 #include "core/endpoint.hpp"
 #include "core/media_uri.hpp"
 #include "core/random_source.hpp"
@@ -30,17 +31,7 @@ using websrt::core::Micros;
 
 /// Room for a batch of datagrams (or messages) each way: 128 full-size packets.
 constexpr std::size_t buffer_size = 128 * 1536;
-constexpr std::size_t record_header = 8;
-constexpr std::size_t max_datagram = 1500;
-
-std::size_t padded(std::size_t size) { return (size + 3) & ~std::size_t{3}; }
-
-void put_u32(std::uint8_t* at, std::uint32_t value) { std::memcpy(at, &value, 4); }  // wasm is little-endian
-std::uint32_t get_u32(const std::uint8_t* at) {
-    std::uint32_t value;
-    std::memcpy(&value, at, 4);
-    return value;
-}
+constexpr std::size_t max_datagram = websrt::bindings::max_record_payload;
 
 /// JS numbers carry microseconds exactly up to 2^53.
 Micros micros(double now) { return static_cast<Micros>(now); }
@@ -150,32 +141,21 @@ public:
 
     /// Hands the core the `count` datagram records JS wrote into the inbox.
     void handle_inbox(double now, int count) {
-        std::size_t offset = 0;
-        for (int i = 0; i < count && offset + record_header <= inbox_.size(); ++i) {
-            const std::uint32_t size = get_u32(inbox_.data() + offset);
-            const std::uint32_t tag = get_u32(inbox_.data() + offset + 4);
-            if (size > max_datagram || offset + record_header + size > inbox_.size()) return;
-            if (tag < addresses_.size())
-                endpoint_.handle_datagram(micros(now), addresses_[tag], {inbox_.data() + offset + record_header, size});
-            offset += record_header + padded(size);
-        }
+        websrt::bindings::RecordReader reader(inbox_, count > 0 ? static_cast<std::size_t>(count) : 0);
+        while (const auto record = reader.next())
+            if (record->tag < addresses_.size()) endpoint_.handle_datagram(micros(now), addresses_[record->tag], record->bytes);
     }
 
     /// Fills the outbox with datagrams to send (records tagged with their destination); returns
     /// how many. Call again while it returns a full batch.
     int poll_transmits(double now) {
-        std::size_t offset = 0;
-        int count = 0;
-        while (offset + record_header + max_datagram <= outbox_.size()) {
-            const auto out = std::span<std::uint8_t>(outbox_.data() + offset + record_header, max_datagram);
-            const auto transmit = endpoint_.poll_transmit(micros(now), out);
+        websrt::bindings::RecordWriter writer(outbox_);
+        for (auto slot = writer.slot(); !slot.empty(); slot = writer.slot()) {
+            const auto transmit = endpoint_.poll_transmit(micros(now), slot);
             if (!transmit) break;
-            put_u32(outbox_.data() + offset, static_cast<std::uint32_t>(transmit->size));
-            put_u32(outbox_.data() + offset + 4, static_cast<std::uint32_t>(tag_of(transmit->to)));
-            offset += record_header + padded(transmit->size);
-            ++count;
+            writer.commit(transmit->size, static_cast<std::uint32_t>(tag_of(transmit->to)));
         }
-        return count;
+        return static_cast<int>(writer.count());
     }
 
     /// Microseconds at which handleTimeout() has work, or -1.
@@ -237,18 +217,13 @@ public:
 
     /// Fills the outbox with the messages whose time has come (untagged records); returns how many.
     int receive_batch(std::uint32_t id, double now) {
-        std::size_t offset = 0;
-        int count = 0;
-        while (offset + record_header + max_datagram <= outbox_.size()) {
-            const auto out = std::span<std::uint8_t>(outbox_.data() + offset + record_header, max_datagram);
-            const auto size = endpoint_.receive(id, micros(now), out);
+        websrt::bindings::RecordWriter writer(outbox_);
+        for (auto slot = writer.slot(); !slot.empty(); slot = writer.slot()) {
+            const auto size = endpoint_.receive(id, micros(now), slot);
             if (!size) break;
-            put_u32(outbox_.data() + offset, static_cast<std::uint32_t>(*size));
-            put_u32(outbox_.data() + offset + 4, 0);
-            offset += record_header + padded(*size);
-            ++count;
+            writer.commit(*size, 0);
         }
-        return count;
+        return static_cast<int>(writer.count());
     }
 
     void close(std::uint32_t id, double now) { endpoint_.close(id, micros(now)); }
