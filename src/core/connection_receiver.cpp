@@ -24,6 +24,7 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     // back (delivery is in order) or move the timestamp wrap. Ignore it as lost; the NAK brings
     // it again. (libsrt has no such check; UDP's checksum makes such packets rare.)
     if (tsbpd_.peek_delivery_time(packet.timestamp_us) > now + tsbpd_.latency() + timing::max_timestamp_lead) return;
+    received_any_data_ = true;  // from here on packets are timed against the TSBPD base
 
     // Not decryptable (no key, wrong key, GCM tag mismatch) or clear on an encrypted link: never
     // delivered. Like a lost packet it is NAKed; a damaged one comes again intact.

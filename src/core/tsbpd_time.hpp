@@ -2,6 +2,7 @@
 // delivery on our clock (draft-sharabayko-srt §4.5; libsrt CTsbpdTime in tsbpd_time.cpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "core/time.hpp"
@@ -12,6 +13,10 @@ class TsbpdTime {
 public:
     /// `base_time`: local arrival time of the peer's handshake minus its timestamp.
     void set_base(Micros base_time, Micros latency);
+    /// A later copy of the peer's handshake proved the first one late: its own arrival minus its
+    /// timestamp is an earlier base, and the least delayed copy is the best estimate. Only
+    /// before the first data packet (packets already timed keep their times).
+    void lower_base(Micros base_time) { base_ = std::min(base_, base_time); }
 
     /// Delivery time of a data packet: base + timestamp (unwrapped) + latency + drift. Tracks the
     /// 32-bit timestamp wrap, so call it for every arriving data packet in arrival order.
