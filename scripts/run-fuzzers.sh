@@ -65,6 +65,10 @@ for generator in tests/fuzz/seeds/[!_]*.py; do
   python3 "$generator" "$corpus_root/$(basename "$generator" .py)" tests/vectors
 done
 
+# Crash files stay after a short run too (its corpus is a temporary directory).
+artifacts=build/fuzz/artifacts
+mkdir -p "$artifacts"
+
 status=0
 for name in "${harnesses[@]}"; do
   [ -n "${FUZZ_ONLY:-}" ] && [ "$name" != "$FUZZ_ONLY" ] && continue
@@ -76,7 +80,7 @@ for name in "${harnesses[@]}"; do
   else
     limits=(-runs="${FUZZ_RUNS:-${short_runs[$name]:-20000}}" -seed=1)
   fi
-  options=(-max_len=2048 -timeout=25 -print_final_stats=1 -artifact_prefix="$corpus_root/$name-")
+  options=(-max_len=2048 -timeout=25 -print_final_stats=1 -artifact_prefix="$artifacts/$name-")
   [ -f "tests/fuzz/$name.dict" ] && options+=(-dict="tests/fuzz/$name.dict")
   # Inputs that once failed (tests/fuzz/regressions/<harness>/) are replayed first.
   regressions=tests/fuzz/regressions/$name
