@@ -65,7 +65,6 @@ for generator in tests/fuzz/seeds/[!_]*.py; do
   python3 "$generator" "$corpus_root/$(basename "$generator" .py)" tests/vectors
 done
 
-<<<<<<< HEAD
 # Seeds for the bridge's harnesses: request targets (each traversal form, good paths) and
 # websrt-batch messages (well-formed, and each way of being malformed).
 python3 - "$corpus_root" <<'PY'
@@ -84,11 +83,10 @@ def batch(*sizes):
 for message in [batch(16), batch(1500, 1, 700), batch(1316) * 9, batch(10) + b"\x00\x32\x01", batch(1501), b"\x00\x00", b"\x05"]:
     seed("websocket_batch_fuzz", message)
 PY
-=======
+
 # Crash files stay after a short run too (its corpus is a temporary directory).
 artifacts=build/fuzz/artifacts
 mkdir -p "$artifacts"
->>>>>>> endpoint-fuzz
 
 status=0
 for name in "${harnesses[@]}"; do

@@ -235,7 +235,10 @@ void Connection::handle_timeout(Micros now) {
     if (crypto_) crypto_->handle_timeout(now, rtt_.srtt());
     if (const auto probe = tail_probe_time(); probe && now >= *probe) {
         const wire::SeqNo newest = send_buffer_.newest()->seq;
-        sender_loss_.insert(newest, newest);
+        // A receiver without periodic NAK reports never repeats a NAK that was lost: resend
+        // everything unacknowledged, as libsrt's FASTREXMIT does (checkRexmitTimer when the peer
+        // has no NAKREPORT). Otherwise the newest packet reveals any gap before it.
+        sender_loss_.insert(negotiated_.peer_nak_report ? newest : last_ack_received_, newest);
     }
     if (now - last_send_time_ >= timing::keepalive_period && control_queue_.empty() && !has_data_to_send())
         queue_control(wire::ControlType::keepalive, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});

@@ -81,7 +81,8 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
             handshake_to_send_ = listener_response_;
             // The copy we accepted may have been held up on the way (found by endpoint_fuzz: a
             // base 2.46 s late made every packet look damaged); a less delayed copy corrects it.
-            if (!received_any_data_) tsbpd_.lower_base(now - static_cast<Micros>(packet.header.timestamp_us));
+            if (!received_any_data_)
+                tsbpd_.lower_base(now - static_cast<Micros>(packet.header.timestamp_us), config_.connect_timeout);
         }
         return;
     case ConnectionState::closed: return;

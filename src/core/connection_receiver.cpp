@@ -19,6 +19,11 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     // (libsrt processData: "No room to store incoming packet", nothing counted).
     if (!receive_buffer_.has_room_for(packet.seq)) return;
 
+    // The handshake that set the TSBPD base may have been held up on the way (either side's: the
+    // caller's CONCLUSION or the listener's answer); the first data packet corrects it (found by
+    // endpoint_fuzz: a base seconds late made every packet look damaged below, for good).
+    if (!received_any_data_) tsbpd_.lower_base(now - static_cast<Micros>(packet.timestamp_us), config_.connect_timeout);
+
     // A packet cannot be due later than one latency after it arrives (plus the drift tracer's
     // margin): a timestamp that says so was damaged on the way, and would hold every later packet
     // back (delivery is in order) or move the timestamp wrap. Ignore it as lost; the NAK brings

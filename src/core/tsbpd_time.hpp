@@ -13,10 +13,14 @@ class TsbpdTime {
 public:
     /// `base_time`: local arrival time of the peer's handshake minus its timestamp.
     void set_base(Micros base_time, Micros latency);
-    /// A later copy of the peer's handshake proved the first one late: its own arrival minus its
-    /// timestamp is an earlier base, and the least delayed copy is the best estimate. Only
-    /// before the first data packet (packets already timed keep their times).
-    void lower_base(Micros base_time) { base_ = std::min(base_, base_time); }
+    /// A later packet (a repeated handshake, the first data packet) proved the handshake that set
+    /// the base late: its own arrival minus its timestamp is an earlier base, and the least
+    /// delayed packet is the best estimate. Only before the first data packet is timed (those
+    /// keep their times), and by at most `max_correction` (how late a handshake can be: the
+    /// connect timeout), so that a timestamp from across the 32-bit wrap cannot move it.
+    void lower_base(Micros base_time, Micros max_correction) {
+        if (base_time < base_ && base_ - base_time <= max_correction) base_ = base_time;
+    }
 
     /// Delivery time of a data packet: base + timestamp (unwrapped) + latency + drift. Tracks the
     /// 32-bit timestamp wrap, so call it for every arriving data packet in arrival order.
