@@ -11,6 +11,19 @@ import { isIP } from "node:net";
 
 import { SrtServer, SrtSocket, checkSrtUri, parseSrtUri } from "./index.js";
 
+/** A peer's string made safe for a log line, as the native command prints it
+ * (native-shim/printable_text.hpp): bytes outside printable ASCII, quotes and the backslash as
+ * \xNN, at most 512 bytes. */
+function printable(text) {
+  const bytes = new TextEncoder().encode(text);
+  let out = "";
+  for (const byte of bytes.subarray(0, 512)) {
+    const plain = byte >= 0x20 && byte < 0x7f && byte !== 0x5c && byte !== 0x27 && byte !== 0x22;
+    out += plain ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, "0")}`;
+  }
+  return bytes.length > 512 ? `${out}...` : out;
+}
+
 const prefix = "websrt transmit: ";
 
 const transmitHelp = `Move a live stream between SRT and UDP or stdin/stdout, like srt-live-transmit
@@ -381,7 +394,7 @@ class Transmitter {
     this.info(`listening on srt://${address}:${port}`);
     const { value: connection, done } = await server.next();
     if (done || this.finished) return;
-    this.connected(connection, `accepted ${connection.peer}${connection.streamId ? ` stream id '${connection.streamId}'` : ""}`);
+    this.connected(connection, `accepted ${connection.peer}${connection.streamId ? ` stream id '${printable(connection.streamId)}'` : ""}`);
     // A second caller admitted in the same batch as the first: one connection per listener.
     (async () => {
       for await (const extra of server) await extra.close({ lingerMs: 0 });
@@ -397,7 +410,7 @@ class Transmitter {
       await connection.close({ lingerMs: 0 });
       return;
     }
-    this.connected(connection, `connected to ${connection.peer}${this.srt.streamId ? ` stream id '${this.srt.streamId}'` : ""}`);
+    this.connected(connection, `connected to ${connection.peer}${this.srt.streamId ? ` stream id '${printable(this.srt.streamId)}'` : ""}`);
   }
 
   connected(connection, line) {
