@@ -11,6 +11,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -102,8 +103,9 @@ public:
     }
 
     /// Makes this endpoint a listener with the URI's options. `accept(streamId, peer)` (optional)
-    /// returns 0 to admit a caller or a reject code (1403 forbidden, …).
-    val listen(const std::string& uri, val accept) {
+    /// returns 0 to admit a caller or a reject code (1403 forbidden, …). At most
+    /// `max_connections` at once (0: the core's default); beyond, callers get reject code 5.
+    val listen(const std::string& uri, val accept, int max_connections) {
         auto parsed = parse_srt(uri);
         if (!parsed) return failure(parsed.error());
         websrt::core::AcceptPolicy policy;
@@ -114,7 +116,12 @@ public:
                 return code == 0 ? websrt::core::AcceptDecision::yes() : websrt::core::AcceptDecision::no(code);
             };
         }
-        endpoint_.listen(parsed->config, std::move(policy));
+        websrt::core::ListenerLimits limits;
+        if (max_connections > 0) {
+            limits.max_connections = max_connections;
+            limits.max_connections_per_source = std::min(limits.max_connections_per_source, max_connections);
+        }
+        endpoint_.listen(parsed->config, std::move(policy), limits);
         val result = val::object();
         result.set("ok", true);
         result.set("port", parsed->port);

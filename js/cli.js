@@ -376,7 +376,10 @@ class Transmitter {
   }
 
   async listen() {
+    // One caller, as the native command: the core refuses a second with 5 (backlog) even when
+    // both arrive in one batch, before the first one's acceptance is seen here.
     const server = await SrtServer.listen(this.srt.uri, {
+      maxConnections: 1,
       accept: ({ streamId }) => {
         if (this.connection || this.finished) return rejectBacklog;
         if (this.options.rejectStreamId && streamId === this.options.rejectStreamId) return rejectForbidden;
@@ -395,10 +398,6 @@ class Transmitter {
     const { value: connection, done } = await server.next();
     if (done || this.finished) return;
     this.connected(connection, `accepted ${connection.peer}${connection.streamId ? ` stream id '${printable(connection.streamId)}'` : ""}`);
-    // A second caller admitted in the same batch as the first: one connection per listener.
-    (async () => {
-      for await (const extra of server) await extra.close({ lingerMs: 0 });
-    })();
   }
 
   async call() {

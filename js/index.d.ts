@@ -253,6 +253,8 @@ export class SrtServer implements AsyncIterable<SrtSocket> {
       onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
       onError?: (error: SrtError) => void;
       maxPending?: number;
+      /** Connections open at once (default 1024); beyond, callers are refused with 5 (backlog). */
+      maxConnections?: number;
       transport?: Transport;
     },
   ): Promise<SrtServer>;

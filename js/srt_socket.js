@@ -283,13 +283,15 @@ export class SrtServer {
    * Listens on the URI's port. `accept({ streamId, peer })` (synchronous) returns true/undefined
    * to admit a caller, false to refuse it (1403 forbidden) or a reject code. `onRefused(event)`
    * hears of callers the server turned away (wrong passphrase, …). At most `maxPending`
-   * accepted connections wait for the application to take them (`for await`); further callers
-   * are refused with SRT_REJ_BACKLOG (5). A callback that throws refuses that caller (accept)
+   * accepted connections wait for the application to take them (`for await`), and at most
+   * `maxConnections` (default 1024, the core's) are open at once; further callers are refused
+   * with SRT_REJ_BACKLOG (5). A callback that throws refuses that caller (accept)
    * or is ignored (onRefused); either way the error goes to `onError(error)` (default: printed
    * with console.error) and the server keeps running.
    */
-  static async listen(uri, { accept, onRefused, onError, transport, maxPending = defaultMaxPendingAccepts } = {}) {
+  static async listen(uri, { accept, onRefused, onError, transport, maxPending = defaultMaxPendingAccepts, maxConnections = 0 } = {}) {
     if (!Number.isInteger(maxPending) || maxPending < 1) throw new SrtError("maxPending must be a positive integer", { code: "ERR_SRT_URI" });
+    if (!Number.isInteger(maxConnections) || maxConnections < 0) throw new SrtError("maxConnections must be a non-negative integer", { code: "ERR_SRT_URI" });
     const target = parseSrtUri(uri);
     if (target.mode !== "listener") throw new SrtError(`SrtServer.listen needs a listener URI (mode=${target.mode})`, { code: "ERR_SRT_URI" });
     const module = await loadModule();
@@ -315,7 +317,7 @@ export class SrtServer {
         return 1403;  // an accept callback that throws refuses, never breaks the endpoint
       }
     };
-    const listening = driver.endpoint.listen(uri, decide);
+    const listening = driver.endpoint.listen(uri, decide, maxConnections);
     if (!listening.ok) {
       driver.close();
       throw new SrtError(listening.error, { code: "ERR_SRT_URI" });

@@ -161,3 +161,15 @@ test("a flood of inductions from 10^6 source addresses keeps the listener's addr
     await server.close();
   }
 });
+
+test("a server with maxConnections refuses callers beyond it with backlog (5)", async () => {
+  const port = await freePort();
+  const server = await SrtServer.listen(`srt://:${port}`, { maxConnections: 1 });
+  try {
+    const first = await SrtSocket.connect(`srt://127.0.0.1:${port}`);
+    await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${port}`), { code: "ERR_SRT_REJECTED", rejectCode: 5 });
+    await first.close({ lingerMs: 0 });
+  } finally {
+    await server.close();
+  }
+});
