@@ -23,6 +23,11 @@ std::uint16_t encryption_field(const ConnectionConfig& config) {
 
 std::int32_t request(HandshakeRequest r) { return static_cast<std::int32_t>(r); }
 
+/// A peer's 32-bit MSS and flight window as ints: beyond what any peer means (1500; the 2^30
+/// packets of half the sequence space) they are clamped, never wrapped negative.
+int clamp_mss(std::uint32_t mss) { return static_cast<int>(std::min<std::uint32_t>(mss, 1500)); }
+int clamp_flight_window(std::uint32_t window) { return static_cast<int>(std::min<std::uint32_t>(window, 1u << 30)); }
+
 /// HSREQ/HSRSP flags every websrt peer supports in live mode (libsrt SrtVersionCapabilities
 /// plus fillSrtHandshake_HSREQ): 0xBF with TSBPD, TLPKTDROP and NAKREPORT on.
 std::uint32_t local_flags(const ConnectionConfig& config) {
@@ -135,15 +140,15 @@ std::variant<Negotiated, Rejection> read_conclusion_response(const wire::Handsha
     if (!hsrsp) return Rejection{static_cast<int>(RejectReason::rogue)};
     if (hsrsp->srt_version < min_hsv5_peer_version) return Rejection{static_cast<int>(RejectReason::version)};
 
-    if (static_cast<int>(response.mss) < min_peer_mss || response.mss > 1500 ||
-        static_cast<int>(response.flight_window) < min_peer_flight_window || response.flight_window > (1u << 30))
+    if (response.mss < static_cast<std::uint32_t>(min_peer_mss) ||
+        response.flight_window < static_cast<std::uint32_t>(min_peer_flight_window))
         return Rejection{static_cast<int>(RejectReason::rogue)};
 
     Negotiated n;
     n.peer_socket_id = response.socket_id;
     n.initial_seq = isn;
-    n.mss = std::min<int>(config.mss, static_cast<int>(response.mss));
-    n.peer_flight_window = static_cast<int>(response.flight_window);
+    n.mss = std::min(config.mss, clamp_mss(response.mss));
+    n.peer_flight_window = clamp_flight_window(response.flight_window);
     n.peer_srt_version = hsrsp->srt_version;
     n.peer_flags = hsrsp->flags;
     // processSrtMsg_HSRSP: the peer's receiver delay (RCV field) is our sender delay; its sender
@@ -184,8 +189,8 @@ std::variant<ConclusionRequest, Rejection> read_conclusion_request(const wire::H
     ConclusionRequest r;
     r.caller_socket_id = hs.socket_id;
     r.isn = hs.initial_seq;
-    r.mss = static_cast<int>(hs.mss);
-    r.flight_window = static_cast<int>(hs.flight_window);
+    r.mss = clamp_mss(hs.mss);
+    r.flight_window = clamp_flight_window(hs.flight_window);
     r.hsreq = *hsreq;
     if (const auto* sid = find_extension<wire::TextExtension>(hs, ExtensionType::sid)) r.stream_id = sid->text;
     if (const auto* cc = find_extension<wire::TextExtension>(hs, ExtensionType::congestion)) r.congestion = cc->text;
@@ -194,9 +199,10 @@ std::variant<ConclusionRequest, Rejection> read_conclusion_request(const wire::H
     const std::string local_congestion = config.congestion.empty() ? "live" : config.congestion;
     if (r.congestion != local_congestion) return Rejection{static_cast<int>(RejectReason::congestion)};
     // The peer's MSS and window bound our datagrams and what we keep in flight: refuse values
-    // no libsrt sends (SRTO_MSS 76..1500, SRTO_FC >= 32), as libsrt refuses them at its own end.
-    if (hs.mss < static_cast<std::uint32_t>(min_peer_mss) || hs.mss > 1500) return rogue;
-    if (hs.flight_window < static_cast<std::uint32_t>(min_peer_flight_window) || hs.flight_window > (1u << 30)) return rogue;
+    // no libsrt sends (SRTO_MSS >= 76, SRTO_FC >= 32), as libsrt refuses them at its own end.
+    // Larger ones are harmless: the MSS used is the smaller side's, the window is clamped.
+    if (hs.mss < static_cast<std::uint32_t>(min_peer_mss)) return rogue;
+    if (hs.flight_window < static_cast<std::uint32_t>(min_peer_flight_window)) return rogue;
     if (r.stream_id.size() > max_stream_id_size) return rogue;
     return r;
 }
