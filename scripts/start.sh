@@ -12,12 +12,12 @@ HTTP_PORT=${WEBSRT_DEMO_HTTP_PORT:-8080}
 WEBSRT=build/native/native-shim/websrt
 
 # The site the bridge serves: the page, the package and the player, without the rest of the tree.
+# Copies, not symlinks: the bridge serves only files inside its static directory (README, Security).
 site=build/demo-site
+rm -rf "$site"
 mkdir -p "$site"
-ln -sfn ../../demo "$site/demo"
-ln -sfn ../../js "$site/js"
-ln -sfn ../../dist "$site/dist"
-ln -sfn ../../node_modules/mpegts.js/dist "$site/vendor"
+cp -rL demo js dist "$site/"
+cp -rL node_modules/mpegts.js/dist "$site/vendor"
 printf '<!doctype html><meta http-equiv="refresh" content="0; url=/demo/">\n' > "$site/index.html"
 printf '{ "target": "127.0.0.1:%s" }\n' "$SRT_PORT" > "$site/demo-config.json"
 

@@ -2,7 +2,7 @@
 // bench/browser_throughput.js: a site with the package (js/, dist/), the transfer page and a
 // payload file, served by `websrt bridge` with the given SRT targets allowlisted, open in headless
 // Chromium. `page.evaluate(... window.transfer.receive/send ...)` runs transfers.
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -11,9 +11,11 @@ import { freeTcpPort, repoRoot, requireWebsrt, start, stderrMatches } from "../i
 
 export async function openTransferPage({ allow, payload, bridgeArgs = [] }) {
   const site = mkdtempSync(join(tmpdir(), "websrt-browser-"));
-  symlinkSync(join(repoRoot, "js"), join(site, "js"));
-  symlinkSync(join(repoRoot, "dist"), join(site, "dist"));
-  symlinkSync(join(repoRoot, "tests", "browser", "transfer-page"), join(site, "page"));
+  // Copies, not symlinks: the bridge serves only files inside its static directory.
+  const copy = (from, to) => cpSync(join(repoRoot, ...from), join(site, to), { recursive: true, dereference: true });
+  copy(["js"], "js");
+  copy(["dist"], "dist");
+  copy(["tests", "browser", "transfer-page"], "page");
   writeFileSync(join(site, "payload.bin"), payload);
   const port = await freeTcpPort();
   const bridge = start(requireWebsrt(), ["bridge", "--listen", `127.0.0.1:${port}`, "--static", site,
