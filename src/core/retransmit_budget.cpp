@@ -11,7 +11,10 @@ RetransmitBudget::RetransmitBudget(std::int64_t limit_bytes_per_s) : automatic_(
         capacity_bytes_ = automatic_capacity_bytes;
     } else {
         rate_bytes_per_s_ = static_cast<double>(limit_bytes_per_s);
-        capacity_bytes_ = std::max(min_capacity_bytes, rate_bytes_per_s_ * static_cast<double>(fixed_burst_period) / 1e6);
+        // A limit of 0 (no retransmission at all, as libsrt) holds no tokens and earns none.
+        capacity_bytes_ = limit_bytes_per_s == 0
+                              ? 0
+                              : std::max(min_capacity_bytes, rate_bytes_per_s_ * static_cast<double>(fixed_burst_period) / 1e6);
     }
     tokens_bytes_ = capacity_bytes_;
 }
@@ -28,10 +31,6 @@ void RetransmitBudget::on_unique_sent(std::size_t network_bytes) {
 
 bool RetransmitBudget::allows(Micros now, std::size_t network_bytes) {
     refill(now);
-    if (!automatic_ && rate_bytes_per_s_ == 0) {
-        ++held_back_;
-        return false;
-    }
     if (tokens_bytes_ >= static_cast<double>(network_bytes)) return true;
     ++held_back_;
     return false;
@@ -44,11 +43,10 @@ void RetransmitBudget::consume(std::size_t network_bytes) {
 }
 
 std::optional<Micros> RetransmitBudget::ready_time(std::size_t network_bytes) const {
-    if (!automatic_ && rate_bytes_per_s_ <= 0) return std::nullopt;  // a limit of 0: never
     const double deficit = static_cast<double>(network_bytes) - tokens_bytes_;
-    if (updated_ < 0 || deficit <= 0) return std::max<Micros>(updated_, 0);
-    if (rate_bytes_per_s_ <= 0) return std::nullopt;
-    return updated_ + static_cast<Micros>(std::ceil(deficit / rate_bytes_per_s_ * 1e6));
+    if (deficit <= 0) return std::max<Micros>(updated_, 0);
+    if (rate_bytes_per_s_ <= 0) return std::nullopt;  // a fixed limit of 0: never
+    return std::max<Micros>(updated_, 0) + static_cast<Micros>(std::ceil(deficit / rate_bytes_per_s_ * 1e6));
 }
 
 }  // namespace websrt::core
