@@ -23,7 +23,7 @@ SendOutcome Connection::send(Micros now, wire::Bytes message) {
     if (message.size() > static_cast<std::size_t>(config_.payload_size)) return SendOutcome::too_large;
     // The datagram must fit the MSS both sides settled on (the smaller of the two, which may be
     // below ours), AES-GCM's tag included: the peer drops a longer one unread.
-    const std::size_t room = static_cast<std::size_t>(std::min(negotiated_.mss, config_.mss) - header_overhead);
+    const std::size_t room = static_cast<std::size_t>(negotiated_.mss - header_overhead);
     if (message.size() + (crypto_ ? crypto_->overhead() : 0) > room) return SendOutcome::too_large;
     drop_too_late_on_sender(now);
     switch (send_buffer_.submit(message, now, false)) {
