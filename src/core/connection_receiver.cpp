@@ -27,8 +27,15 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     // A packet cannot be due later than one latency after it arrives (plus the drift tracer's
     // margin): a timestamp that says so was damaged on the way, and would hold every later packet
     // back (delivery is in order) or move the timestamp wrap. Ignore it as lost; the NAK brings
-    // it again. (libsrt has no such check; UDP's checksum makes such packets rare.)
-    if (tsbpd_.peek_delivery_time(packet.timestamp_us) > now + tsbpd_.latency() + timing::max_timestamp_lead) return;
+    // it again. (libsrt has no such check; UDP's checksum makes such packets rare.) Unless such
+    // arrivals repeat: then the base was late, and is corrected (TsbpdTime::on_early_arrival).
+    if (tsbpd_.peek_delivery_time(packet.timestamp_us) > now + tsbpd_.latency() + timing::max_timestamp_lead) {
+        const auto earlier = tsbpd_.on_early_arrival(now, packet.timestamp_us, timing::max_timestamp_lead);
+        if (!earlier) return;
+        receive_buffer_.bring_forward(*earlier);
+    } else {
+        tsbpd_.on_timely_arrival();
+    }
     received_any_data_ = true;  // from here on packets are timed against the TSBPD base
 
     // Not decryptable (no key, wrong key, GCM tag mismatch) or clear on an encrypted link: never

@@ -49,6 +49,11 @@ std::optional<Micros> ReceiveBuffer::next_delivery_time() const {
     return present_slot(offset)->delivery_time;
 }
 
+void ReceiveBuffer::bring_forward(Micros earlier) {
+    for (int i = 0; i < span_; ++i)
+        if (Slot* s = slots_.meta(ring_index(i)); s && s->present) s->delivery_time -= earlier;
+}
+
 void ReceiveBuffer::advance(int count, bool keep_last) {
     for (int i = 0; i < count; ++i) {
         const int index = ring_index(0);

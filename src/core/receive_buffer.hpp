@@ -43,6 +43,9 @@ public:
     /// many were skipped.
     int skip_forgotten();
 
+    /// Every packet held becomes due `earlier` µs sooner (the TSBPD base was found late).
+    void bring_forward(Micros earlier);
+
     [[nodiscard]] std::optional<wire::SeqNo> first_missing() const;
     [[nodiscard]] wire::SeqNo delivery_point() const { return start_seq_; }
     /// What a full ACK reports: the first missing sequence number after the delivery point, or one

@@ -7,10 +7,16 @@
 // of them (libsrt's CUnitQueue grows and shrinks its units the same way). One emptied block and
 // up to a block's worth of payload buffers are kept for reuse, so a steady stream does not
 // allocate per packet.
+//
+// Blocks and payloads come from malloc, not `new (std::nothrow)`: Emscripten's libc++ is built
+// without exceptions, and there the nothrow operator new calls the throwing one, which aborts the
+// whole module when memory runs out (found by tests/js/out_of_memory.test.js). malloc returns null
+// at the module's maximum memory (-sABORTING_MALLOC=0), and the connection that asked fails.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <new>
 #include <vector>
@@ -23,7 +29,9 @@ public:
     static constexpr int block_slots = 16;
 
     SlotBlocks(int capacity, int max_payload)
-        : max_payload_(max_payload), blocks_(static_cast<std::size_t>((capacity + block_slots - 1) / block_slots)) {}
+        : max_payload_(max_payload), blocks_(static_cast<std::size_t>((capacity + block_slots - 1) / block_slots)) {
+        spare_payloads_.reserve(block_slots);  // so that vacate() never allocates
+    }
 
     /// Slot `index`'s metadata, or nullptr when its block holds nothing (nothing is stored there).
     Meta* meta(int index) {
@@ -44,13 +52,13 @@ public:
     Meta* occupy(int index) {
         auto& block = blocks_[block_of(index)];
         const bool new_block = !block;
-        if (new_block) block = spare_ ? std::move(spare_) : std::unique_ptr<Block>(new (std::nothrow) Block());
+        if (new_block) block = spare_ ? std::move(spare_) : allocate_block();
         if (!block) return nullptr;
         auto& payload = block->payload[slot_in(index)];
         if (!payload) {
             if (spare_payloads_.empty()) {
                 // Left uninitialised: every byte read was written first.
-                payload.reset(new (std::nothrow) std::uint8_t[static_cast<std::size_t>(max_payload_)]);
+                payload.reset(static_cast<std::uint8_t*>(std::malloc(static_cast<std::size_t>(max_payload_))));
                 if (!payload) {
                     if (new_block) block.reset();
                     return nullptr;
@@ -90,19 +98,35 @@ public:
     }
 
 private:
+    struct FreePayload {
+        void operator()(std::uint8_t* p) const noexcept { std::free(p); }
+    };
+    using Payload = std::unique_ptr<std::uint8_t[], FreePayload>;
     struct Block {
         std::array<Meta, block_slots> meta{};
         int occupied = 0;
-        std::array<std::unique_ptr<std::uint8_t[]>, block_slots> payload;
+        std::array<Payload, block_slots> payload;
     };
+    struct DestroyBlock {
+        void operator()(Block* b) const noexcept {
+            b->~Block();
+            std::free(b);
+        }
+    };
+    using BlockPtr = std::unique_ptr<Block, DestroyBlock>;
+
+    static BlockPtr allocate_block() {
+        void* memory = std::malloc(sizeof(Block));
+        return BlockPtr(memory ? new (memory) Block() : nullptr);
+    }
 
     static std::size_t block_of(int index) { return static_cast<std::size_t>(index / block_slots); }
     static std::size_t slot_in(int index) { return static_cast<std::size_t>(index % block_slots); }
 
     int max_payload_;
-    std::vector<std::unique_ptr<Block>> blocks_;
-    std::unique_ptr<Block> spare_;
-    std::vector<std::unique_ptr<std::uint8_t[]>> spare_payloads_;
+    std::vector<BlockPtr> blocks_;
+    BlockPtr spare_;
+    std::vector<Payload> spare_payloads_;
 };
 
 }  // namespace websrt::core

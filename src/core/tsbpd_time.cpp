@@ -1,5 +1,6 @@
 #include "core/tsbpd_time.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace websrt::core {
@@ -11,6 +12,9 @@ constexpr Micros timestamp_period = Micros{1} << 32;
 /// Within 30 s of the wrap, timestamps are read as belonging to either side of it
 /// (libsrt TSBPD_WRAP_PERIOD).
 constexpr std::uint32_t wrap_window = 30'000'000;
+/// Arrivals in a row that must look early before the base is found late (TsbpdTime::on_early_arrival):
+/// a damaged timestamp does not repeat, the packet's retransmission comes intact.
+constexpr int early_arrivals_to_rebase = 3;
 /// Drift is averaged over 1000 ACKACK samples; beyond ±5 ms the excess moves the base
 /// (libsrt TSBPD_DRIFT_MAX_SAMPLES, TSBPD_DRIFT_MAX_VALUE).
 constexpr int drift_span = 1000;
@@ -25,6 +29,7 @@ void TsbpdTime::set_base(Micros base_time, Micros latency) {
     drift_ = 0;
     drift_sum_ = 0;
     drift_samples_ = 0;
+    early_arrivals_ = 0;
 }
 
 Micros TsbpdTime::packet_base(std::uint32_t timestamp) const {
@@ -46,6 +51,23 @@ Micros TsbpdTime::delivery_time(std::uint32_t timestamp) {
         wrap_check_ = true;
     }
     return packet_base(timestamp) + latency_ + drift_;
+}
+
+std::optional<Micros> TsbpdTime::on_early_arrival(Micros now, std::uint32_t timestamp, Micros lead) {
+    const Micros base = now - (packet_base(timestamp) - base_);  // the base this arrival implies
+    if (early_arrivals_ == 0) earliest_early_base_ = latest_early_base_ = base;
+    earliest_early_base_ = std::min(earliest_early_base_, base);
+    latest_early_base_ = std::max(latest_early_base_, base);
+    if (latest_early_base_ - earliest_early_base_ > lead) {
+        early_arrivals_ = 1;  // they disagree: damage; start again from this one
+        earliest_early_base_ = latest_early_base_ = base;
+        return std::nullopt;
+    }
+    if (++early_arrivals_ < early_arrivals_to_rebase) return std::nullopt;
+    early_arrivals_ = 0;
+    const Micros earlier = base_ - earliest_early_base_;
+    base_ = earliest_early_base_;
+    return earlier;
 }
 
 void TsbpdTime::on_ackack(std::uint32_t timestamp, Micros now, Micros rtt) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 
 #include "core/time.hpp"
 
@@ -21,6 +22,17 @@ public:
     void lower_base(Micros base_time, Micros max_correction) {
         if (base_time < base_ && base_ - base_time <= max_correction) base_ = base_time;
     }
+
+    /// A data packet arrived due more than `lead` beyond one latency from `now`: its timestamp was
+    /// damaged on the way, or the base is late because the handshake and the first data packets
+    /// were all held up (found by endpoint_fuzz: then every later packet looked damaged and the
+    /// stream stalled for good). A damaged timestamp is not repeated, so `early_arrivals_to_rebase`
+    /// such arrivals in a row (retransmissions included) whose bases agree within `lead` move the
+    /// base to the earliest of them. Returns how much earlier the base now is (then the caller
+    /// brings what it holds forward by as much), or nothing: ignore the packet.
+    std::optional<Micros> on_early_arrival(Micros now, std::uint32_t timestamp, Micros lead);
+    /// A packet arrived in time: the early arrivals before it were damaged ones.
+    void on_timely_arrival() { early_arrivals_ = 0; }
 
     /// Delivery time of a data packet: base + timestamp (unwrapped) + latency + drift. Tracks the
     /// 32-bit timestamp wrap, so call it for every arriving data packet in arrival order.
@@ -48,6 +60,9 @@ private:
     Micros drift_sum_ = 0;
     int drift_samples_ = 0;
     Micros first_rtt_ = -1;
+    int early_arrivals_ = 0;
+    Micros earliest_early_base_ = 0;
+    Micros latest_early_base_ = 0;
 };
 
 }  // namespace websrt::core

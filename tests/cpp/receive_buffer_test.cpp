@@ -30,6 +30,16 @@ BOOST_AUTO_TEST_CASE(a_packet_is_delivered_only_when_its_time_has_come) {
     BOOST_TEST(buffer.delivery_point().value() == 6u);
 }
 
+BOOST_AUTO_TEST_CASE(bringing_forward_makes_every_held_packet_due_sooner) {
+    ReceiveBuffer buffer(16, 1456, SeqNo(0));
+    buffer.insert(SeqNo(0), message(0), 5000, MsgNo(1), false);
+    buffer.insert(SeqNo(2), message(2), 6000, MsgNo(3), false);
+    buffer.bring_forward(4000);
+    BOOST_TEST(buffer.next_delivery_time().value() == 1000);
+    BOOST_TEST(buffer.pop_ready(1000, true)->seq.value() == 0u);
+    BOOST_TEST(buffer.pop_ready(2000, true)->seq.value() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(a_gap_holds_the_ack_point_and_is_dropped_only_with_tlpktdrop) {
     ReceiveBuffer buffer(16, 1456, SeqNo(0));
     buffer.insert(SeqNo(0), message(0), 100, MsgNo(1), false);

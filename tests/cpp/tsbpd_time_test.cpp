@@ -37,3 +37,34 @@ BOOST_AUTO_TEST_CASE(a_steady_drift_beyond_5_ms_moves_the_base) {
     BOOST_TEST(tsbpd.drift() == 3'000);
     BOOST_TEST(tsbpd.delivery_time(0) == 5'000 + 3'000);
 }
+
+BOOST_AUTO_TEST_CASE(repeated_early_arrivals_prove_the_base_late_and_move_it) {
+    // The handshake and the first packets were held up 3 s on the way: the base is 3 s late, so
+    // fresh packets look due 3 s after they arrive.
+    const Micros lead = seconds(1);
+    TsbpdTime tsbpd;
+    tsbpd.set_base(8'000'000, milliseconds(120));
+    // Sent at peer time 5 s (true base 5 s), arriving 2 ms later on our clock.
+    BOOST_TEST(!tsbpd.on_early_arrival(10'002'000, 5'000'000, lead));
+    BOOST_TEST(!tsbpd.on_early_arrival(10'352'000, 5'000'000, lead));  // its retransmission
+    const auto earlier = tsbpd.on_early_arrival(10'402'000, 5'399'000, lead);
+    BOOST_REQUIRE(earlier);
+    BOOST_TEST(*earlier == 8'000'000 - 5'002'000);  // to the least delayed of the three
+    BOOST_TEST(tsbpd.base() == 5'002'000);
+    BOOST_TEST(tsbpd.delivery_time(5'400'000) == 5'002'000 + 5'400'000 + 120'000);
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_timestamp_does_not_move_the_base) {
+    const Micros lead = seconds(1);
+    TsbpdTime tsbpd;
+    tsbpd.set_base(0, milliseconds(120));
+    // Early arrivals that disagree with one another, or are broken by a timely one, are damage.
+    BOOST_TEST(!tsbpd.on_early_arrival(1'000'000, 0xFFF0'0000u, lead));
+    BOOST_TEST(!tsbpd.on_early_arrival(1'010'000, 0x8000'0000u, lead));
+    tsbpd.on_timely_arrival();
+    BOOST_TEST(!tsbpd.on_early_arrival(1'020'000, 0x8000'0000u, lead));
+    BOOST_TEST(!tsbpd.on_early_arrival(1'030'000, 0x8000'0000u, lead));
+    tsbpd.on_timely_arrival();
+    BOOST_TEST(!tsbpd.on_early_arrival(1'040'000, 0x8000'0000u, lead));
+    BOOST_TEST(tsbpd.base() == 0);
+}

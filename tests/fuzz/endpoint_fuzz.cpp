@@ -164,7 +164,7 @@ public:
         // Let the program's last sends play out, so delivery is checked on them too.
         run_clean(milliseconds(500));
         settle();
-        if (!forged_any_ && (!stale_handshake_ || std::getenv("ENDPOINT_FUZZ_LATE_HANDSHAKES"))) check_liveness();
+        if (!forged_any_) check_liveness();
         if (std::getenv("ENDPOINT_FUZZ_TRACE")) trace();
     }
 
@@ -329,6 +329,7 @@ private:
 
     void deliver_to(int to, const SocketAddress& from, const std::vector<std::uint8_t>& bytes, bool forged) {
         forged_any_ = forged_any_ || forged;
+        if (log_) log_datagram(to, bytes, forged);
         if (forged && bytes.size() >= wire::header_size) {
             const unsigned control_type = (bytes[0] & 0x7F) << 8 | bytes[1];
             if (!(bytes[0] & 0x80)) {
@@ -346,15 +347,30 @@ private:
         auto& q = queue(dir);
         if (q.empty()) return;
         const std::vector<std::uint8_t> bytes = replacement ? *replacement : q.front().bytes;
-        // After a handshake held up for long, liveness is not checked (unless
-        // ENDPOINT_FUZZ_LATE_HANDSHAKES is set): such a program can still cost a stream
-        // (tests/fuzz/regressions/README.md, "still open").
-        const Micros age = now_ - (q.front().due - link_delay_us);
-        if (!replacement && bytes.size() >= wire::header_size && bytes[0] == 0x80 && bytes[1] == 0 && age > milliseconds(500))
-            stale_handshake_ = true;
         if (!keep) q.pop_front();
         if ((dir & 1) == 0) deliver_to(listener_side, caller_address, bytes, replacement != nullptr);
         else deliver_to(caller_side, listener_address, bytes, replacement != nullptr);
+    }
+
+    /// ENDPOINT_FUZZ_LOG=1: one line per datagram delivered, for finding where a stream stalls.
+    void log_datagram(int to, const std::vector<std::uint8_t>& bytes, bool forged) const {
+        std::fprintf(stderr, "%10lld us %s %s%zu bytes:", static_cast<long long>(now_), to == listener_side ? "->L" : "->C",
+                     forged ? "forged " : "", bytes.size());
+        const auto packet = wire::decode_packet(wire::Bytes(bytes.data(), bytes.size()));
+        if (!packet) {
+            std::fprintf(stderr, " undecodable\n");
+            return;
+        }
+        std::fprintf(stderr, " %s", wire::packet_kind(*packet));
+        if (const auto* data = std::get_if<wire::DataPacket>(&*packet))
+            std::fprintf(stderr, " seq %u msg %u ts %u dst %u%s", data->seq.value(), data->message_number.value(),
+                         data->timestamp_us, data->dest_socket_id, data->retransmitted ? " R" : "");
+        else if (const auto* control = std::get_if<wire::ControlPacket>(&*packet))
+            std::fprintf(stderr, " ts %u dst %u info %u", control->header.timestamp_us, control->header.dest_socket_id,
+                         control->header.type_info);
+        if (const auto* control = std::get_if<wire::ControlPacket>(&*packet))
+            if (const auto* ack = std::get_if<wire::AckBody>(&control->body)) std::fprintf(stderr, " acks %u", ack->last_acknowledged.value());
+        std::fprintf(stderr, "\n");
     }
 
     /// Collects every datagram both endpoints want to send now, checking each.
@@ -611,9 +627,9 @@ private:
     int payload_limit_[2] = {};
     int connects_ = 0;
     bool encrypted_ = false;
-    bool stale_handshake_ = false;  // a handshake was delivered more than 500 ms after it was sent
     bool forged_any_ = false;
     bool rebound_ = false;  // a deliver_alt op ran
+    const bool log_ = std::getenv("ENDPOINT_FUZZ_LOG") != nullptr;
     std::map<ConnectionId, Micros> connect_deadline_;  // caller connections, as connect() was called
     Micros connect_timeout_ = 0;
     Micros idle_timeout_ = 0;

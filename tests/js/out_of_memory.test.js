@@ -1,0 +1,85 @@
+// The WebAssembly core at its memory ceiling (-sMAXIMUM_MEMORY, issue 12): a connection whose
+// packet buffer cannot grow fails alone with ERR_SRT_CONNECTION_LOST "out of memory", and the
+// module goes on serving once memory is free again. Its own file: it fills this process's heap.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { SrtServer } from "websrt";
+import { loadModule } from "../../js/core.js";
+import { freeUdpPort, killAll, requireWebsrt, start } from "../interop/peers.js";
+
+/**
+ * Takes every byte malloc can give, leaving only holes of `hole` bytes apart from one another:
+ * small allocations (events, control packets) still succeed, a packet's payload buffer does not.
+ * Returns what to free afterwards.
+ */
+function exhaustHeap(module, hole = 256, holes = 2000) {
+  const held = [];
+  const small = [];
+  for (let i = 0; i < 2 * holes; i += 1) small.push(module._malloc(hole));
+  for (let size = 1 << 24; size >= 8; size >>= 1) {
+    for (;;) {
+      const pointer = module._malloc(size);
+      if (!pointer) break;
+      held.push(pointer);
+    }
+  }
+  // Every other small block back: the holes cannot merge into one a payload would fit.
+  for (let i = 0; i < small.length; i += 2) if (small[i]) module._free(small[i]);
+  held.push(...small.filter((pointer, i) => pointer && i % 2 === 1));
+  return held;
+}
+
+test("a connection whose packet buffer cannot grow at the memory ceiling fails alone with out of memory; the module recovers", async (t) => {
+  t.after(killAll);
+  const module = await loadModule();
+  const port = await freeUdpPort();
+  const server = await SrtServer.listen(`srt://:${port}?latency=2000`);
+  try {
+    const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}`]);
+    const { value: socket } = await server.next();
+    assert.ok(socket);
+
+    const held = exhaustHeap(module);
+    let failure;
+    try {
+      const reading = (async () => {
+        try {
+          for await (const message of socket) void message;
+        } catch (error) {
+          return error;
+        }
+        return undefined;
+      })();
+      // The receiver holds packets for 2 s of latency: the first one needs a payload buffer.
+      const payload = Buffer.alloc(1316, 7);
+      const feeding = setInterval(() => sender.stdin.write(payload), 2);
+      try {
+        failure = await reading;
+      } finally {
+        clearInterval(feeding);
+      }
+    } finally {
+      for (const pointer of held) module._free(pointer);
+    }
+    assert.ok(failure, "the stream ended without an error");
+    assert.equal(failure.code, "ERR_SRT_CONNECTION_LOST");
+    assert.match(failure.message, /out of memory/);
+
+    // Memory is back: the same module accepts and carries a new stream.
+    sender.stdin.end();
+    const second = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}`]);
+    const { value: next } = await server.next();
+    assert.ok(next);
+    second.stdin.write(Buffer.alloc(1316, 9));
+    const iterator = next[Symbol.asyncIterator]();
+    const { value: message } = await iterator.next();
+    assert.equal(message.length, 1316);
+    assert.equal(message[0], 9);
+    second.stdin.end();
+    await second.exited;
+    await next.close({ lingerMs: 0 });
+  } finally {
+    await server.close();
+  }
+});
