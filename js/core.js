@@ -39,11 +39,29 @@ async function instantiate() {
   // Node: Emscripten 3.1.6 would fetch() the wasm, and Node's fetch takes no file paths, so we
   // read the bytes ourselves. Browsers: Emscripten streams it from locateFile's URL
   // (WebAssembly.instantiateStreaming, with an ArrayBuffer fallback for a wrong MIME type).
-  const options = { locateFile: (path) => new URL(`../dist/${path}`, import.meta.url).href };
+  const options = {
+    locateFile: (path) => new URL(`../dist/${path}`, import.meta.url).href,
+    getRandomValues: await secureRandomSource(),
+  };
   if (isNode) options.wasmBinary = await readWasmInNode();
   const raw = await factory(options);
   rawModule = raw;
   return wrap(raw);
+}
+
+/**
+ * The core's only entropy (src/crypto/wolfcrypt_seed.c): Web Crypto's getRandomValues, from the
+ * global where there is one (browsers, workers, Node >= 19), else from node:crypto (Node 18, whose
+ * scripts have no global `crypto`). Never anything weaker: without it the core cannot load.
+ */
+async function secureRandomSource() {
+  const global = globalThis.crypto;
+  if (typeof global?.getRandomValues === "function") return global.getRandomValues.bind(global);
+  if (isNode) {
+    const { webcrypto } = await import("node:crypto");
+    if (typeof webcrypto?.getRandomValues === "function") return webcrypto.getRandomValues.bind(webcrypto);
+  }
+  throw new Error("websrt: this environment has no Web Crypto (crypto.getRandomValues), which the core needs for keys and socket ids");
 }
 
 async function readWasmInNode() {

@@ -12,6 +12,9 @@ apt_packages=(
   libboost-dev libboost-test-dev librapidcheck-dev libcli11-dev nlohmann-json3-dev
   emscripten nodejs npm
   srt-tools ffmpeg python3 chromium python3-matplotlib
+  # What Debian's own Node 18 needs besides its two packages (scripts/debian-node18.sh unpacks
+  # those for the suite's Node 18 run when the system Node is another one).
+  libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 node-acorn node-cjs-module-lexer node-undici
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -32,6 +32,9 @@ bash scripts/run-fuzzers.sh
 step "JS tests (WebAssembly build)"
 node --test tests/js/
 
+step "JS tests again under Debian bookworm's own Node 18 (no global Web Crypto in its scripts)"
+"$(bash scripts/debian-node18.sh)" --test tests/js/
+
 step "interop: websrt transmit with srt-live-transmit and ffmpeg (loopback)"
 node --test tests/interop/
 

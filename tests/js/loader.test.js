@@ -1,7 +1,7 @@
 // The package entry loads the WebAssembly core in Node, and the core reports bad input as values.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -84,6 +84,7 @@ test("without dist/, loadCore rejects with a message naming the build command", 
   const root = await mkdtemp(join(tmpdir(), "websrt-loader-"));
   try {
     await mkdir(join(root, "js"));
+    await writeFile(join(root, "package.json"), '{"type": "module"}\n');  // Node 18 does not detect ESM syntax
     await copyFile(new URL("../../js/core.js", import.meta.url), join(root, "js", "core.js"));
     const { loadCore: loadMissing } = await import(pathToFileURL(join(root, "js", "core.js")).href);
     await assert.rejects(loadMissing(), /websrt: cannot load the WebAssembly core .*npm run build/);
