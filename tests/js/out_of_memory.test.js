@@ -1,6 +1,8 @@
 // The WebAssembly core at its memory ceiling (-sMAXIMUM_MEMORY, issue 12): a connection whose
 // packet buffer cannot grow fails alone with ERR_SRT_CONNECTION_LOST "out of memory", and the
-// module goes on serving once memory is free again. Its own file: it fills this process's heap.
+// module goes on serving once memory is free again; first as a peer causes it (a receiver made to
+// hold a minute of a 1 Gbit/s stream), then with the heap filled to its last small holes. Its own
+// file: it fills this process's heap. Without slot_blocks.hpp's malloc, both abort the module.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
@@ -29,6 +31,43 @@ function exhaustHeap(module, hole = 256, holes = 2000) {
   held.push(...small.filter((pointer, i) => pointer && i % 2 === 1));
   return held;
 }
+
+test("a peer that makes a receiver buffer up to the memory ceiling fails that connection with out of memory, not the module", async (t) => {
+  t.after(killAll);
+  const module = await loadModule();
+  const port = await freeUdpPort();
+  // A minute of latency and a 1 GB receive buffer: everything the sender sends is held, and the
+  // 512 MB module runs out long before the buffer does.
+  const server = await SrtServer.listen(`srt://:${port}?latency=60000&rcvbuf=1000000000`);
+  try {
+    const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}?latency=60000&maxbw=125000000`]);
+    const { value: socket } = await server.next();
+    assert.ok(socket);
+    const reading = (async () => {
+      try {
+        for await (const message of socket) void message;
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    // As fast as the sender takes it (its maxbw paces the stream), until it goes away.
+    const chunk = Buffer.alloc(1316 * 50, 5);
+    const feed = () => {
+      while (sender.stdin.writable && sender.stdin.write(chunk));
+    };
+    sender.stdin.on("drain", feed);
+    feed();
+    const failure = await reading;
+    sender.kill();
+    assert.ok(failure, "the stream ended without an error");
+    assert.equal(failure.code, "ERR_SRT_CONNECTION_LOST");
+    assert.match(failure.message, /out of memory/);
+    assert.ok(module.HEAPU8.length > 400 * 1024 * 1024, `the heap only reached ${module.HEAPU8.length} bytes`);
+  } finally {
+    await server.close();
+  }
+});
 
 test("a connection whose packet buffer cannot grow at the memory ceiling fails alone with out of memory; the module recovers", async (t) => {
   t.after(killAll);
