@@ -28,29 +28,23 @@ command -v node >/dev/null && missing=("${missing[@]/nodejs}")
 command -v npm >/dev/null && missing=("${missing[@]/npm}")
 read -r -a missing <<<"${missing[*]}"
 
-# `apt-get source wolfssl` needs a deb-src entry. Add one for the suite the main entry uses, with
-# the same Signed-By (apt refuses two entries for one URI that disagree on it).
+# `apt-get source wolfssl` needs a deb-src entry. When none exists, add one mirroring the machine's
+# own Debian entries (their URIs, suites and Signed-By: apt refuses two entries for one URI that
+# disagree on it), so a mirror or a snapshot archive configured here is used, not a fixed host.
 ensure_deb_src() {
-  if grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  if grep -rqsE '^[[:space:]]*(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     return 1
   fi
-  local signed_by
-  signed_by=$(grep -rhsE '^Signed-By:' /etc/apt/sources.list.d/*.sources | head -n1 | sed 's/^Signed-By:[[:space:]]*//')
-  echo "setup: adding a deb-src entry for bookworm (needed by 'apt-get source wolfssl')"
-  # The security suite too, so `apt-get source` gets the patched wolfssl.
-  {
-    echo "Types: deb-src"
-    echo "URIs: http://deb.debian.org/debian"
-    echo "Suites: bookworm"
-    echo "Components: main"
-    [ -n "$signed_by" ] && echo "Signed-By: $signed_by"
-    echo
-    echo "Types: deb-src"
-    echo "URIs: http://deb.debian.org/debian-security"
-    echo "Suites: bookworm-security"
-    echo "Components: main"
-    [ -n "$signed_by" ] && echo "Signed-By: $signed_by"
-  } | as_root tee /etc/apt/sources.list.d/websrt-deb-src.sources >/dev/null
+  local entries
+  entries=$(bash scripts/derive-deb-src.sh)
+  if [ -z "$entries" ]; then
+    echo "setup: warning: no Debian $(. /etc/os-release && echo "$VERSION_CODENAME") entry in the apt sources to derive a deb-src entry from;" \
+         "'apt-get source wolfssl' will need one added by hand" >&2
+    return 1
+  fi
+  echo "setup: adding deb-src entries mirroring the configured Debian archives (for 'apt-get source wolfssl'):"
+  printf '%s\n' "$entries" | grep '^URIs:' | sed 's/^/setup:   /'
+  printf '%s\n' "$entries" | as_root tee /etc/apt/sources.list.d/websrt-deb-src.sources >/dev/null
   return 0
 }
 

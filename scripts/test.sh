@@ -29,6 +29,9 @@ build/native/tests/sim/websrt_sim --seeds 200
 step "fuzz harnesses (short run)"
 bash scripts/run-fuzzers.sh
 
+step "set-up scripts (the deb-src entry derived from the apt sources)"
+node --test tests/scripts/
+
 step "JS tests (WebAssembly build)"
 node --test tests/js/*.test.js
 
