@@ -205,16 +205,6 @@ public:
         return events;
     }
 
-    /// Checks an srt:// URI as connect()/listen() would, without opening anything: {ok} or
-    /// {ok: false, error} naming the offending part.
-    static val check_uri(const std::string& uri) {
-        auto parsed = parse_srt(uri);
-        if (!parsed) return failure(parsed.error());
-        val result = val::object();
-        result.set("ok", true);
-        return result;
-    }
-
     /// Sends the `length`-byte message JS wrote at the start of the inbox: "ok", "too_large",
     /// "buffer_full" or "not_connected".
     std::string send(std::uint32_t id, double now, std::uint32_t length) {
@@ -329,7 +319,6 @@ private:
 EMSCRIPTEN_BINDINGS(websrt_endpoint) {
     emscripten::class_<SrtEndpoint>("SrtEndpoint")
         .constructor<>()
-        .class_function("checkUri", &SrtEndpoint::check_uri)
         .function("inboxAddress", &SrtEndpoint::inbox_address)
         .function("outboxAddress", &SrtEndpoint::outbox_address)
         .function("bufferCapacity", &SrtEndpoint::buffer_capacity)

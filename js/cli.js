@@ -9,7 +9,8 @@ import { createSocket } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 
-import { SrtServer, SrtSocket, checkSrtUri, parseSrtUri } from "./index.js";
+import { SrtServer, SrtSocket } from "./index.js";
+import { parseMediaUri } from "./srt_uri.js";
 
 /** A peer's string made safe for a log line, as the native command prints it
  * (native-shim/printable_text.hpp): bytes outside printable ASCII, quotes and the backslash as
@@ -52,9 +53,6 @@ Subcommands:
 /** libsrt's reject codes the listener answers with (srtcore/srt.h). */
 const rejectBacklog = 5;       // SRT_REJ_BACKLOG: the one connection is taken
 const rejectForbidden = 1403;  // SRT_REJX_FORBIDDEN
-
-/** Live payload when the URI sets none (libsrt SRTO_PAYLOADSIZE default for live mode). */
-const defaultPayloadSize = 1316;
 
 /** UDP input waiting for room in the send buffer; beyond this, datagrams are dropped (live input). */
 const udpQueueLimit = 1024;
@@ -110,87 +108,21 @@ function parseTransmitArguments(args) {
 
 // ---- URIs ----
 
-/** "[v6]:port" or "host:port" as native parse_host_port() reads them. */
-function parseHostPort(authority, uri) {
-  let host;
-  let portText;
-  if (authority.startsWith("[")) {
-    const close = authority.indexOf("]");
-    if (close < 0) throw new UsageError(`unterminated IPv6 address in '${uri}'`);
-    host = authority.slice(1, close);
-    if (authority[close + 1] !== ":") throw new UsageError(`missing port in '${uri}'`);
-    portText = authority.slice(close + 2);
-  } else {
-    const colon = authority.lastIndexOf(":");
-    if (colon < 0) throw new UsageError(`missing port in '${uri}'`);
-    host = authority.slice(0, colon);
-    portText = authority.slice(colon + 1);
-  }
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new UsageError(`bad port '${portText}' in '${uri}'`);
-  return { host, port };
-}
-
-function percentDecode(text, item) {
+/**
+ * srt://, udp:// or file://con, read by the core's parser (the one `websrt transmit` uses, so
+ * both CLIs take and refuse the same URIs with the same messages); throws UsageError.
+ */
+async function parseTransmitUri(text, side) {
+  let uri;
   try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new UsageError(`bad %-escape in '${item}'`);
+    uri = await parseMediaUri(text);
+  } catch (error) {
+    if (error?.code === "ERR_SRT_URI") throw new UsageError(`bad ${side} URI: ${error.message}`);
+    throw error;
   }
-}
-
-/** "key=value&…" as native parse_query() reads it: %-escapes decoded, '+' kept, empty items skipped. */
-function queryPairs(query) {
-  const pairs = [];
-  for (const item of query.split("&")) {
-    if (!item) continue;
-    const equals = item.indexOf("=");
-    pairs.push([percentDecode(equals < 0 ? item : item.slice(0, equals), item), percentDecode(equals < 0 ? "" : item.slice(equals + 1), item)]);
-  }
-  return pairs;
-}
-
-function parseUdpUri(rest, uri) {
-  const question = rest.indexOf("?");
-  const { host, port } = parseHostPort(question < 0 ? rest : rest.slice(0, question), uri);
-  const udp = { kind: "udp", host, port, adapter: undefined };
-  for (const [key, value] of queryPairs(question < 0 ? "" : rest.slice(question + 1))) {
-    if (key === "adapter") udp.adapter = value;
-    else throw new UsageError(`unknown UDP option '${key}' in '${uri}'`);
-  }
-  return udp;
-}
-
-/** srt:// (checked by the core), udp:// or file://con; throws UsageError. */
-async function parseMediaUri(text) {
-  const schemeEnd = text.indexOf("://");
-  if (schemeEnd < 0) throw new UsageError(`not a URI: '${text}' (expected srt://, udp:// or file://con)`);
-  const scheme = text.slice(0, schemeEnd);
-  const rest = text.slice(schemeEnd + 3);
-  if (scheme === "srt") {
-    await checkSrtUri(text);
-    return srtSide(text);
-  }
-  if (scheme === "udp") return parseUdpUri(rest, text);
-  if (scheme === "file" && rest === "con") return { kind: "console" };
-  if (scheme === "file") throw new UsageError(`only file://con (standard input/output) is supported, not '${text}'`);
-  throw new UsageError(`unsupported scheme '${scheme}' (expected srt://, udp:// or file://con)`);
-}
-
-/** The SRT side: listener or caller, and the message size console input is cut into. */
-function srtSide(text) {
-  // The core also takes srt-live-transmit's mode aliases (client, server); the socket API wants
-  // the plain names.
-  const uri = text.replace(/([?&])mode=client(?=&|$)/, "$1mode=caller").replace(/([?&])mode=server(?=&|$)/, "$1mode=listener");
-  const target = parseSrtUri(uri);
-  let payloadSize = defaultPayloadSize;
-  let streamId = "";
-  // Read as the core reads the query (the core checked it): the last of repeated options wins.
-  for (const [key, value] of queryPairs(target.query)) {
-    if (key === "payloadsize" || key === "pkt_size") payloadSize = Number(value);
-    else if (key === "streamid") streamId = value;
-  }
-  return { kind: "srt", uri, target, payloadSize, streamId };
+  if (uri.scheme === "srt") return { kind: "srt", uri: text, host: uri.host, port: uri.port, mode: uri.mode, payloadSize: uri.payloadSize, streamId: uri.streamId };
+  if (uri.scheme === "udp") return { kind: "udp", host: uri.host, port: uri.port, adapter: uri.adapter };
+  return { kind: "console" };
 }
 
 async function resolve(host, fallback) {
@@ -244,6 +176,7 @@ class Transmitter {
     this.other = other;
     this.server = undefined;
     this.connection = undefined;  // the SrtSocket once connected or accepted
+    this.connectionEnded = undefined;  // { error } once the connection's closed promise settled
     this.hadConnection = false;
     this.lingering = false;  // closing after the end of input: the reader leaves the last word to linger()
     this.udpSocket = undefined;
@@ -369,7 +302,7 @@ class Transmitter {
   // ---- the SRT side ----
 
   async startSrtSide() {
-    if (this.srt.target.mode === "listener") await this.listen();
+    if (this.srt.mode === "listener") await this.listen();
     else await this.call();
     if (this.finished || !this.connection) return;
     this.transfer();
@@ -401,7 +334,7 @@ class Transmitter {
   }
 
   async call() {
-    const { host, port } = this.srt.target;
+    const { host, port } = this.srt;
     const address = await resolve(host, "");
     this.info(`connecting to srt://${address}:${port}`);
     const connection = await SrtSocket.connect(this.srt.uri);
@@ -415,6 +348,7 @@ class Transmitter {
   connected(connection, line) {
     this.connection = connection;
     this.hadConnection = true;
+    connection.closed.then((error) => (this.connectionEnded = { error }));
     this.info(line);
   }
 
@@ -450,7 +384,7 @@ class Transmitter {
       }
       if (carry.length && !this.finished) await connection.send(carry);
     } catch (error) {
-      if (this.finished || connection.closed) return;  // the reader reports how the connection ended
+      if (this.finished || this.connectionEnded) return;  // the reader reports how the connection ended
       this.finish(1, `reading standard input: ${error.message}`);
       return;
     }
@@ -460,12 +394,13 @@ class Transmitter {
   /** After the end of input: close once every packet is acknowledged and played (or never will be). */
   async linger(connection) {
     const latencyMs = connection.stats()?.msSndTsbPdDelay ?? 120;
-    const peerClosedFirst = connection.closed;
+    const peerClosedFirst = this.connectionEnded !== undefined;
     this.lingering = true;
     const { unacknowledged } = await connection.close({ lingerMs: Math.max(3000, 4 * latencyMs) });
+    const error = await connection.closed;
     if (this.finished) return;
     // The peer closed (or failed) first: say so, as the reader would have.
-    if (peerClosedFirst || connection.error) return this.finish(connection.error ? 1 : 0, connection.error?.message ?? "peer closed the connection");
+    if (peerClosedFirst || error) return this.finish(error ? 1 : 0, error?.message ?? "peer closed the connection");
     // The send buffer also empties when packets are dropped as too late: say so (as the native command).
     const dropped = connection.stats()?.pktSndDropTotal ?? 0;
     if (unacknowledged === 0 && dropped === 0) this.finish(0, "end of input, everything sent was acknowledged");
@@ -496,18 +431,8 @@ async function transmit(args) {
       process.stdout.write(transmitHelp);
       return 0;
     }
-    try {
-      input = await parseMediaUri(options.input);
-    } catch (error) {
-      if (error instanceof UsageError || error?.code === "ERR_SRT_URI") throw new UsageError(`bad input URI: ${error.message}`);
-      throw error;
-    }
-    try {
-      output = await parseMediaUri(options.output);
-    } catch (error) {
-      if (error instanceof UsageError || error?.code === "ERR_SRT_URI") throw new UsageError(`bad output URI: ${error.message}`);
-      throw error;
-    }
+    input = await parseTransmitUri(options.input, "input");
+    output = await parseTransmitUri(options.output, "output");
     if ((input.kind === "srt") === (output.kind === "srt"))
       throw new UsageError("exactly one side must be srt:// (the other udp:// or file://con)");
     if (options.statsFormat !== "json" && options.statsFormat !== "text")

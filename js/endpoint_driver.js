@@ -26,7 +26,7 @@ export class EndpointDriver {
     this.capacity = this.endpoint.bufferCapacity();
     this.tags = new Map();  // address text → tag
     this.addresses = [];    // tag → address text
-    this.connections = new Map();  // id → { onEvent(event), onMessages(array) }
+    this.connections = new Map();  // id → a socket's sink: { wantsMessages(), onMessages(array), onEvent(event), finish(error), close() }
     this.listener = undefined;     // { onEvent(event) } for accepted/refused
     this.timer = undefined;
     this.timerAt = -1;

@@ -1,4 +1,5 @@
 // Types of websrt's public ES module entry (js/index.js).
+/// <reference lib="esnext.disposable" />
 
 /** A failed call: nothing was computed; `error` says why, in a short human-readable sentence. */
 export interface Failure {
@@ -167,8 +168,32 @@ export class NodeUdpTransport implements Transport {
 }
 
 /** Checks an srt:// URI's options as connect()/listen() will, without opening a port.
- * @throws SrtError ERR_SRT_URI naming the bad part. */
+ * @throws (rejects) SrtError ERR_SRT_URI naming the bad part. */
 export function checkSrtUri(uri: string): Promise<void>;
+
+/** How an SRT socket connects: srt-live-transmit's `mode` (its client/server aliases resolved). */
+export type SrtMode = "caller" | "listener" | "rendezvous";
+
+/** An srt:// URI as the core reads it (the same parser as `websrt transmit`'s). */
+export interface SrtUri {
+  /** An IP address or name; "" for a listener on any address. */
+  readonly host: string;
+  /** 0 only for a listener: any free port. */
+  readonly port: number;
+  readonly mode: SrtMode;
+  /** The local address to bind (`adapter=`). */
+  readonly adapter?: string;
+  /** The local port to bind (`port=`, caller). */
+  readonly localPort?: number;
+  /** `streamid=`, percent-decoded; "" when none. */
+  readonly streamId: string;
+  /** `payloadsize=` (default 1316). */
+  readonly payloadSize: number;
+  /** `latency=`/`rcvlatency=` in milliseconds (default 120). */
+  readonly latencyMs: number;
+  /** Whether a passphrase was given (the passphrase itself is never returned). */
+  readonly encrypted: boolean;
+}
 
 /** SRT over a WebSocket to `websrt bridge`, which relays the datagrams over UDP (browsers; Node
  * with the `ws` package). The flow opens on the first datagram, to its destination; a refusal by
@@ -193,8 +218,9 @@ export class WebSocketTransport implements Transport {
   close(): void;
 }
 
-/** The parts of an srt:// URI the socket API needs; the options are checked by the core. */
-export function parseSrtUri(uri: string): { host: string; port: number; query: string; mode: string; adapter?: string };
+/** Reads an srt:// URI with the core's parser: every option checked as connect()/listen() will.
+ * @throws (rejects) SrtError ERR_SRT_URI naming the bad part (never the passphrase). */
+export function parseSrtUri(uri: string): Promise<SrtUri>;
 
 /** The part of a node:stream Duplex these declarations rely on. */
 export interface NodeDuplexLike {
@@ -204,25 +230,39 @@ export interface NodeDuplexLike {
 }
 
 /** One SRT connection: a caller's (SrtSocket.connect) or one a server accepted. */
-export class SrtSocket implements AsyncIterable<Uint8Array> {
+export class SrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
+  /** Not for applications: use SrtSocket.connect() or SrtServer.listen(). */
+  private constructor();
   /**
    * Connects to an SRT listener. The URI takes `websrt transmit`'s (srt-live-transmit's)
    * option names, e.g. `srt://10.0.0.5:9000?streamid=cam1&latency=200&passphrase=…`.
+   * @param options.signal - aborting it abandons the attempt: connect() rejects with its reason.
    * @throws SrtError ERR_SRT_URI, ERR_SRT_REJECTED (with rejectCode), ERR_SRT_TIMEOUT.
    */
-  static connect(uri: string, options?: { transport?: Transport }): Promise<SrtSocket>;
+  static connect(uri: string, options?: { transport?: Transport; signal?: AbortSignal }): Promise<SrtSocket>;
   /** The peer's address, "1.2.3.4:5". */
   readonly peer: string;
-  /** The Stream ID the caller sent (accepted sockets). */
+  /** The Stream ID: the one this caller sent, or the one an accepted caller sent. */
   readonly streamId: string;
+  /** Messages received and held in JS until read (beyond about 1024 they wait in the core). */
+  readonly bufferedMessages: number;
+  /** Resolves once the connection ended: with the SrtError that ended it, or undefined for a
+   * clean close (ours or the peer's). Never rejects. */
+  readonly closed: Promise<SrtError | undefined>;
   /** Sends one message (at most payloadsize bytes); waits while the send buffer is full. */
   send(message: Uint8Array): Promise<void>;
-  /** The next message; done when the peer closed. Rejects with ERR_SRT_CONNECTION_LOST. */
+  /** The next message, or undefined once the peer closed. Rejects with the SrtError that ended
+   * the connection, or with `signal`'s reason (the socket stays open). */
+  read(options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined>;
+  /** The next message as an iterator result; done when the peer closed. */
   next(): Promise<IteratorResult<Uint8Array, undefined>>;
+  /** Messages until the peer closes; leaving the loop early closes the socket. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
-  /** Messages as a Web Stream. */
+  /** `await using socket = await SrtSocket.connect(…)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** Messages as a Web Stream; cancelling it closes the socket. */
   readonly readable: ReadableStream<Uint8Array>;
-  /** Each chunk written is one message. */
+  /** Each chunk written is one message; closing (or aborting) it closes the socket. */
   readonly writable: WritableStream<Uint8Array>;
   /** A node:stream Duplex over readable/writable (Node only; typed loosely so that the
    * declarations need no @types/node). */
@@ -235,9 +275,14 @@ export class SrtSocket implements AsyncIterable<Uint8Array> {
 }
 
 /** An SRT listener. */
-export class SrtServer implements AsyncIterable<SrtSocket> {
+export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
+  /** Not for applications: use SrtServer.listen(). */
+  private constructor();
   /**
-   * Listens on the URI's port (`srt://:9000?…`, `mode=listener`).
+   * Listens on the URI's port (`srt://:9000?…`, `mode=listener`; port 0: any free one, see
+   * address()).
+   * @param options.signal - aborting it closes the server (before it listens: listen() rejects
+   *   with its reason).
    * @param options.accept - called synchronously for each caller: true (or nothing) admits it,
    *   false refuses it (1403), a number refuses it with that reject code.
    * @param options.onRefused - hears of callers refused (wrong passphrase, accept's refusals, …).
@@ -256,6 +301,7 @@ export class SrtServer implements AsyncIterable<SrtSocket> {
       /** Connections open at once (default 1024); beyond, callers are refused with 5 (backlog). */
       maxConnections?: number;
       transport?: Transport;
+      signal?: AbortSignal;
     },
   ): Promise<SrtServer>;
   /** What the server turned away or dropped: callers refused because the accept queue was full,
@@ -265,8 +311,18 @@ export class SrtServer implements AsyncIterable<SrtSocket> {
     badCookie: number; refusalsLimited: number; statelessDropped: number; refused: number; keyDerivations: number;
     addressesTracked: number;
   };
+  /** The local address and port (the one picked for port 0). */
   address(): { address: string; port: number };
+  /** Resolves once the server is closed. Never rejects. */
+  readonly closed: Promise<void>;
+  /** The next accepted connection, or undefined once the server is closed; rejects with
+   * `signal`'s reason (the server stays open). */
+  accept(options?: { signal?: AbortSignal }): Promise<SrtSocket | undefined>;
   next(): Promise<IteratorResult<SrtSocket, undefined>>;
+  /** Accepted connections until the server closes; leaving the loop keeps the server open. */
   [Symbol.asyncIterator](): AsyncIterator<SrtSocket>;
+  /** `await using server = await SrtServer.listen(…)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** Closes every accepted connection and the port. */
   close(): Promise<void>;
 }

@@ -1,12 +1,15 @@
-// The public socket API: SrtSocket (one SRT connection, as caller or accepted by a server) and
-// SrtServer (a listener). Messages are Uint8Arrays; errors are SrtErrors with a `code` (and
-// libsrt's reject code where one applies). Backpressure both ways: send() waits while the send
-// buffer is full, and a reader that falls behind leaves messages in the core, whose buffer is
-// bounded (live mode then drops what comes too late, as libsrt does).
+// SrtSocket: one SRT connection, as a caller (SrtSocket.connect) or accepted by an SrtServer.
+// Messages are Uint8Arrays; errors are SrtErrors with a `code` (and libsrt's reject code where one
+// applies). Backpressure both ways: send() waits while the send buffer is full, and a reader that
+// falls behind leaves messages in the core, whose buffer is bounded (live mode then drops what
+// comes too late, as libsrt does). Internals are private (#): the driver reaches a socket only
+// through the sink it registers.
 import { loadModule } from "./core.js";
 import { EndpointDriver, nowMicros } from "./endpoint_driver.js";
 import { NodeUdpTransport } from "./udp_transport.js";
 import { SrtError } from "./srt_error.js";
+import { parseSrtUri, withHostAddress } from "./srt_uri.js";
+import { abortable, throwIfAborted } from "./abortable.js";
 
 export { SrtError };
 
@@ -17,33 +20,11 @@ const readerHighWater = 1024;
 /** Time allowed beyond the peer's latency for the last packet to reach it and be played. */
 const playedOutMarginMs = 100;
 
-/** Checks an srt:// URI's options as connect()/listen() will, without opening anything; throws
- * an SrtError (ERR_SRT_URI) naming what is wrong. */
-export async function checkSrtUri(uri) {
-  parseSrtUri(uri);
-  const module = await loadModule();
-  const result = module.SrtEndpoint.checkUri(String(uri));
-  if (!result.ok) throw new SrtError(result.error, { code: "ERR_SRT_URI" });
-}
+/** `await using`'s hook; where the runtime predates it, the name polyfills use. */
+export const asyncDispose = Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose");
 
-/** Splits "srt://host:port?query" (host may be empty or [v6]); the core checks the options. */
-export function parseSrtUri(uri) {
-  const match = /^srt:\/\/(\[[^\]]*\]|[^:/?[\]]*)(?::(\d+))?\/?(?:\?(.*))?$/.exec(String(uri));
-  if (!match) throw new SrtError(`not an srt:// URI: ${uri}`, { code: "ERR_SRT_URI" });
-  const port = Number(match[2]);
-  if (!match[2] || !(port >= 1 && port <= 65535)) throw new SrtError(`srt:// URI needs a port in 1..65535: ${uri}`, { code: "ERR_SRT_URI" });
-  const query = match[3] ?? "";
-  const params = new URLSearchParams(query);
-  const host = match[1].replace(/^\[|\]$/g, "");
-  // srt-live-transmit's aliases: client = caller, server = listener.
-  const aliases = { client: "caller", server: "listener" };
-  const given = params.get("mode");
-  const mode = aliases[given] ?? given ?? (host ? "caller" : "listener");
-  return { host, port, query, mode, adapter: params.get("adapter") ?? undefined };
-}
-
-const withHost = (target, ip) =>
-  `srt://${ip.includes(":") ? `[${ip}]` : ip}:${target.port}${target.query ? `?${target.query}` : ""}`;
+/** Only the package constructs sockets (SrtSocket.connect, SrtServer). */
+const constructing = Symbol("SrtSocket construction");
 
 async function resolveHost(host) {
   if (/^[\d.]+$/.test(host) || host.includes(":")) return host;
@@ -56,7 +37,7 @@ async function resolveHost(host) {
   }
 }
 
-function defaultTransport(ip) {
+export function defaultTransport(ip) {
   if (!isNode) throw new SrtError("no transport: pass { transport } (browsers cannot open UDP sockets)", { code: "ERR_SRT_TRANSPORT" });
   return new NodeUdpTransport({ type: ip.includes(":") ? "udp6" : "udp4" });
 }
@@ -76,89 +57,142 @@ function errorOf(event) {
   }
 }
 
+const closedError = () => new SrtError("socket is closed", { code: "ERR_SRT_CLOSED" });
+
 export class SrtSocket {
+  #driver;
+  #id;
+  #ownsDriver;
+  #peer;
+  #streamId;
+  #messages = [];
+  #readers = [];              // reads waiting for a message: { resolve, reject }
+  #roomWaiters = new Set();   // senders waiting for room: woken by the driver's service, or by the end
+  #ended = false;
+  #error;
+  #finalStats;
+  #lastSendTime;
+  #readable;
+  #writable;
+  #resolveReady;
+  #rejectReady;
+  #ready;
+  #resolveClosed;
+  #closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+
   /**
    * Connects as a caller: resolves once the handshake completes, rejects with an SrtError
-   * (ERR_SRT_URI, ERR_SRT_REJECTED with rejectCode, ERR_SRT_TIMEOUT).
+   * (ERR_SRT_URI, ERR_SRT_REJECTED with rejectCode, ERR_SRT_TIMEOUT) or, when `signal` aborts
+   * first, with its reason (the attempt is abandoned and its port closed).
    */
-  static async connect(uri, { transport } = {}) {
-    const target = parseSrtUri(uri);
+  static async connect(uri, { transport, signal } = {}) {
+    throwIfAborted(signal);
+    const target = await parseSrtUri(uri);
     if (target.mode !== "caller") throw new SrtError(`SrtSocket.connect needs a caller URI (mode=${target.mode})`, { code: "ERR_SRT_URI" });
-    const ip = await resolveHost(target.host);
+    const ip = await abortable(resolveHost(target.host), signal);
     const module = await loadModule();
+    throwIfAborted(signal);
     const carrier = transport ?? defaultTransport(ip);
-    await carrier.bind(0);
+    await abortable(carrier.bind(0), signal, () => carrier.close());
     const driver = new EndpointDriver(module, carrier);
-    const started = driver.endpoint.connect(nowMicros(), withHost(target, ip));
+    const started = driver.endpoint.connect(nowMicros(), withHostAddress(uri, ip));
     if (!started.ok) {
       driver.close();
       throw new SrtError(started.error, { code: "ERR_SRT_URI" });
     }
-    const socket = new SrtSocket(driver, started.id, { ownsDriver: true, connected: false });
+    const socket = new SrtSocket(constructing, driver, started.id, { ownsDriver: true, connected: false, streamId: target.streamId });
     driver.service();
-    await socket.ready;
+    await abortable(socket.#ready, signal, () => socket.#abandon());
     return socket;
   }
 
   /** @internal use SrtSocket.connect() or SrtServer */
-  constructor(driver, id, { ownsDriver, connected, peer = "", streamId = "" }) {
-    this.driver = driver;
-    this.id = id;
-    this.ownsDriver = ownsDriver;
-    this.peer = peer;
-    this.streamId = streamId;
-    this.messages = [];
-    this.waiting = [];  // readers waiting for a message: { resolve, reject }
-    this.roomWaiters = new Set();  // senders waiting for room: woken by the driver's service, or by the end
-    this.closed = false;
-    this.error = undefined;
-    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.ready = new Promise((resolve, reject) => {
-      this.resolveReady = resolve;
-      this.rejectReady = reject;
+  constructor(token, driver, id, { ownsDriver, connected, peer = "", streamId = "" }) {
+    if (token !== constructing) throw new TypeError("use SrtSocket.connect() or SrtServer.listen() to get an SrtSocket");
+    this.#driver = driver;
+    this.#id = id;
+    this.#ownsDriver = ownsDriver;
+    this.#peer = peer;
+    this.#streamId = streamId;
+    this.#ready = new Promise((resolve, reject) => {
+      this.#resolveReady = resolve;
+      this.#rejectReady = reject;
     });
-    if (connected) this.resolveReady();
-    driver.connections.set(id, this);
+    this.#ready.catch(() => {});  // a caller that never connected reports it from connect()
+    if (connected) this.#resolveReady();
+    driver.connections.set(id, {
+      wantsMessages: () => this.#messages.length < readerHighWater,
+      onMessages: (messages) => this.#onMessages(messages),
+      onEvent: (event) => this.#onEvent(event),
+      finish: (error) => this.#finish(error),
+      close: () => this.close({ lingerMs: 0 }),
+    });
   }
 
-  // ---- called by the driver ----
-
-  wantsMessages() {
-    return this.messages.length < readerHighWater;
+  /** The peer's address, "1.2.3.4:5". */
+  get peer() {
+    return this.#peer;
   }
 
-  onMessages(messages) {
+  /** The Stream ID: the one this caller sent, or the one an accepted caller sent. */
+  get streamId() {
+    return this.#streamId;
+  }
+
+  /** Messages received and held here until read (at most about 1024: beyond, they wait in the
+   * core's bounded receive buffer). */
+  get bufferedMessages() {
+    return this.#messages.length;
+  }
+
+  /** Resolves once the connection has ended: with the SrtError that ended it, or undefined for a
+   * clean close (ours or the peer's). Never rejects. */
+  get closed() {
+    return this.#closed;
+  }
+
+  // ---- called by the driver, through the sink ----
+
+  #onMessages(messages) {
     for (const message of messages) {
-      const reader = this.waiting.shift();
-      if (reader) reader.resolve({ value: message, done: false });
-      else this.messages.push(message);
+      const reader = this.#readers.shift();
+      if (reader) reader.resolve(message);
+      else this.#messages.push(message);
     }
   }
 
-  onEvent(event) {
+  #onEvent(event) {
     if (event.kind === "connected") {
-      this.peer = event.peer;
-      this.resolveReady();
+      this.#peer = event.peer;
+      this.#resolveReady();
     } else if (event.kind === "closed") {
-      this.finalStats = event.stats ?? undefined;
-      this.finish(errorOf(event));
+      this.#finalStats = event.stats ?? undefined;
+      this.#finish(errorOf(event));
     }
   }
 
-  finish(error) {
-    if (this.closed) return;
-    this.closed = true;
-    this.error = error;
-    this.rejectReady(error ?? new SrtError("closed before connecting", { code: "ERR_SRT_CLOSED" }));
-    for (const reader of this.waiting.splice(0)) {
+  #finish(error) {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#error = error;
+    this.#rejectReady(error ?? new SrtError("closed before connecting", { code: "ERR_SRT_CLOSED" }));
+    for (const reader of this.#readers.splice(0)) {
       if (error) reader.reject(error);
-      else reader.resolve({ value: undefined, done: true });
+      else reader.resolve(undefined);
     }
     // A send() waiting for room settles now (with the error): no service may ever come again.
-    for (const wake of [...this.roomWaiters]) wake();
+    for (const wake of [...this.#roomWaiters]) wake();
     // The SHUTDOWN just queued leaves on this turn; the port closes on the next.
-    if (this.ownsDriver) setTimeout(() => this.driver.close(), 0);
-    this.resolveClosed();
+    if (this.#ownsDriver) setTimeout(() => this.#driver.close(), 0);
+    this.#resolveClosed(error);
+  }
+
+  /** A connect() given up: the core forgets the connection and the port closes. */
+  #abandon() {
+    if (this.#ended) return;
+    this.#driver.endpoint.close(this.#id, nowMicros());
+    this.#driver.service();
+    this.#finish(undefined);
   }
 
   // ---- application API ----
@@ -167,64 +201,106 @@ export class SrtSocket {
   async send(message) {
     if (!(message instanceof Uint8Array)) throw new TypeError("send() takes a Uint8Array");
     for (;;) {
-      if (this.closed) throw this.error ?? new SrtError("socket is closed", { code: "ERR_SRT_CLOSED" });
-      const outcome = this.driver.send(this.id, message);
+      if (this.#ended) throw this.#error ?? closedError();
+      const outcome = this.#driver.send(this.#id, message);
       if (outcome === "ok") {
-        this.lastSendTime = performance.now();
+        this.#lastSendTime = performance.now();
         return;
       }
       if (outcome === "too_large") throw new SrtError(`message of ${message.length} bytes is larger than payloadsize`, { code: "ERR_SRT_MESSAGE_TOO_LARGE" });
-      if (outcome === "not_connected") throw this.error ?? new SrtError("socket is not connected", { code: "ERR_SRT_CLOSED" });
-      await this.room();
+      if (outcome === "not_connected") throw this.#error ?? new SrtError("socket is not connected", { code: "ERR_SRT_CLOSED" });
+      await this.#room();
     }
   }
 
   /** Resolves after the next service of the driver (ACKs may have made room). */
-  room() {
+  #room() {
     return new Promise((resolve) => {
       const done = () => {
-        this.driver.afterService.delete(done);
-        this.roomWaiters.delete(done);
+        this.#driver.afterService.delete(done);
+        this.#roomWaiters.delete(done);
         resolve();
       };
-      this.driver.afterService.add(done);
-      this.roomWaiters.add(done);
+      this.#driver.afterService.add(done);
+      this.#roomWaiters.add(done);
     });
   }
 
-  /** The next message, or done when the peer closed. */
-  next() {
-    const message = this.messages.shift();
-    if (message) {
-      if (this.messages.length < readerHighWater / 2) this.driver.schedule();  // pull more from the core
-      return Promise.resolve({ value: message, done: false });
+  /**
+   * The next message, or undefined once the peer closed. Rejects with the SrtError that ended
+   * the connection (ERR_SRT_CONNECTION_LOST, …), or with `signal`'s reason when it aborts first
+   * (the socket stays open; the message is left for the next read).
+   */
+  read({ signal } = {}) {
+    try {
+      throwIfAborted(signal);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (this.closed) return this.error ? Promise.reject(this.error) : Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
-
-  [Symbol.asyncIterator]() {
-    return { next: () => this.next(), return: async () => ({ value: undefined, done: true }) };
-  }
-
-  /** Web Streams: messages out, messages in. */
-  get readable() {
-    this.readableStream ??= new ReadableStream({
-      pull: async (controller) => {
-        const { value, done } = await this.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      },
+    const message = this.#messages.shift();
+    if (message) {
+      if (this.#messages.length < readerHighWater / 2) this.#driver.schedule();  // pull more from the core
+      return Promise.resolve(message);
+    }
+    if (this.#ended) return this.#error ? Promise.reject(this.#error) : Promise.resolve(undefined);
+    let reader;
+    const waiting = new Promise((resolve, reject) => {
+      reader = { resolve, reject };
+      this.#readers.push(reader);
     });
-    return this.readableStream;
+    return abortable(waiting, signal, () => {
+      const index = this.#readers.indexOf(reader);
+      if (index >= 0) this.#readers.splice(index, 1);
+    });
   }
 
+  /** The next message as an iterator result: done when the peer closed. */
+  async next() {
+    const value = await this.read();
+    return value === undefined ? { value: undefined, done: true } : { value, done: false };
+  }
+
+  /** Messages until the peer closes. Leaving the loop early (break, return, throw) closes the
+   * socket, as it destroys a Node Readable. */
+  [Symbol.asyncIterator]() {
+    return {
+      next: () => this.next(),
+      return: async () => {
+        await this.close();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** `await using socket = …` closes it at the end of the scope. */
+  async [asyncDispose]() {
+    await this.close();
+  }
+
+  /** Messages as a Web Stream; cancelling it closes the socket. */
+  get readable() {
+    this.#readable ??= new ReadableStream({
+      pull: async (controller) => {
+        const message = await this.read();
+        if (message === undefined) controller.close();
+        else controller.enqueue(message);
+      },
+      cancel: () => this.close(),
+    });
+    return this.#readable;
+  }
+
+  /** Each chunk written is one message; closing or aborting the stream closes the socket. */
   get writable() {
-    this.writableStream ??= new WritableStream({
+    this.#writable ??= new WritableStream({
       write: (chunk) => this.send(chunk),
       close: () => this.close(),
+      abort: () => this.close({ lingerMs: 0 }),
     });
-    return this.writableStream;
+    return this.#writable;
   }
 
   /** A Node Duplex over the Web Streams (Node only). */
@@ -236,8 +312,8 @@ export class SrtSocket {
   /** libsrt-named statistics; `clear` starts a new interval (srt_bistats clear). After the
    * connection closed: its last statistics, when the core reported them. */
   stats(clear = false) {
-    if (this.closed) return this.finalStats;
-    return this.driver.endpoint.stats(this.id, nowMicros(), clear) ?? undefined;
+    if (this.#ended) return this.#finalStats;
+    return this.#driver.endpoint.stats(this.#id, nowMicros(), clear) ?? undefined;
   }
 
   /**
@@ -246,157 +322,35 @@ export class SrtSocket {
    * with how many packets were left unacknowledged (0: everything arrived).
    */
   async close({ lingerMs = 5000 } = {}) {
-    if (this.closed) {
-      await this.closedPromise;
+    if (this.#ended) {
+      await this.#closed;
       return { unacknowledged: 0 };
     }
+    const endpoint = this.#driver.endpoint;
     const deadline = performance.now() + lingerMs;
     const playedOut = () =>
-      this.lastSendTime === undefined ||
-      performance.now() >= this.lastSendTime + Math.max(0, this.driver.endpoint.peerLatency(this.id)) + playedOutMarginMs;
+      this.#lastSendTime === undefined ||
+      performance.now() >= this.#lastSendTime + Math.max(0, endpoint.peerLatency(this.#id)) + playedOutMarginMs;
     // Counted on each pass: when the peer closes meanwhile, what it had not acknowledged by then.
     let unacknowledged = 0;
-    while (!this.closed && performance.now() < deadline) {
-      unacknowledged = Math.max(0, this.driver.endpoint.unacknowledged(this.id));
+    while (!this.#ended && performance.now() < deadline) {
+      unacknowledged = Math.max(0, endpoint.unacknowledged(this.#id));
       if (unacknowledged === 0 && playedOut()) break;
-      await Promise.race([this.room(), new Promise((resolve) => setTimeout(resolve, 5))]);
+      await Promise.race([this.#room(), new Promise((resolve) => setTimeout(resolve, 5))]);
     }
-    if (!this.closed) {
-      unacknowledged = Math.max(0, this.driver.endpoint.unacknowledged(this.id));
-      this.finalStats = this.stats();
-      this.driver.endpoint.close(this.id, nowMicros());
-      this.driver.service();
+    if (!this.#ended) {
+      unacknowledged = Math.max(0, endpoint.unacknowledged(this.#id));
+      this.#finalStats = this.stats();
+      endpoint.close(this.#id, nowMicros());
+      this.#driver.service();
     }
-    this.finish(undefined);
-    await this.closedPromise;
+    this.#finish(undefined);
+    await this.#closed;
     return { unacknowledged };
   }
 }
 
-/** Accepted connections waiting for the application to take them; beyond, callers are refused. */
-const defaultMaxPendingAccepts = 128;
-/** libsrt SRT_REJ_BACKLOG: what a caller gets when the accept queue is full. */
-const rejectBacklog = 5;
-
-export class SrtServer {
-  /**
-   * Listens on the URI's port. `accept({ streamId, peer })` (synchronous) returns true/undefined
-   * to admit a caller, false to refuse it (1403 forbidden) or a reject code. `onRefused(event)`
-   * hears of callers the server turned away (wrong passphrase, …). At most `maxPending`
-   * accepted connections wait for the application to take them (`for await`), and at most
-   * `maxConnections` (default 1024, the core's) are open at once; further callers are refused
-   * with SRT_REJ_BACKLOG (5). A callback that throws refuses that caller (accept)
-   * or is ignored (onRefused); either way the error goes to `onError(error)` (default: printed
-   * with console.error) and the server keeps running.
-   */
-  static async listen(uri, { accept, onRefused, onError, transport, maxPending = defaultMaxPendingAccepts, maxConnections = 0 } = {}) {
-    if (!Number.isInteger(maxPending) || maxPending < 1) throw new SrtError("maxPending must be a positive integer", { code: "ERR_SRT_URI" });
-    if (!Number.isInteger(maxConnections) || maxConnections < 0) throw new SrtError("maxConnections must be a non-negative integer", { code: "ERR_SRT_URI" });
-    const target = parseSrtUri(uri);
-    if (target.mode !== "listener") throw new SrtError(`SrtServer.listen needs a listener URI (mode=${target.mode})`, { code: "ERR_SRT_URI" });
-    const module = await loadModule();
-    const bindAddress = target.adapter ?? (target.host || undefined);
-    const carrier = transport ?? defaultTransport(bindAddress ?? "");
-    await carrier.bind(target.port, bindAddress);
-    const driver = new EndpointDriver(module, carrier);
-    const server = new SrtServer(driver, { onRefused, onError, maxPending });
-    const decide = (streamId, peer) => {
-      // Taken or not, an accepted connection stays in the queue until the application takes it.
-      if (server.pending.length >= maxPending) {
-        server.ownCounters.refusedQueueFull += 1;
-        return rejectBacklog;
-      }
-      if (!accept) return 0;
-      try {
-        const answer = accept({ streamId, peer });
-        if (answer === undefined || answer === true) return 0;
-        if (answer === false) return 1403;
-        return Number.isInteger(answer) ? answer : 1403;
-      } catch (error) {
-        server.report(error, "accept");
-        return 1403;  // an accept callback that throws refuses, never breaks the endpoint
-      }
-    };
-    const listening = driver.endpoint.listen(uri, decide, maxConnections);
-    if (!listening.ok) {
-      driver.close();
-      throw new SrtError(listening.error, { code: "ERR_SRT_URI" });
-    }
-    return server;
-  }
-
-  /** @internal */
-  constructor(driver, { onRefused, onError, maxPending }) {
-    this.driver = driver;
-    this.onRefused = onRefused;
-    this.onError = onError;
-    this.maxPending = maxPending;
-    this.pending = [];
-    this.waiting = [];
-    this.closed = false;
-    this.ownCounters = { refusedQueueFull: 0, callbackErrors: 0 };
-    driver.listener = { onEvent: (event) => this.onEvent(event) };
-  }
-
-  /** What the server turned away or dropped: callers refused for a full accept queue, callbacks
-   * that threw, and the port's own counters (datagrams oversize, undecodable, unroutable or with
-   * a bad cookie; callers refused; …). */
-  get counters() {
-    if (this.finalCounters) return this.finalCounters;
-    return { ...this.driver.endpoint.counters(), ...this.ownCounters };
-  }
-
-  /** A callback of the application threw: counted and handed to onError, never rethrown. */
-  report(error, callback) {
-    this.ownCounters.callbackErrors += 1;
-    const wrapped = new SrtError(`the ${callback} callback threw: ${error?.message ?? error}`, { code: "ERR_SRT_CALLBACK", cause: error });
-    try {
-      if (this.onError) this.onError(wrapped);
-      else console.error(`websrt: ${wrapped.message}`);
-    } catch {
-      // an onError that throws too has nowhere left to go
-    }
-  }
-
-  onEvent(event) {
-    if (event.kind === "accepted") {
-      const socket = new SrtSocket(this.driver, event.id, { ownsDriver: false, connected: true, peer: event.peer, streamId: event.streamId });
-      const reader = this.waiting.shift();
-      if (reader) reader({ value: socket, done: false });
-      else this.pending.push(socket);
-    } else if (event.kind === "refused") {
-      try {
-        this.onRefused?.(event);
-      } catch (error) {
-        this.report(error, "onRefused");
-      }
-    }
-  }
-
-  /** The local UDP address the server listens on. */
-  address() {
-    return this.driver.transport.localAddress();
-  }
-
-  next() {
-    const socket = this.pending.shift();
-    if (socket) return Promise.resolve({ value: socket, done: false });
-    if (this.closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  [Symbol.asyncIterator]() {
-    return { next: () => this.next(), return: async () => ({ value: undefined, done: true }) };
-  }
-
-  /** Closes every accepted connection and the port. */
-  async close() {
-    if (this.closed) return;
-    this.closed = true;
-    const sockets = [...this.driver.connections.values()];
-    await Promise.all(sockets.map((socket) => socket.close({ lingerMs: 0 })));
-    for (const reader of this.waiting.splice(0)) reader({ value: undefined, done: true });
-    this.finalCounters = this.counters;  // the endpoint goes with the driver
-    this.driver.close();
-  }
+/** For SrtServer: a socket for a connection its endpoint accepted. */
+export function acceptedSocket(driver, event) {
+  return new SrtSocket(constructing, driver, event.id, { ownsDriver: false, connected: true, peer: event.peer, streamId: event.streamId });
 }

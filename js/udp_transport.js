@@ -61,8 +61,12 @@ export class NodeUdpTransport {
     return { address, port };
   }
 
+  /** Closes the socket once datagrams already sent have left: node:dgram resolves each
+   * destination asynchronously, and a socket closed at once drops them (a SHUTDOWN sent just
+   * before close would never reach the peer). */
   close() {
-    this.socket?.close();
+    const socket = this.socket;
     this.socket = undefined;
+    if (socket) setImmediate(() => socket.close());
   }
 }

@@ -48,7 +48,8 @@ Expected<HostPort, UriError> parse_host_port(std::string_view authority, std::st
     }
     unsigned port = 0;
     const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535)
+    // Port 0 (any free port) parses here; only an SRT listener may use it (checked by the caller).
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535)
         return error("bad port '" + std::string(port_text) + "' in '" + redacted(uri) + "'");
     result.port = static_cast<std::uint16_t>(port);
     return result;
@@ -226,6 +227,9 @@ Expected<MediaUri, UriError> parse_srt(std::string_view rest, std::string_view u
         }
     }
     if (srt.mode == ConnectMode::caller && srt.host.empty()) return error("caller mode needs a host in '" + redacted(uri) + "'");
+    // A listener on port 0 binds any free port (the driver reports which), as a socket does.
+    if (srt.port == 0 && srt.mode != ConnectMode::listener)
+        return error("port 0 (any free port) is only for a listener, in '" + redacted(uri) + "'");
     if (srt.mode == ConnectMode::rendezvous) return error("rendezvous mode is not supported yet");
     return MediaUri{std::move(srt)};
 }
@@ -234,6 +238,7 @@ Expected<MediaUri, UriError> parse_udp(std::string_view rest, std::string_view u
     const auto question = rest.find('?');
     auto host_port = parse_host_port(rest.substr(0, question), uri);
     if (!host_port) return host_port.error();
+    if (host_port->port == 0) return error("bad port '0' in '" + redacted(uri) + "'");
     UdpUri udp{host_port->host, host_port->port, std::nullopt};
     auto query = parse_query(question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1));
     if (!query) return query.error();

@@ -98,12 +98,18 @@ BOOST_AUTO_TEST_CASE(out_of_range_and_malformed_values_are_errors) {
 
 BOOST_AUTO_TEST_CASE(bad_ports_and_missing_pieces_are_errors) {
     BOOST_TEST(mentions(failure("srt://h"), "port"));
-    BOOST_TEST(mentions(failure("srt://h:0"), "port"));
     BOOST_TEST(mentions(failure("srt://h:65536"), "port"));
     BOOST_TEST(mentions(failure("srt://h:12ab"), "port"));
     BOOST_TEST(mentions(failure("srt://[::1:9000"), "IPv6"));
     BOOST_TEST(mentions(failure("srt://:9000?mode=caller"), "host"));
     BOOST_TEST(mentions(failure("localhost:9000"), "not a URI"));
+}
+
+BOOST_AUTO_TEST_CASE(only_a_listener_may_ask_for_any_free_port) {
+    BOOST_TEST(srt("srt://:0").port == 0);
+    BOOST_TEST(srt("srt://127.0.0.1:0?mode=listener").port == 0);
+    BOOST_TEST(mentions(failure("srt://h:0"), "only for a listener"));
+    BOOST_TEST(mentions(failure("udp://:0"), "port"));
 }
 
 BOOST_AUTO_TEST_CASE(what_is_not_built_yet_says_so) {

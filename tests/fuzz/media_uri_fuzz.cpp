@@ -1,5 +1,5 @@
 // libFuzzer harness for core::parse_media_uri, which reads URIs from command lines and from JS
-// (SrtEndpoint.listen/connect/checkUri). Any string gives a URI or an error, never a crash; what
+// (SrtEndpoint.listen/connect, parseMediaUri). Any string gives a URI or an error, never a crash; what
 // it accepts respects the ranges the option table enforces, and percent_decode inverts
 // percent-encoding.
 #include <cstdio>

@@ -50,3 +50,24 @@ async function socketUsage(): Promise<void> {
   await socket.send("text");
 }
 void socketUsage;
+
+import { parseSrtUri, type SrtMode, type SrtUri } from "websrt";
+
+async function modernUsage(): Promise<void> {
+  const uri: SrtUri = await parseSrtUri("srt://:0");
+  const mode: SrtMode = uri.mode;
+  // @ts-expect-error the mode is a union of the three SRT modes
+  const wrong: typeof mode = "client";
+  void wrong;
+  const controller = new AbortController();
+  await using server = await SrtServer.listen("srt://:0", { signal: controller.signal });
+  await using socket = await SrtSocket.connect(`srt://127.0.0.1:${server.address().port}`, { signal: AbortSignal.timeout(1000) });
+  const message: Uint8Array | undefined = await socket.read({ signal: controller.signal });
+  void message;
+  const accepted: SrtSocket | undefined = await server.accept();
+  const ended: SrtError | undefined = await socket.closed;
+  void accepted, ended, socket.bufferedMessages;
+  // @ts-expect-error sockets come from connect() or a server, never from new
+  void new SrtSocket();
+}
+void modernUsage;
