@@ -270,3 +270,4 @@ export class SrtServer implements AsyncIterable<SrtSocket> {
   [Symbol.asyncIterator](): AsyncIterator<SrtSocket>;
   close(): Promise<void>;
 }
+export * from "./stream_id.js";

@@ -4,3 +4,6 @@ export { loadCore } from "./core.js";
 export { SrtError, SrtServer, SrtSocket, checkSrtUri, parseSrtUri } from "./srt_socket.js";
 export { NodeUdpTransport } from "./udp_transport.js";
 export { WebSocketTransport } from "./websocket_transport.js";
+export {
+  accessControlStreamId, maxStreamIdBytes, mediamtxRequest, mediamtxStreamId, parseStreamId, srsRequest, srsStreamId,
+} from "./stream_id.js";
