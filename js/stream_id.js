@@ -48,8 +48,8 @@ function invalid(text, error, rejectCode = rejectBadRequest) {
 /**
  * Reads a stream id the way SRT servers do. Never throws, for any value.
  *
- * Precedence: a string that is not a string or is over 512 bytes is "invalid" (SRT cannot carry
- * it); one starting with `#!` claims libsrt's syntax [AC] and is "access-control" or "invalid";
+ * Precedence: a value that is not a string, or a string over 512 bytes, is "invalid" (SRT cannot
+ * carry it); a string starting with `#!` claims libsrt's syntax [AC] and is "access-control" or "invalid";
  * one that matches MediaMTX's `publish:`/`read:` form whole [MTX] is "mediamtx"; anything else
  * is "plain" (free-form ids are allowed [AC] "Purpose"). An SRS id is an access-control id: read
  * it with srsRequest().
@@ -212,7 +212,8 @@ function checkLength(text) {
 function checkString(name, value, forbidden, why) {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string, not ${value === null ? "null" : typeof value}`);
   for (const character of forbidden) {
-    if (value.includes(character)) throw new RangeError(`${name} ${JSON.stringify(value)} contains '${character}', ${why}`);
+    // The value stays out of the message: it may be a password.
+    if (value.includes(character)) throw new RangeError(`${name} contains '${character}', ${why}`);
   }
 }
 
@@ -268,12 +269,13 @@ export function mediamtxStreamId({ action, path, user, password, query } = {}) {
   if (action !== "publish" && action !== "read") throw new RangeError(`action ${JSON.stringify(action)} is not publish or read`);
   if (path === undefined) throw new TypeError("a MediaMTX stream id needs a path");
   if ((user === undefined) !== (password === undefined)) throw new TypeError("MediaMTX takes user and password together");
+  for (const [name, part] of Object.entries({ path, user, password, query })) {
+    if (part !== undefined) checkString(name, part, ":", "which separates MediaMTX's fields");
+  }
+  if (path === "") throw new RangeError("a MediaMTX path is not empty");
   const parts = [action, path];
   if (user !== undefined) parts.push(user, password);
   if (query !== undefined) parts.push(query);
-  const names = ["action", "path", ...(user === undefined ? [] : ["user", "password"]), "query"];
-  parts.forEach((part, index) => checkString(names[index], part, ":", "which separates MediaMTX's fields"));
-  if (path === "") throw new RangeError("a MediaMTX path is not empty");
   const text = parts.join(":");
   if (text.endsWith(mediamtxIgnoredSuffix)) throw new RangeError(`MediaMTX drops a trailing ${mediamtxIgnoredSuffix}`);
   return checkLength(text);
