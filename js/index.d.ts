@@ -1,5 +1,6 @@
 // Types of websrt's public ES module entry (js/index.js).
 /// <reference lib="esnext.disposable" />
+import type { ParsedStreamId } from "./stream_id.js";
 
 /** A failed call: nothing was computed; `error` says why, in a short human-readable sentence. */
 export interface Failure {
@@ -284,7 +285,8 @@ export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
    * @param options.signal - aborting it closes the server (before it listens: listen() rejects
    *   with its reason).
    * @param options.accept - called synchronously for each caller: true (or nothing) admits it,
-   *   false refuses it (1403), a number refuses it with that reject code.
+   *   false refuses it (1403), a number refuses it with that reject code. `parsedStreamId` is
+   *   the caller's stream id read by parseStreamId (access control, MediaMTX, plain or invalid).
    * @param options.onRefused - hears of callers refused (wrong passphrase, accept's refusals, …).
    * @param options.onError - hears of callbacks that threw (SrtError ERR_SRT_CALLBACK, the
    *   thrown value as `cause`); default: console.error. A throwing accept refuses that caller.
@@ -294,7 +296,7 @@ export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
   static listen(
     uri: string,
     options?: {
-      accept?: (request: { streamId: string; peer: string }) => boolean | number | void;
+      accept?: (request: { streamId: string; peer: string; parsedStreamId: ParsedStreamId }) => boolean | number | void;
       onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
       onError?: (error: SrtError) => void;
       maxPending?: number;
@@ -326,3 +328,4 @@ export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
   /** Closes every accepted connection and the port. */
   close(): Promise<void>;
 }
+export * from "./stream_id.js";

@@ -6,3 +6,6 @@ export { SrtServer } from "./srt_server.js";
 export { checkSrtUri, parseSrtUri } from "./srt_uri.js";
 export { NodeUdpTransport } from "./udp_transport.js";
 export { WebSocketTransport } from "./websocket_transport.js";
+export {
+  accessControlStreamId, maxStreamIdBytes, mediamtxRequest, mediamtxStreamId, parseStreamId, srsRequest, srsStreamId,
+} from "./stream_id.js";

@@ -7,6 +7,7 @@ import { SrtError } from "./srt_error.js";
 import { parseSrtUri } from "./srt_uri.js";
 import { acceptedSocket, asyncDispose, defaultTransport } from "./srt_socket.js";
 import { abortable, throwIfAborted } from "./abortable.js";
+import { parseStreamId } from "./stream_id.js";
 
 /** Accepted connections waiting for the application to take them; beyond, callers are refused. */
 const defaultMaxPendingAccepts = 128;
@@ -31,7 +32,7 @@ export class SrtServer {
 
   /**
    * Listens on the URI's port (0: any free one; `address()` tells which). `accept({ streamId,
-   * peer })` (synchronous) returns true/undefined to admit a caller, false to refuse it (1403
+   * peer, parsedStreamId })` (synchronous; parsedStreamId is parseStreamId(streamId)) returns true/undefined to admit a caller, false to refuse it (1403
    * forbidden) or a reject code. `onRefused(event)` hears of callers the server turned away
    * (wrong passphrase, …). At most `maxPending` accepted connections wait for the application to
    * take them, and at most `maxConnections` (default 1024, the core's) are open at once; further
@@ -61,7 +62,7 @@ export class SrtServer {
       }
       if (!accept) return 0;
       try {
-        const answer = accept({ streamId, peer });
+        const answer = accept({ streamId, peer, parsedStreamId: parseStreamId(streamId) });
         if (answer === undefined || answer === true) return 0;
         if (answer === false) return rejectForbidden;
         return Number.isInteger(answer) ? answer : rejectForbidden;

@@ -71,3 +71,39 @@ async function modernUsage(): Promise<void> {
   void new SrtSocket();
 }
 void modernUsage;
+
+import {
+  accessControlStreamId, mediamtxStreamId, parseStreamId, srsRequest, srsStreamId,
+  type ParsedStreamId, type StreamIdMode,
+} from "websrt";
+
+// A parsed stream id is a union on `format`: each form's fields exist only once narrowed.
+function describeStreamId(parsed: ParsedStreamId): string {
+  switch (parsed.format) {
+    case "access-control": {
+      const mode: StreamIdMode = parsed.mode ?? "request";
+      const custom: string | undefined = parsed.fields["user_token"];
+      return `${mode} ${parsed.resource ?? ""} ${custom ?? ""} ${parsed.entries.length}`;
+    }
+    case "mediamtx":
+      return `${parsed.action} ${parsed.path} ${parsed.user ?? ""}`;
+    case "plain":
+      return parsed.text;
+    case "invalid": {
+      const rejectCode: number = parsed.rejectCode;
+      return `${parsed.error} ${rejectCode}`;
+    }
+  }
+}
+void describeStreamId(parseStreamId("#!::r=live/x,m=publish"));
+const srs = srsRequest("#!::r=live/livestream,m=publish", { defaultApp: "live" });
+if (srs) void `${srs.app}/${srs.stream} ${srs.mode} ${srs.vhost ?? ""}`;
+void accessControlStreamId({ user: "johnny", type: "file", mode: "publish", resource: "results.csv", user_token: "abc" });
+void mediamtxStreamId({ action: "publish", path: "mystream", user: "myuser", password: "mypass" });
+void srsStreamId({ app: "live", stream: "livestream", mode: "publish", params: { secret: "xxx" } });
+// @ts-expect-error path exists only on MediaMTX ids
+void parseStreamId("read:x").path;
+// @ts-expect-error m takes only libsrt's three modes
+void accessControlStreamId({ mode: "push" });
+// @ts-expect-error MediaMTX's actions are publish and read
+void mediamtxStreamId({ action: "play", path: "x" });
