@@ -1,5 +1,5 @@
 // The demo page: SRT over the bridge into mpegts.js, with live charts from sock.stats().
-import { SrtSocket, WebSocketTransport } from "../js/index.js";
+import { SrtSocket, WebSocketTransport } from "../js/index.browser.js";
 
 const form = document.getElementById("form");
 const status = document.getElementById("status");

@@ -1,9 +1,12 @@
 // Loads the WebAssembly core (dist/websrt_core.{mjs,wasm}) once, in Node or a browser, and wraps
 // its embind functions so that every call returns a result object and none throws.
 
-const wasmUrl = new URL("../dist/websrt_core.wasm", import.meta.url);
+import { fallbackRandomValues, readWasm } from "#platform";
 
-const isNode = typeof process === "object" && typeof process.versions?.node === "string";
+// A literal `new URL("…", import.meta.url)`: the form bundlers recognise, copy the file for (under
+// a hashed name) and rewrite, so a bundled app finds the wasm with no configuration. Not a template:
+// Vite turns `../dist/${path}` into a glob and copies all of dist/, the .mjs as a stray asset too.
+const wasmUrl = new URL("../dist/websrt_core.wasm", import.meta.url);
 
 /** @type {Promise<object> | undefined} */
 let corePromise;
@@ -30,20 +33,24 @@ async function instantiate() {
   try {
     ({ default: factory } = await import("../dist/websrt_core.mjs"));
   } catch (error) {
+    // The path as text: a `new URL("…mjs", import.meta.url)` here would make Vite copy the .mjs
+    // into every app as an unused asset.
     throw new Error(
-      `websrt: cannot load the WebAssembly core from ${new URL("../dist/websrt_core.mjs", import.meta.url)} ` +
+      `websrt: cannot load the WebAssembly core from ../dist/websrt_core.mjs next to ${import.meta.url} ` +
         `(build it with 'npm run build'): ${error.message}`,
       { cause: error },
     );
   }
-  // Node: Emscripten 3.1.6 would fetch() the wasm, and Node's fetch takes no file paths, so we
-  // read the bytes ourselves. Browsers: Emscripten streams it from locateFile's URL
-  // (WebAssembly.instantiateStreaming, with an ArrayBuffer fallback for a wrong MIME type).
+  // Node: the platform reads the bytes (wasmBinary). Browsers: Emscripten streams the wasm from
+  // locateFile's URL (WebAssembly.instantiateStreaming, with an ArrayBuffer fallback for a wrong
+  // MIME type). The .wasm is the only file the core locates (FILESYSTEM=0, no workers), and a
+  // bundler renamed it: the URL is wasmUrl whatever name Emscripten asks for.
   const options = {
-    locateFile: (path) => new URL(`../dist/${path}`, import.meta.url).href,
-    getRandomValues: await secureRandomSource(),
+    locateFile: () => wasmUrl.href,
+    getRandomValues: secureRandomSource(),
   };
-  if (isNode) options.wasmBinary = await readWasmInNode();
+  const wasmBinary = await readWasm(wasmUrl);
+  if (wasmBinary) options.wasmBinary = wasmBinary;
   const raw = await factory(options);
   rawModule = raw;
   return wrap(raw);
@@ -51,32 +58,15 @@ async function instantiate() {
 
 /**
  * The core's only entropy (src/crypto/wolfcrypt_seed.c): Web Crypto's getRandomValues, from the
- * global where there is one (browsers, workers, Node >= 19), else from node:crypto (Node 18, whose
- * scripts have no global `crypto`). Never anything weaker: without it the core cannot load.
+ * global where there is one (browsers, workers, Node >= 19), else the platform's (node:crypto on
+ * Node 18, whose scripts have no global `crypto`). Never anything weaker: without it the core
+ * cannot load.
  */
-async function secureRandomSource() {
+function secureRandomSource() {
   const global = globalThis.crypto;
   if (typeof global?.getRandomValues === "function") return global.getRandomValues.bind(global);
-  if (isNode) {
-    const { webcrypto } = await import("node:crypto");
-    if (typeof webcrypto?.getRandomValues === "function") return webcrypto.getRandomValues.bind(webcrypto);
-  }
+  if (fallbackRandomValues) return fallbackRandomValues;
   throw new Error("websrt: this environment has no Web Crypto (crypto.getRandomValues), which the core needs for keys and socket ids");
-}
-
-async function readWasmInNode() {
-  const [{ readFile }, { fileURLToPath }] = await Promise.all([
-    import("node:fs/promises"),
-    import("node:url"),
-  ]);
-  const path = fileURLToPath(wasmUrl);
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new Error(`websrt: cannot read ${path} (build it with 'npm run build'): ${error.message}`, {
-      cause: error,
-    });
-  }
 }
 
 /** The Emscripten module (internal to the package: the socket API drives its SrtEndpoint). */

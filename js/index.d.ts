@@ -1,4 +1,5 @@
-// Types of websrt's public ES module entry (js/index.js).
+// Types of websrt's public ES module entries: js/index.js (Node) and js/index.browser.js (browsers
+// and bundlers), which is the same API without NodeUdpTransport.
 /// <reference lib="esnext.disposable" />
 import type { ParsedStreamId } from "./stream_id.js";
 
@@ -158,7 +159,8 @@ export interface Transport {
   onError?(handler: (error: Error) => void): void;
 }
 
-/** UDP through node:dgram (Node only). */
+/** UDP through node:dgram. Node only: the browser entry does not export it, so a browser bundle
+ * that imports it fails to build rather than at run time. */
 export class NodeUdpTransport implements Transport {
   constructor(options?: { type?: "udp4" | "udp6" });
   bind(port?: number, address?: string): Promise<void>;

@@ -5,7 +5,8 @@ import { loadModule } from "./core.js";
 import { EndpointDriver } from "./endpoint_driver.js";
 import { SrtError } from "./srt_error.js";
 import { parseSrtUri } from "./srt_uri.js";
-import { acceptedSocket, asyncDispose, defaultTransport } from "./srt_socket.js";
+import { acceptedSocket, asyncDispose } from "./srt_socket.js";
+import { defaultTransport } from "#platform";
 import { abortable, throwIfAborted } from "./abortable.js";
 import { parseStreamId } from "./stream_id.js";
 

@@ -6,14 +6,12 @@
 // through the sink it registers.
 import { loadModule } from "./core.js";
 import { EndpointDriver, nowMicros } from "./endpoint_driver.js";
-import { NodeUdpTransport } from "./udp_transport.js";
 import { SrtError } from "./srt_error.js";
 import { parseSrtUri, withHostAddress } from "./srt_uri.js";
 import { abortable, throwIfAborted } from "./abortable.js";
+import { defaultTransport, resolveHostName, toNodeStream } from "#platform";
 
 export { SrtError };
-
-const isNode = typeof process === "object" && typeof process.versions?.node === "string";
 
 /** Messages queued in JS per connection before the driver stops pulling from the core. */
 const readerHighWater = 1024;
@@ -26,20 +24,10 @@ export const asyncDispose = Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispo
 /** Only the package constructs sockets (SrtSocket.connect, SrtServer). */
 const constructing = Symbol("SrtSocket construction");
 
+/** An IP address as it is, a name through the platform's resolver (none in browsers). */
 async function resolveHost(host) {
   if (/^[\d.]+$/.test(host) || host.includes(":")) return host;
-  if (!isNode) throw new SrtError(`cannot resolve ${host} here: give an IP address`, { code: "ERR_SRT_URI" });
-  const { lookup } = await import("node:dns/promises");
-  try {
-    return (await lookup(host)).address;
-  } catch (error) {
-    throw new SrtError(`cannot resolve ${host}: ${error.message}`, { code: "ERR_SRT_URI", cause: error });
-  }
-}
-
-export function defaultTransport(ip) {
-  if (!isNode) throw new SrtError("no transport: pass { transport } (browsers cannot open UDP sockets)", { code: "ERR_SRT_TRANSPORT" });
-  return new NodeUdpTransport({ type: ip.includes(":") ? "udp6" : "udp4" });
+  return resolveHostName(host);
 }
 
 /** The Error a closed event stands for, or undefined for a clean close. */
@@ -305,8 +293,7 @@ export class SrtSocket {
 
   /** A Node Duplex over the Web Streams (Node only). */
   async toNodeStream() {
-    const { Duplex } = await import("node:stream");
-    return Duplex.fromWeb({ readable: this.readable, writable: this.writable });
+    return toNodeStream({ readable: this.readable, writable: this.writable });
   }
 
   /** libsrt-named statistics; `clear` starts a new interval (srt_bistats clear). After the

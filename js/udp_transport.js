@@ -3,6 +3,7 @@
 //
 // A transport is { bind(), send(bytes, address), onBatch(handler), close(), localAddress() }
 // where an address is "1.2.3.4:5" or "[::1]:5" and a batch is [{ bytes, address }].
+import { createSocket } from "node:dgram";
 
 export class NodeUdpTransport {
   /** @param {{ type?: "udp4" | "udp6" }} [options] */
@@ -16,7 +17,6 @@ export class NodeUdpTransport {
 
   /** Binds the socket (port 0: any free port); resolves once it listens. */
   async bind(port = 0, address = this.type === "udp6" ? "::" : "0.0.0.0") {
-    const { createSocket } = await import("node:dgram");
     const socket = createSocket({ type: this.type, recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
     await new Promise((resolve, reject) => {
       socket.once("error", reject);

@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!parsed) {
         if (parsed.error().message.empty()) violated("an error without a message", text);
     } else if (const auto* srt = std::get_if<SrtUri>(&*parsed)) {
-        if (srt->port == 0) violated("srt port 0", text);
+        if (srt->port == 0 && srt->mode != ConnectMode::listener) violated("srt port 0 for a caller", text);
         if (srt->local_port && *srt->local_port == 0) violated("local port 0", text);
         if (srt->mode == ConnectMode::rendezvous) violated("accepted rendezvous (unsupported)", text);
         if (srt->mode == ConnectMode::caller && srt->host.empty()) violated("caller without a host", text);

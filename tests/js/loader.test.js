@@ -1,7 +1,7 @@
 // The package entry loads the WebAssembly core in Node, and the core reports bad input as values.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -80,12 +80,11 @@ test("returned bytes are copies that survive wasm memory growth", async () => {
 });
 
 test("without dist/, loadCore rejects with a message naming the build command", async () => {
-  // A copy of js/core.js in a directory with no dist/ next to it.
+  // A copy of the package's js/ and package.json (its "#platform" import) with no dist/ next to it.
   const root = await mkdtemp(join(tmpdir(), "websrt-loader-"));
   try {
-    await mkdir(join(root, "js"));
-    await writeFile(join(root, "package.json"), '{"type": "module"}\n');  // Node 18 does not detect ESM syntax
-    await copyFile(new URL("../../js/core.js", import.meta.url), join(root, "js", "core.js"));
+    await cp(new URL("../../js", import.meta.url), join(root, "js"), { recursive: true });
+    await copyFile(new URL("../../package.json", import.meta.url), join(root, "package.json"));
     const { loadCore: loadMissing } = await import(pathToFileURL(join(root, "js", "core.js")).href);
     await assert.rejects(loadMissing(), /websrt: cannot load the WebAssembly core .*npm run build/);
   } finally {

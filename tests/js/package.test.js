@@ -4,14 +4,14 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
+import { installPackedWebsrt } from "./packed_install.js";
+
 const run = promisify(execFile);
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 // What the consumer runs: everything through the package name, as a user would write it.
 const consumerScript = `
@@ -47,17 +47,10 @@ let project;
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), "websrt-package-"));
-  const packed = join(work, "packed");
   project = join(work, "project");
-  // npm's own cache in the temp directory: the test writes nothing under $HOME and needs no network.
-  const npmOptions = ["--offline", "--no-audit", "--no-fund", "--cache", join(work, "npm-cache")];
-  await mkdir(packed);
   await mkdir(project);
-  await run("npm", ["pack", "--pack-destination", packed, "--cache", join(work, "npm-cache")], { cwd: repoRoot });
-  const [tarball] = (await readdir(packed)).filter((name) => name.endsWith(".tgz"));
-  assert.ok(tarball, "npm pack made no tarball");
   await writeFile(join(project, "package.json"), JSON.stringify({ name: "websrt-consumer", private: true, type: "module" }));
-  await run("npm", ["install", ...npmOptions, join(packed, tarball)], { cwd: project });
+  await installPackedWebsrt(work, project);
   await writeFile(join(project, "consumer.js"), consumerScript);
 }, { timeout: 60_000 });
 

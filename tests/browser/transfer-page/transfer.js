@@ -1,7 +1,7 @@
 // The browser side of tests/browser/transfer.test.js: SRT from this page's WebAssembly core
 // through the `websrt bridge` that served it to an SRT peer, receiving or sending a payload. The
 // test compares SHA-256 digests, so the page never hands megabytes back to the test.
-import { SrtSocket, WebSocketTransport } from "/js/index.js";
+import { SrtSocket, WebSocketTransport } from "/js/index.browser.js";
 
 const bridgeUrl = `ws://${location.host}/srt`;
 

@@ -1,0 +1,145 @@
+// websrt in a bundled app, as a Vite user gets it: the package is packed and installed into a
+// temporary project holding tests/browser/vite-app/, `vite build` (Vite's JS API, from this
+// repository's devDependencies) bundles it with no configuration, `websrt bridge` serves the built
+// dist/, and in headless Chromium the app receives a stream from srt-live-transmit through the
+// bridge, compared byte for byte by SHA-256. The bundle must hold no node: import, Vite must have
+// emitted the wasm as an asset, and the bundle's sizes are printed for the issue's figures. The
+// dev server (`vite`, with the app's one-line vite.config.js) must load the core too.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+import { build, createLogger, createServer } from "vite";
+
+import {
+  feed, freeTcpPort, freeUdpPort, killAll, repoRoot, requireWebsrt, sleep, sltChunk, start, stderrMatches, trailer,
+} from "../interop/peers.js";
+import { installPackedWebsrt } from "../js/packed_install.js";
+
+const size = sltChunk * 1440;  // 2.1 MB
+const payload = randomBytes(size);
+const rate = 2_000_000;  // bytes per second
+
+let work;
+let project;  // the app's sources, with websrt installed
+let built;  // the app's dist/
+const buildWarnings = [];
+let bridge;
+let browser;
+let page;
+const pageErrors = [];
+let sltPort;
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), "websrt-vite-"));
+  project = join(work, "app");
+  await mkdir(project);
+  await cp(join(repoRoot, "tests", "browser", "vite-app"), project, { recursive: true });
+  await writeFile(join(project, "package.json"), JSON.stringify({ name: "websrt-vite-app", private: true, type: "module" }));
+  await installPackedWebsrt(work, project);
+
+  // No config file (not even the app's, which is for the dev server): what passes here passes for
+  // a user who writes none.
+  await build({ root: project, configFile: false, logLevel: "warn", customLogger: recordingLogger(buildWarnings) });
+  built = join(project, "dist");
+
+  sltPort = await freeUdpPort();
+  const httpPort = await freeTcpPort();
+  bridge = start(requireWebsrt(), ["bridge", "--listen", `127.0.0.1:${httpPort}`, "--static", built,
+    "--allow", `127.0.0.1:${sltPort}`]);
+  await stderrMatches(bridge, /listening on ws:/, 5000, "websrt bridge");
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  page = await browser.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await page.goto(`http://127.0.0.1:${httpPort}/`);
+  await page.waitForFunction(() => window.app !== undefined, null, { timeout: 10_000 });
+}, { timeout: 120_000 });
+
+after(async () => {
+  await browser?.close();
+  killAll();
+  if (work) await rm(work, { recursive: true, force: true });
+  assert.deepEqual(pageErrors, [], "errors on the app's page");
+});
+
+/** Vite's logger, with its warnings (e.g. "Module node:… has been externalized for browser
+ * compatibility") also kept in `warnings`: the tests count them as failures. */
+function recordingLogger(warnings) {
+  const logger = createLogger("warn");
+  const warn = logger.warn;
+  logger.warn = (message, options) => {
+    warnings.push(message);
+    warn(message, options);
+  };
+  return logger;
+}
+
+/** The built files in dist/assets with their bytes. */
+async function assets() {
+  const names = await readdir(join(built, "assets"));
+  return Promise.all(names.map(async (name) => ({ name, bytes: await readFile(join(built, "assets", name)) })));
+}
+
+const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
+
+test("vite build bundles the package with no warning, no node: import, and the wasm as an asset", async () => {
+  assert.deepEqual(buildWarnings, []);
+  const files = await assets();
+  const scripts = files.filter((f) => f.name.endsWith(".js"));
+  const wasms = files.filter((f) => f.name.endsWith(".wasm"));
+  assert.ok(scripts.length > 0, "no JS in the bundle");
+  // Nothing else: a stray copy (e.g. dist/websrt_core.mjs as an asset) is weight in every app.
+  assert.deepEqual(files.filter((f) => !scripts.includes(f) && !wasms.includes(f)).map((f) => f.name), []);
+  for (const { name, bytes } of scripts) {
+    assert.doesNotMatch(bytes.toString(), /["'`]node:[a-z]/, `${name} imports a node: module`);
+  }
+  assert.equal(wasms.length, 1, `wasm assets: ${wasms.map((f) => f.name)}`);
+  const [wasm] = wasms;
+  assert.ok(wasm.bytes.equals(await readFile(join(repoRoot, "dist", "websrt_core.wasm"))), "the emitted wasm is the package's");
+  assert.ok(scripts.some((f) => f.bytes.toString().includes(wasm.name)), `no script refers to ${wasm.name}`);
+
+  const sum = (list, measure) => list.reduce((total, f) => total + measure(f.bytes), 0);
+  const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+  console.log(`vite bundle: JS ${kB(sum(scripts, (b) => b.length))} (${kB(sum(scripts, gzip))} gzip) in ` +
+    `${scripts.length} files, wasm ${kB(wasm.bytes.length)} (${kB(gzip(wasm.bytes))} gzip)`);
+});
+
+test("without a transport, the bundled SrtSocket.connect rejects with ERR_SRT_TRANSPORT", async () => {
+  const result = await page.evaluate((target) => window.app.connectWithoutTransport(target), `127.0.0.1:${sltPort}`);
+  assert.equal(result.code, "ERR_SRT_TRANSPORT", result.message);
+});
+
+test("the bundled app receives 2.1 MB from srt-live-transmit through the bridge, byte for byte", { timeout: 60_000 }, async () => {
+  const sender = start("srt-live-transmit", ["file://con", `srt://:${sltPort}?mode=listener`]);
+  await sleep(300);
+  const receiving = page.evaluate((args) => window.app.receive(args), { target: `127.0.0.1:${sltPort}`, size });
+  await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
+  const feeding = feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
+  const result = await receiving;
+  await feeding;
+  sender.kill("SIGINT");
+  assert.equal(result.bytes, size);
+  assert.equal(result.sha256, createHash("sha256").update(payload).digest("hex"));
+});
+
+test("the dev server, with the app's vite.config.js, serves the package and loads its wasm", { timeout: 60_000 }, async () => {
+  const warnings = [];
+  const port = await freeTcpPort();
+  const server = await createServer({ root: project, logLevel: "warn", customLogger: recordingLogger(warnings),
+    server: { host: "127.0.0.1", port, strictPort: true } });
+  await server.listen();
+  try {
+    const devPage = await browser.newPage();
+    devPage.on("pageerror", (error) => pageErrors.push(`dev server: ${error.message}`));
+    await devPage.goto(`http://127.0.0.1:${port}/`);
+    await devPage.waitForFunction(() => window.app !== undefined, null, { timeout: 20_000 });
+    assert.equal(await devPage.evaluate(() => window.app.coreLoads()), true);
+    assert.deepEqual(warnings, []);
+  } finally {
+    await server.close();
+  }
+});
