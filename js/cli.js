@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// The `websrt` command for Node: `websrt transmit`, the twin of the native command
-// (native-shim/transmit_command.cpp) over the package's SrtSocket and SrtServer. Same options,
-// messages, statistics lines and exit statuses: 0 when the input ended and everything sent was
-// acknowledged, the SRT peer closed cleanly, or SIGINT/SIGTERM stopped the transfer; 1 with a
-// one-line reason on a rejection, a timeout, a lost peer or an I/O error; 2 for a bad command line
-// or URI.
+// The `websrt` command for Node: `websrt bridge` (js/bridge/command.js), and `websrt transmit`,
+// the twin of the native command (native-shim/transmit_command.cpp) over the package's SrtSocket
+// and SrtServer. Same options, messages, statistics lines and exit statuses: 0 when the input ended
+// and everything sent was acknowledged, the SRT peer closed cleanly, or SIGINT/SIGTERM stopped the
+// transfer; 1 with a one-line reason on a rejection, a timeout, a lost peer or an I/O error; 2 for
+// a bad command line or URI.
 import { createSocket } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
@@ -48,6 +48,7 @@ Usage: websrt SUBCOMMAND
 
 Subcommands:
   transmit                    Move a live stream between SRT and UDP or stdin/stdout, like srt-live-transmit
+  bridge                      Relay SRT datagrams between WebSockets (browsers) and UDP
 `;
 
 /** libsrt's reject codes the listener answers with (srtcore/srt.h). */
@@ -449,6 +450,7 @@ async function transmit(args) {
 async function main(argv) {
   const [command, ...rest] = argv;
   if (command === "transmit") return transmit(rest);
+  if (command === "bridge") return (await import("./bridge/command.js")).runBridgeCommand(rest);
   if (command === "-h" || command === "--help") {
     process.stdout.write(topHelp);
     return 0;

@@ -30,6 +30,7 @@
 #include "datagram_batch.hpp"
 #include "host_check.hpp"
 #include "relay_budget.hpp"
+#include "static_path_policy.hpp"
 
 namespace websrt::native {
 
@@ -49,15 +50,43 @@ struct BridgeOptions {
     std::vector<std::string> origins;
     std::vector<std::string> hosts;
     std::string static_dir;
-    int max_sessions = 64;
+    int max_sessions = bridge_limits::max_sessions;
     ClientLimitsConfig client_limits;
-    double max_rate_mbit = 100;
+    double max_rate_mbit = bridge_limits::max_rate_mbit;
     double max_packets_per_second = bridge_limits::max_packets_per_second;
-    int idle_seconds = 30;
+    int idle_seconds = bridge_limits::idle_seconds;
     bool quiet = false;
 };
 
 void log_line(const std::string& line) { std::cerr << "websrt bridge: " << line << std::endl; }
+
+IpLiteral literal_of(const asio::ip::address& address) {
+    IpLiteral literal;
+    literal.bytes = address.is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()).to_bytes()
+                                    : address.to_v6().to_bytes();
+    return literal;
+}
+
+template <class Endpoint>
+std::string endpoint_text(const Endpoint& endpoint) {
+    return native::endpoint_text(literal_of(endpoint.address()), endpoint.port());
+}
+
+/// The allowlist's HOST:PORT entries, names resolved once at start. Errors name the bad entry.
+Expected<std::vector<AllowedTarget>, std::string> resolve_allowlist(const std::vector<std::string>& allow) {
+    asio::io_context io;
+    udp::resolver resolver(io);
+    std::vector<AllowedTarget> allowed;
+    for (const auto& entry : allow) {
+        const auto host_port = parse_host_port(entry);
+        if (!host_port) return "--allow expects HOST:PORT, got '" + entry + "'";
+        beast::error_code ec;
+        const auto results = resolver.resolve(host_port->host, std::to_string(host_port->port), ec);
+        if (ec || results.empty()) return "--allow " + entry + ": cannot resolve " + host_port->host;
+        for (const auto& result : results) allowed.push_back({literal_of(result.endpoint().address()), host_port->port});
+    }
+    return allowed;
+}
 
 struct Server;
 
@@ -110,6 +139,7 @@ struct Server {
     asio::io_context& io;
     BridgeOptions options;
     BridgePolicy policy;
+    std::filesystem::path static_root;  // canonical; empty without --static
     HostAllowlist hosts;
     ClientLimits client_limits;
     tcp::acceptor acceptor;
@@ -235,12 +265,14 @@ private:
         }
         if (request().method() != http::verb::get && request().method() != http::verb::head)
             return respond(http::status::method_not_allowed, "only GET, and WebSocket upgrades on /srt\n");
-        const auto file = server_.policy.static_file(target);
-        if (!file.ok) return respond(static_cast<http::status>(file.status), file.reason + "\n");
-        std::ifstream in(file.path, std::ios::binary);
+        // Every refusal is the same fixed 404: nothing of the request, nothing of the tree.
+        if (server_.static_root.empty()) return respond(http::status::not_found, "not found\n");
+        const auto file = resolve_static_path(server_.static_root, target);
+        if (!file) return respond(http::status::not_found, "not found\n");
+        std::ifstream in(*file, std::ios::binary);
         std::ostringstream content;
         content << in.rdbuf();
-        respond(http::status::ok, content.str(), file.content_type);
+        respond(http::status::ok, content.str(), std::string(content_type_for(file->string())));
     }
 
     Server& server_;
@@ -266,7 +298,7 @@ void Server::accept() {
         beast::error_code gone;
         const auto remote = socket.remote_endpoint(gone);
         if (gone) return accept();  // reset before we looked: nothing to serve
-        const auto client = ClientLimits::client_of(remote.address());
+        const auto client = ClientLimits::client_of(literal_of(remote.address()));
         const auto admission = client_limits.connection_opened(client, Clock::now());
         if (admission == ClientLimits::Admission::close) {
             // One client holding twice its pending cap already: not even a 503 (each costs a
@@ -455,10 +487,26 @@ void Session::stop(const std::string& why) {
 
 int run_bridge(const BridgeOptions& options) {
     asio::io_context io;
-    auto policy = BridgePolicy::create(options.allow, options.origins, options.static_dir, options.max_sessions);
+    const auto allowed = resolve_allowlist(options.allow);
+    if (!allowed) {
+        std::cerr << "websrt bridge: " << allowed.error() << std::endl;
+        return 2;
+    }
+    auto policy = BridgePolicy::create(*allowed, options.origins, options.max_sessions);
     if (!policy) {
         std::cerr << "websrt bridge: " << policy.error() << std::endl;
         return 2;
+    }
+    std::filesystem::path static_root;
+    if (!options.static_dir.empty()) {
+        // Canonical once, so every served path is compared with the real directory, symlinks in
+        // --static itself resolved.
+        std::error_code ec;
+        static_root = std::filesystem::canonical(options.static_dir, ec);
+        if (ec || !std::filesystem::is_directory(static_root)) {
+            std::cerr << "websrt bridge: --static " << options.static_dir << " is not a directory" << std::endl;
+            return 2;
+        }
     }
     const auto& limits = options.client_limits;
     if (limits.max_pending_per_client < 1 || limits.max_sessions_per_client < 1 || limits.upgrades_per_second < 1) {
@@ -480,7 +528,7 @@ int run_bridge(const BridgeOptions& options) {
         std::cerr << "websrt bridge: --listen expects ADDRESS:PORT, got '" << options.listen << "'" << std::endl;
         return 2;
     }
-    Server server{io, options, std::move(*policy), HostAllowlist{}, ClientLimits(options.client_limits),
+    Server server{io, options, std::move(*policy), static_root, HostAllowlist{}, ClientLimits(options.client_limits),
                   tcp::acceptor(io), asio::steady_timer(io), {}, 0};
     beast::error_code ec;
     server.acceptor.open(endpoint.protocol(), ec);

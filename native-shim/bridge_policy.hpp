@@ -1,20 +1,18 @@
 // What `websrt bridge` admits: WebSocket upgrades to allowlisted SRT targets from allowed origins,
-// within the session cap, and static files under one directory (static_path_policy.hpp). Pure
-// decisions, no I/O beyond resolving the allowlist once and resolving a file's path.
+// within the session cap. Pure decisions, no I/O and no Boost: the same code decides for the
+// native bridge and, compiled to WebAssembly, for the Node bridge (js/bridge/). Resolving the
+// allowlist's names is the driver's job; static files are static_path_policy.hpp's.
 #pragma once
 
 #include <chrono>
-#include <filesystem>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/udp.hpp>
-
 #include "base/expected.hpp"
-#include "static_path_policy.hpp"
+#include "ip_literal.hpp"
 
 namespace websrt::native {
 
@@ -27,6 +25,11 @@ inline constexpr std::size_t max_queued = 1024;
 inline constexpr double burst_seconds = 0.1;
 /// Each session's UDP receive buffer (SO_RCVBUF).
 inline constexpr int udp_receive_buffer = 2 << 20;
+/// Sessions at once (--max-sessions), and seconds without traffic before one closes (--idle-timeout).
+inline constexpr int max_sessions = 64;
+inline constexpr int idle_seconds = 30;
+/// Mbit/s per session and direction (--max-rate).
+inline constexpr double max_rate_mbit = 100;
 /// A batching session sends at most one WebSocket message per this interval while busy: at
 /// 100 Mbit/s about nine SRT packets share a message, at a few Mbit/s none waits. One millisecond
 /// is noise beside SRT's latency (120 ms by default) and its RTT estimate.
@@ -51,44 +54,38 @@ struct BridgeDecision {
     int status = 400;  // HTTP status when refused
     std::string reason;
     std::string target_host;  // when ok: the IP literal to relay to
-    unsigned short target_port = 0;
+    std::uint16_t target_port = 0;
 };
 
-struct StaticFile {
-    bool ok = false;
-    int status = 404;
-    /// When refused: a fixed text, never anything of the request (it is the HTTP body).
-    std::string reason;
-    StaticPathRefusal why = StaticPathRefusal::none;
-    std::string path;
-    std::string content_type;
+/// "HOST:PORT" or "[V6]:PORT" split, brackets removed; nullopt when malformed (no port, a port
+/// outside 1..65535, an empty host).
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+};
+std::optional<HostPort> parse_host_port(std::string_view text);
+
+/// One allowlisted target, resolved by the driver.
+struct AllowedTarget {
+    IpLiteral address;
+    std::uint16_t port = 0;
 };
 
 class BridgePolicy {
 public:
-    /// Resolves the allowlist (HOST:PORT each) once. Errors name the bad entry.
-    static Expected<BridgePolicy, std::string> create(const std::vector<std::string>& allow,
-                                                      const std::vector<std::string>& origins,
-                                                      const std::string& static_dir, int max_sessions);
+    /// Errors say which setting is bad.
+    static Expected<BridgePolicy, std::string> create(std::vector<AllowedTarget> allowed, std::vector<std::string> origins,
+                                                      int max_sessions);
 
-    /// A WebSocket upgrade to `request_target` ("/srt?target=IP:PORT") from `origin`.
-    [[nodiscard]] BridgeDecision admit(const std::string& request_target, const std::string& origin, int open_sessions) const;
-    /// A GET of `request_target` under the static directory: only regular files inside its
-    /// canonical path; every refusal is 404 "not found" (the reason in `why` is for logs).
-    [[nodiscard]] StaticFile static_file(const std::string& request_target) const;
+    /// A WebSocket upgrade to `request_target` ("/srt?target=IP:PORT") from `origin`, with
+    /// `open_sessions` already open. Refusals: 404 (not /srt), 403 (origin, target not allowed),
+    /// 400 (no or malformed target, a name instead of an IP), 503 (--max-sessions reached).
+    [[nodiscard]] BridgeDecision admit(std::string_view request_target, std::string_view origin, int open_sessions) const;
 
 private:
-    struct Allowed {
-        boost::asio::ip::address address;
-        unsigned short port;
-    };
-    std::vector<Allowed> allowed_;
+    std::vector<AllowedTarget> allowed_;
     std::vector<std::string> origins_;
-    std::filesystem::path static_root_;  // canonical; empty without --static
     int max_sessions_ = 64;
 };
-
-std::string endpoint_text(const boost::asio::ip::udp::endpoint& endpoint);
-std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
 
 }  // namespace websrt::native

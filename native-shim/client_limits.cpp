@@ -10,10 +10,9 @@ namespace {
 constexpr std::size_t min_sweep_size = 1024;
 }  // namespace
 
-ClientLimits::Client ClientLimits::client_of(const boost::asio::ip::address& address) {
-    if (address.is_v4()) return boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, address.to_v4()).to_bytes();
-    auto bytes = address.to_v6().to_bytes();
-    if (address.to_v6().is_v4_mapped()) return bytes;  // an IPv4 client on a dual-stack socket
+ClientLimits::Client ClientLimits::client_of(const IpLiteral& address) {
+    auto bytes = address.bytes;
+    if (address.is_v4()) return bytes;  // IPv4-mapped, also an IPv4 client on a dual-stack socket
     std::fill(bytes.begin() + 8, bytes.end(), std::uint8_t{0});
     return bytes;
 }

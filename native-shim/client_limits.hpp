@@ -4,7 +4,8 @@
 // them. A client is an IPv4 address or an IPv6 /64 (one subscriber's usual allocation, so a
 // client cannot dodge the limits by rotating addresses inside its own prefix). The table is
 // bounded: entries go when a client holds nothing and its upgrade bucket has refilled, and past
-// `max_tracked_clients` a new client's connection is closed unanswered.
+// `max_tracked_clients` a new client's connection is closed unanswered. Boost-free: the Node
+// bridge (js/bridge/) runs these limits compiled to WebAssembly.
 #pragma once
 
 #include <array>
@@ -13,8 +14,7 @@
 #include <cstdint>
 #include <map>
 
-#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
-#include <boost/asio/ip/address.hpp>
+#include "ip_literal.hpp"
 
 namespace websrt::native {
 
@@ -54,7 +54,7 @@ public:
 
     explicit ClientLimits(ClientLimitsConfig config) : config_(config) {}
 
-    static Client client_of(const boost::asio::ip::address& address);
+    static Client client_of(const IpLiteral& address);
 
     /// A new connection from `client`, counted until connection_done() unless refused with close.
     Admission connection_opened(const Client& client, Clock::time_point now);

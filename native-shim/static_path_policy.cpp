@@ -1,7 +1,9 @@
 // Request path to static file: decode, check each segment, resolve symlinks, stay under the root.
 #include "static_path_policy.hpp"
 
+#include <array>
 #include <system_error>
+#include <utility>
 
 namespace websrt::native {
 
@@ -100,6 +102,23 @@ Expected<std::filesystem::path, StaticPathRefusal> resolve_static_path(const std
     if (!is_within(canonical_root, resolved)) return StaticPathRefusal::outside_root;
     if (!std::filesystem::is_regular_file(resolved, ec)) return StaticPathRefusal::not_a_regular_file;
     return resolved;
+}
+
+std::string_view content_type_for(std::string_view file_name) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> types{{
+        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"}, {".wasm", "application/wasm"},
+        {".css", "text/css; charset=utf-8"}, {".json", "application/json"}, {".ts", "text/plain; charset=utf-8"},
+        {".png", "image/png"}, {".svg", "image/svg+xml"}}};
+    const auto slash = file_name.rfind('/');
+    const auto base = slash == std::string_view::npos ? file_name : file_name.substr(slash + 1);
+    const auto dot = base.rfind('.');
+    if (dot != std::string_view::npos && dot > 0) {
+        const auto extension = base.substr(dot);
+        for (const auto& [known, type] : types)
+            if (known == extension) return type;
+    }
+    return "application/octet-stream";
 }
 
 }  // namespace websrt::native

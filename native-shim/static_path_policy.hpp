@@ -50,6 +50,10 @@ Expected<std::string, StaticPathRefusal> relative_static_path(std::string_view r
 Expected<std::filesystem::path, StaticPathRefusal> resolve_static_path(const std::filesystem::path& canonical_root,
                                                                       std::string_view request_target);
 
+/// The Content-Type a served file gets, by its name's extension ("index.html" → text/html);
+/// application/octet-stream for any other.
+std::string_view content_type_for(std::string_view file_name);
+
 /// Whether canonical `path` is `canonical_root` or inside it, compared component by component
 /// (so "/srv/site-other" is not inside "/srv/site").
 bool is_within(const std::filesystem::path& canonical_root, const std::filesystem::path& path);

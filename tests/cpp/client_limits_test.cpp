@@ -1,5 +1,6 @@
 // The bridge's per-client limits (native-shim/client_limits.hpp): a client is an IPv4 address or
 // an IPv6 /64, so rotating addresses inside one's own prefix gains nothing; the table is bounded.
+// And the IP literals they are keyed by (native-shim/ip_literal.hpp).
 #define BOOST_TEST_MODULE client_limits
 #include <boost/test/unit_test.hpp>
 
@@ -9,10 +10,9 @@
 
 using websrt::native::ClientLimits;
 using websrt::native::ClientLimitsConfig;
-using boost::asio::ip::make_address;
 
 namespace {
-ClientLimits::Client client(const char* address) { return ClientLimits::client_of(make_address(address)); }
+ClientLimits::Client client(const char* address) { return ClientLimits::client_of(*websrt::native::parse_ip_literal(address)); }
 const auto t0 = ClientLimits::Clock::time_point{} + std::chrono::hours(1);
 }  // namespace
 
@@ -22,6 +22,17 @@ BOOST_AUTO_TEST_CASE(ipv6_addresses_in_one_64_prefix_are_one_client) {
     // IPv4 is one client per address, whether it came on an IPv4 or a dual-stack socket.
     BOOST_TEST((client("192.0.2.7") == client("::ffff:192.0.2.7")));
     BOOST_TEST((client("192.0.2.7") != client("192.0.2.8")));
+}
+
+BOOST_AUTO_TEST_CASE(only_ip_literals_parse_and_they_print_in_their_usual_form) {
+    using websrt::native::parse_ip_literal;
+    for (const char* text : {"", "localhost", "[::1]", "127.0.0.1:80", "fe80::1%eth0", "1.2.3", "256.1.1.1", " 127.0.0.1",
+                             "::1 ", "0x7f.0.0.1"})
+        BOOST_TEST(!parse_ip_literal(text).has_value(), text);
+    BOOST_TEST(websrt::native::to_string(*parse_ip_literal("::ffff:10.0.0.1")) == "10.0.0.1");
+    BOOST_TEST(websrt::native::to_string(*parse_ip_literal("2001:DB8:0:0:0:0:0:1")) == "2001:db8::1");
+    BOOST_TEST(websrt::native::endpoint_text(*parse_ip_literal("::1"), 9000) == "[::1]:9000");
+    BOOST_TEST(websrt::native::endpoint_text(*parse_ip_literal("127.0.0.1"), 9000) == "127.0.0.1:9000");
 }
 
 BOOST_AUTO_TEST_CASE(sessions_rotating_through_a_64_prefix_share_one_cap) {

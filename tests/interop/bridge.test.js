@@ -18,8 +18,8 @@ import WebSocket from "ws";
 
 import { SrtSocket, WebSocketTransport } from "websrt";
 import {
-  collect, exitWithin, freeTcpPort, freeUdpPort, killAll, receiveFromSlt, requireWebsrt, sendPaced, sleep, sltChunk, start,
-  stderrMatches,
+  collect, exitWithin, freeTcpPort, freeUdpPort, killAll, receiveFromSlt, sendPaced, sleep, sltChunk, start,
+  startBridgeProcess, stderrMatches,
 } from "./peers.js";
 
 const size = sltChunk * 7000;  // 10.2 MB
@@ -51,7 +51,7 @@ before(async () => {
   writeFileSync(join(staticDir, "sub", "page.html"), "<!doctype html><title>sub</title>");
   // All test clients are 127.0.0.1: per-client caps lifted here so that the global ones are what
   // these tests meet; the per-client tests start their own bridge.
-  bridge = start(requireWebsrt(), ["bridge", "--listen", `127.0.0.1:${bridgePort}`, "--allow",
+  bridge = startBridgeProcess(["--listen", `127.0.0.1:${bridgePort}`, "--allow",
     sltPorts.map((p) => `127.0.0.1:${p}`).join(","), "--static", staticDir, "--max-sessions", "3",
     "--max-sessions-per-ip", "64", "--max-pending-per-ip", "1000", "--upgrades-per-ip", "1000"]);
   await stderrMatches(bridge, /listening on ws:/, 5000, "websrt bridge");
@@ -338,7 +338,7 @@ const bodyOf = (answer) => answer.slice(answer.indexOf("\r\n\r\n") + 4);
 /** Another bridge to the UDP echo with `args`, for the tests that need other options. */
 async function startBridge(args) {
   const port = await freeTcpPort();
-  const child = start(requireWebsrt(), ["bridge", "--listen", `127.0.0.1:${port}`, "--allow", echoTarget(), ...args]);
+  const child = startBridgeProcess(["--listen", `127.0.0.1:${port}`, "--allow", echoTarget(), ...args]);
   await stderrMatches(child, /listening on ws:/, 5000, "a second websrt bridge");
   return { child, port };
 }

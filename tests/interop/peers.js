@@ -17,6 +17,15 @@ export function requireWebsrt() {
   return websrtBin;
 }
 
+/**
+ * `websrt bridge ARGS` as a child process: the native binary, or, with WEBSRT_BRIDGE=node, the
+ * package's Node bridge (js/cli.js bridge), so that one suite proves both.
+ */
+export function startBridgeProcess(args) {
+  if (process.env.WEBSRT_BRIDGE === "node") return start(process.execPath, [join(repoRoot, "js", "cli.js"), "bridge", ...args]);
+  return start(requireWebsrt(), ["bridge", ...args]);
+}
+
 /** A UDP port on 127.0.0.1 that was free a moment ago. */
 export async function freeUdpPort() {
   const socket = createSocket("udp4");

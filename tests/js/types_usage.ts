@@ -107,3 +107,16 @@ void parseStreamId("read:x").path;
 void accessControlStreamId({ mode: "push" });
 // @ts-expect-error MediaMTX's actions are publish and read
 void mediamtxStreamId({ action: "play", path: "x" });
+
+// websrt/bridge in Node: on its own, or attached to an application's server.
+import { SrtBridge, createBridge, type SrtBridgeOptions, type UpgradeableServer } from "websrt/bridge";
+
+export async function bridgeUsage(): Promise<number> {
+  const options: SrtBridgeOptions = { allow: ["127.0.0.1:9000"], maxSessions: 4, log: (line: string) => void line };
+  const bridge: SrtBridge = await createBridge(options);
+  const { port } = await bridge.listen({ host: "127.0.0.1", port: 0 });
+  await bridge.close();
+  const app: UpgradeableServer = { listening: true, address: () => ({ address: "127.0.0.1", port }), on: () => app, once: () => app };
+  await using attached = (await SrtBridge.create({ allow: ["127.0.0.1:9000"] })).attach(app, { otherUpgrades: "leave" });
+  return port + attached.sessions;
+}
