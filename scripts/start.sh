@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The main job: builds what is missing, then runs the browser demo on localhost. A live MPEG-TS
 # test pattern (H.264 + AAC, from ffmpeg) goes into a `websrt transmit` SRT listener on
-# 127.0.0.1:9000; `websrt bridge` on 127.0.0.1:8080 relays WebSockets to that listener only and
-# serves the page, which plays the stream over SRT in the browser. Ctrl-C stops everything.
+# 127.0.0.1:9000; `websrt bridge` on 127.0.0.1:8080 relays WebSockets to that listener and to the
+# publish listener on 127.0.0.1:9001 only, and serves the page, which plays the stream over SRT in
+# the browser and can go live with the camera (an ffmpeg listener records it). Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 
 SRT_PORT=${WEBSRT_DEMO_SRT_PORT:-9000}
+PUBLISH_PORT=${WEBSRT_DEMO_PUBLISH_PORT:-9001}
 HTTP_PORT=${WEBSRT_DEMO_HTTP_PORT:-8080}
 WEBSRT=build/native/native-shim/websrt
 
@@ -18,8 +20,10 @@ rm -rf "$site"
 mkdir -p "$site"
 cp -rL demo js dist "$site/"
 cp -rL node_modules/mpegts.js/dist "$site/vendor"
+cp -L node_modules/mediabunny/dist/bundles/mediabunny.min.mjs \
+  node_modules/@mediabunny/aac-encoder/dist/bundles/mediabunny-aac-encoder.min.mjs "$site/vendor/"
 printf '<!doctype html><meta http-equiv="refresh" content="0; url=/demo/">\n' > "$site/index.html"
-printf '{ "target": "127.0.0.1:%s" }\n' "$SRT_PORT" > "$site/demo-config.json"
+printf '{ "target": "127.0.0.1:%s", "publishTarget": "127.0.0.1:%s" }\n' "$SRT_PORT" "$PUBLISH_PORT" > "$site/demo-config.json"
 
 pids=()
 cleanup() {
@@ -40,10 +44,19 @@ setsid bash -c "
   done" &
 pids+=($!)
 
+# Where a page goes live: an ffmpeg SRT listener records each publication (as an ingest server would).
+setsid bash -c "
+  while true; do
+    ffmpeg -hide_banner -loglevel error -nostdin -y -i 'srt://127.0.0.1:$PUBLISH_PORT?mode=listener' \
+      -c copy -f mpegts build/demo-published.ts || sleep 1
+  done" &
+pids+=($!)
+
 echo
 echo "websrt demo: open http://127.0.0.1:$HTTP_PORT/ in a browser (Ctrl-C stops the demo)"
 echo "  SRT source  srt://127.0.0.1:$SRT_PORT (H.264 + AAC test pattern)"
-echo "  bridge      ws://127.0.0.1:$HTTP_PORT/srt, allowlist 127.0.0.1:$SRT_PORT"
-$WEBSRT bridge --listen "127.0.0.1:$HTTP_PORT" --allow "127.0.0.1:$SRT_PORT" --static "$site" &
+echo "  go live to  srt://127.0.0.1:$PUBLISH_PORT (ffmpeg records it to build/demo-published.ts)"
+echo "  bridge      ws://127.0.0.1:$HTTP_PORT/srt, allowlist 127.0.0.1:$SRT_PORT,127.0.0.1:$PUBLISH_PORT"
+$WEBSRT bridge --listen "127.0.0.1:$HTTP_PORT" --allow "127.0.0.1:$SRT_PORT,127.0.0.1:$PUBLISH_PORT" --static "$site" &
 pids+=($!)
 wait "${pids[-1]}"

@@ -1,12 +1,14 @@
 // The demo `npm start` runs, in headless Chromium (Debian's, driven by playwright-core): the page's
 // WebAssembly SRT core connects through `websrt bridge` to the demo's SRT listener, mpegts.js plays
 // the live test pattern (the <video>'s currentTime advances), the stats charts fill; a screenshot
-// is written to build/test-output/demo.png. Ctrl-C (SIGINT) stops the demo cleanly.
+// is written to build/test-output/demo.png; "Go live" publishes the (fake) camera and microphone,
+// which the demo's ffmpeg listener records as H.264 and AAC. Ctrl-C (SIGINT) stops the demo cleanly.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { chromium } from "playwright-core";
 
 import { freeTcpPort, freeUdpPort, repoRoot, stderrMatches } from "../interop/peers.js";
@@ -18,10 +20,14 @@ after(() => {
 
 test("npm start's demo plays the live SRT stream in Chromium through the bridge", { timeout: 180_000 }, async () => {
   const srtPort = await freeUdpPort();
+  const publishPort = await freeUdpPort();
   const httpPort = await freeTcpPort();
+  const published = join(repoRoot, "build", "demo-published.ts");
+  rmSync(published, { force: true });
   demo = spawn("bash", ["scripts/start.sh"], {
     cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WEBSRT_DEMO_SRT_PORT: String(srtPort), WEBSRT_DEMO_HTTP_PORT: String(httpPort) },
+    env: { ...process.env, WEBSRT_DEMO_SRT_PORT: String(srtPort), WEBSRT_DEMO_PUBLISH_PORT: String(publishPort),
+      WEBSRT_DEMO_HTTP_PORT: String(httpPort) },
   });
   demo.stderrText = "";
   demo.stdout.on("data", (c) => (demo.stderrText += c));
@@ -30,7 +36,8 @@ test("npm start's demo plays the live SRT stream in Chromium through the bridge"
 
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
+    args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required", "--use-fake-device-for-media-stream=fps=25",
+      "--use-fake-ui-for-media-stream"],
   });
   try {
     const page = await browser.newPage();
@@ -50,6 +57,15 @@ test("npm start's demo plays the live SRT stream in Chromium through the bridge"
     const path = join(screenshots, "demo.png");
     await page.screenshot({ path });
     console.log(`demo screenshot: ${path}`);
+
+    // Go live with the (fake) camera: the page publishes, the demo's ffmpeg listener records it.
+    await page.click("#publish-form button");
+    await page.waitForFunction(() => (window.websrtPublish?.messages ?? 0) > 100, null, { timeout: 30_000 });
+    assert.match(await page.textContent("#publish-status"), /^live to .*Mbit\/s, RTT/);
+    await page.click("#publish-form button");
+    await page.waitForFunction(() => document.getElementById("publish-status").textContent === "stopped", null, { timeout: 20_000 });
+    const { stdout } = await promisify(execFile)("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "json", published]);
+    assert.deepEqual(JSON.parse(stdout).streams.map((st) => st.codec_name).sort(), ["aac", "h264"], "the recording holds H.264 and AAC");
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

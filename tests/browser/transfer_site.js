@@ -1,4 +1,4 @@
-// The bridge and the browser page behind tests/browser/transfer.test.js and
+// The bridge and the browser page behind tests/browser/transfer.test.js, publish.test.js and
 // bench/browser_throughput.js: a site with the package (js/, dist/), the transfer page and a
 // payload file, served by `websrt bridge` with the given SRT targets allowlisted, open in headless
 // Chromium. `page.evaluate(... window.transfer.receive/send ...)` runs transfers.
@@ -9,24 +9,33 @@ import { chromium } from "playwright-core";
 
 import { freeTcpPort, repoRoot, requireWebsrt, start, stderrMatches } from "../interop/peers.js";
 
-export async function openTransferPage({ allow, payload, bridgeArgs = [] }) {
+/**
+ * `page`: the directory under tests/browser/ served at /page/; `vendor`: also websrt/publish's peer
+ * dependencies under /vendor/; `chromiumArgs`: more switches (the fake camera and microphone).
+ */
+export async function openTransferPage({ allow, payload, bridgeArgs = [], page: pageDir = "transfer-page", vendor = false, chromiumArgs = [] }) {
   const site = mkdtempSync(join(tmpdir(), "websrt-browser-"));
   // Copies, not symlinks: the bridge serves only files inside its static directory.
   const copy = (from, to) => cpSync(join(repoRoot, ...from), join(site, to), { recursive: true, dereference: true });
   copy(["js"], "js");
   copy(["dist"], "dist");
-  copy(["tests", "browser", "transfer-page"], "page");
-  writeFileSync(join(site, "payload.bin"), payload);
+  copy(["tests", "browser", pageDir], "page");
+  if (vendor) {
+    copy(["node_modules", "mediabunny", "dist", "bundles", "mediabunny.min.mjs"], "vendor/mediabunny.min.mjs");
+    copy(["node_modules", "@mediabunny", "aac-encoder", "dist", "bundles", "mediabunny-aac-encoder.min.mjs"],
+      "vendor/mediabunny-aac-encoder.min.mjs");
+  }
+  if (payload) writeFileSync(join(site, "payload.bin"), payload);
   const port = await freeTcpPort();
   const bridge = start(requireWebsrt(), ["bridge", "--listen", `127.0.0.1:${port}`, "--static", site,
     "--allow", allow.join(","), ...bridgeArgs]);
   await stderrMatches(bridge, /listening on ws:/, 5000, "websrt bridge");
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", ...chromiumArgs] });
   const page = await browser.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(`http://127.0.0.1:${port}/page/`);
-  await page.waitForFunction(() => window.transfer !== undefined, null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.title.endsWith("(ready)"), null, { timeout: 10_000 });
   return {
     page, bridge, browser, errors, payloadPath: "/payload.bin",
     async close() {

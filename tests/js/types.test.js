@@ -1,5 +1,6 @@
-// js/index.d.ts type-checks and describes the package as a TypeScript user imports it
-// (tests/js/types_usage.ts, resolved through package.json's exports map).
+// The package's types (js/index.d.ts, js/bridge/index.d.ts, js/publish/publish.d.ts) type-check and
+// describe it as a TypeScript user imports it (tests/js/types_usage.ts, resolved through
+// package.json's exports map, compiled with tests/js/tsconfig.types.json).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -10,12 +11,9 @@ import { promisify } from "node:util";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const tsc = fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url));
 
-test("index.d.ts type-checks with a strict TypeScript usage file", async () => {
+test("the package's .d.ts files (websrt, websrt/bridge, websrt/publish) type-check with a strict TypeScript usage file", async () => {
   assert.ok(existsSync(tsc), `TypeScript is not installed at ${tsc}: run 'npm ci'`);
-  const args = [
-    tsc, "--noEmit", "--strict", "--target", "es2022", "--module", "nodenext",
-    "--moduleResolution", "nodenext", "tests/js/types_usage.ts",
-  ];
+  const args = [tsc, "-p", "tests/js/tsconfig.types.json"];
   try {
     await promisify(execFile)(process.execPath, args, { cwd: root });
   } catch (error) {

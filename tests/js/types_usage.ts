@@ -120,3 +120,13 @@ export async function bridgeUsage(): Promise<number> {
   await using attached = (await SrtBridge.create({ allow: ["127.0.0.1:9000"] })).attach(app, { otherUpgrades: "leave" });
   return port + attached.sessions;
 }
+
+// websrt/publish in a page: the camera over SRT, stopped by an AbortSignal or stop().
+import { publishMediaStream, type Publication, type PublishStats } from "websrt/publish";
+
+export async function publishUsage(socket: SrtSocket, stream: MediaStream, signal: AbortSignal): Promise<number> {
+  const publication: Publication = await publishMediaStream(socket, stream, { videoBitrate: 1_500_000, signal });
+  const stats: PublishStats = publication.stats();
+  await publication.stop();
+  return stats.mbpsSent + stats.rttMs + stats.retransmitted + stats.videoFrames;
+}
