@@ -130,10 +130,10 @@ export class SrtBridge {
       headersTimeout: 0,
       keepAliveTimeout: 0,
     });
-    server.on("connection", (socket) => this.#onConnection(socket));
-    server.on("request", (request, response) => this.#onRequest(request, response));
-    server.on("upgrade", (request, socket, head) => this.#onUpgrade(request, socket, head, { own: true }));
-    server.on("clientError", (error, socket) => this.#onClientError(error, socket));
+    server.on("connection", (socket) => this.#guard(socket, () => this.#onConnection(socket)));
+    server.on("request", (request, response) => this.#guard(request.socket, () => this.#onRequest(request, response)));
+    server.on("upgrade", (request, socket, head) => this.#guard(socket, () => this.#onUpgrade(request, socket, head, { own: true })));
+    server.on("clientError", (error, socket) => this.#guard(socket, () => this.#onClientError(error, socket)));
     await new Promise((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
@@ -163,9 +163,8 @@ export class SrtBridge {
     else server.once("listening", fix);
     server.on("upgrade", (request, socket, head) => {
       if (otherUpgrades === "leave" && (request.url ?? "").split("?")[0] !== "/srt") return;
-      this.#onUpgrade(request, socket, head, { own: false });
+      this.#guard(socket, () => this.#onUpgrade(request, socket, head, { own: false }));
     });
-    this.#servers.push(null);  // not ours to close
     return this;
   }
 
@@ -183,6 +182,24 @@ export class SrtBridge {
 
   async [asyncDispose]() {
     await this.close();
+  }
+
+  /**
+   * Runs a handler so that nothing it meets can end the process: after close() the connection is
+   * dropped; an error (a bug, or a runtime limit) drops that connection and is logged.
+   */
+  #guard(socket, handler) {
+    if (this.#closed) return socket.destroy();
+    const fail = (error) => {
+      this.#options.log(`error: ${error?.message ?? error}`);
+      socket.destroy();
+    };
+    try {
+      const result = handler();
+      if (result instanceof Promise) result.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
   }
 
   #log(line) {
@@ -324,7 +341,6 @@ export class SrtBridge {
       const answer = await this.#staticFile(request.url ?? "");
       return answerSocket(socket, answer.status, answer.body, answer.type ?? text);
     }
-    if (this.#closed) return refuse(503, "the bridge is stopping\n");
     if (!this.#rules.takeUpgrade(ip)) {
       return refuse(429, `too many WebSocket upgrades from your address (--upgrades-per-ip ${Math.trunc(this.#rules.setting("upgradesPerSecond"))}/s)\n`);
     }
@@ -355,6 +371,10 @@ export class SrtBridge {
       release();
       this.#log(`session ${peer} -> ${target}: cannot open a UDP socket: ${error.message}`);
       return refuse(502, "cannot open a UDP socket to the target\n");
+    }
+    if (this.#closed) {  // closed while the UDP socket opened
+      udp.close();
+      return socket.destroy();
     }
     const batched = asksForBatches(request, this.#limits.batchSubprotocol);
     // ws answers a bad handshake (400) itself and never calls back: the socket's close frees the places.

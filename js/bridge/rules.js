@@ -73,24 +73,28 @@ export class BridgeRules {
   /** Fixes the Host rule for a bridge listening on `address` (Node's server.address()). */
   listeningOn({ address, port }) {
     const loopback = address === "::1" || /^(::ffff:)?127\./.test(address);
-    const problem = this.#rules.configure({ ...this.#settings, listeningOnLoopback: loopback, listeningPort: port });
+    const problem = this.#rules?.configure({ ...this.#settings, listeningOnLoopback: loopback, listeningPort: port });
     if (problem) throw new Error(problem);
   }
 
   /** A setting as configured ("maxSessionsPerClient", "upgradesPerSecond", …). */
   setting(name) { return this.#settings[name]; }
 
-  get hostsEnforced() { return this.#rules.hostsEnforced(); }
-  admitsHost(hostHeader) { return this.#rules.admitsHost(hostHeader ?? ""); }
+  // After delete() (the bridge closed), every question is answered with a refusal: events of
+  // connections still closing must not touch the freed embind object.
+  get hostsEnforced() { return this.#rules?.hostsEnforced() ?? true; }
+  admitsHost(hostHeader) { return this.#rules?.admitsHost(hostHeader ?? "") ?? false; }
   /** {ok, status, reason, targetHost, targetPort} */
-  admitUpgrade(target, origin, openSessions) { return this.#rules.admitUpgrade(target, origin ?? "", openSessions); }
+  admitUpgrade(target, origin, openSessions) {
+    return this.#rules?.admitUpgrade(target, origin ?? "", openSessions) ?? { ok: false, status: 503, reason: "the bridge is closed" };
+  }
   /** "serve" | "busy" | "close" */
-  connectionOpened(ip) { return this.#rules.connectionOpened(ip ?? ""); }
-  connectionDone(ip) { this.#rules.connectionDone(ip ?? ""); }
-  takeUpgrade(ip) { return this.#rules.takeUpgrade(ip ?? ""); }
-  sessionFits(ip) { return this.#rules.sessionFits(ip ?? ""); }
-  sessionOpened(ip) { this.#rules.sessionOpened(ip ?? ""); }
-  sessionClosed(ip) { this.#rules.sessionClosed(ip ?? ""); }
+  connectionOpened(ip) { return this.#rules?.connectionOpened(ip ?? "") ?? "close"; }
+  connectionDone(ip) { this.#rules?.connectionDone(ip ?? ""); }
+  takeUpgrade(ip) { return this.#rules?.takeUpgrade(ip ?? "") ?? false; }
+  sessionFits(ip) { return this.#rules?.sessionFits(ip ?? "") ?? false; }
+  sessionOpened(ip) { this.#rules?.sessionOpened(ip ?? ""); }
+  sessionClosed(ip) { this.#rules?.sessionClosed(ip ?? ""); }
 
   /** {ok: true, path} relative to the static directory, or {ok: false, why}. */
   staticPath(target) { return this.#module.bridgeStaticPath(target); }
@@ -101,5 +105,8 @@ export class BridgeRules {
     return new this.#module.BridgeSessionBudget(rateBytesPerSecond, packetsPerSecond);
   }
 
-  delete() { this.#rules.delete(); }
+  delete() {
+    this.#rules?.delete();
+    this.#rules = undefined;
+  }
 }

@@ -83,3 +83,24 @@ test("createBridge refuses a bad setting with the native bridge's message", asyn
   await assert.rejects(createBridge({ allow: [], maxSessions: 0 }), /--max-sessions must be at least 1/);
   await assert.rejects(createBridge({ allow: [], staticDir: "/nonexistent/dir" }), /--static \/nonexistent\/dir is not a directory/);
 });
+
+test("closing the bridge ends its sessions (1001) and later upgrades are dropped, while the application serves on", async () => {
+  const server = createServer((request, response) => response.end("still here"));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const own = (await createBridge({ allow: [`127.0.0.1:${echo.address().port}`], log: () => {} })).attach(server);
+  const at = `127.0.0.1:${server.address().port}`;
+  const ws = new WebSocket(`ws://${at}/srt?target=127.0.0.1:${echo.address().port}`);
+  await new Promise((resolve) => ws.on("open", resolve));
+  const closed = new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  await own.close();
+  assert.deepEqual(await closed, { code: 1001, reason: "bridge stopping" });
+  const late = await new Promise((resolve) => {
+    const again = new WebSocket(`ws://${at}/srt?target=127.0.0.1:${echo.address().port}`);
+    again.on("open", () => resolve("open"));
+    again.on("unexpected-response", () => resolve("answered"));
+    again.on("error", () => resolve("dropped"));
+  });
+  assert.equal(late, "dropped");
+  assert.equal(await (await fetch(`http://${at}/`)).text(), "still here");
+  await new Promise((resolve) => server.close(resolve));
+});
