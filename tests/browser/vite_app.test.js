@@ -1,8 +1,9 @@
 // websrt in a bundled app, as a Vite user gets it: the package is packed and installed into a
 // temporary project holding tests/browser/vite-app/, `vite build` (Vite's JS API, from this
-// repository's devDependencies) bundles it with no configuration, `websrt bridge` serves the built
-// dist/, and in headless Chromium the app receives a stream from srt-live-transmit through the
-// bridge, compared byte for byte by SHA-256. The bundle must hold no node: import, Vite must have
+// repository's devDependencies) bundles it with no configuration, `npx websrt bridge` from that
+// project (the package's Node bridge: no C++ build) serves the built dist/, and in headless
+// Chromium the app receives a stream from srt-live-transmit through that bridge, compared byte for
+// byte by SHA-256. The bundle must hold no node: import, Vite must have
 // emitted the wasm as an asset, and the bundle's sizes are printed for the issue's figures. The
 // dev server (`vite`, with the app's one-line vite.config.js) must load the core too.
 import { after, before, test } from "node:test";
@@ -16,7 +17,7 @@ import { chromium } from "playwright-core";
 import { build, createLogger, createServer } from "vite";
 
 import {
-  feed, freeTcpPort, freeUdpPort, killAll, repoRoot, requireWebsrt, sleep, sltChunk, start, stderrMatches, trailer,
+  feed, freeTcpPort, freeUdpPort, killAll, repoRoot, sleep, sltChunk, start, stderrMatches, trailer,
 } from "../interop/peers.js";
 import { installPackedWebsrt } from "../js/packed_install.js";
 
@@ -49,9 +50,10 @@ before(async () => {
 
   sltPort = await freeUdpPort();
   const httpPort = await freeTcpPort();
-  bridge = start(requireWebsrt(), ["bridge", "--listen", `127.0.0.1:${httpPort}`, "--static", built,
-    "--allow", `127.0.0.1:${sltPort}`]);
-  await stderrMatches(bridge, /listening on ws:/, 5000, "websrt bridge");
+  // Its own process group: npx and the node it starts go together.
+  bridge = start("npx", ["--offline", "websrt", "bridge", "--listen", `127.0.0.1:${httpPort}`, "--static", built,
+    "--allow", `127.0.0.1:${sltPort}`], { cwd: project, detached: true });
+  await stderrMatches(bridge, /listening on ws:/, 20_000, "npx websrt bridge");
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
   page = await browser.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -61,6 +63,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  if (bridge?.exitCode === null) process.kill(-bridge.pid, "SIGKILL");
   killAll();
   if (work) await rm(work, { recursive: true, force: true });
   assert.deepEqual(pageErrors, [], "errors on the app's page");

@@ -63,6 +63,9 @@ after(() => {
   rmSync(staticDir, { recursive: true, force: true });
 });
 
+/** Which bridge the suite runs against, in the test names: the native binary, or the npm one. */
+const bridgeKind = process.env.WEBSRT_BRIDGE === "node" ? " (Node bridge)" : "";
+
 const bridgeUrl = () => `ws://127.0.0.1:${bridgePort}/srt`;
 const transport = (options = {}) => new WebSocketTransport(bridgeUrl(), { WebSocket, ...options });
 
@@ -99,7 +102,7 @@ function rawWebSocket(target, headers = {}, protocols = [], { port = bridgePort,
   });
 }
 
-describe("SRT through the bridge", () => {
+describe(`SRT through the bridge${bridgeKind}`, () => {
   test("a Node/WASM caller receives 10 MB from srt-live-transmit through the bridge, one datagram per message", { timeout: 60_000 }, async () => {
     const sender = start("srt-live-transmit", ["file://con", `srt://:${sltPorts[0]}?mode=listener&maxbw=40000000`]);
     await sleep(300);
@@ -179,7 +182,7 @@ const masked = (first, payload) => Buffer.concat([Buffer.from([first, 0x80 | pay
 /** A "websrt-batch" message: each datagram as a 16-bit big-endian length and its bytes. */
 const batchOf = (...datagrams) => Buffer.concat(datagrams.flatMap((d) => [Buffer.from([d.length >> 8, d.length & 0xff]), d]));
 
-describe("the websrt-batch subprotocol", () => {
+describe(`the websrt-batch subprotocol${bridgeKind}`, () => {
   test("a batch of datagrams is relayed as separate datagrams and comes back batched", async () => {
     const { ws } = await rawWebSocket(echoTarget(), {}, ["websrt-batch"]);
     assert.equal(ws.protocol, "websrt-batch");
@@ -222,7 +225,7 @@ describe("the websrt-batch subprotocol", () => {
   });
 });
 
-describe("the bridge refuses, with a reason, and keeps serving", () => {
+describe(`the bridge refuses, with a reason, and keeps serving${bridgeKind}`, () => {
   test("malformed WebSocket frames close their own session with the protocol's code", async () => {
     const { ws: witness } = await rawWebSocket(echoTarget());
     const cases = [
@@ -385,7 +388,7 @@ function rawSessionSocket(target) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-describe("the bridge treats every request as hostile (issue 12)", () => {
+describe(`the bridge treats every request as hostile (issue 12)${bridgeKind}`, () => {
   test("every path-traversal form is refused with one fixed 404 and nothing outside the static directory is served", async () => {
     const forms = [
       "//etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E/%2E%2E/etc/passwd", "/..%2f..%2fetc/passwd",
