@@ -138,7 +138,7 @@ private:
 
 /// {ok: true, path} (relative, '/'-separated, index.html appended for a directory) or {ok: false,
 /// why}: relative_static_path. The driver then resolves symlinks and checks the result stays
-/// inside its canonical root (is_within's rule: the root itself or below it, by component).
+/// inside its canonical root (bridgeIsWithin).
 val static_path(const std::string& request_target) {
     const auto path = relative_static_path(request_target);
     val result = val::object();
@@ -152,6 +152,9 @@ val static_path(const std::string& request_target) {
 }
 
 std::string content_type(const std::string& file_name) { return std::string(content_type_for(file_name)); }
+
+/// is_within: whether canonical `path` is canonical `root` or inside it, by path component.
+bool within(const std::string& root, const std::string& path) { return is_within(root, path); }
 
 /// {host, port} of "HOST:PORT" / "[V6]:PORT", or null.
 val host_port(const std::string& text) {
@@ -168,6 +171,7 @@ val limits() {
     val l = val::object();
     l.set("maxDatagram", bridge_limits::max_datagram);
     l.set("maxQueued", bridge_limits::max_queued);
+    l.set("udpReceiveBuffer", bridge_limits::udp_receive_buffer);
     l.set("batchHoldMs", std::chrono::duration<double, std::milli>(bridge_limits::batch_hold).count());
     l.set("maxPendingRequests", bridge_limits::max_pending_requests);
     l.set("requestSeconds", bridge_limits::request_seconds);
@@ -205,6 +209,7 @@ EMSCRIPTEN_BINDINGS(websrt_bridge_policy) {
         .function("drops", &SessionBudget::drops);
     emscripten::function("bridgeStaticPath", &static_path);
     emscripten::function("bridgeContentType", &content_type);
+    emscripten::function("bridgeIsWithin", &within);
     emscripten::function("bridgeHostPort", &host_port);
     emscripten::function("bridgeLimits", &limits);
 }

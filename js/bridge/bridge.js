@@ -8,16 +8,13 @@
 // security tests against both (tests/interop/bridge_node.test.js).
 import { STATUS_CODES, createServer } from "node:http";
 import { realpath, readFile, stat } from "node:fs/promises";
-import { join, sep } from "node:path";
+import { join } from "node:path";
 
 import { WebSocketServer } from "ws";
 
 import { asyncDispose } from "../srt_socket.js";
 import { BridgeRules, bridgeLimits } from "./rules.js";
 import { BridgeSession, endpointText, openUdp } from "./session.js";
-
-/** Each session's UDP receive buffer (SO_RCVBUF), as the native bridge's udp_receive_buffer. */
-const udpReceiveBufferBytes = 2 << 20;
 
 /** A request with a body: Content-Length above zero, or any Transfer-Encoding. Never read. */
 function hasBody(request) {
@@ -304,7 +301,7 @@ export class SrtBridge {
     try {
       // Symlinks resolved, then the result must be the root or below it (by path component).
       const file = await realpath(join(this.#staticRoot, relative.path));
-      if (file !== this.#staticRoot && !file.startsWith(this.#staticRoot.endsWith(sep) ? this.#staticRoot : this.#staticRoot + sep)) return notFound;
+      if (!this.#rules.isWithin(this.#staticRoot, file)) return notFound;
       if (!(await stat(file)).isFile()) return notFound;
       return { status: 200, body: await readFile(file), type: this.#rules.contentType(file) };
     } catch {
@@ -366,7 +363,7 @@ export class SrtBridge {
     let udp;
     try {
       // The UDP side first, so that no datagram from the page arrives before it can leave.
-      udp = await openUdp(decision.targetHost, decision.targetPort, udpReceiveBufferBytes);
+      udp = await openUdp(decision.targetHost, decision.targetPort, this.#limits.udpReceiveBuffer);
     } catch (error) {
       release();
       this.#log(`session ${peer} -> ${target}: cannot open a UDP socket: ${error.message}`);

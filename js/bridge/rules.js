@@ -13,11 +13,6 @@ export async function bridgeLimits() {
   return (await loadModule()).bridgeLimits();
 }
 
-/** "HOST:PORT" / "[V6]:PORT" → {host, port}, or null, by the native parser. */
-export async function parseHostPort(text) {
-  return (await loadModule()).bridgeHostPort(String(text));
-}
-
 /**
  * Resolves `allow` (HOST:PORT entries) to every address each name has; throws an Error naming
  * the bad entry, with the native bridge's wording.
@@ -99,6 +94,8 @@ export class BridgeRules {
   /** {ok: true, path} relative to the static directory, or {ok: false, why}. */
   staticPath(target) { return this.#module.bridgeStaticPath(target); }
   contentType(fileName) { return this.#module.bridgeContentType(fileName); }
+  /** Whether canonical `path` is canonical `root` or inside it, component by component (is_within). */
+  isWithin(root, path) { return this.#module.bridgeIsWithin(root, path); }
 
   /** One direction's byte and packet budget; free it with delete(). */
   sessionBudget(rateBytesPerSecond, packetsPerSecond) {
