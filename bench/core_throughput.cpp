@@ -87,10 +87,13 @@ int main(int argc, char** argv) {
     Link forward, backward;
     Side caller_side{caller, websrt::core::SocketAddress::v4(10, 0, 0, 1, 5000), forward};
     Side listener_side{listener, websrt::core::SocketAddress::v4(10, 0, 0, 2, 9000), backward};
-    listener.listen(config);
+    if (const auto refused = listener.listen(config)) {
+        std::fprintf(stderr, "core_throughput: %s\n", refused->c_str());
+        return 2;
+    }
 
     Micros now = 0;
-    const auto id = caller.connect(now, listener_side.address, config);
+    const auto id = caller.connect(now, listener_side.address, config).value();
     std::vector<std::uint8_t> scratch(1500), received(1500);
     std::vector<std::uint8_t> message(message_size, 0x47);
     websrt::core::ConnectionId accepted = 0;

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     boost::asio::io_context io;
     core::CryptoRandom random;
     core::Endpoint endpoint(random);
-    endpoint.listen({});
+    if (endpoint.listen({})) return 2;  // the default config is always valid
     const auto port = static_cast<unsigned short>(std::stoi(argv[1]));
     native::UdpDriver driver(io, endpoint, {boost::asio::ip::udp::v4(), port},
                              {[](const core::Event&) {}, [](core::ConnectionId, wire::Bytes) {}});

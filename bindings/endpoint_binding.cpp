@@ -13,7 +13,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -32,7 +32,6 @@ using websrt::core::Micros;
 
 /// Room for a batch of datagrams (or messages) each way: 128 full-size packets.
 constexpr std::size_t buffer_size = 128 * 1536;
-constexpr std::size_t max_datagram = websrt::bindings::max_record_payload;
 
 /// JS numbers carry microseconds exactly up to 2^53.
 Micros micros(double now) { return static_cast<Micros>(now); }
@@ -41,6 +40,8 @@ const char* kind_name(websrt::core::EventKind kind) {
     switch (kind) {
     case websrt::core::EventKind::connected: return "connected";
     case websrt::core::EventKind::accepted: return "accepted";
+    case websrt::core::EventKind::writable: return "writable";
+    case websrt::core::EventKind::drained: return "drained";
     case websrt::core::EventKind::closed: return "closed";
     case websrt::core::EventKind::refused: return "refused";
     }
@@ -121,7 +122,7 @@ public:
             limits.max_connections = max_connections;
             limits.max_connections_per_source = std::min(limits.max_connections_per_source, max_connections);
         }
-        endpoint_.listen(parsed->config, std::move(policy), limits);
+        if (auto refused = endpoint_.listen(parsed->config, std::move(policy), limits)) return failure(*refused);
         val result = val::object();
         result.set("ok", true);
         result.set("port", parsed->port);
@@ -136,7 +137,9 @@ public:
         const std::string host = parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host;
         const auto peer = websrt::core::SocketAddress::parse(host + ":" + std::to_string(parsed->port));
         if (!peer) return failure("the host must be an IP address (resolve names first): " + parsed->host);
-        const auto id = endpoint_.connect(micros(now), *peer, parsed->config);
+        const auto started = endpoint_.connect(micros(now), *peer, parsed->config);
+        if (!started) return failure(started.error());
+        const auto id = *started;
         const int tag = tag_of(*peer);
         tags_in_use_[id] = tag;
         val result = val::object();
@@ -172,11 +175,10 @@ public:
     }
     void handle_timeout(double now) { endpoint_.handle_timeout(micros(now)); }
 
-    /// Events since the last call: [{kind, id, peer, streamId, reason, rejectCode, detail}]. A
-    /// closed connection's event carries its final `stats`, and, when the peer closed it,
-    /// `messages`: everything it had received, delivered now (the peer sends no more, and the
-    /// connection is gone after this call).
-    val poll_events(double now) {
+    /// Events since the last call: [{kind, id, peer, streamId, reason, rejectCode, detail}]
+    /// (kinds as EventKind). A closed event also carries `unacknowledged` and the final `stats`;
+    /// when the peer closed, what it had sent stays readable through receiveBatch (all of it due).
+    val poll_events() {
         val events = val::array();
         while (auto event = endpoint_.poll_event()) {
             // A connection's peer keeps its tag for as long as the connection lives.
@@ -191,14 +193,9 @@ public:
             e.set("reason", std::string(reason_name(event->reason)));
             e.set("rejectCode", event->reject_code);
             e.set("detail", event->detail);
-            if (event->kind == websrt::core::EventKind::closed) e.set("stats", stats(event->connection, now, false));
-            if (event->kind == websrt::core::EventKind::closed && event->reason == websrt::core::CloseReason::peer_shutdown) {
-                val messages = val::array();
-                std::vector<std::uint8_t> buffer(max_datagram);
-                constexpr Micros forever = std::numeric_limits<Micros>::max() / 2;
-                while (const auto size = endpoint_.receive(event->connection, forever, buffer))
-                    messages.call<void>("push", val(emscripten::typed_memory_view(*size, buffer.data())).call<val>("slice"));
-                e.set("messages", messages);
+            if (event->kind == websrt::core::EventKind::closed) {
+                e.set("unacknowledged", event->unacknowledged);
+                e.set("stats", event->stats ? stats_object(*event->stats) : val::null());
             }
             events.call<void>("push", e);
         }
@@ -223,28 +220,18 @@ public:
         return static_cast<int>(writer.count());
     }
 
-    void close(std::uint32_t id, double now) { endpoint_.close(id, micros(now)); }
+    /// Endpoint::close: graceful waits for acknowledgement and play-out, at most `linger_ms`
+    /// (negative: the connection's own linger); the closed event follows either way.
+    void close(std::uint32_t id, double now, bool graceful, double linger_ms) {
+        std::optional<Micros> linger;
+        if (linger_ms >= 0) linger = websrt::core::milliseconds(static_cast<Micros>(std::min(linger_ms, 3.6e6)));
+        endpoint_.close(id, micros(now), graceful, linger);
+    }
 
     /// libsrt-named statistics (as websrt transmit prints them), or null for an unknown id.
     val stats(std::uint32_t id, double now, bool clear) {
         const auto stats = endpoint_.stats(id, micros(now), clear);
-        if (!stats) return val::null();
-        val result = val::object();
-        websrt::core::visit_stats(*stats, [&](const char* name, auto value) { result.set(name, static_cast<double>(value)); });
-        return result;
-    }
-
-    /// Unacknowledged packets of a connection (what a graceful close waits for), or -1.
-    [[nodiscard]] int unacknowledged(std::uint32_t id) const {
-        const auto* connection = endpoint_.connection(id);
-        return connection ? connection->unacknowledged_packets() : -1;
-    }
-
-    /// The TSBPD delay the peer plays what we send with (ms), or -1: a graceful close waits for
-    /// it after the last message, since a receiver drops what its clock still holds at SHUTDOWN.
-    [[nodiscard]] int peer_latency(std::uint32_t id) const {
-        const auto* connection = endpoint_.connection(id);
-        return connection ? connection->negotiated().sender_latency_ms : -1;
+        return stats ? stats_object(*stats) : val::null();
     }
 
     /// Frees the tags of every address no connection uses (callers that were only answered
@@ -289,6 +276,12 @@ public:
     }
 
 private:
+    static val stats_object(const websrt::core::ConnectionStats& stats) {
+        val result = val::object();
+        websrt::core::visit_stats(stats, [&](const char* name, auto value) { result.set(name, static_cast<double>(value)); });
+        return result;
+    }
+
     int tag_of(const websrt::core::SocketAddress& address) {
         if (const auto it = tags_.find(address); it != tags_.end()) return it->second;
         int tag;
@@ -337,7 +330,5 @@ EMSCRIPTEN_BINDINGS(websrt_endpoint) {
         .function("send", &SrtEndpoint::send)
         .function("receiveBatch", &SrtEndpoint::receive_batch)
         .function("close", &SrtEndpoint::close)
-        .function("stats", &SrtEndpoint::stats)
-        .function("unacknowledged", &SrtEndpoint::unacknowledged)
-        .function("peerLatency", &SrtEndpoint::peer_latency);
+        .function("stats", &SrtEndpoint::stats);
 }

@@ -392,12 +392,12 @@ class Transmitter {
     this.linger(connection);
   }
 
-  /** After the end of input: close once every packet is acknowledged and played (or never will be). */
+  /** After the end of input: the core closes once every packet is acknowledged and played (or
+   * its linger is over). */
   async linger(connection) {
-    const latencyMs = connection.stats()?.msSndTsbPdDelay ?? 120;
     const peerClosedFirst = this.connectionEnded !== undefined;
     this.lingering = true;
-    const { unacknowledged } = await connection.close({ lingerMs: Math.max(3000, 4 * latencyMs) });
+    const { unacknowledged } = await connection.close();
     const error = await connection.closed;
     if (this.finished) return;
     // The peer closed (or failed) first: say so, as the reader would have.

@@ -1,7 +1,9 @@
 // Runs one wasm SrtEndpoint with a transport and a timer: the JS twin of native-shim/udp_driver.
 // Datagrams go in and out in batches through the endpoint's buffers in wasm memory; after every
 // batch, timer or application call, service() sends what the core wants sent, dispatches its
-// events, delivers due messages and re-arms the one timer at the core's next deadline.
+// events, delivers due messages and re-arms the one timer at the core's next deadline. Every
+// protocol rule (when a closing socket may go, when there is room to send) is the core's: it
+// says so with events.
 
 import { SrtError } from "./srt_error.js";
 
@@ -32,7 +34,6 @@ export class EndpointDriver {
     this.timerAt = -1;
     this.closed = false;
     this.serviceQueued = false;
-    this.afterService = new Set();  // callbacks run after each service (senders waiting for room)
     transport.onBatch((batch) => this.ingest(batch));
     // A transport that can fail on its own (a bridge refusing or dropping the session) ends
     // every connection with its reason.
@@ -102,13 +103,12 @@ export class EndpointDriver {
     if (this.closed) return;
     const now = nowMicros();
     this.sendTransmits(now);
-    for (const event of this.endpoint.pollEvents(now)) this.dispatch(event);
+    for (const event of this.endpoint.pollEvents()) this.dispatch(event, now);
     for (const [id, connection] of this.connections) if (connection.wantsMessages()) this.deliver(id, connection, now);
     // Delivering may have made the application send: flush once more.
     this.sendTransmits(nowMicros());
     this.arm();
     if (this.tags.size > maxIdleAddresses + this.connections.size) this.releaseAddresses();
-    for (const callback of [...this.afterService]) callback();
   }
 
   /** Forgets the tags the endpoint freed (between batches: no record holds them now). */
@@ -149,7 +149,8 @@ export class EndpointDriver {
     }
   }
 
-  deliver(id, connection, now) {
+  /** Hands `connection` the messages due now, while it wants more (all of them when `all`). */
+  deliver(id, connection, now, all = false) {
     for (;;) {
       const count = this.endpoint.receiveBatch(id, now);
       if (count === 0) return;
@@ -164,13 +165,15 @@ export class EndpointDriver {
         offset += recordHeader + padded(size);
       }
       connection.onMessages(messages);
-      if (!connection.wantsMessages()) return;  // a slow reader: leave the rest in the core
+      if (!all && !connection.wantsMessages()) return;  // a slow reader: leave the rest in the core
     }
   }
 
-  dispatch(event) {
+  dispatch(event, now) {
     const connection = this.connections.get(event.id);
-    if (connection && event.messages?.length) connection.onMessages(event.messages);
+    // A connection the peer closed still holds what arrived, all of it due now: the socket
+    // takes it before the end, since the connection is forgotten here.
+    if (connection && event.kind === "closed") this.deliver(event.id, connection, now, true);
     if (connection) connection.onEvent(event);
     else if (this.listener) this.listener.onEvent(event);
     if (event.kind === "closed") this.connections.delete(event.id);
@@ -205,6 +208,13 @@ export class EndpointDriver {
     // service → room → send loop of microtasks that would starve I/O and timers.
     if (outcome === "ok") this.schedule();
     return outcome;
+  }
+
+  /** Ends connection `id`: gracefully (the core waits for acknowledgement and play-out, at most
+   * `lingerMs`, or its own linger when undefined) or at once; its closed event follows. */
+  closeConnection(id, { graceful, lingerMs }) {
+    this.endpoint.close(id, nowMicros(), graceful, lingerMs ?? -1);
+    this.service();
   }
 
   close() {

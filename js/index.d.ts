@@ -272,8 +272,9 @@ export class SrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
   toNodeStream(): Promise<NodeDuplexLike>;
   /** Statistics; `clear` starts a new interval. Once closed: the last statistics, if known. */
   stats(clear?: boolean): SrtStats | undefined;
-  /** Waits until the peer acknowledged and played everything sent (up to lingerMs), then closes;
-   * resolves with the packets left unacknowledged (0: everything arrived). */
+  /** Waits until the peer acknowledged and played everything sent, at most lingerMs (default:
+   * the URI's `linger`, else max(3 s, 4 × latency); 0 closes at once), then closes; resolves
+   * with the packets left unacknowledged (0: everything arrived). */
   close(options?: { lingerMs?: number }): Promise<{ unacknowledged: number }>;
 }
 

@@ -15,8 +15,6 @@ export { SrtError };
 
 /** Messages queued in JS per connection before the driver stops pulling from the core. */
 const readerHighWater = 1024;
-/** Time allowed beyond the peer's latency for the last packet to reach it and be played. */
-const playedOutMarginMs = 100;
 
 /** `await using`'s hook; where the runtime predates it, the name polyfills use. */
 export const asyncDispose = Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose");
@@ -55,11 +53,11 @@ export class SrtSocket {
   #streamId;
   #messages = [];
   #readers = [];              // reads waiting for a message: { resolve, reject }
-  #roomWaiters = new Set();   // senders waiting for room: woken by the driver's service, or by the end
+  #roomWaiters = new Set();   // senders waiting for room: woken by the core's writable event, or by the end
   #ended = false;
   #error;
   #finalStats;
-  #lastSendTime;
+  #unacknowledged = 0;        // what the closed event said was never acknowledged
   #readable;
   #writable;
   #resolveReady;
@@ -153,8 +151,11 @@ export class SrtSocket {
     if (event.kind === "connected") {
       this.#peer = event.peer;
       this.#resolveReady();
+    } else if (event.kind === "writable") {
+      this.#wakeSenders();
     } else if (event.kind === "closed") {
       this.#finalStats = event.stats ?? undefined;
+      this.#unacknowledged = event.unacknowledged ?? 0;
       this.#finish(errorOf(event));
     }
   }
@@ -168,8 +169,8 @@ export class SrtSocket {
       if (error) reader.reject(error);
       else reader.resolve(undefined);
     }
-    // A send() waiting for room settles now (with the error): no service may ever come again.
-    for (const wake of [...this.#roomWaiters]) wake();
+    // A send() waiting for room settles now (with the error): no writable event comes again.
+    this.#wakeSenders();
     // The SHUTDOWN just queued leaves on this turn; the port closes on the next.
     if (this.#ownsDriver) setTimeout(() => this.#driver.close(), 0);
     this.#resolveClosed(error);
@@ -178,8 +179,7 @@ export class SrtSocket {
   /** A connect() given up: the core forgets the connection and the port closes. */
   #abandon() {
     if (this.#ended) return;
-    this.#driver.endpoint.close(this.#id, nowMicros());
-    this.#driver.service();
+    this.#driver.closeConnection(this.#id, { graceful: false });
     this.#finish(undefined);
   }
 
@@ -191,27 +191,22 @@ export class SrtSocket {
     for (;;) {
       if (this.#ended) throw this.#error ?? closedError();
       const outcome = this.#driver.send(this.#id, message);
-      if (outcome === "ok") {
-        this.#lastSendTime = performance.now();
-        return;
-      }
+      if (outcome === "ok") return;
       if (outcome === "too_large") throw new SrtError(`message of ${message.length} bytes is larger than payloadsize`, { code: "ERR_SRT_MESSAGE_TOO_LARGE" });
       if (outcome === "not_connected") throw this.#error ?? new SrtError("socket is not connected", { code: "ERR_SRT_CLOSED" });
       await this.#room();
     }
   }
 
-  /** Resolves after the next service of the driver (ACKs may have made room). */
+  /** Resolves at the core's writable event (ACKs made room) or at the end. */
   #room() {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.#driver.afterService.delete(done);
-        this.#roomWaiters.delete(done);
-        resolve();
-      };
-      this.#driver.afterService.add(done);
-      this.#roomWaiters.add(done);
-    });
+    return new Promise((resolve) => this.#roomWaiters.add(resolve));
+  }
+
+  #wakeSenders() {
+    const waiting = [...this.#roomWaiters];
+    this.#roomWaiters.clear();
+    for (const wake of waiting) wake();
   }
 
   /**
@@ -304,36 +299,15 @@ export class SrtSocket {
   }
 
   /**
-   * Closes gracefully: waits (up to `lingerMs`) until the peer acknowledged everything sent and
-   * had the time to play it (its latency after the last message), then sends SHUTDOWN. Resolves
-   * with how many packets were left unacknowledged (0: everything arrived).
+   * Closes gracefully: the core waits until the peer acknowledged everything sent and had the
+   * time to play it, at most `lingerMs` (default: the URI's `linger`, else max(3 s, 4 × latency);
+   * 0 closes at once), then sends SHUTDOWN. Resolves with how many packets were left
+   * unacknowledged (0: everything arrived).
    */
-  async close({ lingerMs = 5000 } = {}) {
-    if (this.#ended) {
-      await this.#closed;
-      return { unacknowledged: 0 };
-    }
-    const endpoint = this.#driver.endpoint;
-    const deadline = performance.now() + lingerMs;
-    const playedOut = () =>
-      this.#lastSendTime === undefined ||
-      performance.now() >= this.#lastSendTime + Math.max(0, endpoint.peerLatency(this.#id)) + playedOutMarginMs;
-    // Counted on each pass: when the peer closes meanwhile, what it had not acknowledged by then.
-    let unacknowledged = 0;
-    while (!this.#ended && performance.now() < deadline) {
-      unacknowledged = Math.max(0, endpoint.unacknowledged(this.#id));
-      if (unacknowledged === 0 && playedOut()) break;
-      await Promise.race([this.#room(), new Promise((resolve) => setTimeout(resolve, 5))]);
-    }
-    if (!this.#ended) {
-      unacknowledged = Math.max(0, endpoint.unacknowledged(this.#id));
-      this.#finalStats = this.stats();
-      endpoint.close(this.#id, nowMicros());
-      this.#driver.service();
-    }
-    this.#finish(undefined);
+  async close({ lingerMs } = {}) {
+    if (!this.#ended) this.#driver.closeConnection(this.#id, { graceful: lingerMs !== 0, lingerMs });
     await this.#closed;
-    return { unacknowledged };
+    return { unacknowledged: this.#unacknowledged };
   }
 }
 

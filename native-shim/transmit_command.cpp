@@ -36,9 +36,6 @@ struct TransmitOptions {
     double timeout_s = 0;
 };
 
-/// Time allowed beyond the peer's latency for the last packet to reach the peer and be played.
-constexpr core::Micros played_out_margin = core::milliseconds(100);
-
 /// Ends the transfer with a status; the io_context stops and run() returns it.
 struct Outcome {
     int status = 0;
@@ -54,7 +51,6 @@ public:
           other_(std::move(other)),
           endpoint_(random_),
           stats_timer_(io_),
-          linger_timer_(io_),
           deadline_timer_(io_),
           signals_(io_, SIGINT, SIGTERM) {}
 
@@ -88,7 +84,7 @@ private:
         if (connection_)
             if (auto stats = endpoint_.stats(*connection_, steady_now(), false)) last_stats_ = stats;
         if (connection_ && endpoint_.connection(*connection_)) {
-            endpoint_.close(*connection_, steady_now());
+            endpoint_.close(*connection_, steady_now(), false);
             if (driver_) driver_->service();  // the SHUTDOWN goes out before we stop
         }
         if (driver_) driver_->stop();
@@ -193,7 +189,7 @@ private:
         if (listener) {
             // One caller, as srt-live-transmit: the Endpoint refuses the next with SRT_REJ_BACKLOG
             // even when two conclusions arrive in one batch, before the first one's event is seen.
-            endpoint_.listen(
+            const auto refused = endpoint_.listen(
                 srt_.config,
                 [this](const core::AcceptRequest& request) {
                     // A caller restarted on its fixed port takes over: its stream continues ours.
@@ -204,10 +200,12 @@ private:
                     return core::AcceptDecision::yes();
                 },
                 core::ListenerLimits{.max_connections = 1, .max_connections_per_source = 1});
+            if (refused) return finish(2, *refused);
             info("listening on srt://" + driver_->local_endpoint().address().to_string() + ":" +
                  std::to_string(driver_->local_endpoint().port()));
         } else {
-            endpoint_.connect(steady_now(), to_core(peer), srt_.config);
+            if (auto started = endpoint_.connect(steady_now(), to_core(peer), srt_.config); !started)
+                return finish(2, started.error());
             info("connecting to srt://" + peer.address().to_string() + ":" + std::to_string(peer.port()));
         }
         driver_->service();
@@ -226,6 +224,11 @@ private:
             // Like srt-live-transmit, the listener stays up for the next caller.
             info(event.detail + " (" + event.peer.to_string() + ", reject code " + std::to_string(event.reject_code) + ")");
             return;
+        case core::EventKind::writable:
+            pump();  // the send buffer has room again
+            return;
+        case core::EventKind::drained:
+            return;  // the closed event that follows says so
         case core::EventKind::closed:
             if (event.connection != connection_ && connection_) return;  // a refused extra caller, or one replaced
             if (event.reason == core::CloseReason::superseded) {
@@ -233,69 +236,48 @@ private:
                 connection_.reset();  // the new caller's accepted event follows
                 return;
             }
-            if (event.reason == core::CloseReason::peer_shutdown) {
-                // Everything already received is delivered now: the peer will send no more.
-                std::vector<std::uint8_t> buffer(65536);
-                while (auto size = endpoint_.receive(event.connection, std::numeric_limits<core::Micros>::max() / 2, buffer))
-                    write_output(wire::Bytes(buffer.data(), *size));
-                last_stats_ = endpoint_.stats(event.connection, steady_now(), false);
-                return finish(0, "peer closed the connection");
-            }
+            if (event.stats) last_stats_ = event.stats;
+            // What was received before the peer's SHUTDOWN was delivered before this event.
+            if (event.reason == core::CloseReason::peer_shutdown) return finish(0, "peer closed the connection");
+            if (event.reason == core::CloseReason::local_close && ending_input_) return end_of_input(event);
             if (event.reason == core::CloseReason::local_close) return;
             return finish(1, event.detail);
         }
     }
 
-    /// Moves console input into the connection while it has room; lingers at the end of input.
+    /// Moves console input into the connection while it has room; at the end of input, closes
+    /// gracefully: the core waits for acknowledgement and play-out (at most its linger).
     void pump() {
-        if (!stdin_ || !connection_ || finished_ || pumping_) return;
+        if (!stdin_ || !connection_ || finished_ || pumping_ || ending_input_) return;
         pumping_ = true;
         bool sent = false;
         while (auto chunk = stdin_->take()) {
-            const auto outcome = endpoint_.send(*connection_, steady_now(), *chunk);
-            if (outcome == core::SendOutcome::buffer_full) {
-                stdin_->put_back(std::move(*chunk));
-                // Try again once ACKs have made room.
-                linger_timer_.expires_after(std::chrono::milliseconds(2));
-                linger_timer_.async_wait([this](const boost::system::error_code& e) { if (!e) pump(); });
+            if (endpoint_.send(*connection_, steady_now(), *chunk) == core::SendOutcome::buffer_full) {
+                stdin_->put_back(std::move(*chunk));  // the writable event calls pump() again
                 break;
             }
             sent = true;
-            last_submit_time_ = steady_now();
+        }
+        pumping_ = false;
+        if (stdin_->finished()) {
+            if (auto error = stdin_->error()) return finish(1, *error);
+            ending_input_ = true;
+            endpoint_.close(*connection_, steady_now(), true);
+            sent = true;
         }
         if (sent) driver_->service();
-        pumping_ = false;
-        if (stdin_->finished() && !lingering_) {
-            if (auto error = stdin_->error()) return finish(1, *error);
-            lingering_ = true;
-            const auto* connection = endpoint_.connection(*connection_);
-            const int latency_ms = connection ? connection->negotiated().sender_latency_ms : 120;
-            linger_deadline_ = steady_now() + std::max<core::Micros>(core::seconds(3), core::milliseconds(4 * latency_ms));
-            linger();
-        }
     }
 
-    /// After the end of input: wait until every packet is acknowledged, then close.
-    void linger() {
-        const auto* connection = endpoint_.connection(*connection_);
-        if (!connection || finished_) return;
-        // Acknowledged is not yet played: a receiver drops what its TSBPD clock still holds when
-        // SHUTDOWN arrives (libsrt), so close only after the last packet's delivery time.
-        const core::Micros played_out = last_submit_time_ + core::milliseconds(connection->negotiated().sender_latency_ms) +
-                                        played_out_margin;
-        if (connection->unacknowledged_packets() == 0 && steady_now() >= played_out) {
-            last_stats_ = endpoint_.stats(*connection_, steady_now(), false);
-            // The send buffer also empties when packets are dropped as too late: say so.
-            const auto dropped = last_stats_ ? last_stats_->total.pktSndDrop : 0;
-            if (dropped == 0) return finish(0, "end of input, everything sent was acknowledged");
-            return finish(0, "end of input, " + std::to_string(dropped) +
-                                 " packets dropped as too late (never acknowledged), the rest acknowledged");
-        }
-        if (steady_now() > linger_deadline_)
-            return finish(1, "end of input, but " + std::to_string(connection->unacknowledged_packets()) +
+    /// The graceful close after the end of input is over: the status says whether it all arrived.
+    void end_of_input(const core::Event& closed) {
+        if (closed.unacknowledged > 0)
+            return finish(1, "end of input, but " + std::to_string(closed.unacknowledged) +
                                  " packets were never acknowledged");
-        linger_timer_.expires_after(std::chrono::milliseconds(5));
-        linger_timer_.async_wait([this](const boost::system::error_code& e) { if (!e) linger(); });
+        // The send buffer also empties when packets are dropped as too late: say so.
+        const auto dropped = last_stats_ ? last_stats_->total.pktSndDrop : 0;
+        if (dropped == 0) return finish(0, "end of input, everything sent was acknowledged");
+        finish(0, "end of input, " + std::to_string(dropped) +
+                      " packets dropped as too late (never acknowledged), the rest acknowledged");
     }
 
     // ---- statistics ----
@@ -336,14 +318,11 @@ private:
     udp::endpoint udp_sender_;
     std::vector<std::uint8_t> udp_buffer_;
     asio::steady_timer stats_timer_;
-    asio::steady_timer linger_timer_;
     asio::steady_timer deadline_timer_;
     asio::signal_set signals_;
     std::optional<core::ConnectionStats> last_stats_;
-    core::Micros linger_deadline_ = 0;
-    core::Micros last_submit_time_ = 0;
     bool pumping_ = false;
-    bool lingering_ = false;
+    bool ending_input_ = false;  // the input ended: the graceful close is under way
     bool finished_ = false;
     Outcome outcome_;
 };

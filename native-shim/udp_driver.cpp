@@ -9,8 +9,6 @@ using asio::ip::udp;
 
 namespace {
 
-/// A delivered message is at most one packet's payload.
-constexpr std::size_t max_message = 1500;
 /// Datagrams drained from the kernel before the core is serviced (a bound on one step's work).
 constexpr int max_batches_per_read = 8;
 
@@ -57,7 +55,7 @@ UdpDriver::UdpDriver(asio::io_context& io, core::Endpoint& endpoint, const udp::
       socket_(io, bind_to.protocol()),
       timer_(io),
       callbacks_(std::move(callbacks)),
-      message_buffer_(max_message) {
+      message_buffer_(core::Endpoint::max_message_size) {
     socket_.set_option(udp::socket::reuse_address(true));
     boost::system::error_code ignored;
     socket_.set_option(asio::socket_base::receive_buffer_size(socket_buffer_bytes), ignored);
@@ -126,22 +124,26 @@ void UdpDriver::flush() {
 void UdpDriver::service() {
     if (stopped_) return;
     flush();
+    const core::Micros now = steady_now();
     while (auto event = endpoint_.poll_event()) {
         if (event->kind == core::EventKind::closed) {
-            // Deliver what was already received, then forget the connection.
-            if (callbacks_.on_event) callbacks_.on_event(*event);
+            // What the core still holds for it (all of it due, when the peer closed) goes to the
+            // owner before the closed event; then the connection is forgotten.
+            deliver(event->connection, now);
             open_.erase(event->connection);
-            continue;
+        } else {
+            open_.insert(event->connection);
         }
-        open_.insert(event->connection);
         if (callbacks_.on_event) callbacks_.on_event(*event);
     }
-    const core::Micros now = steady_now();
-    for (const core::ConnectionId id : open_)
-        while (auto size = endpoint_.receive(id, now, message_buffer_))
-            if (callbacks_.on_message) callbacks_.on_message(id, wire::Bytes(message_buffer_.data(), *size));
+    for (const core::ConnectionId id : open_) deliver(id, now);
     flush();  // ACKs and NAKs the delivery or the callbacks caused
     rearm_timer();
+}
+
+void UdpDriver::deliver(core::ConnectionId id, core::Micros now) {
+    while (auto size = endpoint_.receive(id, now, message_buffer_))
+        if (callbacks_.on_message) callbacks_.on_message(id, wire::Bytes(message_buffer_.data(), *size));
 }
 
 void UdpDriver::rearm_timer() {

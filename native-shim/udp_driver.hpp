@@ -44,6 +44,8 @@ private:
     void on_readable();
     void on_timer();
     void flush();
+    /// Hands every message of `id` that is due to on_message.
+    void deliver(core::ConnectionId id, core::Micros now);
     void rearm_timer();
 
     core::Endpoint& endpoint_;

@@ -7,14 +7,6 @@
 
 namespace websrt::core {
 
-namespace {
-
-void min_into(std::optional<Micros>& earliest, Micros candidate) {
-    if (!earliest || candidate < *earliest) earliest = candidate;
-}
-
-}  // namespace
-
 const char* describe(CloseReason reason) noexcept {
     switch (reason) {
     case CloseReason::local_close: return "closed";
@@ -51,6 +43,7 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
       interval_start_(now) {
     send_buffer_.set_initial_seq(initial_seq);
     queue_caller_handshake(now);
+    settle(now);
 }
 
 Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
@@ -80,10 +73,16 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
     send_buffer_.set_initial_seq(negotiated.initial_seq);
     become_connected(now, negotiated, request_timestamp);
     events_.back().kind = EventKind::accepted;
+    settle(now);
 }
 
 void Connection::handle_packet(Micros now, const wire::Packet& packet) {
     if (state_ == ConnectionState::closed) return;
+    dispatch_packet(now, packet);
+    settle(now);
+}
+
+void Connection::dispatch_packet(Micros now, const wire::Packet& packet) {
     on_peer_heard(now);
     if (const auto* data = std::get_if<wire::DataPacket>(&packet)) {
         if (state_ == ConnectionState::connected) handle_data(now, *data);
@@ -109,10 +108,12 @@ void Connection::handle_packet(Micros now, const wire::Packet& packet) {
         break;
     case ControlType::user_defined: handle_key_material(control); break;
     case ControlType::shutdown:
-        state_ = ConnectionState::closed;
+        // Nothing more will come: what arrived is readable at once (its TSBPD time no longer
+        // matters), for at most an idle timeout if the application does not read it.
         control_queue_.clear();
-        events_.push_back({EventKind::closed, id_, peer_, negotiated_.stream_id, CloseReason::peer_shutdown, 0,
-                           describe(CloseReason::peer_shutdown)});
+        peer_closed_ = true;
+        unread_deadline_ = now + config_.peer_idle_timeout;
+        end(CloseReason::peer_shutdown, 0, describe(CloseReason::peer_shutdown));
         break;
     default: break;  // KEEPALIVE only refreshes the idle timer; others are not used in live mode
     }
@@ -173,105 +174,170 @@ std::optional<std::size_t> Connection::encode_control(Micros now, wire::MutableB
 }
 
 std::optional<std::size_t> Connection::poll_transmit(Micros now, wire::MutableBytes out) {
-    if (auto size = encode_control(now, out)) return size;
-    if (state_ != ConnectionState::connected) return std::nullopt;
-    return transmit_data(now, out);
+    last_now_ = now;
+    auto size = encode_control(now, out);
+    if (!size && state_ == ConnectionState::connected) size = transmit_data(now, out);
+    update_timers();
+    return size;
 }
 
-std::optional<Micros> Connection::next_timeout() const {
-    std::optional<Micros> earliest;
-    switch (state_) {
-    case ConnectionState::closed: return std::nullopt;
-    case ConnectionState::inducing:
-    case ConnectionState::concluding:
-        min_into(earliest, next_handshake_send_);
-        min_into(earliest, connect_deadline_);
-        return earliest;
-    case ConnectionState::connected: break;
+void Connection::update_timers() {
+    timers_.stop_all();
+    if (state_ == ConnectionState::closed) {
+        if (unread_after_peer_close()) timers_.set(Timer::unread_expiry, unread_deadline_);
+        return;
     }
-    min_into(earliest, next_full_ack_time_);
-    if (receiver_loss_.size() > 0) min_into(earliest, next_nak_time_);
-    min_into(earliest, last_send_time_ + timing::keepalive_period);
-    min_into(earliest, last_receive_time_ + config_.peer_idle_timeout);
-    if (const auto data = next_data_time()) min_into(earliest, *data);
-    if (const auto probe = tail_probe_time()) min_into(earliest, *probe);
-    if (crypto_)
-        if (const auto resend = crypto_->next_resend_time(rtt_.srtt())) min_into(earliest, *resend);
+    if (state_ != ConnectionState::connected) {
+        timers_.set(Timer::connect_deadline, connect_deadline_);
+        timers_.set(Timer::handshake_resend, next_handshake_send_);
+        return;
+    }
+    timers_.set(Timer::peer_idle, last_receive_time_ + config_.peer_idle_timeout);
+    timers_.set(Timer::full_ack, next_full_ack_time_);
+    if (receiver_loss_.size() > 0) timers_.set(Timer::periodic_nak, next_nak_time_);
     if (const auto oldest = send_buffer_.oldest_origin_time(); oldest && negotiated_.peer_tlpktdrop)
-        min_into(earliest, *oldest + sender_drop_threshold() + 1);  // dropped once strictly older
+        timers_.set(Timer::sender_drop, *oldest + sender_drop_threshold() + 1);  // dropped once strictly older
+    if (crypto_) timers_.set(Timer::key_resend, crypto_->next_resend_time(rtt_.srtt()));
+    timers_.set(Timer::tail_probe, tail_probe_time());
+    timers_.set(Timer::keepalive, last_send_time_ + timing::keepalive_period);
+    // Sending and delivering are the driver's poll_transmit() and receive(), which it calls after
+    // every input: their timers only wake it for what becomes due later. What is due already and
+    // not taken (a reader that stopped, a full socket) waits for its next call, not a busy timer.
+    const auto later = [this](std::optional<Micros> at) { return at && *at > last_now_ ? at : std::nullopt; };
+    timers_.set(Timer::data, later(next_data_time()));
     const bool head_missing = receive_buffer_.first_missing() == receive_buffer_.delivery_point();
-    if (!head_missing || negotiated_.peer_tlpktdrop)
-        if (const auto delivery = receive_buffer_.next_delivery_time()) min_into(earliest, *delivery);
-    return earliest;
+    if (!head_missing || negotiated_.peer_tlpktdrop) timers_.set(Timer::delivery, later(receive_buffer_.next_delivery_time()));
+    if (closing_) {
+        timers_.set(Timer::linger, linger_deadline_);
+        if (send_buffer_.packets() == 0) timers_.set(Timer::played_out, played_out_time());
+    }
 }
 
 void Connection::handle_timeout(Micros now) {
-    switch (state_) {
-    case ConnectionState::closed: return;
-    case ConnectionState::inducing:
-    case ConnectionState::concluding:
-        if (now >= connect_deadline_) {
-            fail(CloseReason::connect_timeout, static_cast<int>(RejectReason::timeout),
-                 describe(CloseReason::connect_timeout));
-        } else if (now >= next_handshake_send_) {
-            queue_caller_handshake(now);
+    // In the table's order; a timer whose work ended the connection ends the walk.
+    for (std::size_t i = 0; i < TimerTable::size && state_ != ConnectionState::closed; ++i) {
+        const auto timer = static_cast<Timer>(i);
+        if (!timers_.expired(timer, now)) continue;
+        switch (timer) {
+        case Timer::connect_deadline:
+            fail(CloseReason::connect_timeout, static_cast<int>(RejectReason::timeout), describe(CloseReason::connect_timeout));
+            break;
+        case Timer::handshake_resend: queue_caller_handshake(now); break;
+        case Timer::peer_idle: fail(CloseReason::peer_idle_timeout, 0, describe(CloseReason::peer_idle_timeout)); break;
+        case Timer::full_ack:
+            send_full_ack(now);
+            next_full_ack_time_ = now + timing::full_ack_period;
+            break;
+        case Timer::periodic_nak:
+            send_periodic_nak(now);
+            next_nak_time_ = now + nak_period();
+            break;
+        case Timer::sender_drop: drop_too_late_on_sender(now); break;
+        case Timer::key_resend: crypto_->handle_timeout(now, rtt_.srtt()); break;
+        case Timer::tail_probe: {
+            const wire::SeqNo newest = send_buffer_.newest()->seq;
+            // A receiver without periodic NAK reports never repeats a NAK that was lost: resend
+            // everything unacknowledged, as libsrt's FASTREXMIT does (checkRexmitTimer when the
+            // peer has no NAKREPORT). Otherwise the newest packet reveals any gap before it.
+            sender_loss_.insert(negotiated_.peer_nak_report ? newest : last_ack_received_, newest);
+            break;
         }
-        return;
-    case ConnectionState::connected: break;
+        case Timer::keepalive:
+            if (control_queue_.empty() && !has_data_to_send())
+                queue_control(wire::ControlType::keepalive, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
+            break;
+        case Timer::data:
+        case Timer::delivery: break;  // the driver's next poll_transmit() / receive() does the work
+        case Timer::linger:
+        case Timer::played_out: break;  // settle() below ends the close
+        case Timer::unread_expiry:
+        case Timer::count_: break;
+        }
     }
-    if (now - last_receive_time_ >= config_.peer_idle_timeout) {
-        fail(CloseReason::peer_idle_timeout, 0, describe(CloseReason::peer_idle_timeout));
-        return;
+    if (timers_.expired(Timer::unread_expiry, now)) {
+        // The application did not read what the peer sent before it closed: give it up.
+        count(&TrafficCounters::pktRcvDrop, receive_buffer_.packets());
+        peer_closed_ = false;
     }
-    if (now >= next_full_ack_time_) {
-        send_full_ack(now);
-        next_full_ack_time_ = now + timing::full_ack_period;
+    settle(now);
+}
+
+void Connection::settle(Micros now) {
+    last_now_ = now;
+    if (want_writable_ && state_ == ConnectionState::connected && !closing_ && send_buffer_.packets() < send_buffer_.capacity()) {
+        want_writable_ = false;
+        events_.push_back({EventKind::writable, id_, peer_, negotiated_.stream_id});
     }
-    if (now >= next_nak_time_) {
-        send_periodic_nak(now);
-        next_nak_time_ = now + nak_period();
-    }
-    drop_too_late_on_sender(now);
-    if (crypto_) crypto_->handle_timeout(now, rtt_.srtt());
-    if (const auto probe = tail_probe_time(); probe && now >= *probe) {
-        const wire::SeqNo newest = send_buffer_.newest()->seq;
-        // A receiver without periodic NAK reports never repeats a NAK that was lost: resend
-        // everything unacknowledged, as libsrt's FASTREXMIT does (checkRexmitTimer when the peer
-        // has no NAKREPORT). Otherwise the newest packet reveals any gap before it.
-        sender_loss_.insert(negotiated_.peer_nak_report ? newest : last_ack_received_, newest);
-    }
-    if (now - last_send_time_ >= timing::keepalive_period && control_queue_.empty() && !has_data_to_send())
-        queue_control(wire::ControlType::keepalive, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
+    if (closing_ && state_ == ConnectionState::connected) check_graceful_close(now);
+    update_timers();
 }
 
 std::optional<Event> Connection::poll_event() {
     if (events_.empty()) return std::nullopt;
     Event event = std::move(events_.front());
     events_.pop_front();
+    if (event.kind == EventKind::closed) event.stats = stats(last_now_, false);
     return event;
 }
 
-void Connection::close(Micros now) {
+Micros Connection::played_out_time() const {
+    if (!last_submit_time_) return 0;
+    return *last_submit_time_ + milliseconds(negotiated_.sender_latency_ms) + timing::played_out_margin;
+}
+
+void Connection::close(Micros now, bool graceful, std::optional<Micros> linger) {
+    last_now_ = now;
     if (state_ == ConnectionState::closed) return;
-    if (state_ == ConnectionState::connected)
-        for (int copy = 0; copy < timing::shutdown_copies; ++copy)
-            queue_control(wire::ControlType::shutdown, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
-    handshake_to_send_.reset();
-    state_ = ConnectionState::closed;
-    events_.push_back({EventKind::closed, id_, peer_, negotiated_.stream_id, CloseReason::local_close, 0,
-                       describe(CloseReason::local_close)});
-    (void)now;
+    if (state_ != ConnectionState::connected) {
+        end(CloseReason::local_close, 0, describe(CloseReason::local_close));
+    } else if (graceful) {
+        if (!closing_) {
+            closing_ = true;
+            linger_deadline_ = now + linger.value_or(linger_of(config_, negotiated_.sender_latency_ms));
+        }
+    } else {
+        queue_shutdown();
+        end(CloseReason::local_close, 0, describe(CloseReason::local_close));
+    }
+    settle(now);
+}
+
+void Connection::check_graceful_close(Micros now) {
+    // Acknowledged is not yet played: a receiver drops what its TSBPD clock still holds when
+    // SHUTDOWN arrives (libsrt), so the close waits for the last packet's play-out time too.
+    const int unacknowledged = send_buffer_.packets();
+    const bool drained = unacknowledged == 0 && now >= played_out_time();
+    if (!drained && now < linger_deadline_) return;
+    if (drained) events_.push_back({EventKind::drained, id_, peer_, negotiated_.stream_id});
+    queue_shutdown();
+    end(CloseReason::local_close, 0,
+        drained ? "closed: everything sent was acknowledged"
+                : "closed after the linger: " + std::to_string(unacknowledged) + " packets were never acknowledged");
+}
+
+void Connection::queue_shutdown() {
+    for (int copy = 0; copy < timing::shutdown_copies; ++copy)
+        queue_control(wire::ControlType::shutdown, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
 }
 
 void Connection::supersede() {
     if (state_ != ConnectionState::closed) fail(CloseReason::superseded, 0, describe(CloseReason::superseded));
+    update_timers();
 }
 
 void Connection::fail(CloseReason reason, int reject_code, std::string detail) {
-    state_ = ConnectionState::closed;
-    handshake_to_send_.reset();
     control_queue_.clear();
-    events_.push_back({EventKind::closed, id_, peer_, negotiated_.stream_id, reason, reject_code, std::move(detail)});
+    end(reason, reject_code, std::move(detail));
+}
+
+void Connection::end(CloseReason reason, int reject_code, std::string detail) {
+    const bool was_connected = state_ == ConnectionState::connected;
+    state_ = ConnectionState::closed;
+    closing_ = false;
+    handshake_to_send_.reset();
+    Event event{EventKind::closed, id_, peer_, negotiated_.stream_id, reason, reject_code, std::move(detail)};
+    if (was_connected) event.unacknowledged = send_buffer_.packets();
+    events_.push_back(std::move(event));
 }
 
 ConnectionStats Connection::stats(Micros now, bool clear_interval) {
@@ -286,7 +352,8 @@ ConnectionStats Connection::stats(Micros now, bool clear_interval) {
     s.pktFlowWindow = negotiated_.peer_flight_window;
     s.pktFlightSize = static_cast<int>(wire::SeqNo::offset(last_ack_received_, send_buffer_.next_unsent_seq()));
     s.msRTT = static_cast<double>(rtt_.srtt()) / micros_per_ms;
-    s.mbpsBandwidth = peer_bandwidth_.bandwidth() * (max_payload(config_) + header_overhead) * 8.0 / 1e6;
+    // In double: the bandwidth is the peer's figure from its ACKs, any 32-bit value.
+    s.mbpsBandwidth = static_cast<double>(peer_bandwidth_.bandwidth()) * (max_payload(config_) + header_overhead) * 8.0 / 1e6;
     s.mbpsMaxBW = static_cast<double>(pacing_.max_bw_bytes_per_s()) * 8.0 / 1e6;
     s.pktSndBuf = send_buffer_.packets();
     s.byteSndBuf = static_cast<int>(send_buffer_.bytes());

@@ -15,7 +15,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/expected.hpp"
 #include "core/ack_history.hpp"
+#include "core/call_results.hpp"
 #include "core/connection_config.hpp"
 #include "core/connection_crypto.hpp"
 #include "core/endpoint_events.hpp"
@@ -31,12 +33,11 @@
 #include "core/socket_address.hpp"
 #include "core/stats.hpp"
 #include "core/time.hpp"
+#include "core/timer_table.hpp"
 #include "core/tsbpd_time.hpp"
 #include "wire/packet.hpp"
 
 namespace websrt::core {
-
-enum class SendOutcome { ok, too_large, buffer_full, not_connected };
 
 enum class ConnectionState { inducing, concluding, connected, closed };
 
@@ -66,6 +67,10 @@ inline constexpr Micros max_timestamp_lead = seconds(1);
 /// is lost the peer waits out its idle timeout. A few copies cost 16 bytes each; a peer that has
 /// already closed ignores the rest.
 inline constexpr int shutdown_copies = 3;
+/// A graceful close sends SHUTDOWN only this long after the last packet's play-out time at the
+/// peer (its latency after we sent it): a libsrt receiver drops what its TSBPD clock still holds
+/// when SHUTDOWN arrives, and the clocks of both sides drift by milliseconds.
+inline constexpr Micros played_out_margin = milliseconds(100);
 /// The 32-bit microsecond timestamp space (draft §3: Timestamp).
 inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 }  // namespace timing
@@ -73,10 +78,6 @@ inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 /// Why a connection fails when a buffer cannot grow (in WebAssembly: the module's maximum memory).
 inline constexpr std::string_view out_of_memory_detail = "out of memory: a buffer could not grow";
 
-/// IPv4, UDP and SRT header bytes of every packet (libsrt CPacket::UDP_HDR_SIZE + HDR_SIZE).
-inline constexpr int header_overhead = 20 + 8 + static_cast<int>(wire::header_size);
-/// Live-mode payload ceiling: MSS minus those headers (libsrt SRT_LIVE_MAX_PLSIZE = 1456).
-inline int max_payload(const ConnectionConfig& config) { return config.mss - header_overhead; }
 
 class Connection {
 public:
@@ -92,15 +93,17 @@ public:
                const Negotiated& negotiated, OutgoingHandshake response, std::uint32_t request_timestamp,
                std::unique_ptr<ConnectionCrypto> crypto, RandomSource& random);
 
+    // Endpoint's per-connection calls, with the same contract (endpoint.hpp). `out` is at least
+    // Endpoint::max_datagram_size bytes for poll_transmit (the Endpoint checks).
     void handle_packet(Micros now, const wire::Packet& packet);
     std::optional<std::size_t> poll_transmit(Micros now, wire::MutableBytes out);
-    [[nodiscard]] std::optional<Micros> next_timeout() const;
+    [[nodiscard]] std::optional<Micros> next_timeout() const { return timers_.next(); }
     void handle_timeout(Micros now);
     std::optional<Event> poll_event();
 
     SendOutcome send(Micros now, wire::Bytes message);
-    std::optional<std::size_t> receive(Micros now, wire::MutableBytes out);
-    void close(Micros now);
+    Expected<std::size_t, NoMessage> receive(Micros now, wire::MutableBytes out);
+    void close(Micros now, bool graceful, std::optional<Micros> linger);
     /// Ends the connection without a SHUTDOWN: its peer restarted on the same address and port
     /// (a new caller with a new socket id took its place), so nobody is left to tell.
     void supersede();
@@ -111,13 +114,27 @@ public:
     [[nodiscard]] const Negotiated& negotiated() const { return negotiated_; }
     /// The connection's encryption, or null when neither side has a passphrase.
     [[nodiscard]] const ConnectionCrypto* crypto() const { return crypto_.get(); }
-    /// Packets sent but not yet acknowledged (or not yet sent): what a graceful close waits for.
-    [[nodiscard]] int unacknowledged_packets() const { return send_buffer_.packets(); }
-    /// Closed, its event delivered, and nothing left to send: the Endpoint may forget it.
-    [[nodiscard]] bool finished() const { return state_ == ConnectionState::closed && events_.empty() && control_queue_.empty(); }
+    /// Closed, its event delivered, nothing left to send, nor to read: the Endpoint may forget it.
+    [[nodiscard]] bool finished() const {
+        return state_ == ConnectionState::closed && events_.empty() && control_queue_.empty() && !unread_after_peer_close();
+    }
     ConnectionStats stats(Micros now, bool clear_interval);
 
 private:
+    // connection.cpp: packet dispatch, the end of a connection, and the work after every input.
+    void dispatch_packet(Micros now, const wire::Packet& packet);
+    /// Ends the connection with a closed event; SHUTDOWNs already queued still go out.
+    void end(CloseReason reason, int reject_code, std::string detail);
+    /// A graceful close ends once everything is acknowledged and played out, or its linger is over.
+    void check_graceful_close(Micros now);
+    [[nodiscard]] Micros played_out_time() const;
+    void queue_shutdown();
+    [[nodiscard]] bool unread_after_peer_close() const { return peer_closed_ && receive_buffer_.packets() > 0; }
+    /// After each call that may change state: the writable event, a graceful close's progress,
+    /// and every timer from the state (the one place timers are set).
+    void settle(Micros now);
+    void update_timers();
+
     // connection_handshake.cpp: the caller's side of the handshake.
     void handle_handshake(Micros now, const wire::ControlPacket& packet);
     void queue_caller_handshake(Micros now);
@@ -127,6 +144,7 @@ private:
     [[nodiscard]] bool reject_for_key_material(const wire::Handshake& response);
 
     // connection_sender.cpp
+    SendOutcome submit(Micros now, wire::Bytes message);
     void handle_ack(Micros now, const wire::ControlPacket& packet, const wire::AckBody& ack);
     void handle_nak(Micros now, const wire::NakBody& nak);
     void drop_too_late_on_sender(Micros now);
@@ -143,6 +161,7 @@ private:
     [[nodiscard]] std::optional<Micros> tail_probe_time() const;
 
     // connection_receiver.cpp
+    Expected<std::size_t, NoMessage> take_message(Micros now, wire::MutableBytes out);
     void handle_data(Micros now, const wire::DataPacket& packet);
     void handle_ackack(Micros now, const wire::ControlPacket& packet);
     void handle_drop_request(const wire::DropRequestBody& body);
@@ -173,6 +192,8 @@ private:
     RandomSource& random_;
     std::unique_ptr<ConnectionCrypto> crypto_;
     ConnectionState state_;
+    TimerTable timers_;
+    Micros last_now_ = 0;  // the latest `now` given: the closed event's statistics are taken then
     Micros start_time_;  // the epoch of the 32-bit timestamps we send (libsrt m_stats.tsStartTime)
     Negotiated negotiated_;
     std::deque<Event> events_;
@@ -185,6 +206,13 @@ private:
     std::optional<OutgoingHandshake> handshake_to_send_;
     std::optional<OutgoingHandshake> listener_response_;  // listener: resent on a repeated CONCLUSION
 
+    // Closing.
+    bool closing_ = false;           // a graceful close waits for acknowledgement and play-out
+    Micros linger_deadline_ = 0;     // ... until then at most
+    bool peer_closed_ = false;       // the peer sent SHUTDOWN: what arrived is readable at once
+    Micros unread_deadline_ = 0;     // ... until then at most
+    bool want_writable_ = false;     // send() said buffer_full: a writable event is owed
+
     // Control packets waiting to go out, ahead of data.
     std::deque<wire::ControlPacket> control_queue_;
     Micros last_send_time_ = 0;
@@ -196,6 +224,7 @@ private:
     RetransmitBudget rexmit_budget_;
     LivePacing pacing_;
     Micros next_data_send_time_ = 0;
+    std::optional<Micros> last_submit_time_;  // when the newest message was given to send()
     wire::SeqNo last_ack_received_;
     Micros last_ack_progress_time_ = 0;  // when last_ack_received_ last moved forward
     std::int32_t last_ackack_sent_number_ = 0;

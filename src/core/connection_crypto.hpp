@@ -39,10 +39,6 @@ inline constexpr std::int64_t default_refresh_rate = std::int64_t{1} << 24;
 inline constexpr std::int64_t default_preannounce = 4096;
 }  // namespace km_timing
 
-/// Passphrase length limits, in bytes (libsrt SRTO_PASSPHRASE: HAICRYPT_SECRET_MIN_SZ .. 80;
-/// the 10–79 characters are a subset).
-inline constexpr std::size_t min_passphrase_size = 10;
-inline constexpr std::size_t max_passphrase_size = 80;
 
 /// A KM control message to send in band (UMSG_EXT with subtype KMREQ or KMRSP).
 struct OutgoingKm {

@@ -193,12 +193,23 @@ void Connection::handle_drop_request(const wire::DropRequestBody& body) {
         highest_received_ = body.last;
 }
 
-std::optional<std::size_t> Connection::receive(Micros now, wire::MutableBytes out) {
-    if (state_ != ConnectionState::connected && state_ != ConnectionState::closed) return std::nullopt;
-    const bool drop_missing = config_.too_late_packet_drop && negotiated_.peer_tlpktdrop;
+Expected<std::size_t, NoMessage> Connection::receive(Micros now, wire::MutableBytes out) {
+    const auto result = take_message(now, out);
+    settle(now);
+    return result;
+}
+
+Expected<std::size_t, NoMessage> Connection::take_message(Micros now, wire::MutableBytes out) {
+    const bool readable = state_ == ConnectionState::connected || unread_after_peer_close();
+    if (!readable) return NoMessage::not_connected;
+    // Once the peer closed, everything that arrived is due at once and gaps can never fill.
+    const Micros due_by = peer_closed_ ? forever : now;
+    const bool drop_missing = peer_closed_ || (config_.too_late_packet_drop && negotiated_.peer_tlpktdrop);
     count(&TrafficCounters::pktRcvDrop, receive_buffer_.skip_forgotten());
-    auto delivered = receive_buffer_.pop_ready(now, drop_missing);
-    if (!delivered) return std::nullopt;
+    const auto size = receive_buffer_.ready_size(due_by, drop_missing);
+    if (!size) return NoMessage::none_due;
+    if (*size > out.size()) return NoMessage::buffer_too_small;
+    auto delivered = receive_buffer_.pop_ready(due_by, drop_missing);
     if (delivered->dropped_before > 0) {
         // Too-late drop: the missing packets before this one will never be delivered.
         count(&TrafficCounters::pktRcvDrop, delivered->dropped_before);
@@ -206,9 +217,8 @@ std::optional<std::size_t> Connection::receive(Micros now, wire::MutableBytes ou
                                                  static_cast<std::int64_t>(delivered->payload.size()));
         receiver_loss_.remove_up_to(delivered->seq);
     }
-    const std::size_t size = std::min(out.size(), delivered->payload.size());
-    std::memcpy(out.data(), delivered->payload.data(), size);
-    return size;
+    std::memcpy(out.data(), delivered->payload.data(), delivered->payload.size());
+    return delivered->payload.size();
 }
 
 }  // namespace websrt::core

@@ -18,7 +18,14 @@ constexpr std::size_t max_nak_entries = (1500 - wire::header_size) / 4;
 }  // namespace
 
 SendOutcome Connection::send(Micros now, wire::Bytes message) {
-    if (state_ != ConnectionState::connected) return SendOutcome::not_connected;
+    const SendOutcome outcome = submit(now, message);
+    if (outcome == SendOutcome::buffer_full) want_writable_ = true;
+    settle(now);
+    return outcome;
+}
+
+SendOutcome Connection::submit(Micros now, wire::Bytes message) {
+    if (state_ != ConnectionState::connected || closing_) return SendOutcome::not_connected;
     // libsrt refuses a live message longer than SRTO_PAYLOADSIZE (SRT_ELARGEMSG).
     if (message.size() > static_cast<std::size_t>(config_.payload_size)) return SendOutcome::too_large;
     // The datagram must fit the MSS both sides settled on (the smaller of the two, which may be
@@ -35,6 +42,7 @@ SendOutcome Connection::send(Micros now, wire::Bytes message) {
         return SendOutcome::not_connected;
     }
     pacing_.on_message_submitted(message.size(), now);
+    last_submit_time_ = now;
     return SendOutcome::ok;
 }
 

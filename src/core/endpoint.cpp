@@ -26,10 +26,12 @@ Endpoint::Endpoint(RandomSource& random)
     : random_(random), cookie_(random), refusals_(refusal_burst, refusals_per_second, refusal_sources_tracked) {}
 Endpoint::~Endpoint() = default;
 
-void Endpoint::listen(const ConnectionConfig& config, AcceptPolicy policy, ListenerLimits limits) {
+std::optional<std::string> Endpoint::listen(const ConnectionConfig& config, AcceptPolicy policy, ListenerLimits limits) {
+    if (auto problem = config.validate()) return problem;
     listen_config_ = config;
     accept_policy_ = std::move(policy);
     limits_ = limits;
+    return std::nullopt;
 }
 
 std::uint32_t Endpoint::new_socket_id() {
@@ -39,7 +41,8 @@ std::uint32_t Endpoint::new_socket_id() {
     }
 }
 
-ConnectionId Endpoint::connect(Micros now, const SocketAddress& listener, const ConnectionConfig& config) {
+Expected<ConnectionId, std::string> Endpoint::connect(Micros now, const SocketAddress& listener, const ConnectionConfig& config) {
+    if (auto problem = config.validate()) return *problem;
     const ConnectionId id = new_socket_id();
     // The ISN is random in [0, 2^31) (libsrt generateISN).
     const wire::SeqNo isn(random_.next_u32());
@@ -194,6 +197,8 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     AcceptDecision decision = accept_policy_ ? accept_policy_({from, request.stream_id, replaces}) : AcceptDecision::yes();
     if (!decision.accept) return refuse(decision.reject_code, request.stream_id);
     const ConnectionConfig config = decision.config.value_or(*listen_config_);
+    // The application's per-caller settings are checked as listen()'s were.
+    if (decision.config && decision.config->validate()) return refuse(static_cast<int>(RejectReason::ipe), request.stream_id);
 
     // Key material: the caller's KMREQ keys both directions; a mismatch with our passphrase (or
     // its absence on either side) is refused as libsrt refuses it (interpretSrtHandshake).
@@ -224,11 +229,11 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     transmit_order_.push_back(id);
 }
 
-std::optional<Transmit> Endpoint::poll_transmit(Micros now, wire::MutableBytes out) {
+Expected<Transmit, NoTransmit> Endpoint::poll_transmit(Micros now, wire::MutableBytes out) {
+    if (out.size() < max_datagram_size) return NoTransmit::buffer_too_small;
     if (!pending_.empty()) {
         auto [to, bytes] = std::move(pending_.front());
         pending_.pop_front();
-        if (bytes.size() > out.size()) return std::nullopt;
         std::copy(bytes.begin(), bytes.end(), out.begin());
         return Transmit{to, bytes.size()};
     }
@@ -245,7 +250,7 @@ std::optional<Transmit> Endpoint::poll_transmit(Micros now, wire::MutableBytes o
         }
     }
     reap_closed();
-    return std::nullopt;
+    return NoTransmit::idle;
 }
 
 std::optional<Micros> Endpoint::next_timeout() const {
@@ -294,13 +299,14 @@ SendOutcome Endpoint::send(ConnectionId id, Micros now, wire::Bytes message) {
     return it == connections_.end() ? SendOutcome::not_connected : it->second->send(now, message);
 }
 
-std::optional<std::size_t> Endpoint::receive(ConnectionId id, Micros now, wire::MutableBytes out) {
+Expected<std::size_t, NoMessage> Endpoint::receive(ConnectionId id, Micros now, wire::MutableBytes out) {
     const auto it = connections_.find(id);
-    return it == connections_.end() ? std::nullopt : it->second->receive(now, out);
+    if (it == connections_.end()) return NoMessage::not_connected;
+    return it->second->receive(now, out);
 }
 
-void Endpoint::close(ConnectionId id, Micros now) {
-    if (const auto it = connections_.find(id); it != connections_.end()) it->second->close(now);
+void Endpoint::close(ConnectionId id, Micros now, bool graceful, std::optional<Micros> linger) {
+    if (const auto it = connections_.find(id); it != connections_.end()) it->second->close(now, graceful, linger);
 }
 
 const Connection* Endpoint::connection(ConnectionId id) const {

@@ -2,13 +2,37 @@
 // datagrams by destination socket id (and, for handshakes, by peer address), answers a listener's
 // induction requests statelessly with SYN cookies, and merges the connections' output and timers.
 //
-// Sans-IO contract (../shared/ARCHITECTURE.md): the driver owns the socket and the clock.
-//   handle_datagram(now, from, bytes)   every datagram received on the port;
-//   poll_transmit(now, out)             repeat until empty after every call, send what it gives;
-//   next_timeout() / handle_timeout()   arm one timer for the earliest deadline;
-//   poll_event()                        connected / accepted / closed;
-//   send() / receive()                  application data on a connection.
-// `now` is a monotonic microsecond count that never goes back.
+// The sans-IO contract (../shared/ARCHITECTURE.md). The driver owns the socket and the clock; the
+// Endpoint owns every protocol rule and never blocks, reads a clock or throws.
+//
+// Time: `now` is a monotonic microsecond count that never goes back, the same clock for every
+// call. Calls may come late (a busy driver); the core catches up, it never needs exact timing.
+//
+// Polling order: after *every* call that feeds the Endpoint (handle_datagram, handle_timeout,
+// connect, listen, send, receive, close), the driver
+//   1. calls poll_transmit() until it answers NoTransmit::idle, sending each datagram;
+//   2. calls poll_event() until it answers nothing, handling each event;
+//   3. calls receive() on connections it reads from until NoMessage::none_due (or it has read
+//      enough: what is not read waits in the core's bounded buffer);
+//   4. arms one timer for next_timeout() (none when it says nothing) and calls handle_timeout()
+//      when it fires (early or late is harmless; then back to 1).
+// Steps 1–3 may change what the others answer; a driver that repeats them until all three are
+// idle is never wrong, and one pass per input is what the drivers here do. next_timeout() wakes
+// the driver only for what becomes due later: a message due and left unread (a slow reader), or
+// a datagram due and left untaken (a full socket), waits for the driver's next receive() or
+// poll_transmit() call, so that a driver that stops reading is not woken in a loop.
+//
+// Connection ids: connect() returns one; a listener's come in accepted events. An id is valid
+// from then until its closed event is polled. After that event, the id still answers stats(),
+// and receive() when the peer closed (what it sent and arrived, all due at once), until the
+// Endpoint forgets it: once that is read, or after peeridletimeo. Then every call with it answers
+// not_connected / nothing; the closed event carries the final statistics. Ids are random 30-bit
+// values, never two alive at once.
+//
+// Backpressure: send() answers buffer_full when the send buffer is full; a writable event
+// follows once it has room. Ending: close(graceful) waits (at most the connection's linger) until
+// the peer has acknowledged and played out everything sent, with a drained event when it has;
+// then SHUTDOWN and the closed event (its `unacknowledged` says what was given up).
 #pragma once
 
 #include <cstdint>
@@ -95,41 +119,59 @@ public:
     Endpoint& operator=(const Endpoint&) = delete;
 
     /// Makes the port a listener: callers' handshakes are answered with `config`, each admitted
-    /// caller asked of `policy` (accept all when empty).
-    void listen(const ConnectionConfig& config, AcceptPolicy policy = {}, ListenerLimits limits = {});
+    /// caller asked of `policy` (accept all when empty). Nothing when listening; else why
+    /// `config` is refused (ConnectionConfig::validate), and the port does not listen. A
+    /// policy's per-caller config that fails validate() refuses that caller (RejectReason::ipe).
+    [[nodiscard]] std::optional<std::string> listen(const ConnectionConfig& config, AcceptPolicy policy = {},
+                                                    ListenerLimits limits = {});
 
-    /// Starts a caller connection to `listener`. Its outcome arrives as a connected or closed event.
-    ConnectionId connect(Micros now, const SocketAddress& listener, const ConnectionConfig& config);
+    /// Starts a caller connection to `listener`: its id, whose outcome arrives as a connected or
+    /// closed event; or why `config` is refused (ConnectionConfig::validate), and nothing starts.
+    Expected<ConnectionId, std::string> connect(Micros now, const SocketAddress& listener, const ConnectionConfig& config);
 
-    /// Datagrams longer than max_datagram_size are counted as oversize and dropped unread.
+    /// Every datagram received on the port. Never fails: what is not for us, damaged or hostile
+    /// is dropped and counted (counters()); datagrams longer than max_datagram_size unread.
     void handle_datagram(Micros now, const SocketAddress& from, wire::Bytes datagram);
 
-    /// The next datagram due now, written into `out` (give it at least 1500 bytes).
-    std::optional<Transmit> poll_transmit(Micros now, wire::MutableBytes out);
+    /// The next datagram due now, written at the start of `out`: where to and how long. Or
+    /// NoTransmit::idle (nothing due), or NoTransmit::buffer_too_small when `out` is shorter than
+    /// max_datagram_size (nothing is taken: call again with a big enough buffer).
+    Expected<Transmit, NoTransmit> poll_transmit(Micros now, wire::MutableBytes out);
 
     /// The earliest time handle_timeout() has work to do (pacing, ACK/NAK timers, handshake
-    /// retransmission, keepalive, expiry), or nothing when idle.
+    /// retransmission, keepalive, expiry, a graceful close), or nothing when idle.
     [[nodiscard]] std::optional<Micros> next_timeout() const;
+    /// Does the work of every connection's expired timers; harmless when called early.
     void handle_timeout(Micros now);
 
+    /// The next event, in the order they happened per connection; nothing when none is left.
     std::optional<Event> poll_event();
 
-    /// Queues one message (live mode: at most the payload size) on a connected connection.
+    /// Queues one message (live mode: at most payloadsize bytes, within the negotiated MSS).
+    /// Answers are SendOutcome's (call_results.hpp); nothing is queued unless it says ok.
     SendOutcome send(ConnectionId id, Micros now, wire::Bytes message);
-    /// The next message whose TSBPD time has come, copied into `out`; its size, or nothing.
-    std::optional<std::size_t> receive(ConnectionId id, Micros now, wire::MutableBytes out);
-    /// Sends SHUTDOWN and ends the connection (a closed event follows).
-    void close(ConnectionId id, Micros now);
+    /// The next message that is due (its TSBPD time has come), copied whole into `out`: its size.
+    /// Or why there is none (NoMessage): a message longer than `out` stays queued, never cut.
+    Expected<std::size_t, NoMessage> receive(ConnectionId id, Micros now, wire::MutableBytes out);
+    /// Ends a connection. graceful: stop accepting send(), wait until everything sent is
+    /// acknowledged and played out by the peer (drained event) or the linger is over, then
+    /// SHUTDOWN and the closed event. `linger`: how long at most (nothing: the config's, see
+    /// linger_of). Not graceful, or still connecting: SHUTDOWN (when connected) and the closed
+    /// event at once (also ending a graceful close that waits). Unknown or closed ids are ignored.
+    void close(ConnectionId id, Micros now, bool graceful, std::optional<Micros> linger = std::nullopt);
 
-    /// Nullptr once the connection has closed and its closed event was polled.
+    /// Nullptr once the Endpoint has forgotten the connection (see the contract above).
     [[nodiscard]] const Connection* connection(ConnectionId id) const;
     /// Statistics with libsrt's names; `clear_interval` starts a new interval (srt_bistats clear).
+    /// Nothing for an id the Endpoint has forgotten (the closed event has its last ones).
     std::optional<ConnectionStats> stats(ConnectionId id, Micros now, bool clear_interval);
     [[nodiscard]] std::size_t connection_count() const { return connections_.size(); }
     [[nodiscard]] const EndpointCounters& counters() const { return counters_; }
 
     /// The largest datagram SRT sends: the largest MSS (libsrt SRTO_MSS at most 1500).
-    static constexpr std::size_t max_datagram_size = 1500;
+    static constexpr std::size_t max_datagram_size = limits::max_mss;
+    /// The longest message receive() gives: a live packet's largest payload.
+    static constexpr std::size_t max_message_size = limits::max_live_payload;
     /// Stateless answers (induction responses, rejections) waiting for poll_transmit: a driver
     /// drains them after every datagram, so this bound only matters when it does not.
     static constexpr std::size_t max_stateless_queue = 1024;

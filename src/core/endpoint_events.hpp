@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/socket_address.hpp"
+#include "core/stats.hpp"
 
 namespace websrt::core {
 
@@ -25,7 +27,9 @@ enum class CloseReason {
 enum class EventKind {
     connected,  // a caller's handshake completed
     accepted,   // a listener admitted a new caller
-    closed,     // the connection is over; its id is no longer valid after this event
+    writable,   // send() refused with buffer_full before, and the send buffer has room again
+    drained,    // a graceful close: everything sent was acknowledged and the peer has played it
+    closed,     // the connection is over (see Endpoint for what an id still allows after it)
     refused,    // a listener turned a caller away (connection 0; reject_code and detail say why)
 };
 
@@ -37,6 +41,11 @@ struct Event {
     CloseReason reason = CloseReason::local_close;
     int reject_code = 0;  // rejected: libsrt reject code (RejectReason or 1000+ application code)
     std::string detail;   // closed: one readable line
+    /// closed: packets sent and never acknowledged (a graceful close that gave up after its
+    /// linger, or any other end while packets were in flight).
+    int unacknowledged = 0;
+    /// closed: the connection's last statistics (the connection may be gone by the next call).
+    std::optional<ConnectionStats> stats;
 };
 
 const char* describe(CloseReason reason) noexcept;

@@ -140,8 +140,8 @@ std::variant<Negotiated, Rejection> read_conclusion_response(const wire::Handsha
     if (!hsrsp) return Rejection{static_cast<int>(RejectReason::rogue)};
     if (hsrsp->srt_version < min_hsv5_peer_version) return Rejection{static_cast<int>(RejectReason::version)};
 
-    if (response.mss < static_cast<std::uint32_t>(min_peer_mss) ||
-        response.flight_window < static_cast<std::uint32_t>(min_peer_flight_window))
+    if (response.mss < static_cast<std::uint32_t>(limits::min_mss) ||
+        response.flight_window < static_cast<std::uint32_t>(limits::min_flight_window))
         return Rejection{static_cast<int>(RejectReason::rogue)};
 
     Negotiated n;
@@ -201,9 +201,9 @@ std::variant<ConclusionRequest, Rejection> read_conclusion_request(const wire::H
     // The peer's MSS and window bound our datagrams and what we keep in flight: refuse values
     // no libsrt sends (SRTO_MSS >= 76, SRTO_FC >= 32), as libsrt refuses them at its own end.
     // Larger ones are harmless: the MSS used is the smaller side's, the window is clamped.
-    if (hs.mss < static_cast<std::uint32_t>(min_peer_mss)) return rogue;
-    if (hs.flight_window < static_cast<std::uint32_t>(min_peer_flight_window)) return rogue;
-    if (r.stream_id.size() > max_stream_id_size) return rogue;
+    if (hs.mss < static_cast<std::uint32_t>(limits::min_mss)) return rogue;
+    if (hs.flight_window < static_cast<std::uint32_t>(limits::min_flight_window)) return rogue;
+    if (r.stream_id.size() > limits::max_stream_id_size) return rogue;
     return r;
 }
 

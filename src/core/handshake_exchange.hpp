@@ -22,13 +22,6 @@ inline constexpr std::uint32_t websrt_srt_version = 0x01'05'01;
 inline constexpr std::uint32_t srt_version_gcm = 0x01'05'04;
 /// Oldest peer version that speaks HSv5 (libsrt SRT_VERSION_FEAT_HSv5).
 inline constexpr std::uint32_t min_hsv5_peer_version = 0x01'03'00;
-/// The smallest MSS a peer may announce: the headers of one packet (libsrt SRTO_MSS minimum 76).
-inline constexpr int min_peer_mss = 76;
-/// The smallest flight window a peer may announce (libsrt SRTO_FC minimum 32 packets): below
-/// it nothing useful flows, and a zero window would stall the sender forever.
-inline constexpr int min_peer_flight_window = 32;
-/// The longest stream id a peer may send (libsrt SRTO_STREAMID: MAX_SID_LENGTH 512 bytes).
-inline constexpr std::size_t max_stream_id_size = 512;
 /// libsrt flightCapacity(): the flight window announced is min(FC, receive buffer).
 int flight_capacity(const ConnectionConfig& config);
 

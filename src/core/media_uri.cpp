@@ -108,10 +108,8 @@ Setter boolean(std::function<void(SrtUri&, bool)> store) {
     };
 }
 
-constexpr std::int64_t max_ms = 3'600'000;  // an hour: beyond any sane timeout
-/// The handshake carries each TSBPD delay in 16 bits of milliseconds (draft §3.2.1.1, HSREQ
-/// "Receiver TSBPD Delay"/"Sender TSBPD Delay"): a larger latency cannot be announced.
-constexpr std::int64_t max_latency_ms = 65535;
+constexpr std::int64_t max_ms = limits::max_timeout / micros_per_ms;
+constexpr std::int64_t max_latency_ms = limits::max_latency_ms;
 
 
 /// The options websrt implements, by srt-live-transmit's names (apps/socketoptions.hpp), plus
@@ -141,22 +139,23 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
         o["maxrexmitbw"] = integer(-1, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.max_rexmit_bw_bytes_per_s = v; });
         o["inputbw"] = integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.input_bw_bytes_per_s = v; });
         o["mininputbw"] = integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.min_input_bw_bytes_per_s = v; });
-        o["oheadbw"] = integer(5, 100, [](SrtUri& u, std::int64_t v) { u.config.overhead_bw_percent = static_cast<int>(v); });
-        // Live payload at most 1456 bytes (libsrt SRT_LIVE_MAX_PLSIZE).
-        o["payloadsize"] = integer(1, 1456, [](SrtUri& u, std::int64_t v) { u.config.payload_size = static_cast<int>(v); });
+        o["oheadbw"] = integer(limits::min_overhead_percent, limits::max_overhead_percent, [](SrtUri& u, std::int64_t v) { u.config.overhead_bw_percent = static_cast<int>(v); });
+        o["payloadsize"] = integer(1, limits::max_live_payload, [](SrtUri& u, std::int64_t v) { u.config.payload_size = static_cast<int>(v); });
         o["pkt_size"] = o["payloadsize"];
-        o["mss"] = integer(76, 1500, [](SrtUri& u, std::int64_t v) { u.config.mss = static_cast<int>(v); });
-        o["fc"] = integer(32, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.flight_window_pkts = static_cast<int>(v); });
+        o["mss"] = integer(limits::min_mss, limits::max_mss, [](SrtUri& u, std::int64_t v) { u.config.mss = static_cast<int>(v); });
+        o["fc"] = integer(limits::min_flight_window, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.flight_window_pkts = static_cast<int>(v); });
         // Buffer sizes are bytes; libsrt counts them in packets of MSS − 28 bytes.
         o["sndbuf"] = integer(1, 1 << 30, [](SrtUri& u, std::int64_t v) {
-            u.config.send_buffer_pkts = std::max(32, static_cast<int>(v / (u.config.mss - 28)));
+            u.config.send_buffer_pkts = std::max(limits::min_buffer_pkts, static_cast<int>(std::min<std::int64_t>(v / (u.config.mss - 28), INT32_MAX)));
         });
         o["rcvbuf"] = integer(1, 1 << 30, [](SrtUri& u, std::int64_t v) {
-            u.config.receive_buffer_pkts = std::max(32, static_cast<int>(v / (u.config.mss - 28)));
+            u.config.receive_buffer_pkts = std::max(limits::min_buffer_pkts, static_cast<int>(std::min<std::int64_t>(v / (u.config.mss - 28), INT32_MAX)));
         });
         o["conntimeo"] = integer(1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.connect_timeout = milliseconds(v); });
         o["peeridletimeo"] = integer(1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.peer_idle_timeout = milliseconds(v); });
         o["snddropdelay"] = integer(-1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.send_drop_delay_ms = static_cast<int>(v); });
+        // SRTO_LINGER, in seconds: how long a graceful close waits for acknowledgement.
+        o["linger"] = integer(0, max_ms / 1000, [](SrtUri& u, std::int64_t v) { u.config.linger = seconds(v); });
         o["tsbpdmode"] = boolean([](SrtUri& u, bool v) { u.config.tsbpd = v; });
         o["tlpktdrop"] = boolean([](SrtUri& u, bool v) { u.config.too_late_packet_drop = v; });
         o["nakreport"] = boolean([](SrtUri& u, bool v) { u.config.nak_report = v; });
@@ -164,12 +163,14 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
         o["enforcedencryption"] = boolean([](SrtUri& u, bool v) { u.config.enforced_encryption = v; });
         o["enforced_encryption"] = o["enforcedencryption"];
         o["streamid"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
-            if (v.size() > 512) return "is longer than 512 bytes";  // libsrt MAX_SID_LENGTH
+            if (v.size() > limits::max_stream_id_size) return "is longer than " + std::to_string(limits::max_stream_id_size) + " bytes";
             uri.config.stream_id = v;
             return std::nullopt;
         };
         o["passphrase"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
-            if (v.size() < 10 || v.size() > 80) return "must be 10 to 80 characters";  // libsrt HAICRYPT_SECRET
+            if (v.size() < limits::min_passphrase_size || v.size() > limits::max_passphrase_size)
+                return "must be " + std::to_string(limits::min_passphrase_size) + " to " +
+                       std::to_string(limits::max_passphrase_size) + " characters";
             uri.config.passphrase = v;
             return std::nullopt;
         };
@@ -231,6 +232,9 @@ Expected<MediaUri, UriError> parse_srt(std::string_view rest, std::string_view u
     if (srt.port == 0 && srt.mode != ConnectMode::listener)
         return error("port 0 (any free port) is only for a listener, in '" + redacted(uri) + "'");
     if (srt.mode == ConnectMode::rendezvous) return error("rendezvous mode is not supported yet");
+    // What each option allows on its own was checked above; this checks them together (the
+    // payload in the MSS), as connect() and listen() do.
+    if (auto problem = srt.config.validate()) return error("SRT options do not fit together in '" + redacted(uri) + "': " + *problem);
     return MediaUri{std::move(srt)};
 }
 

@@ -77,13 +77,26 @@ void ReceiveBuffer::release_delivered() {
     delivered_index_.reset();
 }
 
-std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, bool drop_missing) {
-    release_delivered();
+std::optional<int> ReceiveBuffer::ready_offset(Micros now, bool drop_missing) const {
     const int offset = first_present_offset();
     if (offset < 0) return std::nullopt;
     const bool forgotten = forget_before_ && wire::SeqNo::offset(start_seq_.plus(offset), *forget_before_) >= 0;
     if (offset > 0 && !drop_missing && !forgotten) return std::nullopt;
     if (present_slot(offset)->delivery_time > now) return std::nullopt;
+    return offset;
+}
+
+std::optional<std::size_t> ReceiveBuffer::ready_size(Micros now, bool drop_missing) const {
+    const auto offset = ready_offset(now, drop_missing);
+    if (!offset) return std::nullopt;
+    return present_slot(*offset)->size;
+}
+
+std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, bool drop_missing) {
+    release_delivered();
+    const auto ready = ready_offset(now, drop_missing);
+    if (!ready) return std::nullopt;
+    const int offset = *ready;
     advance(offset);  // too-late drop of the missing ones before it
     const int index = ring_index(0);
     Delivered delivered{start_seq_, wire::Bytes(slots_.payload(index), present_slot(0)->size), offset};

@@ -33,6 +33,8 @@ public:
     /// The next packet whose time has come. With `drop_missing` (TLPKTDROP) the missing packets
     /// before it are given up; without it, only a present head is delivered.
     std::optional<Delivered> pop_ready(Micros now, bool drop_missing);
+    /// The payload size of what pop_ready() would deliver now, without delivering it.
+    [[nodiscard]] std::optional<std::size_t> ready_size(Micros now, bool drop_missing) const;
     /// The sender gave up the packets before `seq` (DROPREQ): those still missing may be skipped
     /// when a later packet is delivered, even without TLPKTDROP. Packets present are kept and
     /// delivered, and a missing one that still arrives in time is too (libsrt dropMessage with
@@ -80,6 +82,8 @@ private:
     /// Gives back the storage advance() kept.
     void release_delivered();
     [[nodiscard]] int first_present_offset() const;
+    /// The offset of the packet pop_ready() would deliver now.
+    [[nodiscard]] std::optional<int> ready_offset(Micros now, bool drop_missing) const;
 
     int capacity_;
     int max_payload_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 namespace websrt::core {
 
@@ -13,5 +14,7 @@ inline constexpr Micros micros_per_second = 1'000'000;
 
 constexpr Micros milliseconds(std::int64_t ms) noexcept { return ms * micros_per_ms; }
 constexpr Micros seconds(std::int64_t s) noexcept { return s * micros_per_second; }
+/// A time after every deadline (half the range: adding a period to it cannot overflow).
+inline constexpr Micros forever = std::numeric_limits<Micros>::max() / 2;
 
 }  // namespace websrt::core

@@ -25,10 +25,10 @@ struct ConnectionPair {
     explicit ConnectionPair(ConnectionConfig listener_config = {}, AcceptPolicy policy = {}, std::uint64_t seed = 1) {
         listener = net.add_node(seed, listener_address);
         caller = net.add_node(seed + 100, caller_address);
-        net.endpoint(listener).listen(listener_config, std::move(policy));
+        BOOST_REQUIRE(!net.endpoint(listener).listen(listener_config, std::move(policy)));
     }
 
-    void connect(ConnectionConfig config = {}) { caller_id = net.endpoint(caller).connect(net.now, listener_address, config); }
+    void connect(ConnectionConfig config = {}) { caller_id = net.endpoint(caller).connect(net.now, listener_address, config).value(); }
 
     /// Connects with defaults and returns the caller's initial sequence number, so a test can
     /// name the packets it loses.

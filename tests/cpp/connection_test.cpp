@@ -275,7 +275,7 @@ BOOST_AUTO_TEST_CASE(close_sends_shutdown_and_the_peer_reports_it) {
     ConnectionPair pair;
     pair.connect();
     pair.net.run_for(milliseconds(100));
-    pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now);
+    pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now, false);
     pair.net.run_for(milliseconds(100));
     const Event* closed = pair.event(pair.listener, EventKind::closed);
     BOOST_REQUIRE(closed);
@@ -296,7 +296,7 @@ BOOST_AUTO_TEST_CASE(a_lost_shutdown_is_covered_by_its_copies) {
         *lost = true;
         return true;
     };
-    pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now);
+    pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now, false);
     pair.net.run_for(milliseconds(100));
     BOOST_TEST(*lost);
     const Event* closed = pair.event(pair.listener, EventKind::closed);
@@ -309,12 +309,12 @@ BOOST_AUTO_TEST_CASE(two_callers_on_one_listener_port_get_their_own_streams) {
     const int listener = net.add_node(1, listener_address);
     const int first = net.add_node(2, SocketAddress::v4(127, 0, 0, 2, 40000));
     const int second = net.add_node(3, SocketAddress::v4(127, 0, 0, 2, 40001));
-    net.endpoint(listener).listen({});
+    BOOST_REQUIRE(!net.endpoint(listener).listen({}));
     ConnectionConfig a, b;
     a.stream_id = "first";
     b.stream_id = "second";
-    const ConnectionId a_id = net.endpoint(first).connect(net.now, listener_address, a);
-    const ConnectionId b_id = net.endpoint(second).connect(net.now, listener_address, b);
+    const ConnectionId a_id = net.endpoint(first).connect(net.now, listener_address, a).value();
+    const ConnectionId b_id = net.endpoint(second).connect(net.now, listener_address, b).value();
     net.run_for(milliseconds(100));
     for (int i = 0; i < 50; ++i) {
         const std::uint8_t one[1] = {1}, two[2] = {2, 2};

@@ -77,7 +77,7 @@ constexpr int backlog = static_cast<int>(RejectReason::backlog);
 BOOST_AUTO_TEST_CASE(datagrams_longer_than_the_largest_mss_are_counted_and_dropped_unread) {
     SeededRandom random(1);
     Endpoint endpoint(random);
-    endpoint.listen({});
+    BOOST_REQUIRE(!endpoint.listen({}));
     std::vector<std::uint8_t> jumbo(65000, 0);  // what a native receive path can hand over
     endpoint.handle_datagram(0, caller_address, jumbo);
     BOOST_TEST(endpoint.counters().oversize == 1u);
@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(cookies_depend_on_the_secret_the_address_the_port_and_the_m
 BOOST_AUTO_TEST_CASE(a_conclusion_with_a_forged_cookie_is_counted_and_answered_with_nothing) {
     SeededRandom random(1);
     Endpoint endpoint(random);
-    endpoint.listen({});
+    BOOST_REQUIRE(!endpoint.listen({}));
     RawCaller caller{endpoint, caller_address};
     const std::uint32_t real = caller.cookie(77);
     const auto bytes = encode(handshake_packet(caller_conclusion(77, wire::SeqNo(1), real ^ 1, {}, listener_address)));
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(a_full_listener_refuses_the_next_caller_with_backlog_even_i
     // batch): the Endpoint itself holds the cap.
     SeededRandom random(1);
     Endpoint endpoint(random);
-    endpoint.listen({}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1});
+    BOOST_REQUIRE(!endpoint.listen({}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1}));
     RawCaller first{endpoint, SocketAddress::v4(127, 0, 0, 2, 4000)};
     RawCaller second{endpoint, SocketAddress::v4(127, 0, 0, 3, 4000)};
     BOOST_TEST(first.conclude(11, {}) == 0);
@@ -127,7 +127,7 @@ BOOST_AUTO_TEST_CASE(a_full_listener_refuses_the_next_caller_with_backlog_even_i
 BOOST_AUTO_TEST_CASE(one_source_address_cannot_take_more_than_its_share_of_the_listener) {
     SeededRandom random(1);
     Endpoint endpoint(random);
-    endpoint.listen({}, {}, ListenerLimits{.max_connections = 100, .max_connections_per_source = 2});
+    BOOST_REQUIRE(!endpoint.listen({}, {}, ListenerLimits{.max_connections = 100, .max_connections_per_source = 2}));
     for (std::uint16_t port = 4000; port < 4002; ++port) {
         RawCaller caller{endpoint, SocketAddress::v4(127, 0, 0, 2, port)};
         BOOST_TEST(caller.conclude(port, {}) == 0);
@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_same_port_connects_at_once_and_th
     pair.net.run_for(milliseconds(100));
     const ConnectionId old_id = pair.accepted_id();
     pair.net.restart(pair.caller, 555);  // same address and port, new socket id, old state gone
-    const ConnectionId fresh = pair.net.endpoint(pair.caller).connect(pair.net.now, listener_address, {});
+    const ConnectionId fresh = pair.net.endpoint(pair.caller).connect(pair.net.now, listener_address, {}).value();
     pair.net.run_for(milliseconds(100));
     BOOST_REQUIRE(pair.event(pair.caller, EventKind::connected));
     BOOST_TEST(pair.event(pair.caller, EventKind::connected)->connection == fresh);
@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_port_of_a_full_listeners_only_con
     VirtualNetwork net;
     const int listener = net.add_node(1, listener_address);
     const int caller = net.add_node(2, caller_address);
-    net.endpoint(listener).listen({}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1});
+    BOOST_REQUIRE(!net.endpoint(listener).listen({}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1}));
     net.endpoint(caller).connect(net.now, listener_address, {});
     net.run_for(milliseconds(100));
     net.restart(caller, 555);
@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(a_second_caller_from_another_port_does_not_replace_the_firs
     const int listener = net.add_node(1, listener_address);
     const int first = net.add_node(2, SocketAddress::v4(127, 0, 0, 2, 40000));
     const int second = net.add_node(3, SocketAddress::v4(127, 0, 0, 2, 40001));
-    net.endpoint(listener).listen({});
+    BOOST_REQUIRE(!net.endpoint(listener).listen({}));
     net.endpoint(first).connect(net.now, listener_address, {});
     net.run_for(milliseconds(100));
     net.endpoint(second).connect(net.now, listener_address, {});
@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(replayed_conclusions_with_key_material_that_does_not_unwrap
     Endpoint endpoint(random);
     ConnectionConfig listener_config;
     listener_config.passphrase = "the listener's secret";
-    endpoint.listen(listener_config);
+    BOOST_REQUIRE(!endpoint.listen(listener_config));
     SeededRandom keys_random(9);
     const StreamKeys keys = generate_stream_keys(keys_random, 16, wire::EncryptionKey::even);
     const auto km_bytes = build_key_material(keys, wire::EncryptionKey::even, "somebody else's secret");
@@ -217,7 +217,7 @@ BOOST_AUTO_TEST_CASE(a_source_refused_too_often_is_not_answered_for_a_while_and_
     Endpoint endpoint(random);
     ConnectionConfig listener_config;
     listener_config.passphrase = "the listener's secret";
-    endpoint.listen(listener_config);
+    BOOST_REQUIRE(!endpoint.listen(listener_config));
     ConnectionConfig caller_config;
     caller_config.passphrase = "somebody else's secret";
     SeededRandom keys_random(9);
@@ -281,7 +281,7 @@ BOOST_AUTO_TEST_CASE(naks_naming_every_other_packet_cannot_make_the_sender_resen
 BOOST_AUTO_TEST_CASE(a_conclusion_with_an_mss_window_or_stream_id_no_libsrt_sends_is_refused) {
     SeededRandom random(1);
     Endpoint endpoint(random);
-    endpoint.listen({});
+    BOOST_REQUIRE(!endpoint.listen({}));
     RawCaller caller{endpoint, caller_address};
     const int rogue = static_cast<int>(RejectReason::rogue);
     ConnectionConfig config;

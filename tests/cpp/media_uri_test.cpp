@@ -59,6 +59,12 @@ BOOST_AUTO_TEST_CASE(pacing_and_timeout_options_keep_libsrt_units) {
     BOOST_TEST(uri.config.payload_size == 1456);
 }
 
+BOOST_AUTO_TEST_CASE(linger_is_in_seconds_as_libsrts_and_absent_means_the_cores_default) {
+    BOOST_TEST(srt("srt://h:1?linger=7").config.linger.value_or(0) == seconds(7));
+    BOOST_TEST(!srt("srt://h:1").config.linger.has_value());
+    BOOST_TEST(mentions(failure("srt://h:1?linger=-1"), "linger"));
+}
+
 BOOST_AUTO_TEST_CASE(ffmpeg_spellings_are_aliases) {
     BOOST_TEST(srt("srt://h:1?pkt_size=1316").config.payload_size == 1316);
     BOOST_TEST(!srt("srt://h:1?enforced_encryption=0").config.enforced_encryption);

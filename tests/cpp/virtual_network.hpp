@@ -54,6 +54,7 @@ struct Node {
     std::map<core::ConnectionId, std::vector<Micros>> received_at;
     std::uint64_t datagrams_sent = 0;
     std::map<std::string, int> kinds_sent;  // packet_kind → count
+    bool reads = true;  // false: the application never calls receive() (a test reads by hand)
 };
 
 class VirtualNetwork {
@@ -141,6 +142,7 @@ private:
             in_flight_.emplace(now + delay, Flight{index, to, std::move(bytes)});
         }
         while (auto e = n.endpoint->poll_event()) n.events.push_back(*e);
+        if (!n.reads) return;
         for (const auto& e : n.events)
             if (e.kind != core::EventKind::closed) drain_messages(n, e.connection);
     }

@@ -307,7 +307,8 @@ private:
             policy = [](const core::AcceptRequest& request) {
                 return request.stream_id.empty() ? core::AcceptDecision::yes() : core::AcceptDecision::no(1403);
             };
-        side(listener_side).endpoint.listen(listener_config, std::move(policy));
+        if (auto refused = side(listener_side).endpoint.listen(listener_config, std::move(policy)))
+            violated("listen() refused a config within the limits", 0);
         connect();
         settle();
     }
@@ -317,7 +318,9 @@ private:
     void connect() {
         if (connects_ >= max_connect_ops) return;
         ++connects_;
-        const ConnectionId id = side(caller_side).endpoint.connect(now_, listener_address, caller_config_);
+        const auto started = side(caller_side).endpoint.connect(now_, listener_address, caller_config_);
+        if (!started) violated("connect() refused a config within the limits", 0);
+        const ConnectionId id = *started;
         side(caller_side).live.push_back(id);
         connect_deadline_[id] = now_ + connect_timeout_;
     }
@@ -606,8 +609,9 @@ private:
             break;
         }
         case op_close: {
-            SideState& me = side(in_.u8() & 1);
-            if (!me.live.empty()) me.endpoint.close(me.live.back(), now_);
+            const std::uint8_t how = in_.u8();  // bit0 the side, bit1 graceful
+            SideState& me = side(how & 1);
+            if (!me.live.empty()) me.endpoint.close(me.live.back(), now_, (how & 2) != 0);
             break;
         }
         case op_connect: connect(); break;

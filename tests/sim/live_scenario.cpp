@@ -106,8 +106,10 @@ private:
         config.km_refresh_rate_pkts = s_.km_refresh_rate_pkts;
         config.km_preannounce_pkts = s_.km_preannounce_pkts;
         if (s_.aes_gcm) config.crypto_mode = core::CryptoMode::aes_gcm;
-        sim_.endpoint(listener_).listen(config);
-        caller_id_ = sim_.endpoint(caller_).connect(sim_.local_now(caller_), listener_address, config);
+        if (auto refused = sim_.endpoint(listener_).listen(config)) return fail("listen() refused the config: " + *refused), false;
+        const auto started = sim_.endpoint(caller_).connect(sim_.local_now(caller_), listener_address, config);
+        if (!started) return fail("connect() refused the config: " + started.error()), false;
+        caller_id_ = *started;
         const Micros deadline = sim_.now() + core::seconds(11);
         while (sim_.now() < deadline) {
             sim_.run_for(core::milliseconds(10));

@@ -36,9 +36,9 @@ struct Pair {
         sim.set_link(caller, listener, link);
         link.seed = seed * 2 + 2;
         sim.set_link(listener, caller, link);
-        sim.endpoint(listener).listen(config);
+        BOOST_REQUIRE(!sim.endpoint(listener).listen(config));
         started = sim.now();
-        caller_id = sim.endpoint(caller).connect(sim.local_now(caller), listener_address, config);
+        caller_id = sim.endpoint(caller).connect(sim.local_now(caller), listener_address, config).value();
     }
 
     const core::Event* first(int node, core::EventKind kind) const {
