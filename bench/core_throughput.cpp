@@ -35,11 +35,12 @@ struct InFlight {
 /// One direction of the link: FIFO, serialised at the link rate, then the propagation delay.
 struct Link {
     std::deque<InFlight> queue;
-    double free_at = 0;  // when the serialiser is free, in µs
+    double free_at = 0;                            // when the serialiser is free, in µs
     std::vector<std::vector<std::uint8_t>> spare;  // recycled buffers: no allocation per packet
 
     void carry(Micros now, const std::uint8_t* data, std::size_t size) {
-        free_at = std::max(free_at, static_cast<double>(now)) + (static_cast<double>(size) + 28) * 8 / link_bits_per_second * 1e6;
+        free_at = std::max(free_at, static_cast<double>(now)) +
+                  (static_cast<double>(size) + 28) * 8 / link_bits_per_second * 1e6;
         std::vector<std::uint8_t> bytes;
         if (!spare.empty()) {
             bytes = std::move(spare.back());
@@ -57,7 +58,8 @@ struct Side {
 };
 
 void flush(Side& side, Micros now, std::vector<std::uint8_t>& scratch) {
-    while (auto transmit = side.endpoint.poll_transmit(now, scratch)) side.outgoing.carry(now, scratch.data(), transmit->size);
+    while (auto transmit = side.endpoint.poll_transmit(now, scratch))
+        side.outgoing.carry(now, scratch.data(), transmit->size);
 }
 
 }  // namespace
@@ -67,9 +69,12 @@ int main(int argc, char** argv) {
     websrt::core::ConnectionConfig config;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--packets" && i + 1 < argc) packets = std::atol(argv[++i]);
-        else if (arg == "--passphrase" && i + 1 < argc) config.passphrase = argv[++i];
-        else if (arg == "--gcm") config.crypto_mode = websrt::core::CryptoMode::aes_gcm;
+        if (arg == "--packets" && i + 1 < argc)
+            packets = std::atol(argv[++i]);
+        else if (arg == "--passphrase" && i + 1 < argc)
+            config.passphrase = argv[++i];
+        else if (arg == "--gcm")
+            config.crypto_mode = websrt::core::CryptoMode::aes_gcm;
         else {
             std::fprintf(stderr, "usage: websrt_core_bench [--packets N] [--passphrase SECRET] [--gcm]\n");
             return 2;
@@ -126,7 +131,8 @@ int main(int argc, char** argv) {
             if (!connected && event->kind == websrt::core::EventKind::connected) connected_at = now;
             connected = connected || event->kind == websrt::core::EventKind::connected;
         }
-        while (auto event = listener.poll_event()) if (event->kind == websrt::core::EventKind::accepted) accepted = event->connection;
+        while (auto event = listener.poll_event())
+            if (event->kind == websrt::core::EventKind::accepted) accepted = event->connection;
         // The application: a message whenever the link has room for one.
         while (connected && sent < packets && next_send_ns <= now * 1000) {
             std::memcpy(message.data(), &sent, sizeof sent);
@@ -157,12 +163,13 @@ int main(int argc, char** argv) {
     }
     const double seconds = static_cast<double>(std::clock() - started) / CLOCKS_PER_SEC;
     const auto stats = caller.stats(id, now, false).value_or(websrt::core::ConnectionStats{});
-    std::printf("{\"packets\":%ld,\"delivered\":%ld,\"retransmitted\":%lld,\"send_refused\":%ld,\"simulated_seconds\":%.3f,"
-                "\"cpu_seconds\":%.3f,\"packets_per_cpu_second\":%.0f,\"simulated_gbit\":%.2f,\"encrypted\":%s}\n",
-                sent, delivered, static_cast<long long>(stats.total.pktRetrans), refused, static_cast<double>(now) / 1e6,
-                seconds, static_cast<double>(sent) / seconds,
-                // The stream's own rate: from the connection to its last message.
-                static_cast<double>(stats.total.byteSent) * 8 / (static_cast<double>(last_sent_at - connected_at) / 1e6) / 1e9,
-                config.passphrase.empty() ? "false" : "true");
+    std::printf(
+        "{\"packets\":%ld,\"delivered\":%ld,\"retransmitted\":%lld,\"send_refused\":%ld,\"simulated_seconds\":%.3f,"
+        "\"cpu_seconds\":%.3f,\"packets_per_cpu_second\":%.0f,\"simulated_gbit\":%.2f,\"encrypted\":%s}\n",
+        sent, delivered, static_cast<long long>(stats.total.pktRetrans), refused, static_cast<double>(now) / 1e6,
+        seconds, static_cast<double>(sent) / seconds,
+        // The stream's own rate: from the connection to its last message.
+        static_cast<double>(stats.total.byteSent) * 8 / (static_cast<double>(last_sent_at - connected_at) / 1e6) / 1e9,
+        config.passphrase.empty() ? "false" : "true");
     return delivered == sent ? 0 : 1;
 }

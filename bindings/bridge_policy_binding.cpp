@@ -45,7 +45,8 @@ public:
             if (!address) return "--allow: '" + text + "' is not an IP address";
             allowed.push_back({*address, static_cast<std::uint16_t>(allow[i]["port"].as<unsigned>())});
         }
-        auto policy = BridgePolicy::create(std::move(allowed), strings_of(config["origins"]), config["maxSessions"].as<int>());
+        auto policy =
+            BridgePolicy::create(std::move(allowed), strings_of(config["origins"]), config["maxSessions"].as<int>());
         if (!policy) return policy.error();
         auto hosts = HostAllowlist::create(config["listeningOnLoopback"].as<bool>(), strings_of(config["hosts"]),
                                            static_cast<std::uint16_t>(config["listeningPort"].as<unsigned>()));
@@ -54,7 +55,8 @@ public:
         limits.max_pending_per_client = config["maxPendingPerClient"].as<int>();
         limits.max_sessions_per_client = config["maxSessionsPerClient"].as<int>();
         limits.upgrades_per_second = config["upgradesPerSecond"].as<double>();
-        if (limits.max_pending_per_client < 1 || limits.max_sessions_per_client < 1 || !(limits.upgrades_per_second >= 1))
+        if (limits.max_pending_per_client < 1 || limits.max_sessions_per_client < 1 ||
+            !(limits.upgrades_per_second >= 1))
             return "--max-pending-per-ip, --max-sessions-per-ip and --upgrades-per-ip must be at least 1";
         policy_ = std::move(*policy);
         hosts_ = std::move(*hosts);
@@ -125,7 +127,8 @@ private:
 class SessionBudget {
 public:
     SessionBudget(double rate_bytes_per_second, double packets_per_second)
-        : budget_({rate_bytes_per_second, packets_per_second, bridge_limits::burst_seconds}, RelayBudget::Clock::now()) {}
+        : budget_({rate_bytes_per_second, packets_per_second, bridge_limits::burst_seconds},
+                  RelayBudget::Clock::now()) {}
     /// A datagram of `size` bytes: 0 relay it; else dropped (and counted) as 1 too short, 2 over
     /// the byte rate, 3 over the packet rate (RelayBudget::Verdict's order).
     int admit(unsigned size) { return static_cast<int>(budget_.admit(size, RelayBudget::Clock::now())); }

@@ -153,7 +153,8 @@ public:
     void handle_inbox(double now, int count) {
         websrt::bindings::RecordReader reader(inbox_, count > 0 ? static_cast<std::size_t>(count) : 0);
         while (const auto record = reader.next())
-            if (record->tag < addresses_.size()) endpoint_.handle_datagram(micros(now), addresses_[record->tag], record->bytes);
+            if (record->tag < addresses_.size())
+                endpoint_.handle_datagram(micros(now), addresses_[record->tag], record->bytes);
     }
 
     /// Fills the outbox with datagrams to send (records tagged with their destination); returns
@@ -272,13 +273,16 @@ public:
 
     /// The text form of a record's tag ("1.2.3.4:5"), for the transport to send to.
     [[nodiscard]] std::string address_of(int tag) const {
-        return tag >= 0 && static_cast<std::size_t>(tag) < addresses_.size() ? addresses_[static_cast<std::size_t>(tag)].to_string() : "";
+        return tag >= 0 && static_cast<std::size_t>(tag) < addresses_.size()
+                   ? addresses_[static_cast<std::size_t>(tag)].to_string()
+                   : "";
     }
 
 private:
     static val stats_object(const websrt::core::ConnectionStats& stats) {
         val result = val::object();
-        websrt::core::visit_stats(stats, [&](const char* name, auto value) { result.set(name, static_cast<double>(value)); });
+        websrt::core::visit_stats(stats,
+                                  [&](const char* name, auto value) { result.set(name, static_cast<double>(value)); });
         return result;
     }
 
@@ -303,7 +307,7 @@ private:
     std::vector<std::uint8_t> outbox_;
     std::vector<websrt::core::SocketAddress> addresses_;
     std::unordered_map<websrt::core::SocketAddress, int, websrt::core::SocketAddressHash> tags_;
-    std::vector<int> free_tags_;  // released tags, given to the next new addresses
+    std::vector<int> free_tags_;                                       // released tags, given to the next new addresses
     std::unordered_map<websrt::core::ConnectionId, int> tags_in_use_;  // each connection's peer
 };
 

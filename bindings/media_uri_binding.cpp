@@ -70,6 +70,4 @@ val parse_media_uri(const std::string& text) {
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(websrt_media_uri) {
-    emscripten::function("parseMediaUri", &parse_media_uri);
-}
+EMSCRIPTEN_BINDINGS(websrt_media_uri) { emscripten::function("parseMediaUri", &parse_media_uri); }

@@ -27,9 +27,7 @@ using emscripten::val;
 using ByteVector = std::vector<std::uint8_t>;
 
 /// The caller (js/core.js) has checked that `bytes` is a Uint8Array.
-ByteVector copy_from_js(const val& bytes) {
-    return emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
-}
+ByteVector copy_from_js(const val& bytes) { return emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes); }
 
 /// A fresh Uint8Array owning a copy of `bytes` (not a view into the heap).
 val copy_to_js(std::span<const std::uint8_t> bytes) {
@@ -78,8 +76,7 @@ val wire_describe(const val& datagram_js) {
 
 /// PBKDF2-HMAC-SHA1: {ok, bytes} (key_length bytes) or {ok: false, error}. The caller bounds
 /// key_length, so the allocation cannot fail.
-val pbkdf2_hmac_sha1(const std::string& passphrase, const val& salt_js, int iterations,
-                     int key_length) {
+val pbkdf2_hmac_sha1(const std::string& passphrase, const val& salt_js, int iterations, int key_length) {
     if (key_length < 1) return failure(describe(websrt::crypto::CryptoError::bad_argument));
     const ByteVector salt = copy_from_js(salt_js);
     ByteVector key(static_cast<std::size_t>(key_length));
@@ -100,8 +97,7 @@ val aes_ctr(const val& key_js, const val& iv_js, const val& data_js) {
         return failure(describe(status.error()));
     }
     ByteVector data = copy_from_js(data_js);
-    const std::span<const std::uint8_t, websrt::crypto::AesCtr::iv_size> iv_block(iv.data(),
-                                                                                   iv.size());
+    const std::span<const std::uint8_t, websrt::crypto::AesCtr::iv_size> iv_block(iv.data(), iv.size());
     if (const auto status = ctr.apply(iv_block, data, data); !status) {
         return failure(describe(status.error()));
     }

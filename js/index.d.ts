@@ -170,9 +170,10 @@ export class NodeUdpTransport implements Transport {
   close(): void;
 }
 
-/** Checks an srt:// URI's options as connect()/listen() will, without opening a port.
+/** Checks an srt:// URI's options as connect()/listen() will, without opening a port: the
+ * options as the core read them (as parseSrtUri).
  * @throws (rejects) SrtError ERR_SRT_URI naming the bad part. */
-export function checkSrtUri(uri: string): Promise<void>;
+export function checkSrtUri(uri: string): Promise<SrtUri>;
 
 /** How an SRT socket connects: srt-live-transmit's `mode` (its client/server aliases resolved). */
 export type SrtMode = "caller" | "listener" | "rendezvous";

@@ -28,9 +28,10 @@ export async function parseSrtUri(uri) {
   return Object.freeze(fields);
 }
 
-/** Checks an srt:// URI's options as connect()/listen() will, without opening anything. */
+/** Checks an srt:// URI's options as connect()/listen() will, without opening anything: the parsed
+ * options (as parseSrtUri), or throws SrtError ERR_SRT_URI. */
 export async function checkSrtUri(uri) {
-  await parseSrtUri(uri);
+  return parseSrtUri(uri);
 }
 
 /** The same URI with its host replaced by an IP address (the core connects to addresses only). */

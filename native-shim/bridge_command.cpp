@@ -83,7 +83,8 @@ Expected<std::vector<AllowedTarget>, std::string> resolve_allowlist(const std::v
         beast::error_code ec;
         const auto results = resolver.resolve(host_port->host, std::to_string(host_port->port), ec);
         if (ec || results.empty()) return "--allow " + entry + ": cannot resolve " + host_port->host;
-        for (const auto& result : results) allowed.push_back({literal_of(result.endpoint().address()), host_port->port});
+        for (const auto& result : results)
+            allowed.push_back({literal_of(result.endpoint().address()), host_port->port});
     }
     return allowed;
 }
@@ -122,7 +123,7 @@ private:
     std::array<std::uint8_t, 2048> udp_buffer_{};
     std::deque<std::vector<std::uint8_t>> to_websocket_;
     std::vector<std::uint8_t> writing_message_;  // what async_write is sending
-    bool batched_ = false;  // the client asked for datagram_batch::subprotocol
+    bool batched_ = false;                       // the client asked for datagram_batch::subprotocol
     bool writing_ = false;
     bool stopped_ = false;
     Clock::time_point started_;
@@ -155,9 +156,17 @@ struct Server {
 
 Session::Session(Server& server, websocket::stream<beast::tcp_stream> ws, udp::endpoint target, std::string peer,
                  ClientLimits::Client client)
-    : server_(server), ws_(std::move(ws)), udp_(ws_.get_executor()), target_(target), peer_(std::move(peer)),
-      client_(client), idle_timer_(ws_.get_executor()), batch_timer_(ws_.get_executor()), started_(Clock::now()),
-      last_activity_(started_), to_udp_budget_(server.relay_budget(), started_),
+    : server_(server),
+      ws_(std::move(ws)),
+      udp_(ws_.get_executor()),
+      target_(target),
+      peer_(std::move(peer)),
+      client_(client),
+      idle_timer_(ws_.get_executor()),
+      batch_timer_(ws_.get_executor()),
+      started_(Clock::now()),
+      last_activity_(started_),
+      to_udp_budget_(server.relay_budget(), started_),
       from_udp_budget_(server.relay_budget(), started_) {
     server_.client_limits.session_opened(client_);
 }
@@ -187,23 +196,28 @@ public:
 
     void start() {
         stream_.expires_after(std::chrono::seconds(busy_ != Busy::no ? 1 : bridge_limits::request_seconds));
-        http::async_read_header(stream_, buffer_, parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            // Gone or too slow before a whole request: nothing to answer. Garbage: say so.
-            if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
-                ec == asio::error::connection_reset)
-                return;
-            if (ec == http::error::header_limit)
-                return self->respond(http::status::request_header_fields_too_large, "request header too large\n");
-            if (ec == http::error::body_limit) return self->respond(http::status::payload_too_large, "request bodies are not accepted\n");
-            if (ec) return self->respond(http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n");
-            if (self->busy_ == Busy::bridge) return self->respond(http::status::service_unavailable, "too many connections still pending\n");
-            if (self->busy_ == Busy::client) {
-                return self->respond(http::status::service_unavailable,
-                                     "too many connections still pending from your address (--max-pending-per-ip " +
-                                         std::to_string(self->server_.client_limits.config().max_pending_per_client) + ")\n");
-            }
-            self->handle();
-        });
+        http::async_read_header(
+            stream_, buffer_, parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                // Gone or too slow before a whole request: nothing to answer. Garbage: say so.
+                if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+                    ec == asio::error::connection_reset)
+                    return;
+                if (ec == http::error::header_limit)
+                    return self->respond(http::status::request_header_fields_too_large, "request header too large\n");
+                if (ec == http::error::body_limit)
+                    return self->respond(http::status::payload_too_large, "request bodies are not accepted\n");
+                if (ec)
+                    return self->respond(http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n");
+                if (self->busy_ == Busy::bridge)
+                    return self->respond(http::status::service_unavailable, "too many connections still pending\n");
+                if (self->busy_ == Busy::client) {
+                    return self->respond(
+                        http::status::service_unavailable,
+                        "too many connections still pending from your address (--max-pending-per-ip " +
+                            std::to_string(self->server_.client_limits.config().max_pending_per_client) + ")\n");
+                }
+                self->handle();
+            });
     }
 
 private:
@@ -237,12 +251,14 @@ private:
         if (has_body()) return respond(http::status::payload_too_large, "request bodies are not accepted\n");
         const auto host = request()[http::field::host];
         if (!server_.hosts.admits(std::string_view(host.data(), host.size())))
-            return respond(http::status::misdirected_request, "unknown Host (the bridge serves only its --host names)\n");
+            return respond(http::status::misdirected_request,
+                           "unknown Host (the bridge serves only its --host names)\n");
         if (websocket::is_upgrade(request())) {
             if (!server_.client_limits.take_upgrade(client_, Clock::now())) {
-                return respond(http::status::too_many_requests,
-                               "too many WebSocket upgrades from your address (--upgrades-per-ip " +
-                                   std::to_string(static_cast<int>(server_.client_limits.config().upgrades_per_second)) + "/s)\n");
+                return respond(
+                    http::status::too_many_requests,
+                    "too many WebSocket upgrades from your address (--upgrades-per-ip " +
+                        std::to_string(static_cast<int>(server_.client_limits.config().upgrades_per_second)) + "/s)\n");
             }
             const auto decision = server_.policy.admit(target, std::string(request()[http::field::origin]),
                                                        static_cast<int>(server_.sessions.size()));
@@ -356,9 +372,11 @@ void Session::start(http::request<http::empty_body> request) {
 
 void Session::read_websocket() {
     ws_.async_read(ws_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t size) {
-        if (ec) return self->stop(ec == websocket::error::closed ? "closed by the client" : "WebSocket: " + ec.message());
+        if (ec)
+            return self->stop(ec == websocket::error::closed ? "closed by the client" : "WebSocket: " + ec.message());
         self->last_activity_ = Clock::now();
-        if (!self->ws_.got_binary()) return self->close(websocket::close_code::unknown_data, "text frames are not datagrams");
+        if (!self->ws_.got_binary())
+            return self->close(websocket::close_code::unknown_data, "text frames are not datagrams");
         const auto message = self->ws_buffer_.data();
         if (self->batched_) {
             const std::span bytes(static_cast<const std::uint8_t*>(message.data()), message.size());
@@ -366,8 +384,9 @@ void Session::read_websocket() {
                 self->relay_to_udp(asio::buffer(datagram.data(), datagram.size()));
             });
             if (malformed != datagram_batch::Malformed::none) {
-                return self->close(malformed == datagram_batch::Malformed::oversize_datagram ? websocket::close_code::too_big
-                                                                                              : websocket::close_code::protocol_error,
+                return self->close(malformed == datagram_batch::Malformed::oversize_datagram
+                                       ? websocket::close_code::too_big
+                                       : websocket::close_code::protocol_error,
                                    std::string(datagram_batch::describe(malformed)));
             }
         } else {
@@ -400,7 +419,8 @@ void Session::read_udp() {
             self->bytes_in_ += size;
             // A browser that reads too slowly loses datagrams here, never memory.
             if (self->to_websocket_.size() < bridge_limits::max_queued) {
-                self->to_websocket_.emplace_back(self->udp_buffer_.begin(), self->udp_buffer_.begin() + static_cast<std::ptrdiff_t>(size));
+                self->to_websocket_.emplace_back(self->udp_buffer_.begin(),
+                                                 self->udp_buffer_.begin() + static_cast<std::ptrdiff_t>(size));
                 self->write_soon();
             } else {
                 ++self->queue_full_;
@@ -475,11 +495,11 @@ void Session::stop(const std::string& why) {
         const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
         std::ostringstream line;
         line.precision(1);
-        line << std::fixed << "session " << peer_ << " -> " << endpoint_text(target_) << ": " << seconds << " s, to UDP "
-             << packets_out_ << " packets " << bytes_out_ << " bytes (dropped " << describe(to_udp_budget_.drops())
-             << "), from UDP " << packets_in_ << " packets " << bytes_in_ << " bytes (dropped "
-             << describe(from_udp_budget_.drops()) << ", " << oversize_from_udp_ << " oversize, " << queue_full_
-             << " queue full) (" << why << ")";
+        line << std::fixed << "session " << peer_ << " -> " << endpoint_text(target_) << ": " << seconds
+             << " s, to UDP " << packets_out_ << " packets " << bytes_out_ << " bytes (dropped "
+             << describe(to_udp_budget_.drops()) << "), from UDP " << packets_in_ << " packets " << bytes_in_
+             << " bytes (dropped " << describe(from_udp_budget_.drops()) << ", " << oversize_from_udp_ << " oversize, "
+             << queue_full_ << " queue full) (" << why << ")";
         log_line(line.str());
     }
     server_.sessions.erase(shared_from_this());
@@ -510,7 +530,9 @@ int run_bridge(const BridgeOptions& options) {
     }
     const auto& limits = options.client_limits;
     if (limits.max_pending_per_client < 1 || limits.max_sessions_per_client < 1 || limits.upgrades_per_second < 1) {
-        std::cerr << "websrt bridge: --max-pending-per-ip, --max-sessions-per-ip and --upgrades-per-ip must be at least 1" << std::endl;
+        std::cerr
+            << "websrt bridge: --max-pending-per-ip, --max-sessions-per-ip and --upgrades-per-ip must be at least 1"
+            << std::endl;
         return 2;
     }
     if (!(options.max_packets_per_second > 0) || !(options.max_rate_mbit > 0)) {
@@ -528,8 +550,16 @@ int run_bridge(const BridgeOptions& options) {
         std::cerr << "websrt bridge: --listen expects ADDRESS:PORT, got '" << options.listen << "'" << std::endl;
         return 2;
     }
-    Server server{io, options, std::move(*policy), static_root, HostAllowlist{}, ClientLimits(options.client_limits),
-                  tcp::acceptor(io), asio::steady_timer(io), {}, 0};
+    Server server{io,
+                  options,
+                  std::move(*policy),
+                  static_root,
+                  HostAllowlist{},
+                  ClientLimits(options.client_limits),
+                  tcp::acceptor(io),
+                  asio::steady_timer(io),
+                  {},
+                  0};
     beast::error_code ec;
     server.acceptor.open(endpoint.protocol(), ec);
     if (!ec) server.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -540,22 +570,25 @@ int run_bridge(const BridgeOptions& options) {
         return 1;
     }
     // After bind: with port 0 the kernel picks the port a Host header must name.
-    auto hosts = HostAllowlist::create(endpoint.address().is_loopback(), options.hosts, server.acceptor.local_endpoint(ec).port());
+    auto hosts = HostAllowlist::create(endpoint.address().is_loopback(), options.hosts,
+                                       server.acceptor.local_endpoint(ec).port());
     if (!hosts) {
         std::cerr << "websrt bridge: " << hosts.error() << std::endl;
         return 2;
     }
     server.hosts = std::move(*hosts);
     if (!server.hosts.enforced()) {
-        log_line("warning: listening on a non-loopback address without --host: any Host header is served, so a "
-                 "DNS-rebinding page can reach this bridge; pass --host NAME for each name it is reached by");
+        log_line(
+            "warning: listening on a non-loopback address without --host: any Host header is served, so a "
+            "DNS-rebinding page can reach this bridge; pass --host NAME for each name it is reached by");
     }
     server.accept();
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code, int) {
         server.acceptor.close();
         server.accept_retry.cancel();
-        for (const auto& session : std::set<std::shared_ptr<Session>>(server.sessions)) session->stop("bridge stopping");
+        for (const auto& session : std::set<std::shared_ptr<Session>>(server.sessions))
+            session->stop("bridge stopping");
         io.stop();
     });
     log_line("listening on ws://" + endpoint_text(server.acceptor.local_endpoint()) + "/srt" +
@@ -570,12 +603,15 @@ void register_bridge_command(CLI::App& app) {
     auto options = std::make_shared<BridgeOptions>();
     auto* command = app.add_subcommand("bridge", "relay SRT datagrams between WebSockets (browsers) and UDP");
     command->add_option("--listen", options->listen, "ADDRESS:PORT for HTTP and WebSockets (default 127.0.0.1:8080)");
-    command->add_option("--allow", options->allow, "HOST:PORT an SRT target may be (repeat or comma-separate)")->delimiter(',');
-    command->add_option("--origin", options->origins, "allowed Origin (repeat; default: none or localhost)")->delimiter(',');
+    command->add_option("--allow", options->allow, "HOST:PORT an SRT target may be (repeat or comma-separate)")
+        ->delimiter(',');
+    command->add_option("--origin", options->origins, "allowed Origin (repeat; default: none or localhost)")
+        ->delimiter(',');
     command->add_option("--static", options->static_dir, "directory served over HTTP (the demo page)");
-    command->add_option("--host", options->hosts,
-                        "NAME or NAME:PORT a Host header may name besides 127.x.y.z, [::1] and localhost (repeat); "
-                        "on a non-loopback --listen, without --host any Host is served")
+    command
+        ->add_option("--host", options->hosts,
+                     "NAME or NAME:PORT a Host header may name besides 127.x.y.z, [::1] and localhost (repeat); "
+                     "on a non-loopback --listen, without --host any Host is served")
         ->delimiter(',');
     command->add_option("--max-sessions", options->max_sessions, "concurrent WebSocket sessions (default 64)");
     command->add_option("--max-sessions-per-ip", options->client_limits.max_sessions_per_client,
@@ -590,7 +626,8 @@ void register_bridge_command(CLI::App& app) {
     command->add_option("--max-pps", options->max_packets_per_second,
                         "datagrams per second per session and direction (default 40000); datagrams shorter than an "
                         "SRT header (16 bytes) are dropped");
-    command->add_option("--idle-timeout", options->idle_seconds, "seconds without traffic before a session closes (default 30)");
+    command->add_option("--idle-timeout", options->idle_seconds,
+                        "seconds without traffic before a session closes (default 30)");
     command->add_flag("-q,--quiet", options->quiet, "log errors only");
     command->callback([options] { std::exit(run_bridge(*options)); });
 }

@@ -25,7 +25,8 @@ std::string query_value(std::string_view query, std::string_view name) {
 bool is_local_origin(std::string_view origin) {
     for (const std::string_view prefix : {"http://localhost", "http://127.0.0.1", "http://[::1]", "https://localhost",
                                           "https://127.0.0.1", "https://[::1]"}) {
-        if (origin.substr(0, prefix.size()) == prefix && (origin.size() == prefix.size() || origin[prefix.size()] == ':'))
+        if (origin.substr(0, prefix.size()) == prefix &&
+            (origin.size() == prefix.size() || origin[prefix.size()] == ':'))
             return true;
     }
     return false;
@@ -46,8 +47,8 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
     return HostPort{std::string(host), static_cast<std::uint16_t>(value)};
 }
 
-Expected<BridgePolicy, std::string> BridgePolicy::create(std::vector<AllowedTarget> allowed, std::vector<std::string> origins,
-                                                         int max_sessions) {
+Expected<BridgePolicy, std::string> BridgePolicy::create(std::vector<AllowedTarget> allowed,
+                                                         std::vector<std::string> origins, int max_sessions) {
     if (max_sessions < 1) return std::string("--max-sessions must be at least 1");
     BridgePolicy policy;
     policy.allowed_ = std::move(allowed);
@@ -71,7 +72,8 @@ BridgeDecision BridgePolicy::admit(std::string_view request_target, std::string_
         d.reason = "origin '" + std::string(origin) + "' is not allowed (--origin)";
         return d;
     }
-    const std::string target = question == std::string_view::npos ? "" : query_value(request_target.substr(question + 1), "target");
+    const std::string target =
+        question == std::string_view::npos ? "" : query_value(request_target.substr(question + 1), "target");
     const auto host_port = parse_host_port(target);
     if (!host_port) {
         d.reason = "expected ?target=IP:PORT, got '" + target + "'";

@@ -74,13 +74,14 @@ struct AllowedTarget {
 class BridgePolicy {
 public:
     /// Errors say which setting is bad.
-    static Expected<BridgePolicy, std::string> create(std::vector<AllowedTarget> allowed, std::vector<std::string> origins,
-                                                      int max_sessions);
+    static Expected<BridgePolicy, std::string> create(std::vector<AllowedTarget> allowed,
+                                                      std::vector<std::string> origins, int max_sessions);
 
     /// A WebSocket upgrade to `request_target` ("/srt?target=IP:PORT") from `origin`, with
     /// `open_sessions` already open. Refusals: 404 (not /srt), 403 (origin, target not allowed),
     /// 400 (no or malformed target, a name instead of an IP), 503 (--max-sessions reached).
-    [[nodiscard]] BridgeDecision admit(std::string_view request_target, std::string_view origin, int open_sessions) const;
+    [[nodiscard]] BridgeDecision admit(std::string_view request_target, std::string_view origin,
+                                       int open_sessions) const;
 
 private:
     std::vector<AllowedTarget> allowed_;

@@ -20,10 +20,10 @@ enum class Malformed { none, truncated, empty_datagram, oversize_datagram };
 
 inline std::string_view describe(Malformed why) {
     switch (why) {
-        case Malformed::truncated: return "a batch ends inside a datagram";
-        case Malformed::empty_datagram: return "a batch holds an empty datagram";
-        case Malformed::oversize_datagram: return "a batched datagram exceeds 1500 bytes";
-        case Malformed::none: break;
+    case Malformed::truncated: return "a batch ends inside a datagram";
+    case Malformed::empty_datagram: return "a batch holds an empty datagram";
+    case Malformed::oversize_datagram: return "a batched datagram exceeds 1500 bytes";
+    case Malformed::none: break;
     }
     return "";
 }

@@ -41,7 +41,8 @@ bool SendBatch::send(asio::ip::udp::socket& socket) {
                        sizes_[slot + run - 1] == sizes_[slot] && sizes_[slot + run] <= sizes_[slot])
                     ++run;
             }
-            for (std::size_t i = 0; i < run; ++i) pieces[slot - begin_ + i] = {buffers_.data() + (slot + i) * slot_bytes, sizes_[slot + i]};
+            for (std::size_t i = 0; i < run; ++i)
+                pieces[slot - begin_ + i] = {buffers_.data() + (slot + i) * slot_bytes, sizes_[slot + i]};
             auto& header = headers[messages].msg_hdr;
             header = {};
             header.msg_name = destinations_[slot].data();
@@ -61,7 +62,8 @@ bool SendBatch::send(asio::ip::udp::socket& socket) {
             run_lengths[messages] = run;
             slot += run;
         }
-        const int sent = ::sendmmsg(socket.native_handle(), headers.data(), static_cast<unsigned>(messages), MSG_DONTWAIT);
+        const int sent =
+            ::sendmmsg(socket.native_handle(), headers.data(), static_cast<unsigned>(messages), MSG_DONTWAIT);
         if (sent < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
             if (errno == EINTR) continue;
@@ -108,7 +110,8 @@ std::size_t ReceiveBatch::receive(asio::ip::udp::socket& socket) {
         const msghdr& header = headers[i].msg_hdr;
         senders_[i].resize(header.msg_namelen);
         std::size_t segment = headers[i].msg_len;  // one datagram, unless GRO says otherwise
-        for (cmsghdr* control = CMSG_FIRSTHDR(&header); control; control = CMSG_NXTHDR(const_cast<msghdr*>(&header), control)) {
+        for (cmsghdr* control = CMSG_FIRSTHDR(&header); control;
+             control = CMSG_NXTHDR(const_cast<msghdr*>(&header), control)) {
             if (control->cmsg_level == SOL_UDP && control->cmsg_type == UDP_GRO) {
                 int size = 0;
                 std::memcpy(&size, CMSG_DATA(control), sizeof size);
@@ -126,7 +129,8 @@ std::size_t ReceiveBatch::receive(asio::ip::udp::socket& socket) {
 bool SendBatch::send(asio::ip::udp::socket& socket) {
     while (begin_ < end_) {
         boost::system::error_code error;
-        socket.send_to(asio::buffer(buffers_.data() + begin_ * slot_bytes, sizes_[begin_]), destinations_[begin_], 0, error);
+        socket.send_to(asio::buffer(buffers_.data() + begin_ * slot_bytes, sizes_[begin_]), destinations_[begin_], 0,
+                       error);
         if (error == asio::error::would_block) return false;
         ++begin_;  // sent, or refused for good: UDP is best effort
     }
@@ -141,7 +145,8 @@ std::size_t ReceiveBatch::receive(asio::ip::udp::socket& socket) {
     std::size_t count = 0;
     for (; count < slots; ++count) {
         boost::system::error_code error;
-        const std::size_t size = socket.receive_from(asio::buffer(buffers_.get() + count * slot_bytes, slot_bytes), senders_[count], 0, error);
+        const std::size_t size = socket.receive_from(asio::buffer(buffers_.get() + count * slot_bytes, slot_bytes),
+                                                     senders_[count], 0, error);
         if (error) break;  // nothing queued, or an error for an earlier send: the next wait retries
         datagrams_.push_back({count * slot_bytes, size, count});
     }

@@ -67,7 +67,9 @@ public:
     [[nodiscard]] wire::Bytes datagram(std::size_t i) const {
         return {buffers_.get() + datagrams_[i].offset, datagrams_[i].size};
     }
-    [[nodiscard]] const boost::asio::ip::udp::endpoint& sender(std::size_t i) const { return senders_[datagrams_[i].sender]; }
+    [[nodiscard]] const boost::asio::ip::udp::endpoint& sender(std::size_t i) const {
+        return senders_[datagrams_[i].sender];
+    }
     /// Whether the last receive() filled every slot (more may be queued).
     [[nodiscard]] bool filled() const { return filled_; }
 

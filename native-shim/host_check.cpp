@@ -30,7 +30,8 @@ bool is_127_dotted_quad(std::string_view name) {
     while (true) {
         const auto dot = name.find('.');
         const auto octet = name.substr(0, dot);
-        if (octet.empty() || octet.size() > 3 || !std::all_of(octet.begin(), octet.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        if (octet.empty() || octet.size() > 3 ||
+            !std::all_of(octet.begin(), octet.end(), [](char c) { return c >= '0' && c <= '9'; }))
             return false;
         const int value = std::stoi(std::string(octet));
         if (value > 255 || (octets == 0 && value != 127)) return false;
@@ -47,7 +48,8 @@ std::optional<HostName> parse_host(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
     std::string lower(text);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
     std::string_view rest = lower;
     HostName host;
     std::string_view name;
@@ -79,7 +81,8 @@ bool is_loopback_name(std::string_view lowercase_name) {
     return lowercase_name == "localhost" || lowercase_name == "[::1]" || is_127_dotted_quad(lowercase_name);
 }
 
-Expected<HostAllowlist, std::string> HostAllowlist::create(bool listening_on_loopback, const std::vector<std::string>& hosts,
+Expected<HostAllowlist, std::string> HostAllowlist::create(bool listening_on_loopback,
+                                                           const std::vector<std::string>& hosts,
                                                            std::uint16_t listening_port) {
     HostAllowlist allowlist;
     for (const auto& entry : hosts) {

@@ -37,7 +37,8 @@ bool is_loopback_name(std::string_view lowercase_name);
 class HostAllowlist {
 public:
     /// Errors name the bad --host entry.
-    static Expected<HostAllowlist, std::string> create(bool listening_on_loopback, const std::vector<std::string>& hosts,
+    static Expected<HostAllowlist, std::string> create(bool listening_on_loopback,
+                                                       const std::vector<std::string>& hosts,
                                                        std::uint16_t listening_port);
 
     /// Whether Host checks apply at all (false: any Host is served).

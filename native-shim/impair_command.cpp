@@ -39,8 +39,7 @@ double parse_percent(const std::string& text, const char* option) {
     double value = -1;
     try {
         value = std::stod(digits, &used);
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     if (used != digits.size() || value < 0 || value > 100)
         throw CLI::ValidationError(option, "expects a percentage from 0 to 100, got '" + text + "'");
     return value;
@@ -80,9 +79,10 @@ public:
 
     [[nodiscard]] nlohmann::ordered_json counters() const {
         const auto to_json = [](const ImpairmentCounters& c) {
-            return nlohmann::ordered_json{{"submitted", c.submitted}, {"dropped", c.dropped},
+            return nlohmann::ordered_json{{"submitted", c.submitted},         {"dropped", c.dropped},
                                           {"queue_dropped", c.queue_dropped}, {"duplicated", c.duplicated},
-                                          {"reordered", c.reordered}, {"corrupted", c.corrupted}, {"delivered", c.delivered}};
+                                          {"reordered", c.reordered},         {"corrupted", c.corrupted},
+                                          {"delivered", c.delivered}};
         };
         auto to_target = to_json(to_target_.counters());
         // SRT data packets from the client (F bit clear, draft-sharabayko-srt §3.1): less the
@@ -108,14 +108,15 @@ private:
     }
 
     void receive_from_target() {
-        target_socket_.async_receive_from(asio::buffer(target_buffer_), target_sender_, [this](auto error, std::size_t size) {
-            if (error == asio::error::operation_aborted) return;
-            if (!error && client_) {
-                to_client_.submit(steady_now(), {target_buffer_.data(), size});
-                release();
-            }
-            receive_from_target();
-        });
+        target_socket_.async_receive_from(asio::buffer(target_buffer_), target_sender_,
+                                          [this](auto error, std::size_t size) {
+                                              if (error == asio::error::operation_aborted) return;
+                                              if (!error && client_) {
+                                                  to_client_.submit(steady_now(), {target_buffer_.data(), size});
+                                                  release();
+                                              }
+                                              receive_from_target();
+                                          });
     }
 
     /// Sends everything due, then sleeps until the next datagram is.
@@ -123,7 +124,8 @@ private:
         const core::Micros now = steady_now();
         boost::system::error_code ignored;
         while (to_target_.pop_ready(now, scratch_)) target_socket_.send_to(asio::buffer(scratch_), target_, 0, ignored);
-        while (client_ && to_client_.pop_ready(now, scratch_)) listen_socket_.send_to(asio::buffer(scratch_), *client_, 0, ignored);
+        while (client_ && to_client_.pop_ready(now, scratch_))
+            listen_socket_.send_to(asio::buffer(scratch_), *client_, 0, ignored);
         std::optional<core::Micros> next = to_target_.next_release();
         if (const auto back = to_client_.next_release(); back && (!next || *back < *next)) next = back;
         if (!next) return;
@@ -188,12 +190,17 @@ void register_impair_command(CLI::App& app) {
     command->add_option("--listen", options->listen, "HOST:PORT the client sends to")->required();
     command->add_option("--to", options->to, "HOST:PORT the datagrams are relayed to")->required();
     command->add_option("--loss", options->loss, "percentage of datagrams lost (5 or 5%)");
-    command->add_option("--burst", options->burst, "mean loss burst length in datagrams")->check(CLI::Range(1.0, 1000.0));
+    command->add_option("--burst", options->burst, "mean loss burst length in datagrams")
+        ->check(CLI::Range(1.0, 1000.0));
     command->add_option("--delay", options->delay_ms, "one-way delay in ms")->check(CLI::Range(0.0, 60000.0));
-    command->add_option("--jitter", options->jitter_ms, "extra random delay up to this many ms (order kept; see --reorder)")->check(CLI::Range(0.0, 60000.0));
+    command
+        ->add_option("--jitter", options->jitter_ms,
+                     "extra random delay up to this many ms (order kept; see --reorder)")
+        ->check(CLI::Range(0.0, 60000.0));
     command->add_option("--reorder", options->reorder, "percentage of datagrams held back behind later ones");
     command->add_option("--dup", options->duplicate, "percentage of datagrams duplicated");
-    command->add_option("--rate", options->rate_mbit, "rate limit in Mbit/s (0: none)")->check(CLI::Range(0.0, 100000.0));
+    command->add_option("--rate", options->rate_mbit, "rate limit in Mbit/s (0: none)")
+        ->check(CLI::Range(0.0, 100000.0));
     command->add_option("--seed", options->seed, "seed of the impairment model");
     command->callback([options] {
         const int status = run_impair(*options);

@@ -58,7 +58,8 @@ void LinkImpairment::submit(core::Micros now, std::span<const std::uint8_t> data
     }
     core::Micros leave = now;
     if (config_.rate_mbit > 0) {
-        const auto serialisation = static_cast<core::Micros>(static_cast<double>(datagram.size()) * 8.0 / config_.rate_mbit);
+        const auto serialisation =
+            static_cast<core::Micros>(static_cast<double>(datagram.size()) * 8.0 / config_.rate_mbit);
         const core::Micros start = std::max(now, link_free_at_);
         if (start - now > max_queue_delay) {
             ++counters_.queue_dropped;

@@ -21,10 +21,10 @@ struct ImpairmentConfig {
     double loss_percent = 0;
     double burst_length = 1;  // mean length of a loss burst in datagrams (1 = independent losses)
     core::Micros delay = 0;
-    core::Micros jitter = 0;  // uniform in [0, jitter] added to the delay, order kept
+    core::Micros jitter = 0;     // uniform in [0, jitter] added to the delay, order kept
     double reorder_percent = 0;  // datagrams held back by an extra delay + jitter + 1 ms
     double duplicate_percent = 0;
-    double rate_mbit = 0;  // 0: unlimited
+    double rate_mbit = 0;         // 0: unlimited
     double corrupt_percent = 0;   // datagrams with one bit flipped (past the UDP checksum)
     double truncate_percent = 0;  // datagrams cut short at a random length
     /// [start, end) windows in which the link loses everything (an outage, a route change).
@@ -66,7 +66,7 @@ private:
     ImpairmentConfig config_;
     core::SeededRandom random_;
     bool in_burst_ = false;
-    core::Micros link_free_at_ = 0;  // rate limit: when the serialiser is free again
+    core::Micros link_free_at_ = 0;           // rate limit: when the serialiser is free again
     core::Micros last_in_order_release_ = 0;  // jitter never releases before the datagram ahead
     std::multimap<core::Micros, std::vector<std::uint8_t>> queue_;
     ImpairmentCounters counters_;

@@ -24,16 +24,16 @@ bool forbidden_byte(unsigned char byte) { return byte == '\\' || byte < 0x20 || 
 
 std::string_view describe(StaticPathRefusal why) {
     switch (why) {
-        case StaticPathRefusal::not_origin_form: return "path does not start with '/'";
-        case StaticPathRefusal::too_long: return "path too long";
-        case StaticPathRefusal::bad_percent_escape: return "bad percent escape";
-        case StaticPathRefusal::forbidden_character: return "backslash or control character";
-        case StaticPathRefusal::encoded_slash: return "percent-encoded '/'";
-        case StaticPathRefusal::empty_segment: return "empty path segment";
-        case StaticPathRefusal::dot_segment: return "'.' or '..' segment";
-        case StaticPathRefusal::outside_root: return "resolves outside the static directory";
-        case StaticPathRefusal::not_a_regular_file: return "no such regular file";
-        case StaticPathRefusal::none: break;
+    case StaticPathRefusal::not_origin_form: return "path does not start with '/'";
+    case StaticPathRefusal::too_long: return "path too long";
+    case StaticPathRefusal::bad_percent_escape: return "bad percent escape";
+    case StaticPathRefusal::forbidden_character: return "backslash or control character";
+    case StaticPathRefusal::encoded_slash: return "percent-encoded '/'";
+    case StaticPathRefusal::empty_segment: return "empty path segment";
+    case StaticPathRefusal::dot_segment: return "'.' or '..' segment";
+    case StaticPathRefusal::outside_root: return "resolves outside the static directory";
+    case StaticPathRefusal::not_a_regular_file: return "no such regular file";
+    case StaticPathRefusal::none: break;
     }
     return "";
 }
@@ -91,7 +91,7 @@ bool is_within(const std::filesystem::path& canonical_root, const std::filesyste
 }
 
 Expected<std::filesystem::path, StaticPathRefusal> resolve_static_path(const std::filesystem::path& canonical_root,
-                                                                      std::string_view request_target) {
+                                                                       std::string_view request_target) {
     const auto relative = relative_static_path(request_target);
     if (!relative) return relative.error();
     std::error_code ec;
@@ -105,11 +105,16 @@ Expected<std::filesystem::path, StaticPathRefusal> resolve_static_path(const std
 }
 
 std::string_view content_type_for(std::string_view file_name) {
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> types{{
-        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"}, {".wasm", "application/wasm"},
-        {".css", "text/css; charset=utf-8"}, {".json", "application/json"}, {".ts", "text/plain; charset=utf-8"},
-        {".png", "image/png"}, {".svg", "image/svg+xml"}}};
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> types{
+        {{".html", "text/html; charset=utf-8"},
+         {".js", "text/javascript; charset=utf-8"},
+         {".mjs", "text/javascript; charset=utf-8"},
+         {".wasm", "application/wasm"},
+         {".css", "text/css; charset=utf-8"},
+         {".json", "application/json"},
+         {".ts", "text/plain; charset=utf-8"},
+         {".png", "image/png"},
+         {".svg", "image/svg+xml"}}};
     const auto slash = file_name.rfind('/');
     const auto base = slash == std::string_view::npos ? file_name : file_name.substr(slash + 1);
     const auto dot = base.rfind('.');

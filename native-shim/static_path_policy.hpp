@@ -24,15 +24,15 @@ inline constexpr std::string_view index_file = "index.html";
 /// body), so a client learns nothing about the tree; the reason is for the bridge's own log.
 enum class StaticPathRefusal {
     none,
-    not_origin_form,        // does not start with '/' (absolute-form, authority-form, '*')
-    too_long,               // over static_path_limits::max_path_bytes
-    bad_percent_escape,     // '%' not followed by two hex digits
-    forbidden_character,    // backslash, NUL or another control character, raw or percent-encoded
-    encoded_slash,          // "%2F": a separator the client hid from segment checks
-    empty_segment,          // "//etc/passwd", "/a//b"
-    dot_segment,            // "." or ".." as a segment, raw or percent-encoded
-    outside_root,           // resolves (through a symlink) outside the canonical root
-    not_a_regular_file,     // missing, a directory, a device, a socket...
+    not_origin_form,      // does not start with '/' (absolute-form, authority-form, '*')
+    too_long,             // over static_path_limits::max_path_bytes
+    bad_percent_escape,   // '%' not followed by two hex digits
+    forbidden_character,  // backslash, NUL or another control character, raw or percent-encoded
+    encoded_slash,        // "%2F": a separator the client hid from segment checks
+    empty_segment,        // "//etc/passwd", "/a//b"
+    dot_segment,          // "." or ".." as a segment, raw or percent-encoded
+    outside_root,         // resolves (through a symlink) outside the canonical root
+    not_a_regular_file,   // missing, a directory, a device, a socket...
 };
 
 std::string_view describe(StaticPathRefusal why);
@@ -48,7 +48,7 @@ Expected<std::string, StaticPathRefusal> relative_static_path(std::string_view r
 /// regular file. The returned path is canonical. (Between this check and opening the file, a
 /// writer of the static directory could swap in a symlink; the directory is the operator's.)
 Expected<std::filesystem::path, StaticPathRefusal> resolve_static_path(const std::filesystem::path& canonical_root,
-                                                                      std::string_view request_target);
+                                                                       std::string_view request_target);
 
 /// The Content-Type a served file gets, by its name's extension ("index.html" → text/html);
 /// application/octet-stream for any other.

@@ -18,7 +18,8 @@ namespace websrt::native {
 class StdinReader {
 public:
     /// `on_ready` runs on the io_context whenever chunks (or the end of input) become available.
-    StdinReader(boost::asio::io_context& io, std::size_t chunk_size, std::size_t capacity, std::function<void()> on_ready);
+    StdinReader(boost::asio::io_context& io, std::size_t chunk_size, std::size_t capacity,
+                std::function<void()> on_ready);
     ~StdinReader();
 
     /// The oldest chunk, if one is waiting.

@@ -15,7 +15,7 @@
 #include "core/media_uri.hpp"
 #include "core/random_source.hpp"
 #include "printable_text.hpp"
-#include "stats_format.hpp"
+#include "core/stats_line.hpp"
 #include "stdin_reader.hpp"
 #include "udp_driver.hpp"
 
@@ -66,7 +66,8 @@ public:
         if (const std::string dropped = endpoint_.counters().summary(); !dropped.empty())
             info("datagrams and callers not taken: " + dropped);
         if (srt_is_input_ && last_stats_ && last_stats_->total.pktRcvDrop > 0)
-            outcome_.message += " (" + std::to_string(last_stats_->total.pktRcvDrop) + " packets lost: dropped as too late)";
+            outcome_.message +=
+                " (" + std::to_string(last_stats_->total.pktRcvDrop) + " packets lost: dropped as too late)";
         if (!outcome_.message.empty() && (outcome_.status != 0 || !options_.quiet))
             std::cerr << "websrt transmit: " << outcome_.message << std::endl;
         return outcome_.status;
@@ -140,19 +141,19 @@ private:
     }
 
     void receive_udp() {
-        udp_socket_->async_receive_from(asio::buffer(udp_buffer_), udp_sender_,
-                                        [this](const boost::system::error_code& error, std::size_t size) {
-            if (error == asio::error::operation_aborted || finished_) return;
-            if (!error && connection_) {
-                // UDP input is live and lossy by nature: a datagram that finds no room is dropped.
-                const std::size_t payload = static_cast<std::size_t>(srt_.config.payload_size);
-                for (std::size_t offset = 0; offset < size; offset += payload)
-                    endpoint_.send(*connection_, steady_now(),
-                                   wire::Bytes(udp_buffer_.data() + offset, std::min(payload, size - offset)));
-                driver_->service();
-            }
-            receive_udp();
-        });
+        udp_socket_->async_receive_from(
+            asio::buffer(udp_buffer_), udp_sender_, [this](const boost::system::error_code& error, std::size_t size) {
+                if (error == asio::error::operation_aborted || finished_) return;
+                if (!error && connection_) {
+                    // UDP input is live and lossy by nature: a datagram that finds no room is dropped.
+                    const std::size_t payload = static_cast<std::size_t>(srt_.config.payload_size);
+                    for (std::size_t offset = 0; offset < size; offset += payload)
+                        endpoint_.send(*connection_, steady_now(),
+                                       wire::Bytes(udp_buffer_.data() + offset, std::min(payload, size - offset)));
+                    driver_->service();
+                }
+                receive_udp();
+            });
     }
 
     void write_output(wire::Bytes message) {
@@ -183,9 +184,10 @@ private:
             const std::string any = peer.address().is_v6() ? "::" : "0.0.0.0";
             bind_to = udp::endpoint(asio::ip::make_address(srt_.adapter.value_or(any)), srt_.local_port.value_or(0));
         }
-        driver_ = std::make_unique<UdpDriver>(io_, endpoint_, bind_to,
-                                              UdpDriver::Callbacks{[this](const core::Event& e) { on_event(e); },
-                                                                   [this](core::ConnectionId, wire::Bytes m) { write_output(m); }});
+        driver_ = std::make_unique<UdpDriver>(
+            io_, endpoint_, bind_to,
+            UdpDriver::Callbacks{[this](const core::Event& e) { on_event(e); },
+                                 [this](core::ConnectionId, wire::Bytes m) { write_output(m); }});
         if (listener) {
             // One caller, as srt-live-transmit: the Endpoint refuses the next with SRT_REJ_BACKLOG
             // even when two conclusions arrive in one batch, before the first one's event is seen.
@@ -217,18 +219,19 @@ private:
         case core::EventKind::accepted:
             connection_ = event.connection;
             info(std::string(event.kind == core::EventKind::accepted ? "accepted " : "connected to ") +
-                 event.peer.to_string() + (event.stream_id.empty() ? "" : " stream id '" + printable_text(event.stream_id) + "'"));
+                 event.peer.to_string() +
+                 (event.stream_id.empty() ? "" : " stream id '" + printable_text(event.stream_id) + "'"));
             asio::post(io_, [this] { pump(); });
             return;
         case core::EventKind::refused:
             // Like srt-live-transmit, the listener stays up for the next caller.
-            info(event.detail + " (" + event.peer.to_string() + ", reject code " + std::to_string(event.reject_code) + ")");
+            info(event.detail + " (" + event.peer.to_string() + ", reject code " + std::to_string(event.reject_code) +
+                 ")");
             return;
         case core::EventKind::writable:
             pump();  // the send buffer has room again
             return;
-        case core::EventKind::drained:
-            return;  // the closed event that follows says so
+        case core::EventKind::drained: return;  // the closed event that follows says so
         case core::EventKind::closed:
             if (event.connection != connection_ && connection_) return;  // a refused extra caller, or one replaced
             if (event.reason == core::CloseReason::superseded) {
@@ -271,8 +274,8 @@ private:
     /// The graceful close after the end of input is over: the status says whether it all arrived.
     void end_of_input(const core::Event& closed) {
         if (closed.unacknowledged > 0)
-            return finish(1, "end of input, but " + std::to_string(closed.unacknowledged) +
-                                 " packets were never acknowledged");
+            return finish(
+                1, "end of input, but " + std::to_string(closed.unacknowledged) + " packets were never acknowledged");
         // The send buffer also empties when packets are dropped as too late: say so.
         const auto dropped = last_stats_ ? last_stats_->total.pktSndDrop : 0;
         if (dropped == 0) return finish(0, "end of input, everything sent was acknowledged");
@@ -289,7 +292,7 @@ private:
             if (connection_) {
                 if (auto stats = endpoint_.stats(*connection_, steady_now(), true)) {
                     last_stats_ = stats;
-                    std::cerr << format_stats(*stats, format()) << std::endl;
+                    std::cerr << core::format_stats_line(*stats, format()) << std::endl;
                 }
             }
             arm_stats();
@@ -298,10 +301,12 @@ private:
 
     void print_stats() {
         if (auto stats = endpoint_.stats(*connection_, steady_now(), false)) last_stats_ = stats;
-        if (last_stats_) std::cerr << format_stats(*last_stats_, format()) << std::endl;
+        if (last_stats_) std::cerr << core::format_stats_line(*last_stats_, format()) << std::endl;
     }
 
-    [[nodiscard]] StatsFormat format() const { return options_.stats_format == "text" ? StatsFormat::text : StatsFormat::json; }
+    [[nodiscard]] core::StatsFormat format() const {
+        return options_.stats_format == "text" ? core::StatsFormat::text : core::StatsFormat::json;
+    }
 
     TransmitOptions options_;
     core::SrtUri srt_;
@@ -353,8 +358,9 @@ int run_transmit(const TransmitOptions& options) {
 
 void register_transmit_command(CLI::App& app) {
     auto options = std::make_shared<TransmitOptions>();
-    CLI::App* command = app.add_subcommand("transmit", "Move a live stream between SRT and UDP or stdin/stdout, "
-                                                       "like srt-live-transmit");
+    CLI::App* command = app.add_subcommand("transmit",
+                                           "Move a live stream between SRT and UDP or stdin/stdout, "
+                                           "like srt-live-transmit");
     command->add_option("input", options->input, "srt://, udp:// or file://con (stdin)")->required();
     command->add_option("output", options->output, "srt://, udp:// or file://con (stdout)")->required();
     command->add_option("--stats-every", options->stats_every_ms, "print statistics every N milliseconds to stderr")

@@ -18,7 +18,8 @@ constexpr int socket_buffer_bytes = 8 * 1024 * 1024;
 }  // namespace
 
 core::Micros steady_now() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 core::SocketAddress to_core(const udp::endpoint& endpoint) {
@@ -86,7 +87,8 @@ void UdpDriver::on_readable() {
     for (int batch = 0; batch < max_batches_per_read; ++batch) {
         const std::size_t count = received_.receive(socket_);
         const core::Micros now = steady_now();
-        for (std::size_t i = 0; i < count; ++i) endpoint_.handle_datagram(now, to_core(received_.sender(i)), received_.datagram(i));
+        for (std::size_t i = 0; i < count; ++i)
+            endpoint_.handle_datagram(now, to_core(received_.sender(i)), received_.datagram(i));
         if (!received_.filled()) break;
     }
     service();

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Build toolchain, libraries, the wasm compiler, the libsrt/ffmpeg peers the interop tests use,
 # Debian's Chromium for the browser tests, and matplotlib for the benchmarks' chart.
 apt_packages=(
-  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config dpkg-dev
+  cmake ninja-build g++ clang libclang-rt-14-dev clang-format pkg-config dpkg-dev
   libboost-dev libboost-test-dev librapidcheck-dev libcli11-dev nlohmann-json3-dev
   emscripten nodejs npm
   srt-tools ffmpeg python3 chromium python3-matplotlib

@@ -14,6 +14,9 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
 step() { echo; echo "=== $* ==="; }
 
+step "lint: clang-format and the TypeScript declarations (npm run lint)"
+bash scripts/lint.sh
+
 step "C++ tests (native)"
 ctest --preset native -j2
 
@@ -25,6 +28,9 @@ ctest --preset asan -j2
 step "simulator: live scenarios over 200 seeds each (delivery and overhead table)"
 # Any seed that breaks an invariant is printed with the command that replays it.
 build/native/tests/sim/websrt_sim --seeds 200
+# Seeds that once failed always run; then fresh random ones (the first is printed to replay them).
+build/native/tests/sim/websrt_sim --seed-file tests/sim/failing-seeds.txt
+build/native/tests/sim/websrt_sim --random-seeds 20
 
 step "fuzz harnesses (short run)"
 bash scripts/run-fuzzers.sh

@@ -2,6 +2,7 @@
 // exit statuses (native-shim/bridge_command.cpp) over SrtBridge. 0 after SIGINT/SIGTERM, 1 when
 // it cannot listen, 2 for a bad command line or setting.
 import { SrtBridge } from "./bridge.js";
+import { UsageError } from "../usage_error.js";
 
 export const bridgeHelp = `Relay SRT datagrams between WebSockets (browsers) and UDP
 Usage: websrt bridge [OPTIONS]
@@ -23,8 +24,6 @@ Options:
   --idle-timeout INT          seconds without traffic before a session closes (default 30)
   -q,--quiet                  log errors only
 `;
-
-class UsageError extends Error {}
 
 const lists = new Map([["--allow", "allow"], ["--origin", "origins"], ["--host", "hosts"]]);
 const values = new Map([["--listen", "listen"], ["--static", "staticDir"]]);

@@ -206,7 +206,8 @@ void Connection::update_timers() {
     const auto later = [this](std::optional<Micros> at) { return at && *at > last_now_ ? at : std::nullopt; };
     timers_.set(Timer::data, later(next_data_time()));
     const bool head_missing = receive_buffer_.first_missing() == receive_buffer_.delivery_point();
-    if (!head_missing || negotiated_.peer_tlpktdrop) timers_.set(Timer::delivery, later(receive_buffer_.next_delivery_time()));
+    if (!head_missing || negotiated_.peer_tlpktdrop)
+        timers_.set(Timer::delivery, later(receive_buffer_.next_delivery_time()));
     if (closing_) {
         timers_.set(Timer::linger, linger_deadline_);
         if (send_buffer_.packets() == 0) timers_.set(Timer::played_out, played_out_time());
@@ -220,7 +221,8 @@ void Connection::handle_timeout(Micros now) {
         if (!timers_.expired(timer, now)) continue;
         switch (timer) {
         case Timer::connect_deadline:
-            fail(CloseReason::connect_timeout, static_cast<int>(RejectReason::timeout), describe(CloseReason::connect_timeout));
+            fail(CloseReason::connect_timeout, static_cast<int>(RejectReason::timeout),
+                 describe(CloseReason::connect_timeout));
             break;
         case Timer::handshake_resend: queue_caller_handshake(now); break;
         case Timer::peer_idle: fail(CloseReason::peer_idle_timeout, 0, describe(CloseReason::peer_idle_timeout)); break;
@@ -264,7 +266,8 @@ void Connection::handle_timeout(Micros now) {
 
 void Connection::settle(Micros now) {
     last_now_ = now;
-    if (want_writable_ && state_ == ConnectionState::connected && !closing_ && send_buffer_.packets() < send_buffer_.capacity()) {
+    if (want_writable_ && state_ == ConnectionState::connected && !closing_ &&
+        send_buffer_.packets() < send_buffer_.capacity()) {
         want_writable_ = false;
         events_.push_back({EventKind::writable, id_, peer_, negotiated_.stream_id});
     }
@@ -353,7 +356,8 @@ ConnectionStats Connection::stats(Micros now, bool clear_interval) {
     s.pktFlightSize = static_cast<int>(wire::SeqNo::offset(last_ack_received_, send_buffer_.next_unsent_seq()));
     s.msRTT = static_cast<double>(rtt_.srtt()) / micros_per_ms;
     // In double: the bandwidth is the peer's figure from its ACKs, any 32-bit value.
-    s.mbpsBandwidth = static_cast<double>(peer_bandwidth_.bandwidth()) * (max_payload(config_) + header_overhead) * 8.0 / 1e6;
+    s.mbpsBandwidth =
+        static_cast<double>(peer_bandwidth_.bandwidth()) * (max_payload(config_) + header_overhead) * 8.0 / 1e6;
     s.mbpsMaxBW = static_cast<double>(pacing_.max_bw_bytes_per_s()) * 8.0 / 1e6;
     s.pktSndBuf = send_buffer_.packets();
     s.byteSndBuf = static_cast<int>(send_buffer_.bytes());

@@ -78,7 +78,6 @@ inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 /// Why a connection fails when a buffer cannot grow (in WebAssembly: the module's maximum memory).
 inline constexpr std::string_view out_of_memory_detail = "out of memory: a buffer could not grow";
 
-
 class Connection {
 public:
     /// A caller: sends an INDUCTION request at once and concludes when answered. `random` (which
@@ -116,7 +115,8 @@ public:
     [[nodiscard]] const ConnectionCrypto* crypto() const { return crypto_.get(); }
     /// Closed, its event delivered, nothing left to send, nor to read: the Endpoint may forget it.
     [[nodiscard]] bool finished() const {
-        return state_ == ConnectionState::closed && events_.empty() && control_queue_.empty() && !unread_after_peer_close();
+        return state_ == ConnectionState::closed && events_.empty() && control_queue_.empty() &&
+               !unread_after_peer_close();
     }
     ConnectionStats stats(Micros now, bool clear_interval);
 
@@ -194,7 +194,7 @@ private:
     ConnectionState state_;
     TimerTable timers_;
     Micros last_now_ = 0;  // the latest `now` given: the closed event's statistics are taken then
-    Micros start_time_;  // the epoch of the 32-bit timestamps we send (libsrt m_stats.tsStartTime)
+    Micros start_time_;    // the epoch of the 32-bit timestamps we send (libsrt m_stats.tsStartTime)
     Negotiated negotiated_;
     std::deque<Event> events_;
 
@@ -207,11 +207,11 @@ private:
     std::optional<OutgoingHandshake> listener_response_;  // listener: resent on a repeated CONCLUSION
 
     // Closing.
-    bool closing_ = false;           // a graceful close waits for acknowledgement and play-out
-    Micros linger_deadline_ = 0;     // ... until then at most
-    bool peer_closed_ = false;       // the peer sent SHUTDOWN: what arrived is readable at once
-    Micros unread_deadline_ = 0;     // ... until then at most
-    bool want_writable_ = false;     // send() said buffer_full: a writable event is owed
+    bool closing_ = false;        // a graceful close waits for acknowledgement and play-out
+    Micros linger_deadline_ = 0;  // ... until then at most
+    bool peer_closed_ = false;    // the peer sent SHUTDOWN: what arrived is readable at once
+    Micros unread_deadline_ = 0;  // ... until then at most
+    bool want_writable_ = false;  // send() said buffer_full: a writable event is owed
 
     // Control packets waiting to go out, ahead of data.
     std::deque<wire::ControlPacket> control_queue_;

@@ -22,19 +22,25 @@ std::string range(const char* option, long long min, long long max) {
 std::optional<std::string> ConnectionConfig::validate() const {
     if (transtype != TransmissionType::live) return "transtype: file mode is not supported yet";
     if (congestion != "live") return "congestion: only 'live' is supported";
-    if (receiver_latency_ms < 0 || receiver_latency_ms > limits::max_latency_ms) return range("rcvlatency", 0, limits::max_latency_ms);
-    if (peer_latency_ms < 0 || peer_latency_ms > limits::max_latency_ms) return range("peerlatency", 0, limits::max_latency_ms);
+    if (receiver_latency_ms < 0 || receiver_latency_ms > limits::max_latency_ms)
+        return range("rcvlatency", 0, limits::max_latency_ms);
+    if (peer_latency_ms < 0 || peer_latency_ms > limits::max_latency_ms)
+        return range("peerlatency", 0, limits::max_latency_ms);
     if (mss < limits::min_mss || mss > limits::max_mss) return range("mss", limits::min_mss, limits::max_mss);
     // libsrt checks payloadsize against the live limit only; a message the (negotiated) MSS
     // cannot carry is refused by send() (SendOutcome::too_large), as srt_sendmsg refuses it.
-    if (payload_size < 1 || payload_size > limits::max_live_payload) return range("payloadsize", 1, limits::max_live_payload);
-    if (flight_window_pkts < limits::min_flight_window) return "fc must be at least " + std::to_string(limits::min_flight_window) + " packets";
-    for (const auto& [name, packets] : {std::pair{"sndbuf", send_buffer_pkts}, std::pair{"rcvbuf", receive_buffer_pkts}})
+    if (payload_size < 1 || payload_size > limits::max_live_payload)
+        return range("payloadsize", 1, limits::max_live_payload);
+    if (flight_window_pkts < limits::min_flight_window)
+        return "fc must be at least " + std::to_string(limits::min_flight_window) + " packets";
+    for (const auto& [name, packets] :
+         {std::pair{"sndbuf", send_buffer_pkts}, std::pair{"rcvbuf", receive_buffer_pkts}})
         if (packets < limits::min_buffer_pkts || packets > limits::max_buffer_pkts)
             return std::string(name) + " must hold " + std::to_string(limits::min_buffer_pkts) + " to " +
                    std::to_string(limits::max_buffer_pkts) + " packets";
     if (connect_timeout <= 0 || connect_timeout > limits::max_timeout) return "conntimeo must be 1 ms to an hour";
-    if (peer_idle_timeout <= 0 || peer_idle_timeout > limits::max_timeout) return "peeridletimeo must be 1 ms to an hour";
+    if (peer_idle_timeout <= 0 || peer_idle_timeout > limits::max_timeout)
+        return "peeridletimeo must be 1 ms to an hour";
     if (linger && (*linger < 0 || *linger > limits::max_timeout)) return "linger must be 0 s to an hour";
     if (max_bw_bytes_per_s < -1) return "maxbw must be -1 (1 Gbit/s), 0 (from inputbw) or a rate";
     if (max_rexmit_bw_bytes_per_s < -1) return "maxrexmitbw must be -1 (automatic) or a rate";
@@ -42,12 +48,16 @@ std::optional<std::string> ConnectionConfig::validate() const {
     if (overhead_bw_percent < limits::min_overhead_percent || overhead_bw_percent > limits::max_overhead_percent)
         return range("oheadbw", limits::min_overhead_percent, limits::max_overhead_percent);
     if (send_drop_delay_ms < -1) return "snddropdelay must be -1 or more";
-    if (stream_id.size() > limits::max_stream_id_size) return "streamid is longer than " + std::to_string(limits::max_stream_id_size) + " bytes";
-    if (!passphrase.empty() && (passphrase.size() < limits::min_passphrase_size || passphrase.size() > limits::max_passphrase_size))
+    if (stream_id.size() > limits::max_stream_id_size)
+        return "streamid is longer than " + std::to_string(limits::max_stream_id_size) + " bytes";
+    if (!passphrase.empty() &&
+        (passphrase.size() < limits::min_passphrase_size || passphrase.size() > limits::max_passphrase_size))
         return "passphrase must be " + std::to_string(limits::min_passphrase_size) + " to " +
                std::to_string(limits::max_passphrase_size) + " characters";
-    if (pbkey_len != 0 && pbkey_len != 16 && pbkey_len != 24 && pbkey_len != 32) return "pbkeylen expects 0, 16, 24 or 32";
-    if (km_refresh_rate_pkts < 0 || km_preannounce_pkts < 0) return "kmrefreshrate and kmpreannounce must not be negative";
+    if (pbkey_len != 0 && pbkey_len != 16 && pbkey_len != 24 && pbkey_len != 32)
+        return "pbkeylen expects 0, 16, 24 or 32";
+    if (km_refresh_rate_pkts < 0 || km_preannounce_pkts < 0)
+        return "kmrefreshrate and kmpreannounce must not be negative";
     if (!packet_filter.empty()) return "packetfilter is not supported yet";
     return std::nullopt;
 }

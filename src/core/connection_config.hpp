@@ -42,7 +42,7 @@ inline constexpr int max_overhead_percent = 100;
 }  // namespace limits
 
 enum class ConnectMode { caller, listener, rendezvous };
-enum class TransmissionType { live, file };  // SRTO_TRANSTYPE
+enum class TransmissionType { live, file };             // SRTO_TRANSTYPE
 enum class CryptoMode { automatic, aes_ctr, aes_gcm };  // SRTO_CRYPTOMODE (libsrt >= 1.5.2)
 
 struct ConnectionConfig {
@@ -54,7 +54,7 @@ struct ConnectionConfig {
     int peer_latency_ms = 0;  // libsrt's default: the sender asks for nothing extra
 
     // Bandwidth for LiveCC pacing (SRTO_MAXBW, SRTO_INPUTBW, SRTO_MININPUTBW, SRTO_OHEADBW).
-    std::int64_t max_bw_bytes_per_s = -1;  // -1: 1 Gbps (libsrt BW_INFINITE); 0: use input_bw
+    std::int64_t max_bw_bytes_per_s = -1;   // -1: 1 Gbps (libsrt BW_INFINITE); 0: use input_bw
     std::int64_t input_bw_bytes_per_s = 0;  // 0: measure the input rate
     std::int64_t min_input_bw_bytes_per_s = 0;
     int overhead_bw_percent = 25;
@@ -63,8 +63,8 @@ struct ConnectionConfig {
     // -1 is unlimited.
     std::int64_t max_rexmit_bw_bytes_per_s = -1;
 
-    int payload_size = 1316;  // SRTO_PAYLOADSIZE: live default 7 × 188-byte TS packets
-    int mss = 1500;           // SRTO_MSS
+    int payload_size = 1316;         // SRTO_PAYLOADSIZE: live default 7 × 188-byte TS packets
+    int mss = 1500;                  // SRTO_MSS
     int flight_window_pkts = 25600;  // SRTO_FC
     int send_buffer_pkts = 8192;     // SRTO_SNDBUF in packets
     int receive_buffer_pkts = 8192;  // SRTO_RCVBUF in packets
@@ -78,9 +78,9 @@ struct ConnectionConfig {
     bool nak_report = true;            // SRTO_NAKREPORT
     bool message_api = true;           // SRTO_MESSAGEAPI
 
-    std::string stream_id;        // SRTO_STREAMID, at most 512 bytes
+    std::string stream_id;            // SRTO_STREAMID, at most 512 bytes
     std::string congestion = "live";  // SRTO_CONGESTION
-    std::string packet_filter;    // SRTO_PACKETFILTER
+    std::string packet_filter;        // SRTO_PACKETFILTER
 
     // Encryption (SRTO_PASSPHRASE 10..80 bytes, SRTO_PBKEYLEN 0/16/24/32, SRTO_ENFORCEDENCRYPTION,
     // SRTO_KMREFRESHRATE, SRTO_KMPREANNOUNCE, SRTO_CRYPTOMODE).

@@ -27,12 +27,14 @@ ConnectionCrypto::ConnectionCrypto(const ConnectionConfig& config, RandomSource&
       random_(random),
       kek_cache_(kek_cache),
       max_packets_per_key_(max_packets_per_key),
-      refresh_rate_(std::min(config.km_refresh_rate_pkts > 0 ? config.km_refresh_rate_pkts : km_timing::default_refresh_rate,
-                             std::max<std::int64_t>(max_packets_per_key / 4, 2))),
+      refresh_rate_(
+          std::min(config.km_refresh_rate_pkts > 0 ? config.km_refresh_rate_pkts : km_timing::default_refresh_rate,
+                   std::max<std::int64_t>(max_packets_per_key / 4, 2))),
       // libsrt keeps the pre-announce at most (refresh − 1) / 2 (SRTO_KMPREANNOUNCE), so the
       // announcement always precedes the switch and follows the previous one.
-      preannounce_(std::min(config.km_preannounce_pkts > 0 ? config.km_preannounce_pkts : km_timing::default_preannounce,
-                            (refresh_rate_ - 1) / 2)) {}
+      preannounce_(
+          std::min(config.km_preannounce_pkts > 0 ? config.km_preannounce_pkts : km_timing::default_preannounce,
+                   (refresh_rate_ - 1) / 2)) {}
 
 bool ConnectionCrypto::accepts_cipher(std::uint8_t cipher) const {
     switch (config_.crypto_mode) {
@@ -136,9 +138,11 @@ std::optional<int> ConnectionCrypto::reject_code(KmState state) const {
     case KmState::secured: return std::nullopt;
     case KmState::bad_crypto_mode: return static_cast<int>(RejectReason::crypto);  // always (SRT_REJ_CRYPTO)
     case KmState::bad_secret:
-        return config_.enforced_encryption ? std::optional<int>(static_cast<int>(RejectReason::bad_secret)) : std::nullopt;
+        return config_.enforced_encryption ? std::optional<int>(static_cast<int>(RejectReason::bad_secret))
+                                           : std::nullopt;
     case KmState::no_secret:
-        return config_.enforced_encryption ? std::optional<int>(static_cast<int>(RejectReason::unsecure)) : std::nullopt;
+        return config_.enforced_encryption ? std::optional<int>(static_cast<int>(RejectReason::unsecure))
+                                           : std::nullopt;
     }
     return std::nullopt;
 }
@@ -196,10 +200,12 @@ void ConnectionCrypto::handle_timeout(Micros now, Micros srtt) {
 void ConnectionCrypto::on_kmreq(const wire::KmMessage& km, wire::SeqNo highest_received) {
     if (!has_passphrase()) {
         // libsrt answers NOSECRET, or nothing when encryption is enforced.
-        if (!config_.enforced_encryption) outgoing_.push_back({wire::ExtensionType::kmrsp, state_word(KmState::no_secret)});
+        if (!config_.enforced_encryption)
+            outgoing_.push_back({wire::ExtensionType::kmrsp, state_word(KmState::no_secret)});
         return;
     }
-    const KmState state = rx_state_ == KmState::secured ? install_received(km, highest_received.next()) : install_received(km);
+    const KmState state =
+        rx_state_ == KmState::secured ? install_received(km, highest_received.next()) : install_received(km);
     if (state == KmState::secured) {
         rx_state_ = state;
         outgoing_.push_back({wire::ExtensionType::kmrsp, encode_key_material(km)});

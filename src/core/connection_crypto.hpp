@@ -39,7 +39,6 @@ inline constexpr std::int64_t default_refresh_rate = std::int64_t{1} << 24;
 inline constexpr std::int64_t default_preannounce = 4096;
 }  // namespace km_timing
 
-
 /// A KM control message to send in band (UMSG_EXT with subtype KMREQ or KMRSP).
 struct OutgoingKm {
     wire::ExtensionType type = wire::ExtensionType::kmreq;
@@ -152,8 +151,8 @@ private:
     wire::KmState tx_state_ = wire::KmState::unsecured;
     wire::KmState rx_state_ = wire::KmState::unsecured;
 
-    std::vector<std::uint8_t> handshake_km_;     // caller: our KMREQ; listener: the echo
-    std::vector<std::uint8_t> announcement_;     // the refresh KM awaiting its KMRSP
+    std::vector<std::uint8_t> handshake_km_;  // caller: our KMREQ; listener: the echo
+    std::vector<std::uint8_t> announcement_;  // the refresh KM awaiting its KMRSP
     int announcement_retries_ = 0;
     Micros last_announce_time_ = 0;
     std::deque<OutgoingKm> outgoing_;

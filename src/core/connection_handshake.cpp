@@ -33,7 +33,8 @@ void Connection::start_encryption(std::size_t advertised_key_size) {
     if (key_size == 0) key_size = advertised ? advertised_key_size : default_key_size;
     crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
     if (const auto error = crypto_->initiate(key_size))
-        fail(CloseReason::rejected, static_cast<int>(RejectReason::ipe), std::string("key material: ") + describe(*error));
+        fail(CloseReason::rejected, static_cast<int>(RejectReason::ipe),
+             std::string("key material: ") + describe(*error));
 }
 
 bool Connection::reject_for_key_material(const wire::Handshake& response) {

@@ -107,8 +107,10 @@ void Connection::handle_key_material(const wire::ControlPacket& packet) {
         if (const auto* km = std::get_if<wire::KmMessage>(&packet.body)) crypto_->on_kmreq(*km, highest_received_);
         return;
     }
-    if (std::holds_alternative<wire::KmMessage>(packet.body)) crypto_->on_kmrsp(wire::ExtensionBody{std::get<wire::KmMessage>(packet.body)});
-    else if (const auto* report = std::get_if<wire::KmErrorReport>(&packet.body)) crypto_->on_kmrsp(wire::ExtensionBody{*report});
+    if (std::holds_alternative<wire::KmMessage>(packet.body))
+        crypto_->on_kmrsp(wire::ExtensionBody{std::get<wire::KmMessage>(packet.body)});
+    else if (const auto* report = std::get_if<wire::KmErrorReport>(&packet.body))
+        crypto_->on_kmrsp(wire::ExtensionBody{*report});
 }
 
 void Connection::send_light_ack() {
@@ -189,7 +191,8 @@ void Connection::handle_drop_request(const wire::DropRequestBody& body) {
     receiver_loss_.remove_up_to(after);
     // A range right after the highest packet seen moves it on, so its packets are not taken
     // as a gap when the next one comes (libsrt: "dropping ahead of the current largest").
-    if (wire::SeqNo::offset(body.first, highest_received_.next()) >= 0 && wire::SeqNo::offset(highest_received_, body.last) > 0)
+    if (wire::SeqNo::offset(body.first, highest_received_.next()) >= 0 &&
+        wire::SeqNo::offset(highest_received_, body.last) > 0)
         highest_received_ = body.last;
 }
 

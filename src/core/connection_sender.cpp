@@ -88,7 +88,8 @@ std::optional<Micros> Connection::tail_probe_time() const {
     // An RTO plus two full-ACK periods (an ACK may wait one period at the receiver): longer than
     // an ACK takes to come back, and than the retransmission hold-back (SRTT − 4·RTTVar), so the
     // probe is neither spurious nor held back and re-armed without being sent.
-    const Micros wait = std::max(rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period, timing::min_tail_probe_wait);
+    const Micros wait =
+        std::max(rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period, timing::min_tail_probe_wait);
     return std::max(newest->last_sent_time, last_ack_progress_time_) + wait;
 }
 
@@ -123,7 +124,8 @@ void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const
     // repeated ACK number (its ACKACK was lost) (libsrt processCtrlAck).
     const auto ack_number = static_cast<std::int32_t>(packet.header.type_info);
     if (now - last_ackack_time_ > timing::full_ack_period || ack_number == last_ackack_sent_number_) {
-        queue_control(wire::ControlType::ackack, packet.header.type_info, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
+        queue_control(wire::ControlType::ackack, packet.header.type_info,
+                      wire::OpaqueBody{wire::Bytes(wire::zero_word)});
         last_ackack_sent_number_ = ack_number;
         last_ackack_time_ = now;
     }
@@ -191,8 +193,9 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     // same ciphertext under the same KK flags, decryptable whatever keys changed meanwhile.
     const bool seal = crypto_ && crypto_->encrypting() && entry->key == wire::EncryptionKey::none;
     if (seal && crypto_->key_exhausted()) {
-        fail(CloseReason::failed, 0, "the peer never confirmed the refreshed encryption key (" +
-                                         std::to_string(crypto_->packets_with_active_key()) + " packets under one key)");
+        fail(CloseReason::failed, 0,
+             "the peer never confirmed the refreshed encryption key (" +
+                 std::to_string(crypto_->packets_with_active_key()) + " packets under one key)");
         return std::nullopt;
     }
     packet.key = seal ? crypto_->key_for_new_packet(now) : entry->key;
@@ -201,7 +204,8 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     std::size_t written = *encoded;
     if (seal) {
         const auto sealed = crypto_->seal(packet, out);
-        if (!sealed || !send_buffer_.store_sealed(packet.seq, packet.key, out.subspan(wire::header_size, *sealed - wire::header_size))) {
+        if (!sealed || !send_buffer_.store_sealed(packet.seq, packet.key,
+                                                  out.subspan(wire::header_size, *sealed - wire::header_size))) {
             fail(CloseReason::failed, static_cast<int>(RejectReason::ipe), "encryption failed (crypto backend)");
             return std::nullopt;
         }

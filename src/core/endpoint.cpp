@@ -26,7 +26,8 @@ Endpoint::Endpoint(RandomSource& random)
     : random_(random), cookie_(random), refusals_(refusal_burst, refusals_per_second, refusal_sources_tracked) {}
 Endpoint::~Endpoint() = default;
 
-std::optional<std::string> Endpoint::listen(const ConnectionConfig& config, AcceptPolicy policy, ListenerLimits limits) {
+std::optional<std::string> Endpoint::listen(const ConnectionConfig& config, AcceptPolicy policy,
+                                            ListenerLimits limits) {
     if (auto problem = config.validate()) return problem;
     listen_config_ = config;
     accept_policy_ = std::move(policy);
@@ -41,7 +42,8 @@ std::uint32_t Endpoint::new_socket_id() {
     }
 }
 
-Expected<ConnectionId, std::string> Endpoint::connect(Micros now, const SocketAddress& listener, const ConnectionConfig& config) {
+Expected<ConnectionId, std::string> Endpoint::connect(Micros now, const SocketAddress& listener,
+                                                      const ConnectionConfig& config) {
     if (auto problem = config.validate()) return *problem;
     const ConnectionId id = new_socket_id();
     // The ISN is random in [0, 2^31) (libsrt generateISN).
@@ -79,8 +81,9 @@ void Endpoint::queue_stateless(const SocketAddress& to, std::vector<std::uint8_t
 }
 
 int Endpoint::open_connections() const {
-    return static_cast<int>(std::count_if(connections_.begin(), connections_.end(),
-                                          [](const auto& entry) { return entry.second->state() != ConnectionState::closed; }));
+    return static_cast<int>(std::count_if(connections_.begin(), connections_.end(), [](const auto& entry) {
+        return entry.second->state() != ConnectionState::closed;
+    }));
 }
 
 int Endpoint::open_connections_from(const SocketAddress& source) const {
@@ -113,13 +116,16 @@ void Endpoint::handle_datagram(Micros now, const SocketAddress& from, wire::Byte
     }
     const wire::Packet& packet = *decoded;
     const auto* control = std::get_if<wire::ControlPacket>(&packet);
-    const std::uint32_t dest = control ? control->header.dest_socket_id : std::get<wire::DataPacket>(packet).dest_socket_id;
+    const std::uint32_t dest =
+        control ? control->header.dest_socket_id : std::get<wire::DataPacket>(packet).dest_socket_id;
 
     if (dest != 0) {
         const auto it = connections_.find(dest);
         // A packet for one of ours must also come from that connection's peer.
-        if (it != connections_.end() && it->second->peer() == from) it->second->handle_packet(now, packet);
-        else ++counters_.unroutable;
+        if (it != connections_.end() && it->second->peer() == from)
+            it->second->handle_packet(now, packet);
+        else
+            ++counters_.unroutable;
         return;
     }
     if (!control || !control->header.is(wire::ControlType::handshake)) {
@@ -142,8 +148,10 @@ void Endpoint::handle_datagram(Micros now, const SocketAddress& from, wire::Byte
         return true;
     };
     if (route(accepted_by_peer_, PeerKey{from, hs->socket_id}) || route(callers_by_listener_, from)) return;
-    if (listen_config_) handle_handshake_for_listener(now, from, *control);
-    else ++counters_.unroutable;
+    if (listen_config_)
+        handle_handshake_for_listener(now, from, *control);
+    else
+        ++counters_.unroutable;
 }
 
 void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& from, const wire::ControlPacket& packet) {
@@ -194,11 +202,13 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     if (full && !previous) return refuse(static_cast<int>(RejectReason::backlog), request.stream_id);
     std::optional<ConnectionId> replaces;
     if (previous) replaces = previous->id();
-    AcceptDecision decision = accept_policy_ ? accept_policy_({from, request.stream_id, replaces}) : AcceptDecision::yes();
+    AcceptDecision decision =
+        accept_policy_ ? accept_policy_({from, request.stream_id, replaces}) : AcceptDecision::yes();
     if (!decision.accept) return refuse(decision.reject_code, request.stream_id);
     const ConnectionConfig config = decision.config.value_or(*listen_config_);
     // The application's per-caller settings are checked as listen()'s were.
-    if (decision.config && decision.config->validate()) return refuse(static_cast<int>(RejectReason::ipe), request.stream_id);
+    if (decision.config && decision.config->validate())
+        return refuse(static_cast<int>(RejectReason::ipe), request.stream_id);
 
     // Key material: the caller's KMREQ keys both directions; a mismatch with our passphrase (or
     // its absence on either side) is refused as libsrt refuses it (interpretSrtHandshake).
@@ -286,7 +296,8 @@ void Endpoint::reap_closed() {
         const PeerKey key{connection.peer(), connection.negotiated().peer_socket_id};
         if (const auto it = accepted_by_peer_.find(key); it != accepted_by_peer_.end() && it->second == entry.first)
             accepted_by_peer_.erase(it);
-        if (const auto it = callers_by_listener_.find(connection.peer()); it != callers_by_listener_.end() && it->second == entry.first)
+        if (const auto it = callers_by_listener_.find(connection.peer());
+            it != callers_by_listener_.end() && it->second == entry.first)
             callers_by_listener_.erase(it);
         return true;
     });

@@ -101,14 +101,14 @@ struct EndpointCounters {
     /// "3 oversize, 1 undecodable": the non-zero counters, for a log line; empty when all are 0.
     [[nodiscard]] std::string summary() const;
 
-    std::uint64_t oversize = 0;     // longer than the largest MSS: dropped before decoding
-    std::uint64_t undecodable = 0;  // failed to parse: truncated, bad header or body
-    std::uint64_t unroutable = 0;   // for no connection of ours, or not from its peer
-    std::uint64_t bad_cookie = 0;   // a CONCLUSION whose cookie we never issued (or expired)
-    std::uint64_t refusals_limited = 0;  // a CONCLUSION dropped: its source was refused too often
+    std::uint64_t oversize = 0;           // longer than the largest MSS: dropped before decoding
+    std::uint64_t undecodable = 0;        // failed to parse: truncated, bad header or body
+    std::uint64_t unroutable = 0;         // for no connection of ours, or not from its peer
+    std::uint64_t bad_cookie = 0;         // a CONCLUSION whose cookie we never issued (or expired)
+    std::uint64_t refusals_limited = 0;   // a CONCLUSION dropped: its source was refused too often
     std::uint64_t stateless_dropped = 0;  // induction answers or rejections beyond the queue's bound
-    std::uint64_t refused = 0;      // callers refused with a reject code
-    std::uint64_t key_derivations = 0;  // PBKDF2s run for callers' key material (the KEK cache's misses)
+    std::uint64_t refused = 0;            // callers refused with a reject code
+    std::uint64_t key_derivations = 0;    // PBKDF2s run for callers' key material (the KEK cache's misses)
 };
 
 class Endpoint {
@@ -127,7 +127,8 @@ public:
 
     /// Starts a caller connection to `listener`: its id, whose outcome arrives as a connected or
     /// closed event; or why `config` is refused (ConnectionConfig::validate), and nothing starts.
-    Expected<ConnectionId, std::string> connect(Micros now, const SocketAddress& listener, const ConnectionConfig& config);
+    Expected<ConnectionId, std::string> connect(Micros now, const SocketAddress& listener,
+                                                const ConnectionConfig& config);
 
     /// Every datagram received on the port. Never fails: what is not for us, damaged or hostile
     /// is dropped and counted (counters()); datagrams longer than max_datagram_size unread.

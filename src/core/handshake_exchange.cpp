@@ -154,8 +154,8 @@ std::variant<Negotiated, Rejection> read_conclusion_response(const wire::Handsha
     // processSrtMsg_HSRSP: the peer's receiver delay (RCV field) is our sender delay; its sender
     // delay (SND field) is the delay it agreed to for what we receive.
     n.sender_latency_ms = (hsrsp->flags & wire::srt_flag_tsbpd_rcv) ? hsrsp->receiver_latency_ms : 0;
-    n.receiver_latency_ms = (hsrsp->flags & wire::srt_flag_tsbpd_snd) ? hsrsp->sender_latency_ms
-                                                                       : config.receiver_latency_ms;
+    n.receiver_latency_ms =
+        (hsrsp->flags & wire::srt_flag_tsbpd_snd) ? hsrsp->sender_latency_ms : config.receiver_latency_ms;
     n.peer_tlpktdrop = (hsrsp->flags & wire::srt_flag_tlpktdrop) != 0;
     n.peer_nak_report = (hsrsp->flags & wire::srt_flag_nakreport) != 0;
     n.peer_rexmit_flag = (hsrsp->flags & wire::srt_flag_rexmitflg) != 0;
@@ -229,9 +229,8 @@ Negotiated listener_negotiate(const ConclusionRequest& r, const ConnectionConfig
     return n;
 }
 
-OutgoingHandshake listener_conclusion_response(const ConclusionRequest& r, const Negotiated& n,
-                                               std::uint32_t socket_id, const ConnectionConfig& config,
-                                               const SocketAddress& caller,
+OutgoingHandshake listener_conclusion_response(const ConclusionRequest& r, const Negotiated& n, std::uint32_t socket_id,
+                                               const ConnectionConfig& config, const SocketAddress& caller,
                                                std::optional<wire::ExtensionBody> key_material_response) {
     Handshake hs;
     hs.version = wire::hs_version_srt5;

@@ -53,8 +53,9 @@ Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage
     WipedBuffer<max_key_size> kek;
     const auto kek_span = std::span<std::uint8_t>(kek.bytes.data(), key_size);
     const auto kek_salt = km.salt.subspan(km_salt_size - kek_salt_size);
-    const bool derived = cache ? cache->derive(passphrase, kek_salt, kek_span)
-                               : static_cast<bool>(crypto::pbkdf2_hmac_sha1(passphrase, kek_salt, kek_pbkdf2_iterations, kek_span));
+    const bool derived =
+        cache ? cache->derive(passphrase, kek_salt, kek_span)
+              : static_cast<bool>(crypto::pbkdf2_hmac_sha1(passphrase, kek_salt, kek_pbkdf2_iterations, kek_span));
     if (!derived) return KeyMaterialError::crypto_failure;
 
     // Both keys are wrapped together, even first (libsrt hcryptCtx_Rx_ParseKM).
@@ -62,7 +63,7 @@ Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage
     const auto unwrapped_span = std::span<std::uint8_t>(unwrapped.bytes.data(), keys * key_size);
     if (const auto status = crypto::aes_key_unwrap(kek_span, km.wrapped_keys, unwrapped_span); !status) {
         return status.error() == crypto::CryptoError::unwrap_integrity_failed ? KeyMaterialError::bad_secret
-                                                                               : KeyMaterialError::crypto_failure;
+                                                                              : KeyMaterialError::crypto_failure;
     }
     std::size_t offset = 0;
     if (static_cast<unsigned>(km.keys) & static_cast<unsigned>(wire::EncryptionKey::even)) {
@@ -82,13 +83,15 @@ namespace {
 void fill_random(RandomSource& random, std::span<std::uint8_t> out) {
     for (std::size_t i = 0; i < out.size(); i += 4) {
         const std::uint32_t word = random.next_u32();
-        for (std::size_t b = 0; b < 4 && i + b < out.size(); ++b) out[i + b] = static_cast<std::uint8_t>(word >> (8 * b));
+        for (std::size_t b = 0; b < 4 && i + b < out.size(); ++b)
+            out[i + b] = static_cast<std::uint8_t>(word >> (8 * b));
     }
 }
 
 }  // namespace
 
-StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire::EncryptionKey which, std::uint8_t cipher) {
+StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire::EncryptionKey which,
+                                std::uint8_t cipher) {
     const auto fill = [&](std::span<std::uint8_t> out) { fill_random(random, out); };
     StreamKeys keys;
     keys.key_size = key_size;
@@ -104,8 +107,10 @@ StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire
 StreamKeys refresh_stream_keys(RandomSource& random, const StreamKeys& current, wire::EncryptionKey active) {
     StreamKeys keys = current;
     keys.has_even = keys.has_odd = true;
-    if (active == wire::EncryptionKey::even) fill_random(random, {keys.odd.data(), keys.key_size});
-    else fill_random(random, {keys.even.data(), keys.key_size});
+    if (active == wire::EncryptionKey::even)
+        fill_random(random, {keys.odd.data(), keys.key_size});
+    else
+        fill_random(random, {keys.even.data(), keys.key_size});
     return keys;
 }
 
@@ -118,7 +123,8 @@ std::vector<std::uint8_t> encode_key_material(const wire::KmMessage& km) {
     return encoded;
 }
 
-Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const StreamKeys& keys, wire::EncryptionKey which,
+Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const StreamKeys& keys,
+                                                                         wire::EncryptionKey which,
                                                                          std::string_view passphrase) {
     const std::size_t key_size = keys.key_size;
     const bool even = (static_cast<unsigned>(which) & static_cast<unsigned>(wire::EncryptionKey::even)) != 0;
@@ -126,12 +132,14 @@ Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const S
     if ((key_size != 16 && key_size != 24 && key_size != 32) || (!even && !odd) || (even && !keys.has_even) ||
         (odd && !keys.has_odd))
         return KeyMaterialError::malformed;
-    if (keys.cipher != km_cipher_aes_ctr && keys.cipher != km_cipher_aes_gcm) return KeyMaterialError::unsupported_cipher;
+    if (keys.cipher != km_cipher_aes_ctr && keys.cipher != km_cipher_aes_gcm)
+        return KeyMaterialError::unsupported_cipher;
 
     WipedBuffer<max_key_size> kek;
     const auto kek_span = std::span<std::uint8_t>(kek.bytes.data(), key_size);
     const auto salt = std::span<const std::uint8_t>(keys.salt);
-    if (!crypto::pbkdf2_hmac_sha1(passphrase, salt.subspan(km_salt_size - kek_salt_size), kek_pbkdf2_iterations, kek_span))
+    if (!crypto::pbkdf2_hmac_sha1(passphrase, salt.subspan(km_salt_size - kek_salt_size), kek_pbkdf2_iterations,
+                                  kek_span))
         return KeyMaterialError::crypto_failure;
 
     WipedBuffer<2 * max_key_size> plain;  // even first, as libsrt wraps them

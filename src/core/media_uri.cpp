@@ -80,7 +80,8 @@ Expected<Query, UriError> parse_query(std::string_view query) {
         const auto eq = item.find('=');
         const auto key = percent_decode(item.substr(0, eq));
         const auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
-        if (!key || !value) return error("bad %-escape in '" + (key && is_secret_option(*key) ? *key + "=***" : redacted(item)) + "'");
+        if (!key || !value)
+            return error("bad %-escape in '" + (key && is_secret_option(*key) ? *key + "=***" : redacted(item)) + "'");
         pairs.emplace_back(*key, *value);
     }
     return pairs;
@@ -111,17 +112,20 @@ Setter boolean(std::function<void(SrtUri&, bool)> store) {
 constexpr std::int64_t max_ms = limits::max_timeout / micros_per_ms;
 constexpr std::int64_t max_latency_ms = limits::max_latency_ms;
 
-
 /// The options websrt implements, by srt-live-transmit's names (apps/socketoptions.hpp), plus
 /// ffmpeg's spellings where they differ (pkt_size, enforced_encryption).
 const std::map<std::string, Setter, std::less<>>& srt_options() {
     static const std::map<std::string, Setter, std::less<>> options = [] {
         std::map<std::string, Setter, std::less<>> o;
         o["mode"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
-            if (v == "caller" || v == "client") uri.mode = ConnectMode::caller;
-            else if (v == "listener" || v == "server") uri.mode = ConnectMode::listener;
-            else if (v == "rendezvous") uri.mode = ConnectMode::rendezvous;
-            else return "expects caller, listener or rendezvous";
+            if (v == "caller" || v == "client")
+                uri.mode = ConnectMode::caller;
+            else if (v == "listener" || v == "server")
+                uri.mode = ConnectMode::listener;
+            else if (v == "rendezvous")
+                uri.mode = ConnectMode::rendezvous;
+            else
+                return "expects caller, listener or rendezvous";
             return std::nullopt;
         };
         o["adapter"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
@@ -133,27 +137,40 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
         o["latency"] = integer(0, max_latency_ms, [](SrtUri& u, std::int64_t v) {
             u.config.receiver_latency_ms = u.config.peer_latency_ms = static_cast<int>(v);
         });
-        o["rcvlatency"] = integer(0, max_latency_ms, [](SrtUri& u, std::int64_t v) { u.config.receiver_latency_ms = static_cast<int>(v); });
-        o["peerlatency"] = integer(0, max_latency_ms, [](SrtUri& u, std::int64_t v) { u.config.peer_latency_ms = static_cast<int>(v); });
+        o["rcvlatency"] = integer(
+            0, max_latency_ms, [](SrtUri& u, std::int64_t v) { u.config.receiver_latency_ms = static_cast<int>(v); });
+        o["peerlatency"] = integer(0, max_latency_ms,
+                                   [](SrtUri& u, std::int64_t v) { u.config.peer_latency_ms = static_cast<int>(v); });
         o["maxbw"] = integer(-1, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.max_bw_bytes_per_s = v; });
-        o["maxrexmitbw"] = integer(-1, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.max_rexmit_bw_bytes_per_s = v; });
+        o["maxrexmitbw"] =
+            integer(-1, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.max_rexmit_bw_bytes_per_s = v; });
         o["inputbw"] = integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.input_bw_bytes_per_s = v; });
-        o["mininputbw"] = integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.min_input_bw_bytes_per_s = v; });
-        o["oheadbw"] = integer(limits::min_overhead_percent, limits::max_overhead_percent, [](SrtUri& u, std::int64_t v) { u.config.overhead_bw_percent = static_cast<int>(v); });
-        o["payloadsize"] = integer(1, limits::max_live_payload, [](SrtUri& u, std::int64_t v) { u.config.payload_size = static_cast<int>(v); });
+        o["mininputbw"] =
+            integer(0, INT64_MAX, [](SrtUri& u, std::int64_t v) { u.config.min_input_bw_bytes_per_s = v; });
+        o["oheadbw"] = integer(limits::min_overhead_percent, limits::max_overhead_percent,
+                               [](SrtUri& u, std::int64_t v) { u.config.overhead_bw_percent = static_cast<int>(v); });
+        o["payloadsize"] = integer(1, limits::max_live_payload,
+                                   [](SrtUri& u, std::int64_t v) { u.config.payload_size = static_cast<int>(v); });
         o["pkt_size"] = o["payloadsize"];
-        o["mss"] = integer(limits::min_mss, limits::max_mss, [](SrtUri& u, std::int64_t v) { u.config.mss = static_cast<int>(v); });
-        o["fc"] = integer(limits::min_flight_window, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.flight_window_pkts = static_cast<int>(v); });
+        o["mss"] = integer(limits::min_mss, limits::max_mss,
+                           [](SrtUri& u, std::int64_t v) { u.config.mss = static_cast<int>(v); });
+        o["fc"] = integer(limits::min_flight_window, INT32_MAX,
+                          [](SrtUri& u, std::int64_t v) { u.config.flight_window_pkts = static_cast<int>(v); });
         // Buffer sizes are bytes; libsrt counts them in packets of MSS − 28 bytes.
         o["sndbuf"] = integer(1, 1 << 30, [](SrtUri& u, std::int64_t v) {
-            u.config.send_buffer_pkts = std::max(limits::min_buffer_pkts, static_cast<int>(std::min<std::int64_t>(v / (u.config.mss - 28), INT32_MAX)));
+            u.config.send_buffer_pkts = std::max(
+                limits::min_buffer_pkts, static_cast<int>(std::min<std::int64_t>(v / (u.config.mss - 28), INT32_MAX)));
         });
         o["rcvbuf"] = integer(1, 1 << 30, [](SrtUri& u, std::int64_t v) {
-            u.config.receive_buffer_pkts = std::max(limits::min_buffer_pkts, static_cast<int>(std::min<std::int64_t>(v / (u.config.mss - 28), INT32_MAX)));
+            u.config.receive_buffer_pkts = std::max(
+                limits::min_buffer_pkts, static_cast<int>(std::min<std::int64_t>(v / (u.config.mss - 28), INT32_MAX)));
         });
-        o["conntimeo"] = integer(1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.connect_timeout = milliseconds(v); });
-        o["peeridletimeo"] = integer(1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.peer_idle_timeout = milliseconds(v); });
-        o["snddropdelay"] = integer(-1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.send_drop_delay_ms = static_cast<int>(v); });
+        o["conntimeo"] =
+            integer(1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.connect_timeout = milliseconds(v); });
+        o["peeridletimeo"] =
+            integer(1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.peer_idle_timeout = milliseconds(v); });
+        o["snddropdelay"] =
+            integer(-1, max_ms, [](SrtUri& u, std::int64_t v) { u.config.send_drop_delay_ms = static_cast<int>(v); });
         // SRTO_LINGER, in seconds: how long a graceful close waits for acknowledgement.
         o["linger"] = integer(0, max_ms / 1000, [](SrtUri& u, std::int64_t v) { u.config.linger = seconds(v); });
         o["tsbpdmode"] = boolean([](SrtUri& u, bool v) { u.config.tsbpd = v; });
@@ -163,7 +180,8 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
         o["enforcedencryption"] = boolean([](SrtUri& u, bool v) { u.config.enforced_encryption = v; });
         o["enforced_encryption"] = o["enforcedencryption"];
         o["streamid"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
-            if (v.size() > limits::max_stream_id_size) return "is longer than " + std::to_string(limits::max_stream_id_size) + " bytes";
+            if (v.size() > limits::max_stream_id_size)
+                return "is longer than " + std::to_string(limits::max_stream_id_size) + " bytes";
             uri.config.stream_id = v;
             return std::nullopt;
         };
@@ -176,24 +194,33 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
         };
         o["pbkeylen"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
             const auto value = parse_integer(v);
-            if (!value || (*value != 0 && *value != 16 && *value != 24 && *value != 32)) return "expects 0, 16, 24 or 32";
+            if (!value || (*value != 0 && *value != 16 && *value != 24 && *value != 32))
+                return "expects 0, 16, 24 or 32";
             uri.config.pbkey_len = static_cast<int>(*value);
             return std::nullopt;
         };
-        o["kmrefreshrate"] = integer(0, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.km_refresh_rate_pkts = v; });
+        o["kmrefreshrate"] =
+            integer(0, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.km_refresh_rate_pkts = v; });
         o["kmpreannounce"] = integer(0, INT32_MAX, [](SrtUri& u, std::int64_t v) { u.config.km_preannounce_pkts = v; });
         // SRTO_CRYPTOMODE: 0 auto, 1 AES-CTR, 2 AES-GCM (libsrt >= 1.5.2 numbering), or by name.
         o["cryptomode"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
-            if (v == "0" || v == "auto") uri.config.crypto_mode = CryptoMode::automatic;
-            else if (v == "1" || v == "aes-ctr") uri.config.crypto_mode = CryptoMode::aes_ctr;
-            else if (v == "2" || v == "aes-gcm") uri.config.crypto_mode = CryptoMode::aes_gcm;
-            else return "expects 0 (auto), 1 (aes-ctr) or 2 (aes-gcm)";
+            if (v == "0" || v == "auto")
+                uri.config.crypto_mode = CryptoMode::automatic;
+            else if (v == "1" || v == "aes-ctr")
+                uri.config.crypto_mode = CryptoMode::aes_ctr;
+            else if (v == "2" || v == "aes-gcm")
+                uri.config.crypto_mode = CryptoMode::aes_gcm;
+            else
+                return "expects 0 (auto), 1 (aes-ctr) or 2 (aes-gcm)";
             return std::nullopt;
         };
         o["transtype"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
-            if (v == "live") uri.config.transtype = TransmissionType::live;
-            else if (v == "file") return "file mode is not supported yet";
-            else return "expects live or file";
+            if (v == "live")
+                uri.config.transtype = TransmissionType::live;
+            else if (v == "file")
+                return "file mode is not supported yet";
+            else
+                return "expects live or file";
             return std::nullopt;
         };
         o["congestion"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
@@ -227,14 +254,16 @@ Expected<MediaUri, UriError> parse_srt(std::string_view rest, std::string_view u
             return error("SRT option '" + key + "=" + value + "' " + *problem);
         }
     }
-    if (srt.mode == ConnectMode::caller && srt.host.empty()) return error("caller mode needs a host in '" + redacted(uri) + "'");
+    if (srt.mode == ConnectMode::caller && srt.host.empty())
+        return error("caller mode needs a host in '" + redacted(uri) + "'");
     // A listener on port 0 binds any free port (the driver reports which), as a socket does.
     if (srt.port == 0 && srt.mode != ConnectMode::listener)
         return error("port 0 (any free port) is only for a listener, in '" + redacted(uri) + "'");
     if (srt.mode == ConnectMode::rendezvous) return error("rendezvous mode is not supported yet");
     // What each option allows on its own was checked above; this checks them together (the
     // payload in the MSS), as connect() and listen() do.
-    if (auto problem = srt.config.validate()) return error("SRT options do not fit together in '" + redacted(uri) + "': " + *problem);
+    if (auto problem = srt.config.validate())
+        return error("SRT options do not fit together in '" + redacted(uri) + "': " + *problem);
     return MediaUri{std::move(srt)};
 }
 
@@ -247,8 +276,10 @@ Expected<MediaUri, UriError> parse_udp(std::string_view rest, std::string_view u
     auto query = parse_query(question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1));
     if (!query) return query.error();
     for (const auto& [key, value] : *query) {
-        if (key == "adapter") udp.adapter = value;
-        else return error("unknown UDP option '" + key + "' in '" + redacted(uri) + "'");
+        if (key == "adapter")
+            udp.adapter = value;
+        else
+            return error("unknown UDP option '" + key + "' in '" + redacted(uri) + "'");
     }
     return MediaUri{std::move(udp)};
 }
@@ -275,13 +306,15 @@ std::optional<std::string> percent_decode(std::string_view text) {
 
 Expected<MediaUri, UriError> parse_media_uri(std::string_view text) {
     const auto scheme_end = text.find("://");
-    if (scheme_end == std::string_view::npos) return error("not a URI: '" + redacted(text) + "' (expected srt://, udp:// or file://con)");
+    if (scheme_end == std::string_view::npos)
+        return error("not a URI: '" + redacted(text) + "' (expected srt://, udp:// or file://con)");
     const std::string_view scheme = text.substr(0, scheme_end);
     const std::string_view rest = text.substr(scheme_end + 3);
     if (scheme == "srt") return parse_srt(rest, text);
     if (scheme == "udp") return parse_udp(rest, text);
     if (scheme == "file" && rest == "con") return MediaUri{ConsoleUri{}};
-    if (scheme == "file") return error("only file://con (standard input/output) is supported, not '" + std::string(text) + "'");
+    if (scheme == "file")
+        return error("only file://con (standard input/output) is supported, not '" + std::string(text) + "'");
     return error("unsupported scheme '" + std::string(scheme) + "' (expected srt://, udp:// or file://con)");
 }
 

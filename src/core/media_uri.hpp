@@ -25,7 +25,7 @@ struct SrtUri {
     std::uint16_t port = 0;
     ConnectMode mode = ConnectMode::caller;
     ConnectionConfig config;
-    std::optional<std::string> adapter;     // local address to bind
+    std::optional<std::string> adapter;       // local address to bind
     std::optional<std::uint16_t> local_port;  // caller/rendezvous: local port to bind
 };
 

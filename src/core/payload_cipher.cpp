@@ -22,7 +22,8 @@ std::array<std::uint8_t, wire::header_size> gcm_aad(const wire::DataPacket& pack
 
 crypto::CryptoStatus PayloadCipher::set_key(Key& key, std::span<const std::uint8_t> bytes) const {
     key.keyed = false;
-    if (auto status = cipher_ == km_cipher_aes_gcm ? key.gcm.set_key(bytes) : key.ctr.set_key(bytes); !status) return status;
+    if (auto status = cipher_ == km_cipher_aes_gcm ? key.gcm.set_key(bytes) : key.ctr.set_key(bytes); !status)
+        return status;
     key.keyed = true;
     return {};
 }
@@ -39,7 +40,8 @@ crypto::CryptoStatus PayloadCipher::install(const StreamKeys& keys) {
     return {};
 }
 
-crypto::CryptoStatus PayloadCipher::install_refresh(const StreamKeys& keys, const StreamKeys& installed, wire::SeqNo retire_before) {
+crypto::CryptoStatus PayloadCipher::install_refresh(const StreamKeys& keys, const StreamKeys& installed,
+                                                    wire::SeqNo retire_before) {
     if (keys.cipher != cipher_ || keys.salt != salt_ || keys.key_size != installed.key_size) return install(keys);
     const auto refresh_one = [&](Slot& s, bool has_new, std::span<const std::uint8_t> key, bool had_old,
                                  std::span<const std::uint8_t> old) -> crypto::CryptoStatus {
@@ -50,13 +52,15 @@ crypto::CryptoStatus PayloadCipher::install_refresh(const StreamKeys& keys, cons
         }
         return set_key(s.current, key);
     };
-    if (auto status = refresh_one(slots_[0], keys.has_even, keys.even_key(), installed.has_even, installed.even_key()); !status)
+    if (auto status = refresh_one(slots_[0], keys.has_even, keys.even_key(), installed.has_even, installed.even_key());
+        !status)
         return status;
     return refresh_one(slots_[1], keys.has_odd, keys.odd_key(), installed.has_odd, installed.odd_key());
 }
 
 const PayloadCipher::Key* PayloadCipher::key_for(const Slot& slot, wire::SeqNo seq) {
-    if (slot.retire_before && slot.previous.keyed && wire::SeqNo::offset(seq, *slot.retire_before) > 0) return &slot.previous;
+    if (slot.retire_before && slot.previous.keyed && wire::SeqNo::offset(seq, *slot.retire_before) > 0)
+        return &slot.previous;
     return slot.current.keyed ? &slot.current : nullptr;
 }
 

@@ -30,7 +30,8 @@ public:
     /// a late retransmission of a packet sent under the old key (its KK names the same slot)
     /// still decrypts. libsrt overwrites the slot; its default refresh period makes the overlap
     /// theoretical, a short kmrefreshrate does not.
-    crypto::CryptoStatus install_refresh(const StreamKeys& keys, const StreamKeys& installed, wire::SeqNo retire_before);
+    crypto::CryptoStatus install_refresh(const StreamKeys& keys, const StreamKeys& installed,
+                                         wire::SeqNo retire_before);
 
     [[nodiscard]] bool has_key(wire::EncryptionKey which) const;
     [[nodiscard]] bool keyed() const { return has_key(wire::EncryptionKey::even) || has_key(wire::EncryptionKey::odd); }

@@ -61,8 +61,10 @@ void ReceiveBuffer::advance(int count, bool keep_last) {
             --present_;
             bytes_ -= s->size;
             s->present = false;
-            if (keep_last && i == count - 1) delivered_index_ = index;
-            else slots_.vacate(index);
+            if (keep_last && i == count - 1)
+                delivered_index_ = index;
+            else
+                slots_.vacate(index);
         }
         head_ = (head_ + 1) % capacity_;
         start_seq_ = start_seq_.next();

@@ -20,7 +20,7 @@ public:
 
     struct Delivered {
         wire::SeqNo seq;
-        wire::Bytes payload;  // valid until the next mutating call
+        wire::Bytes payload;     // valid until the next mutating call
         int dropped_before = 0;  // missing packets skipped to reach this one
     };
 
@@ -90,8 +90,8 @@ private:
     SlotBlocks<Slot> slots_;
     std::optional<int> delivered_index_;  // the slot whose payload pop_ready() handed out
     int head_ = 0;
-    int span_ = 0;     // slots from the head up to the highest present packet
-    int present_ = 0;  // packets present
+    int span_ = 0;        // slots from the head up to the highest present packet
+    int present_ = 0;     // packets present
     int contiguous_ = 0;  // present packets from the head without a gap
     std::int64_t bytes_ = 0;
     wire::SeqNo start_seq_;

@@ -12,21 +12,24 @@ RetransmitBudget::RetransmitBudget(std::int64_t limit_bytes_per_s) : automatic_(
     } else {
         rate_bytes_per_s_ = static_cast<double>(limit_bytes_per_s);
         // A limit of 0 (no retransmission at all, as libsrt) holds no tokens and earns none.
-        capacity_bytes_ = limit_bytes_per_s == 0
-                              ? 0
-                              : std::max(min_capacity_bytes, rate_bytes_per_s_ * static_cast<double>(fixed_burst_period) / 1e6);
+        capacity_bytes_ =
+            limit_bytes_per_s == 0
+                ? 0
+                : std::max(min_capacity_bytes, rate_bytes_per_s_ * static_cast<double>(fixed_burst_period) / 1e6);
     }
     tokens_bytes_ = capacity_bytes_;
 }
 
 void RetransmitBudget::refill(Micros now) {
     if (updated_ >= 0 && now > updated_)
-        tokens_bytes_ = std::min(capacity_bytes_, tokens_bytes_ + static_cast<double>(now - updated_) / 1e6 * rate_bytes_per_s_);
+        tokens_bytes_ =
+            std::min(capacity_bytes_, tokens_bytes_ + static_cast<double>(now - updated_) / 1e6 * rate_bytes_per_s_);
     if (now > updated_) updated_ = now;
 }
 
 void RetransmitBudget::on_unique_sent(std::size_t network_bytes) {
-    if (automatic_) tokens_bytes_ = std::min(capacity_bytes_, tokens_bytes_ + automatic_share * static_cast<double>(network_bytes));
+    if (automatic_)
+        tokens_bytes_ = std::min(capacity_bytes_, tokens_bytes_ + automatic_share * static_cast<double>(network_bytes));
 }
 
 bool RetransmitBudget::allows(Micros now, std::size_t network_bytes) {

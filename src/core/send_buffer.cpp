@@ -36,7 +36,9 @@ SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_
     return SubmitOutcome::ok;
 }
 
-const SendBuffer::Entry* SendBuffer::next_unsent() const { return unsent_offset_ < count_ ? &at(unsent_offset_) : nullptr; }
+const SendBuffer::Entry* SendBuffer::next_unsent() const {
+    return unsent_offset_ < count_ ? &at(unsent_offset_) : nullptr;
+}
 
 void SendBuffer::mark_sent(wire::SeqNo seq, Micros now) {
     Entry* entry = find(seq);

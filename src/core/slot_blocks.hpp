@@ -78,7 +78,8 @@ public:
     void vacate(int index) {
         auto& block = blocks_[block_of(index)];
         auto& payload = block->payload[slot_in(index)];
-        if (spare_payloads_.size() < static_cast<std::size_t>(block_slots)) spare_payloads_.push_back(std::move(payload));
+        if (spare_payloads_.size() < static_cast<std::size_t>(block_slots))
+            spare_payloads_.push_back(std::move(payload));
         payload.reset();
         if (--block->occupied > 0) return;
         if (!spare_) spare_ = std::move(block);

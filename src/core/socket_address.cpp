@@ -47,7 +47,8 @@ std::optional<std::array<std::uint8_t, 16>> parse_v6(std::string_view text) {
         const std::string_view group = text.substr(pos, end - pos);
         unsigned value = 0;
         const auto [p, ec] = std::from_chars(group.data(), group.data() + group.size(), value, 16);
-        if (ec != std::errc{} || p != group.data() + group.size() || group.empty() || group.size() > 4) return std::nullopt;
+        if (ec != std::errc{} || p != group.data() + group.size() || group.empty() || group.size() > 4)
+            return std::nullopt;
         if (compressed) {
             if (tail_count == 8) return std::nullopt;
             tail[tail_count++] = static_cast<std::uint16_t>(value);

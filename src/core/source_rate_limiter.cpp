@@ -18,8 +18,9 @@ SourceRateLimiter::Bucket& SourceRateLimiter::refill(const SocketAddress& source
     if (it == buckets_.end()) {
         if (buckets_.size() >= max_sources_) {
             // A linear scan, only when a new source arrives at a full table: bounded by max_sources.
-            const auto oldest = std::min_element(buckets_.begin(), buckets_.end(),
-                                                 [](const auto& a, const auto& b) { return a.second.updated < b.second.updated; });
+            const auto oldest = std::min_element(buckets_.begin(), buckets_.end(), [](const auto& a, const auto& b) {
+                return a.second.updated < b.second.updated;
+            });
             buckets_.erase(oldest);
         }
         it = buckets_.emplace(source.ip, Bucket{burst_, now}).first;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "core/stats.hpp"
 
@@ -43,9 +44,11 @@ inline constexpr CounterField counter_fields[] = {
 };
 
 /// Calls `visit(name, value)` for every field, in libsrt's order; values keep their types
-/// (std::int64_t counters, double rates, int sizes).
-template <class Visit>
-void visit_stats(const ConnectionStats& s, Visit&& visit) {
+/// (std::int64_t counters, double rates, int sizes) and are references into `s` (const when
+/// `s` is), so the one list also reads statistics back by name.
+template <class Stats, class Visit>
+requires std::is_same_v<std::remove_const_t<Stats>, ConnectionStats>
+void visit_stats(Stats& s, Visit&& visit) {
     visit("msTimeStamp", s.msTimeStamp);
     for (const CounterField& c : counter_fields) {
         visit(c.interval_name, s.interval.*c.member);

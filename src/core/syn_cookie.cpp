@@ -21,7 +21,8 @@ std::optional<std::uint32_t> SynCookie::value(const SocketAddress& peer, std::in
     std::copy(peer.ip.begin(), peer.ip.end(), input.begin() + 1);
     input[17] = static_cast<std::uint8_t>(peer.port >> 8);
     input[18] = static_cast<std::uint8_t>(peer.port);
-    for (int i = 0; i < 8; ++i) input[19 + i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(bucket) >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        input[19 + i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(bucket) >> (8 * i));
     const auto mac = crypto::hmac_sha256(secret_, input);
     if (!mac) return std::nullopt;
     const auto& d = *mac;

@@ -48,8 +48,7 @@ CryptoStatus AesCtr::set_key(std::span<const std::uint8_t> key) noexcept {
         return CryptoError::bad_key_length;
     }
     // Counter mode only ever runs the forward cipher, for both directions.
-    const int result = wc_AesSetKey(&impl_->aes, key.data(), static_cast<word32>(key.size()),
-                                    nullptr, AES_ENCRYPTION);
+    const int result = wc_AesSetKey(&impl_->aes, key.data(), static_cast<word32>(key.size()), nullptr, AES_ENCRYPTION);
     if (result != 0) {
         return detail::from_wolfcrypt(result);
     }
@@ -59,8 +58,7 @@ CryptoStatus AesCtr::set_key(std::span<const std::uint8_t> key) noexcept {
 
 bool AesCtr::has_key() const noexcept { return impl_ && impl_->keyed; }
 
-CryptoStatus AesCtr::apply(std::span<const std::uint8_t, iv_size> iv,
-                           std::span<const std::uint8_t> input,
+CryptoStatus AesCtr::apply(std::span<const std::uint8_t, iv_size> iv, std::span<const std::uint8_t> input,
                            std::span<std::uint8_t> output) noexcept {
     if (!has_key() || input.size() != output.size()) {
         return CryptoError::bad_argument;

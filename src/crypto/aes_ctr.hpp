@@ -34,8 +34,7 @@ public:
     /// is big-endian over all 16 bytes. input and output must have equal sizes and may be the
     /// same buffer or overlap. Errors: bad_argument (sizes differ, or no key set),
     /// backend_failure.
-    CryptoStatus apply(std::span<const std::uint8_t, iv_size> iv,
-                       std::span<const std::uint8_t> input,
+    CryptoStatus apply(std::span<const std::uint8_t, iv_size> iv, std::span<const std::uint8_t> input,
                        std::span<std::uint8_t> output) noexcept;
 
 private:

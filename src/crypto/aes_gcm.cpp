@@ -68,41 +68,34 @@ CryptoStatus AesGcm::set_key(std::span<const std::uint8_t> key) noexcept {
 
 bool AesGcm::has_key() const noexcept { return impl_ && impl_->keyed; }
 
-CryptoStatus AesGcm::seal(std::span<const std::uint8_t, iv_size> iv,
-                          std::span<const std::uint8_t> aad,
-                          std::span<const std::uint8_t> plaintext,
-                          std::span<std::uint8_t> ciphertext_out,
+CryptoStatus AesGcm::seal(std::span<const std::uint8_t, iv_size> iv, std::span<const std::uint8_t> aad,
+                          std::span<const std::uint8_t> plaintext, std::span<std::uint8_t> ciphertext_out,
                           std::span<std::uint8_t, tag_size> tag_out) noexcept {
-    if (!has_key() || plaintext.size() != ciphertext_out.size() ||
-        !fits_word32(plaintext.size()) || !fits_word32(aad.size()) ||
-        !same_or_disjoint(plaintext, ciphertext_out)) {
+    if (!has_key() || plaintext.size() != ciphertext_out.size() || !fits_word32(plaintext.size()) ||
+        !fits_word32(aad.size()) || !same_or_disjoint(plaintext, ciphertext_out)) {
         return CryptoError::bad_argument;
     }
-    const int result = wc_AesGcmEncrypt(
-        &impl_->aes, ciphertext_out.data(), plaintext.data(),
-        static_cast<word32>(plaintext.size()), iv.data(), static_cast<word32>(iv.size()),
-        tag_out.data(), static_cast<word32>(tag_out.size()), aad.data(),
-        static_cast<word32>(aad.size()));
+    const int result =
+        wc_AesGcmEncrypt(&impl_->aes, ciphertext_out.data(), plaintext.data(), static_cast<word32>(plaintext.size()),
+                         iv.data(), static_cast<word32>(iv.size()), tag_out.data(), static_cast<word32>(tag_out.size()),
+                         aad.data(), static_cast<word32>(aad.size()));
     if (result != 0) {
         return detail::from_wolfcrypt(result);
     }
     return {};
 }
 
-CryptoStatus AesGcm::open(std::span<const std::uint8_t, iv_size> iv,
-                          std::span<const std::uint8_t> aad,
-                          std::span<const std::uint8_t> ciphertext,
-                          std::span<const std::uint8_t, tag_size> tag,
+CryptoStatus AesGcm::open(std::span<const std::uint8_t, iv_size> iv, std::span<const std::uint8_t> aad,
+                          std::span<const std::uint8_t> ciphertext, std::span<const std::uint8_t, tag_size> tag,
                           std::span<std::uint8_t> plaintext_out) noexcept {
-    if (!has_key() || ciphertext.size() != plaintext_out.size() ||
-        !fits_word32(ciphertext.size()) || !fits_word32(aad.size()) ||
-        !same_or_disjoint(ciphertext, plaintext_out)) {
+    if (!has_key() || ciphertext.size() != plaintext_out.size() || !fits_word32(ciphertext.size()) ||
+        !fits_word32(aad.size()) || !same_or_disjoint(ciphertext, plaintext_out)) {
         return CryptoError::bad_argument;
     }
-    const int result = wc_AesGcmDecrypt(
-        &impl_->aes, plaintext_out.data(), ciphertext.data(),
-        static_cast<word32>(ciphertext.size()), iv.data(), static_cast<word32>(iv.size()),
-        tag.data(), static_cast<word32>(tag.size()), aad.data(), static_cast<word32>(aad.size()));
+    const int result =
+        wc_AesGcmDecrypt(&impl_->aes, plaintext_out.data(), ciphertext.data(), static_cast<word32>(ciphertext.size()),
+                         iv.data(), static_cast<word32>(iv.size()), tag.data(), static_cast<word32>(tag.size()),
+                         aad.data(), static_cast<word32>(aad.size()));
     if (result != 0) {
         // The AES-NI path decrypts while it authenticates: wipe what it wrote.
         detail::secure_zero(plaintext_out);

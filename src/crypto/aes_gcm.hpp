@@ -33,10 +33,8 @@ public:
     /// Encrypts `plaintext` into `ciphertext_out` (same size; may be the same buffer, must not
     /// otherwise overlap) and writes the tag over `aad` and the ciphertext. Never reuse an iv
     /// with the same key. Errors: bad_argument (sizes, no key), backend_failure.
-    CryptoStatus seal(std::span<const std::uint8_t, iv_size> iv,
-                      std::span<const std::uint8_t> aad,
-                      std::span<const std::uint8_t> plaintext,
-                      std::span<std::uint8_t> ciphertext_out,
+    CryptoStatus seal(std::span<const std::uint8_t, iv_size> iv, std::span<const std::uint8_t> aad,
+                      std::span<const std::uint8_t> plaintext, std::span<std::uint8_t> ciphertext_out,
                       std::span<std::uint8_t, tag_size> tag_out) noexcept;
 
     /// Checks `tag` over `aad` and `ciphertext`, and decrypts into `plaintext_out` (same size;
@@ -44,10 +42,8 @@ public:
     /// the tag does not match: the packet is forged or damaged and must be dropped;
     /// plaintext_out is then wiped (so in place, the ciphertext is gone too).
     /// bad_argument (sizes, no key), backend_failure.
-    CryptoStatus open(std::span<const std::uint8_t, iv_size> iv,
-                      std::span<const std::uint8_t> aad,
-                      std::span<const std::uint8_t> ciphertext,
-                      std::span<const std::uint8_t, tag_size> tag,
+    CryptoStatus open(std::span<const std::uint8_t, iv_size> iv, std::span<const std::uint8_t> aad,
+                      std::span<const std::uint8_t> ciphertext, std::span<const std::uint8_t, tag_size> tag,
                       std::span<std::uint8_t> plaintext_out) noexcept;
 
 private:

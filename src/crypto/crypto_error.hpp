@@ -36,15 +36,13 @@ using CryptoResult = Expected<T, CryptoError>;
 /// Success or a CryptoError, for operations whose output goes to a caller-owned buffer.
 class [[nodiscard]] CryptoStatus {
 public:
-    constexpr CryptoStatus() noexcept = default;  // success
+    constexpr CryptoStatus() noexcept = default;                           // success
     constexpr CryptoStatus(CryptoError error) noexcept : error_(error) {}  // NOLINT: implicit
 
     [[nodiscard]] constexpr bool ok() const noexcept { return !error_.has_value(); }
     constexpr explicit operator bool() const noexcept { return ok(); }
     /// Meaningful only when !ok().
-    [[nodiscard]] constexpr CryptoError error() const noexcept {
-        return error_.value_or(CryptoError::backend_failure);
-    }
+    [[nodiscard]] constexpr CryptoError error() const noexcept { return error_.value_or(CryptoError::backend_failure); }
 
 private:
     std::optional<CryptoError> error_;

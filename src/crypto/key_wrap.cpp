@@ -33,9 +33,8 @@ CryptoStatus aes_key_wrap(std::span<const std::uint8_t> kek, std::span<const std
     }
     // Returns the output length on success; a null IV selects RFC 3394's default IV.
     const int result =
-        wc_AesKeyWrap(kek.data(), static_cast<word32>(kek.size()), key.data(),
-                      static_cast<word32>(key.size()), wrapped_out.data(),
-                      static_cast<word32>(wrapped_out.size()), nullptr);
+        wc_AesKeyWrap(kek.data(), static_cast<word32>(kek.size()), key.data(), static_cast<word32>(key.size()),
+                      wrapped_out.data(), static_cast<word32>(wrapped_out.size()), nullptr);
     if (result < 0) {
         detail::secure_zero(wrapped_out);
         return detail::from_wolfcrypt(result);
@@ -43,24 +42,21 @@ CryptoStatus aes_key_wrap(std::span<const std::uint8_t> kek, std::span<const std
     return {};
 }
 
-CryptoStatus aes_key_unwrap(std::span<const std::uint8_t> kek,
-                            std::span<const std::uint8_t> wrapped,
+CryptoStatus aes_key_unwrap(std::span<const std::uint8_t> kek, std::span<const std::uint8_t> wrapped,
                             std::span<std::uint8_t> key_out) noexcept {
     if (!detail::is_aes_key_length(kek.size())) {
         return CryptoError::bad_key_length;
     }
-    if (wrapped.size() < key_wrap_overhead ||
-        !valid_key_data_size(wrapped.size() - key_wrap_overhead) ||
+    if (wrapped.size() < key_wrap_overhead || !valid_key_data_size(wrapped.size() - key_wrap_overhead) ||
         key_out.size() != wrapped.size() - key_wrap_overhead) {
         return CryptoError::bad_argument;
     }
     if (!detail::ensure_wolfcrypt_initialized()) {
         return CryptoError::backend_failure;
     }
-    const int result =
-        wc_AesKeyUnWrap(kek.data(), static_cast<word32>(kek.size()), wrapped.data(),
-                        static_cast<word32>(wrapped.size()), key_out.data(),
-                        static_cast<word32>(key_out.size()), nullptr);
+    const int result = wc_AesKeyUnWrap(kek.data(), static_cast<word32>(kek.size()), wrapped.data(),
+                                       static_cast<word32>(wrapped.size()), key_out.data(),
+                                       static_cast<word32>(key_out.size()), nullptr);
     if (result < 0) {
         // wolfCrypt has written the candidate key before checking the IV; never hand it out.
         detail::secure_zero(key_out);

@@ -23,8 +23,7 @@ CryptoStatus aes_key_wrap(std::span<const std::uint8_t> kek, std::span<const std
 /// Errors: unwrap_integrity_failed when the integrity check fails: in SRT that means the peer
 /// used another passphrase (libsrt rejects the KM with "bad secret"); key_out is then wiped.
 /// bad_key_length (kek), bad_argument (sizes), backend_failure.
-CryptoStatus aes_key_unwrap(std::span<const std::uint8_t> kek,
-                            std::span<const std::uint8_t> wrapped,
+CryptoStatus aes_key_unwrap(std::span<const std::uint8_t> kek, std::span<const std::uint8_t> wrapped,
                             std::span<std::uint8_t> key_out) noexcept;
 
 }  // namespace websrt::crypto

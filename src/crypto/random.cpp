@@ -44,8 +44,7 @@ CryptoStatus SecureRandom::fill(std::span<std::uint8_t> output) noexcept {
     std::size_t offset = 0;
     while (offset < output.size()) {
         const std::size_t chunk = std::min<std::size_t>(RNG_MAX_BLOCK_LEN, output.size() - offset);
-        const int result = wc_RNG_GenerateBlock(&impl_->rng, output.data() + offset,
-                                                static_cast<word32>(chunk));
+        const int result = wc_RNG_GenerateBlock(&impl_->rng, output.data() + offset, static_cast<word32>(chunk));
         if (result != 0) {
             // A failed DRBG stays failed (SP 800-90A): drop it so the next call seeds afresh.
             wc_FreeRng(&impl_->rng);

@@ -28,15 +28,15 @@ CryptoResult<Sha256Digest> sha256(std::span<const std::uint8_t> input) noexcept 
         return CryptoError::bad_argument;
     }
     Sha256Digest digest{};
-    const int result =
-        wc_Sha256Hash(input.data(), static_cast<word32>(input.size()), digest.data());
+    const int result = wc_Sha256Hash(input.data(), static_cast<word32>(input.size()), digest.data());
     if (result != 0) {
         return detail::from_wolfcrypt(result);
     }
     return digest;
 }
 
-CryptoResult<Sha256Digest> hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> input) noexcept {
+CryptoResult<Sha256Digest> hmac_sha256(std::span<const std::uint8_t> key,
+                                       std::span<const std::uint8_t> input) noexcept {
     if (key.size() > UINT32_MAX || input.size() > UINT32_MAX) {
         return CryptoError::bad_argument;
     }

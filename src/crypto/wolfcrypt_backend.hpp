@@ -18,13 +18,9 @@ CryptoError from_wolfcrypt(int wolfcrypt_error) noexcept;
 
 /// Overwrites secrets in a way the optimiser may not remove (keys, unauthenticated plaintext).
 void secure_zero(void* data, std::size_t size) noexcept;
-inline void secure_zero(std::span<std::uint8_t> bytes) noexcept {
-    secure_zero(bytes.data(), bytes.size());
-}
+inline void secure_zero(std::span<std::uint8_t> bytes) noexcept { secure_zero(bytes.data(), bytes.size()); }
 
 /// True for the AES key sizes (AES-128/192/256).
-constexpr bool is_aes_key_length(std::size_t size) noexcept {
-    return size == 16 || size == 24 || size == 32;
-}
+constexpr bool is_aes_key_length(std::size_t size) noexcept { return size == 16 || size == 24 || size == 32; }
 
 }  // namespace websrt::crypto::detail

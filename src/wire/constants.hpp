@@ -81,10 +81,10 @@ enum class PacketPosition : std::uint8_t { middle = 0, last = 1, first = 2, solo
 
 /// KM message constants (draft §3.2.2; libsrt haicrypt/hcrypt_msg.h).
 inline constexpr std::uint8_t km_version = 1;
-inline constexpr std::uint8_t km_packet_type = 2;       // HCRYPT_MSG_PT_KM
+inline constexpr std::uint8_t km_packet_type = 2;      // HCRYPT_MSG_PT_KM
 inline constexpr std::uint16_t km_signature = 0x2029;  // "HAI" PnP vendor id
-inline constexpr std::size_t km_fixed_size = 16;        // bytes before the salt
-inline constexpr std::size_t key_wrap_icv_size = 8;     // RFC 3394 integrity check value
+inline constexpr std::size_t km_fixed_size = 16;       // bytes before the salt
+inline constexpr std::size_t key_wrap_icv_size = 8;    // RFC 3394 integrity check value
 
 /// KMRSP error states sent as a single word (libsrt SRT_KM_STATE in srtcore/srt.h).
 enum class KmState : std::uint32_t {

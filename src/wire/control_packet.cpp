@@ -21,9 +21,9 @@ Result<ControlBody> decode_ack(Bytes payload) {
     const std::uint32_t last = in.u32();
     if (last > SeqNo::max_value) return WireError::bad_value;
     ack.last_acknowledged = SeqNo(last);
-    std::uint32_t* const optional_fields[] = {&ack.rtt_us,         &ack.rtt_var_us,         &ack.available_buffer_pkts,
-                                              &ack.receive_speed_pkts, &ack.bandwidth_pkts, &ack.receive_rate_bytes,
-                                              &ack.send_rate_pkts};
+    std::uint32_t* const optional_fields[] = {
+        &ack.rtt_us,         &ack.rtt_var_us,         &ack.available_buffer_pkts, &ack.receive_speed_pkts,
+        &ack.bandwidth_pkts, &ack.receive_rate_bytes, &ack.send_rate_pkts};
     for (std::size_t i = 1; i < words; ++i) *optional_fields[i - 1] = in.u32();
     return ControlBody{ack};
 }
@@ -31,9 +31,9 @@ Result<ControlBody> decode_ack(Bytes payload) {
 void write_ack(const AckBody& ack, ByteWriter& out) {
     if (ack.word_count < AckBody::light_words || ack.word_count > AckBody::max_words)
         return out.fail(WireError::bad_length);
-    const std::uint32_t fields[] = {ack.last_acknowledged.value(), ack.rtt_us,         ack.rtt_var_us,
-                                    ack.available_buffer_pkts,     ack.receive_speed_pkts, ack.bandwidth_pkts,
-                                    ack.receive_rate_bytes,        ack.send_rate_pkts};
+    const std::uint32_t fields[] = {
+        ack.last_acknowledged.value(), ack.rtt_us,         ack.rtt_var_us,         ack.available_buffer_pkts,
+        ack.receive_speed_pkts,        ack.bandwidth_pkts, ack.receive_rate_bytes, ack.send_rate_pkts};
     for (std::size_t i = 0; i < ack.word_count; ++i) out.u32(fields[i]);
 }
 
@@ -52,10 +52,8 @@ ControlBody decode_user_defined(std::uint16_t subtype, Bytes payload) {
     case ExtensionType::hsreq:
     case ExtensionType::hsrsp:
     case ExtensionType::kmreq:
-    case ExtensionType::kmrsp:
-        break;
-    default:
-        return OpaqueBody{payload};
+    case ExtensionType::kmrsp: break;
+    default: return OpaqueBody{payload};
     }
     return std::visit(
         [&](auto&& body) -> ControlBody {
@@ -111,12 +109,8 @@ Result<ControlPacket> decode_control_packet(Bytes datagram) {
         p.body = std::move(*drop);
         break;
     }
-    case ControlType::user_defined:
-        p.body = decode_user_defined(p.header.subtype, payload);
-        break;
-    default:
-        p.body = OpaqueBody{payload};
-        break;
+    case ControlType::user_defined: p.body = decode_user_defined(p.header.subtype, payload); break;
+    default: p.body = OpaqueBody{payload}; break;
     }
     return p;
 }

@@ -41,10 +41,10 @@ struct AckBody {
     std::uint32_t rtt_us = 0;
     std::uint32_t rtt_var_us = 0;
     std::uint32_t available_buffer_pkts = 0;
-    std::uint32_t receive_speed_pkts = 0;    // packets per second
-    std::uint32_t bandwidth_pkts = 0;        // estimated link capacity, packets per second
-    std::uint32_t receive_rate_bytes = 0;    // bytes per second
-    std::uint32_t send_rate_pkts = 0;        // libsrt 1.0.2's 8th word; never sent by 1.5
+    std::uint32_t receive_speed_pkts = 0;  // packets per second
+    std::uint32_t bandwidth_pkts = 0;      // estimated link capacity, packets per second
+    std::uint32_t receive_rate_bytes = 0;  // bytes per second
+    std::uint32_t send_rate_pkts = 0;      // libsrt 1.0.2's 8th word; never sent by 1.5
     std::uint8_t word_count = full_words;
 
     [[nodiscard]] bool is_light() const noexcept { return word_count == light_words; }
@@ -72,8 +72,8 @@ struct OpaqueBody {
     friend bool operator==(const OpaqueBody& a, const OpaqueBody& b);
 };
 
-using ControlBody = std::variant<OpaqueBody, Handshake, AckBody, NakBody, DropRequestBody,
-                                 SrtHandshakeMessage, KmMessage, KmErrorReport>;
+using ControlBody = std::variant<OpaqueBody, Handshake, AckBody, NakBody, DropRequestBody, SrtHandshakeMessage,
+                                 KmMessage, KmErrorReport>;
 
 struct ControlPacket {
     ControlHeader header;

@@ -17,8 +17,7 @@ constexpr std::uint32_t message_number_mask = MsgNo::max_value;
 bool operator==(const DataPacket& a, const DataPacket& b) {
     return a.seq == b.seq && a.position == b.position && a.in_order == b.in_order && a.key == b.key &&
            a.retransmitted == b.retransmitted && a.message_number == b.message_number &&
-           a.timestamp_us == b.timestamp_us && a.dest_socket_id == b.dest_socket_id &&
-           same_bytes(a.payload, b.payload);
+           a.timestamp_us == b.timestamp_us && a.dest_socket_id == b.dest_socket_id && same_bytes(a.payload, b.payload);
 }
 
 Result<DataPacket> decode_data_packet(Bytes datagram) {
@@ -42,9 +41,9 @@ Result<DataPacket> decode_data_packet(Bytes datagram) {
 
 void write_data_packet(const DataPacket& p, ByteWriter& out) {
     out.u32(p.seq.value());
-    out.u32((static_cast<std::uint32_t>(p.position) << position_shift) |
-            (std::uint32_t{p.in_order} << in_order_shift) | (static_cast<std::uint32_t>(p.key) << key_shift) |
-            (std::uint32_t{p.retransmitted} << retransmit_shift) | p.message_number.value());
+    out.u32((static_cast<std::uint32_t>(p.position) << position_shift) | (std::uint32_t{p.in_order} << in_order_shift) |
+            (static_cast<std::uint32_t>(p.key) << key_shift) | (std::uint32_t{p.retransmitted} << retransmit_shift) |
+            p.message_number.value());
     out.u32(p.timestamp_us);
     out.u32(p.dest_socket_id);
     out.bytes(p.payload);

@@ -67,8 +67,7 @@ bool operator==(const OpaqueExtension& a, const OpaqueExtension& b) { return sam
 ExtensionBody decode_extension_body(std::uint16_t type, Bytes body) {
     switch (static_cast<ExtensionType>(type)) {
     case ExtensionType::hsreq:
-    case ExtensionType::hsrsp:
-        return decode_srt_handshake_message(body);
+    case ExtensionType::hsrsp: return decode_srt_handshake_message(body);
     case ExtensionType::kmrsp:
         // A failed key exchange answers with one word: the KM state (libsrt core.cpp, processSrtMsg_KMREQ).
         if (body.size() == km_error_report_size) {
@@ -81,8 +80,7 @@ ExtensionBody decode_extension_body(std::uint16_t type, Bytes body) {
         return OpaqueExtension{body};
     case ExtensionType::sid:
     case ExtensionType::congestion:
-    case ExtensionType::filter:
-        return decode_text(body);
+    case ExtensionType::filter: return decode_text(body);
     case ExtensionType::group:
         if (body.size() == group_extension_size) {
             ByteReader in(body);

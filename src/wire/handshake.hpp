@@ -17,11 +17,11 @@ namespace websrt::wire {
 
 /// HSREQ/HSRSP body (draft §3.2.1.1): also the body of an HSv4 UMSG_EXT HSREQ/HSRSP message.
 struct SrtHandshakeMessage {
-    std::uint32_t srt_version = 0;  // 0x00MMmmpp
-    std::uint32_t flags = 0;        // srt_flag_*
+    std::uint32_t srt_version = 0;          // 0x00MMmmpp
+    std::uint32_t flags = 0;                // srt_flag_*
     std::uint16_t receiver_latency_ms = 0;  // high half of word 2: this side's TSBPD delay
     std::uint16_t sender_latency_ms = 0;    // low half: the delay this side asks of the peer
-    Bytes extra;                    // words beyond the three defined ones, kept as sent
+    Bytes extra;                            // words beyond the three defined ones, kept as sent
     friend bool operator==(const SrtHandshakeMessage& a, const SrtHandshakeMessage& b);
 };
 

@@ -10,10 +10,10 @@ namespace websrt::wire {
 
 bool operator==(const KmMessage& a, const KmMessage& b) {
     return a.version == b.version && a.packet_type == b.packet_type && a.signature == b.signature &&
-           a.reserved_flags == b.reserved_flags && a.keys == b.keys && a.keki == b.keki &&
-           a.cipher == b.cipher && a.auth == b.auth && a.stream_encapsulation == b.stream_encapsulation &&
-           a.reserved1 == b.reserved1 && a.reserved2 == b.reserved2 && a.key_length == b.key_length &&
-           same_bytes(a.salt, b.salt) && same_bytes(a.wrapped_keys, b.wrapped_keys);
+           a.reserved_flags == b.reserved_flags && a.keys == b.keys && a.keki == b.keki && a.cipher == b.cipher &&
+           a.auth == b.auth && a.stream_encapsulation == b.stream_encapsulation && a.reserved1 == b.reserved1 &&
+           a.reserved2 == b.reserved2 && a.key_length == b.key_length && same_bytes(a.salt, b.salt) &&
+           same_bytes(a.wrapped_keys, b.wrapped_keys);
 }
 
 Result<KmMessage> decode_km_message(Bytes bytes) {

@@ -16,14 +16,14 @@ struct KmMessage {
     std::uint8_t reserved_flags = 0;  // upper 6 bits of byte 3 (zero in libsrt)
     EncryptionKey keys = EncryptionKey::even;
     std::uint32_t keki = 0;
-    std::uint8_t cipher = 2;  // 2 AES-CTR, 4 AES-GCM (libsrt HCRYPT_CIPHER_*)
-    std::uint8_t auth = 0;    // 0 none, 1 GCM tag (libsrt HCRYPT_AUTH_*)
+    std::uint8_t cipher = 2;                // 2 AES-CTR, 4 AES-GCM (libsrt HCRYPT_CIPHER_*)
+    std::uint8_t auth = 0;                  // 0 none, 1 GCM tag (libsrt HCRYPT_AUTH_*)
     std::uint8_t stream_encapsulation = 2;  // 2 = SRT (libsrt HCRYPT_SE_TSSRT)
     std::uint8_t reserved1 = 0;
     std::uint16_t reserved2 = 0;
-    Bytes salt;          // SLen = byte 14 × 4 bytes
+    Bytes salt;                    // SLen = byte 14 × 4 bytes
     std::uint8_t key_length = 16;  // KLen = byte 15 × 4 bytes: length of ONE unwrapped key
-    Bytes wrapped_keys;  // 8-byte ICV + KLen per key announced in `keys`
+    Bytes wrapped_keys;            // 8-byte ICV + KLen per key announced in `keys`
 
     friend bool operator==(const KmMessage& a, const KmMessage& b);
 };

@@ -12,7 +12,9 @@ using websrt::native::ClientLimits;
 using websrt::native::ClientLimitsConfig;
 
 namespace {
-ClientLimits::Client client(const char* address) { return ClientLimits::client_of(*websrt::native::parse_ip_literal(address)); }
+ClientLimits::Client client(const char* address) {
+    return ClientLimits::client_of(*websrt::native::parse_ip_literal(address));
+}
 const auto t0 = ClientLimits::Clock::time_point{} + std::chrono::hours(1);
 }  // namespace
 
@@ -26,8 +28,8 @@ BOOST_AUTO_TEST_CASE(ipv6_addresses_in_one_64_prefix_are_one_client) {
 
 BOOST_AUTO_TEST_CASE(only_ip_literals_parse_and_they_print_in_their_usual_form) {
     using websrt::native::parse_ip_literal;
-    for (const char* text : {"", "localhost", "[::1]", "127.0.0.1:80", "fe80::1%eth0", "1.2.3", "256.1.1.1", " 127.0.0.1",
-                             "::1 ", "0x7f.0.0.1"})
+    for (const char* text : {"", "localhost", "[::1]", "127.0.0.1:80", "fe80::1%eth0", "1.2.3", "256.1.1.1",
+                             " 127.0.0.1", "::1 ", "0x7f.0.0.1"})
         BOOST_TEST(!parse_ip_literal(text).has_value(), text);
     BOOST_TEST(websrt::native::to_string(*parse_ip_literal("::ffff:10.0.0.1")) == "10.0.0.1");
     BOOST_TEST(websrt::native::to_string(*parse_ip_literal("2001:DB8:0:0:0:0:0:1")) == "2001:db8::1");

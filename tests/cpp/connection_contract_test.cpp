@@ -75,7 +75,8 @@ BOOST_AUTO_TEST_CASE(a_graceful_close_gives_up_after_its_linger_and_says_what_wa
     BOOST_REQUIRE(run_until_event(pair, pair.caller, EventKind::connected, seconds(1)));
     pair.net.link_up = false;
     for (int i = 0; i < 10; ++i)
-        BOOST_TEST(pair.net.endpoint(pair.caller).send(pair.caller_id, pair.net.now, std::vector<std::uint8_t>(100)) == SendOutcome::ok);
+        BOOST_TEST(pair.net.endpoint(pair.caller).send(pair.caller_id, pair.net.now, std::vector<std::uint8_t>(100)) ==
+                   SendOutcome::ok);
     const Micros closed_at = pair.net.now;
     pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now, true, milliseconds(500));
     const Event* closed = run_until_event(pair, pair.caller, EventKind::closed, seconds(2));
@@ -141,7 +142,8 @@ BOOST_AUTO_TEST_CASE(what_the_peer_sent_before_closing_is_given_up_after_the_idl
     pair.net.run_for(listener_config.peer_idle_timeout + milliseconds(10));
     BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 0u);
     std::vector<std::uint8_t> buffer(Endpoint::max_message_size);
-    BOOST_TEST(pair.net.endpoint(pair.listener).receive(accepted, pair.net.now, buffer).error() == NoMessage::not_connected);
+    BOOST_TEST(pair.net.endpoint(pair.listener).receive(accepted, pair.net.now, buffer).error() ==
+               NoMessage::not_connected);
 }
 
 BOOST_AUTO_TEST_CASE(send_answers_buffer_full_and_a_writable_event_follows_once_acks_make_room) {

@@ -28,7 +28,9 @@ struct ConnectionPair {
         BOOST_REQUIRE(!net.endpoint(listener).listen(listener_config, std::move(policy)));
     }
 
-    void connect(ConnectionConfig config = {}) { caller_id = net.endpoint(caller).connect(net.now, listener_address, config).value(); }
+    void connect(ConnectionConfig config = {}) {
+        caller_id = net.endpoint(caller).connect(net.now, listener_address, config).value();
+    }
 
     /// Connects with defaults and returns the caller's initial sequence number, so a test can
     /// name the packets it loses.

@@ -13,7 +13,6 @@ using namespace websrt;
 using namespace websrt::core;
 using namespace websrt::test;
 
-
 BOOST_AUTO_TEST_CASE(caller_connects_and_the_listener_sees_its_stream_id) {
     ConnectionPair pair;
     ConnectionConfig config;
@@ -181,7 +180,8 @@ BOOST_AUTO_TEST_CASE(a_receive_buffer_smaller_than_rate_times_latency_counts_eac
     pair.net.run_for(seconds(2));
 
     const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
-    for (std::size_t i = 1; i < received.size(); ++i) BOOST_TEST_REQUIRE(index_of(received[i]) > index_of(received[i - 1]));
+    for (std::size_t i = 1; i < received.size(); ++i)
+        BOOST_TEST_REQUIRE(index_of(received[i]) > index_of(received[i - 1]));
     const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
     BOOST_TEST(received.size() + static_cast<std::size_t>(receiver.total.pktRcvDrop) == 300u);
     BOOST_TEST(receiver.total.pktRcvLoss > 0);
@@ -200,11 +200,11 @@ BOOST_AUTO_TEST_CASE(random_loss_loses_no_message_within_the_latency_budget) {
         const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
         const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
         const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
-        BOOST_TEST_MESSAGE("seed " << seed << ": received " << received.size() << " rcvloss "
-                                   << receiver.total.pktRcvLoss << " rcvdrop " << receiver.total.pktRcvDrop
-                                   << " retrans " << sender.total.pktRetrans << " sndloss " << sender.total.pktSndLoss
-                                   << " nak sent " << receiver.total.pktSentNAK << " nak recv " << sender.total.pktRecvNAK
-                                   << " sndbuf " << sender.pktSndBuf << " rtt " << sender.msRTT);
+        BOOST_TEST_MESSAGE(
+            "seed " << seed << ": received " << received.size() << " rcvloss " << receiver.total.pktRcvLoss
+                    << " rcvdrop " << receiver.total.pktRcvDrop << " retrans " << sender.total.pktRetrans << " sndloss "
+                    << sender.total.pktSndLoss << " nak sent " << receiver.total.pktSentNAK << " nak recv "
+                    << sender.total.pktRecvNAK << " sndbuf " << sender.pktSndBuf << " rtt " << sender.msRTT);
         for (std::size_t i = 0, expected = 0; i < received.size(); ++i, ++expected)
             while (index_of(received[i]) != static_cast<int>(expected) && expected < 2000)
                 BOOST_TEST_MESSAGE("missing " << expected++);
@@ -291,7 +291,8 @@ BOOST_AUTO_TEST_CASE(a_lost_shutdown_is_covered_by_its_copies) {
     pair.net.run_for(milliseconds(100));
     auto lost = std::make_shared<bool>(false);
     pair.net.loss[{pair.caller, pair.listener}] = [lost](std::uint64_t, wire::Bytes d) {
-        const bool shutdown = d.size() >= 2 && d[0] == 0x80 && d[1] == static_cast<std::uint8_t>(wire::ControlType::shutdown);
+        const bool shutdown =
+            d.size() >= 2 && d[0] == 0x80 && d[1] == static_cast<std::uint8_t>(wire::ControlType::shutdown);
         if (!shutdown || *lost) return false;
         *lost = true;
         return true;

@@ -63,9 +63,9 @@ AckBody random_ack() {
     AckBody ack;
     ack.word_count = *rc::gen::inRange<std::uint8_t>(AckBody::light_words, AckBody::max_words + 1);
     ack.last_acknowledged = random_seq();
-    std::uint32_t* const optional_fields[] = {&ack.rtt_us,         &ack.rtt_var_us,         &ack.available_buffer_pkts,
-                                              &ack.receive_speed_pkts, &ack.bandwidth_pkts, &ack.receive_rate_bytes,
-                                              &ack.send_rate_pkts};
+    std::uint32_t* const optional_fields[] = {
+        &ack.rtt_us,         &ack.rtt_var_us,         &ack.available_buffer_pkts, &ack.receive_speed_pkts,
+        &ack.bandwidth_pkts, &ack.receive_rate_bytes, &ack.send_rate_pkts};
     // Fields past word_count are not on the wire and decode as zero.
     for (std::size_t i = 1; i < ack.word_count; ++i) *optional_fields[i - 1] = random_u32();
     return ack;
@@ -196,8 +196,7 @@ BOOST_AUTO_TEST_CASE(full_ack_is_twenty_eight_bytes_with_rates) {
 }
 
 BOOST_AUTO_TEST_CASE(eight_word_ack_keeps_the_legacy_send_rate) {
-    const Buffer datagram =
-        control_datagram(raw(ControlType::ack), 0, 5, 0, 0, words({1, 2, 3, 4, 5, 6, 7, 8}));
+    const Buffer datagram = control_datagram(raw(ControlType::ack), 0, 5, 0, 0, words({1, 2, 3, 4, 5, 6, 7, 8}));
     const ControlPacket p = decode_and_check_reencoding(datagram);
     const AckBody& ack = body_as<AckBody>(p);
     BOOST_TEST(ack.word_count == AckBody::max_words);
@@ -227,8 +226,8 @@ BOOST_AUTO_TEST_CASE(two_three_and_five_word_acks_are_kept_as_sent) {
 
 BOOST_AUTO_TEST_CASE(ack_without_words_with_nine_words_or_a_partial_word_is_a_length_error) {
     BOOST_TEST((decode_error(control_datagram(raw(ControlType::ack), 0, 1, 0, 0, {})) == WireError::bad_length));
-    BOOST_TEST((decode_error(control_datagram(raw(ControlType::ack), 0, 1, 0, 0,
-                                              words({1, 2, 3, 4, 5, 6, 7, 8, 9}))) == WireError::bad_length));
+    BOOST_TEST((decode_error(control_datagram(raw(ControlType::ack), 0, 1, 0, 0, words({1, 2, 3, 4, 5, 6, 7, 8, 9}))) ==
+                WireError::bad_length));
     BOOST_TEST((decode_error(control_datagram(raw(ControlType::ack), 0, 1, 0, 0, {0, 0, 0, 1, 0, 0})) ==
                 WireError::bad_length));
 }
@@ -344,13 +343,13 @@ BOOST_AUTO_TEST_CASE(drop_request_of_other_than_two_words_is_a_length_error) {
                 WireError::bad_length));
     BOOST_TEST((decode_error(control_datagram(raw(ControlType::drop_request), 0, 1, 0, 0, words({1, 2, 3}))) ==
                 WireError::bad_length));
-    BOOST_TEST((decode_error(control_datagram(raw(ControlType::drop_request), 0, 1, 0, 0, {})) ==
-                WireError::bad_length));
+    BOOST_TEST(
+        (decode_error(control_datagram(raw(ControlType::drop_request), 0, 1, 0, 0, {})) == WireError::bad_length));
 }
 
 BOOST_AUTO_TEST_CASE(drop_request_sequence_with_bit_31_is_rejected) {
-    BOOST_TEST((decode_error(control_datagram(raw(ControlType::drop_request), 0, 1, 0, 0,
-                                              words({0x80000001, 2}))) == WireError::bad_value));
+    BOOST_TEST((decode_error(control_datagram(raw(ControlType::drop_request), 0, 1, 0, 0, words({0x80000001, 2}))) ==
+                WireError::bad_value));
 }
 
 RC_BOOST_PROP(random_drop_requests_round_trip, ()) {
@@ -386,7 +385,8 @@ BOOST_AUTO_TEST_CASE(kmreq_and_kmrsp_decode_to_km_messages) {
     const Buffer km = km_bytes(1, 16);
     for (ExtensionType subtype : {ExtensionType::kmreq, ExtensionType::kmrsp}) {
         BOOST_TEST_CONTEXT("subtype " << raw(subtype)) {
-            const ControlPacket p = decode_and_check_reencoding(control_datagram(user_defined, raw(subtype), 0, 0, 0, km));
+            const ControlPacket p =
+                decode_and_check_reencoding(control_datagram(user_defined, raw(subtype), 0, 0, 0, km));
             const auto& m = body_as<KmMessage>(p);
             BOOST_TEST((m.keys == EncryptionKey::even));
             BOOST_TEST(m.key_length == 16u);
@@ -415,7 +415,8 @@ BOOST_AUTO_TEST_CASE(unknown_and_handshake_only_subtypes_stay_opaque) {
                                   std::uint16_t{9}, std::uint16_t{0xFFFF}}) {
         BOOST_TEST_CONTEXT("subtype " << subtype) {
             const Buffer payload = words({0x01020304, 0x05060708});
-            const ControlPacket p = decode_and_check_reencoding(control_datagram(user_defined, subtype, 0, 0, 0, payload));
+            const ControlPacket p =
+                decode_and_check_reencoding(control_datagram(user_defined, subtype, 0, 0, 0, payload));
             WEBSRT_CHECK_BYTES(body_as<OpaqueBody>(p).bytes, payload);
         }
     }
@@ -442,15 +443,13 @@ RC_BOOST_PROP(random_opaque_bodies_of_untyped_types_round_trip, ()) {
     // Types whose body the codec does not interpret, and UMSG_EXT subtypes it does not know.
     const bool extension = *rc::gen::arbitrary<bool>();
     const std::uint16_t type =
-        extension ? user_defined
-                  : *rc::gen::suchThat(rc::gen::inRange<std::uint16_t>(0, 0x8000), [](std::uint16_t t) {
-                        return t != raw(ControlType::handshake) && t != raw(ControlType::ack) &&
-                               t != raw(ControlType::nak) && t != raw(ControlType::drop_request) &&
-                               t != raw(ControlType::user_defined);
-                    });
-    const std::uint16_t subtype =
-        extension ? *rc::gen::suchThat(rc::gen::arbitrary<std::uint16_t>(), [](std::uint16_t s) { return s < 1 || s > 4; })
-                  : *rc::gen::arbitrary<std::uint16_t>();
+        extension ? user_defined : *rc::gen::suchThat(rc::gen::inRange<std::uint16_t>(0, 0x8000), [](std::uint16_t t) {
+            return t != raw(ControlType::handshake) && t != raw(ControlType::ack) && t != raw(ControlType::nak) &&
+                   t != raw(ControlType::drop_request) && t != raw(ControlType::user_defined);
+        });
+    const std::uint16_t subtype = extension ? *rc::gen::suchThat(rc::gen::arbitrary<std::uint16_t>(),
+                                                                 [](std::uint16_t s) { return s < 1 || s > 4; })
+                                            : *rc::gen::arbitrary<std::uint16_t>();
     check_round_trip(type, subtype, OpaqueBody{keep(storage, random_bytes(0, 64))});
 }
 

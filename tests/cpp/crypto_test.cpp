@@ -94,8 +94,8 @@ BOOST_AUTO_TEST_CASE(matches_rfc6070_vectors) {
     };
     for (const auto& vector : vectors) {
         Bytes output(vector.expected_hex.size() / 2);
-        const auto status = websrt::crypto::pbkdf2_hmac_sha1(
-            vector.passphrase, as_bytes(vector.salt), vector.iterations, output);
+        const auto status =
+            websrt::crypto::pbkdf2_hmac_sha1(vector.passphrase, as_bytes(vector.salt), vector.iterations, output);
         BOOST_TEST_REQUIRE(status.ok());
         BOOST_TEST(to_hex(output) == vector.expected_hex);
     }
@@ -104,10 +104,8 @@ BOOST_AUTO_TEST_CASE(matches_rfc6070_vectors) {
 BOOST_AUTO_TEST_CASE(rejects_nonpositive_iterations_and_empty_output) {
     Bytes output(16);
     const Bytes salt(8, 0);
-    BOOST_TEST((websrt::crypto::pbkdf2_hmac_sha1("passphrase", salt, 0, output).error() ==
-                CryptoError::bad_argument));
-    BOOST_TEST((websrt::crypto::pbkdf2_hmac_sha1("passphrase", salt, 2048, {}).error() ==
-                CryptoError::bad_argument));
+    BOOST_TEST((websrt::crypto::pbkdf2_hmac_sha1("passphrase", salt, 0, output).error() == CryptoError::bad_argument));
+    BOOST_TEST((websrt::crypto::pbkdf2_hmac_sha1("passphrase", salt, 2048, {}).error() == CryptoError::bad_argument));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -122,18 +120,15 @@ struct KeyWrapVector {
 };
 
 // RFC 3394 section 4: KEK = 00 01 02 ..., key data = 00112233445566778899AABBCCDDEEFF 0001...
-constexpr std::string_view rfc3394_kek =
-    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-constexpr std::string_view rfc3394_key =
-    "00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f";
+constexpr std::string_view rfc3394_kek = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+constexpr std::string_view rfc3394_key = "00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f";
 constexpr KeyWrapVector rfc3394_vectors[] = {
-    {16, 16, "1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5"},                  // 4.1
-    {24, 16, "96778b25ae6ca435f92b5b97c050aed2468ab8a17ad84e5d"},                  // 4.2
-    {32, 16, "64e8c3f9ce0f5ba263e9777905818a2a93c8191e7d6e8ae7"},                  // 4.3
-    {24, 24, "031d33264e15d33268f24ec260743edce1c6c7ddee725a936ba814915c6762d2"},  // 4.4
-    {32, 24, "a8f9bc1612c68b3ff6e6f4fbe30e71e4769c8b80a32cb8958cd5d17d6b254da1"},  // 4.5
-    {32, 32,
-     "28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326cbc7f0e71a99f43bfb988b9b7a02dd21"},  // 4.6
+    {16, 16, "1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5"},                                  // 4.1
+    {24, 16, "96778b25ae6ca435f92b5b97c050aed2468ab8a17ad84e5d"},                                  // 4.2
+    {32, 16, "64e8c3f9ce0f5ba263e9777905818a2a93c8191e7d6e8ae7"},                                  // 4.3
+    {24, 24, "031d33264e15d33268f24ec260743edce1c6c7ddee725a936ba814915c6762d2"},                  // 4.4
+    {32, 24, "a8f9bc1612c68b3ff6e6f4fbe30e71e4769c8b80a32cb8958cd5d17d6b254da1"},                  // 4.5
+    {32, 32, "28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326cbc7f0e71a99f43bfb988b9b7a02dd21"},  // 4.6
 };
 
 BOOST_AUTO_TEST_CASE(wraps_and_unwraps_rfc3394_vectors) {
@@ -167,25 +162,21 @@ BOOST_AUTO_TEST_CASE(unwrap_with_wrong_kek_fails_integrity) {
     kek[0] ^= 0x80;  // what a peer with another passphrase looks like
     const Bytes wrapped = from_hex(rfc3394_vectors[0].wrapped_hex);
     Bytes unwrapped(16);
-    BOOST_TEST((websrt::crypto::aes_key_unwrap(kek, wrapped, unwrapped).error() ==
-                CryptoError::unwrap_integrity_failed));
+    BOOST_TEST(
+        (websrt::crypto::aes_key_unwrap(kek, wrapped, unwrapped).error() == CryptoError::unwrap_integrity_failed));
 }
 
 BOOST_AUTO_TEST_CASE(rejects_bad_kek_and_buffer_sizes) {
     const Bytes kek(16, 1);
     const Bytes key(16, 2);
     Bytes wrapped(24);
-    BOOST_TEST((websrt::crypto::aes_key_wrap(Bytes(15, 1), key, wrapped).error() ==
-                CryptoError::bad_key_length));
+    BOOST_TEST((websrt::crypto::aes_key_wrap(Bytes(15, 1), key, wrapped).error() == CryptoError::bad_key_length));
     Bytes short_output(23);
-    BOOST_TEST((websrt::crypto::aes_key_wrap(kek, key, short_output).error() ==
-                CryptoError::bad_argument));
+    BOOST_TEST((websrt::crypto::aes_key_wrap(kek, key, short_output).error() == CryptoError::bad_argument));
     Bytes odd_key_output(20);
-    BOOST_TEST((websrt::crypto::aes_key_wrap(kek, Bytes(12, 2), odd_key_output).error() ==
-                CryptoError::bad_argument));
+    BOOST_TEST((websrt::crypto::aes_key_wrap(kek, Bytes(12, 2), odd_key_output).error() == CryptoError::bad_argument));
     Bytes unwrapped(15);
-    BOOST_TEST((websrt::crypto::aes_key_unwrap(kek, wrapped, unwrapped).error() ==
-                CryptoError::bad_argument));
+    BOOST_TEST((websrt::crypto::aes_key_unwrap(kek, wrapped, unwrapped).error() == CryptoError::bad_argument));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -227,9 +218,7 @@ BOOST_AUTO_TEST_CASE(handles_unaligned_buffers_and_partial_blocks) {
     Bytes input(plaintext.size() + 3);
     Bytes output(plaintext.size() + 5);
     std::copy(plaintext.begin(), plaintext.end(), input.begin() + 3);
-    BOOST_TEST_REQUIRE(ctr.apply(iv, std::span(input).subspan(3, 37),
-                                 std::span(output).subspan(5, 37))
-                           .ok());
+    BOOST_TEST_REQUIRE(ctr.apply(iv, std::span(input).subspan(3, 37), std::span(output).subspan(5, 37)).ok());
     BOOST_TEST(to_hex(std::span(output).subspan(5, 37)) == sp800_38a_ciphertext.substr(0, 74));
 }
 
@@ -242,8 +231,9 @@ BOOST_AUTO_TEST_CASE(counter_carries_across_all_128_bits) {
     iv.fill(0xff);
     Bytes data(48, 0);
     BOOST_TEST_REQUIRE(ctr.apply(iv, data, data).ok());
-    BOOST_TEST(to_hex(data) == "3c441f32ce07822364d7a2990e50bb13c6a13b37878f5b826f4f8162a1c8d879"
-                               "7346139595c0b41e497bbde365f42d0a");
+    BOOST_TEST(to_hex(data) ==
+               "3c441f32ce07822364d7a2990e50bb13c6a13b37878f5b826f4f8162a1c8d879"
+               "7346139595c0b41e497bbde365f42d0a");
 }
 
 BOOST_AUTO_TEST_CASE(reports_missing_key_bad_key_length_and_size_mismatch) {
@@ -338,18 +328,15 @@ BOOST_AUTO_TEST_CASE(open_fails_authentication_on_any_tampering_and_wipes_output
 
     auto bad_tag = tag;
     bad_tag[15] ^= 0x01;
-    BOOST_TEST((gcm.open(iv, aad, ciphertext, bad_tag, opened).error() ==
-                CryptoError::authentication_failed));
+    BOOST_TEST((gcm.open(iv, aad, ciphertext, bad_tag, opened).error() == CryptoError::authentication_failed));
     BOOST_TEST(opened == Bytes(opened.size(), 0), boost::test_tools::per_element());
 
     Bytes bad_aad = aad;
     bad_aad[0] ^= 0x01;
-    BOOST_TEST((gcm.open(iv, bad_aad, ciphertext, tag, opened).error() ==
-                CryptoError::authentication_failed));
+    BOOST_TEST((gcm.open(iv, bad_aad, ciphertext, tag, opened).error() == CryptoError::authentication_failed));
 
     ciphertext[30] ^= 0x01;
-    BOOST_TEST((gcm.open(iv, aad, ciphertext, tag, opened).error() ==
-                CryptoError::authentication_failed));
+    BOOST_TEST((gcm.open(iv, aad, ciphertext, tag, opened).error() == CryptoError::authentication_failed));
 }
 
 BOOST_AUTO_TEST_CASE(reports_missing_key_and_bad_sizes) {
@@ -364,17 +351,16 @@ BOOST_AUTO_TEST_CASE(reports_missing_key_and_bad_sizes) {
     BOOST_TEST((gcm.seal(iv, {}, data, shorter, tag).error() == CryptoError::bad_argument));
     // Partial overlap would let GHASH read bytes already overwritten.
     Bytes buffer(64);
-    BOOST_TEST((gcm.seal(iv, {}, std::span(buffer).subspan(0, 32), std::span(buffer).subspan(8, 32),
-                         tag)
-                    .error() == CryptoError::bad_argument));
+    BOOST_TEST((gcm.seal(iv, {}, std::span(buffer).subspan(0, 32), std::span(buffer).subspan(8, 32), tag).error() ==
+                CryptoError::bad_argument));
     // An empty payload still authenticates the AAD (a GMAC).
     const Bytes aad(16, 7);
     BOOST_TEST_REQUIRE(gcm.seal(iv, aad, {}, {}, tag).ok());
     BOOST_TEST(gcm.open(iv, aad, {}, tag, {}).ok());
 }
 
-RC_BOOST_PROP(seal_then_open_round_trips, (const std::vector<std::uint8_t>& payload,
-                                           const std::vector<std::uint8_t>& aad)) {
+RC_BOOST_PROP(seal_then_open_round_trips,
+              (const std::vector<std::uint8_t>& payload, const std::vector<std::uint8_t>& aad)) {
     const auto key_size = *rc::gen::element<std::size_t>(16, 24, 32);
     const auto key = *rc::gen::container<Bytes>(key_size, rc::gen::arbitrary<std::uint8_t>());
     const auto iv = *rc::gen::arbitrary<std::array<std::uint8_t, 12>>();
@@ -403,13 +389,11 @@ BOOST_AUTO_TEST_CASE(digests_abc) {
     BOOST_TEST(to_hex(digest1.value()) == "a9993e364706816aba3e25717850c26c9cd0d89d");
     const auto digest256 = websrt::crypto::sha256(as_bytes("abc"));
     BOOST_TEST_REQUIRE(digest256.ok());
-    BOOST_TEST(to_hex(digest256.value()) ==
-               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    BOOST_TEST(to_hex(digest256.value()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 BOOST_AUTO_TEST_CASE(digests_empty_input) {
-    BOOST_TEST(to_hex(websrt::crypto::sha1({}).value()) ==
-               "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    BOOST_TEST(to_hex(websrt::crypto::sha1({}).value()) == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
     BOOST_TEST(to_hex(websrt::crypto::sha256({}).value()) ==
                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
@@ -461,10 +445,9 @@ BOOST_AUTO_TEST_CASE(matches_tests_vectors_crypto_smoke_json) {
 
     const auto& pbkdf2 = vectors.at("pbkdf2");
     Bytes kek(pbkdf2.at("key_length").get<std::size_t>());
-    BOOST_TEST_REQUIRE(websrt::crypto::pbkdf2_hmac_sha1(
-                           pbkdf2.at("passphrase").get<std::string>(),
-                           from_hex(pbkdf2.at("salt_hex").get<std::string>()),
-                           pbkdf2.at("iterations").get<int>(), kek)
+    BOOST_TEST_REQUIRE(websrt::crypto::pbkdf2_hmac_sha1(pbkdf2.at("passphrase").get<std::string>(),
+                                                        from_hex(pbkdf2.at("salt_hex").get<std::string>()),
+                                                        pbkdf2.at("iterations").get<int>(), kek)
                            .ok());
     BOOST_TEST(to_hex(kek) == pbkdf2.at("expected_hex").get<std::string>());
 

@@ -11,7 +11,8 @@ using Bytes = std::vector<std::uint8_t>;
 namespace {
 std::vector<Bytes> split_all(const Bytes& message, batch::Malformed expected = batch::Malformed::none) {
     std::vector<Bytes> out;
-    const auto why = batch::split(message, 1500, [&](std::span<const std::uint8_t> d) { out.emplace_back(d.begin(), d.end()); });
+    const auto why =
+        batch::split(message, 1500, [&](std::span<const std::uint8_t> d) { out.emplace_back(d.begin(), d.end()); });
     BOOST_TEST(static_cast<int>(why) == static_cast<int>(expected));
     return out;
 }

@@ -74,7 +74,8 @@ BOOST_AUTO_TEST_CASE(one_passphrase_on_both_sides_carries_the_stream_encrypted_f
             pair.connect(with_passphrase("websrt-test-secret", key_size));
             pair.net.run_for(milliseconds(100));
             BOOST_REQUIRE(pair.event(pair.listener, EventKind::accepted));
-            BOOST_TEST((pair.net.endpoint(pair.caller).connection(pair.caller_id)->crypto()->rx_state() == wire::KmState::secured));
+            BOOST_TEST((pair.net.endpoint(pair.caller).connection(pair.caller_id)->crypto()->rx_state() ==
+                        wire::KmState::secured));
 
             pair.net.stream(pair.caller, pair.caller_id, 100, message_size, milliseconds(2));
             pair.net.run_for(milliseconds(500));
@@ -167,7 +168,8 @@ BOOST_AUTO_TEST_CASE(retransmissions_decrypt_like_the_originals) {
     ConnectionPair pair(with_passphrase("websrt-test-secret"));
     pair.connect(with_passphrase("websrt-test-secret"));
     pair.net.run_for(milliseconds(100));
-    const std::uint32_t isn = pair.net.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    const std::uint32_t isn =
+        pair.net.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
     pair.net.loss[{pair.caller, pair.listener}] = lose_data_once({isn + 3, isn + 4, isn + 40, isn + 99});
     pair.net.stream(pair.caller, pair.caller_id, 100, message_size, milliseconds(2));
     pair.net.run_for(milliseconds(500));
@@ -193,7 +195,8 @@ BOOST_AUTO_TEST_CASE(keys_are_refreshed_in_band_without_losing_a_message_even_un
 
     check_stream_intact(pair.net.node(pair.listener).received[pair.accepted_id()], 1000);
     // Both keys were used, each switch announced beforehand and answered.
-    BOOST_TEST((forward.data_keys == std::set<wire::EncryptionKey>{wire::EncryptionKey::even, wire::EncryptionKey::odd}));
+    BOOST_TEST(
+        (forward.data_keys == std::set<wire::EncryptionKey>{wire::EncryptionKey::even, wire::EncryptionKey::odd}));
     BOOST_TEST(forward.kmreq >= 9);
     BOOST_TEST(backward.kmrsp >= 9);
 }
@@ -285,7 +288,8 @@ RC_BOOST_PROP(sealed_payloads_open_to_the_original_for_any_key_index_and_size, (
     std::vector<std::uint8_t> out(1500);
     const auto size = rx.open(*received, out);
     RC_ASSERT(size.has_value());
-    RC_ASSERT(std::equal(payload.begin(), payload.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(*size)));
+    RC_ASSERT(
+        std::equal(payload.begin(), payload.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(*size)));
     RC_ASSERT(*size == payload.size());
 }
 
@@ -295,8 +299,8 @@ RC_BOOST_PROP(a_gcm_packet_altered_anywhere_fails_to_open, ()) {
     PayloadCipher rx;
     RC_ASSERT(tx.install(keys).ok());
     RC_ASSERT(rx.install(keys).ok());
-    const auto payload = *rc::gen::container<std::vector<std::uint8_t>>(
-        *rc::gen::inRange<std::size_t>(1, 1441), rc::gen::arbitrary<std::uint8_t>());
+    const auto payload = *rc::gen::container<std::vector<std::uint8_t>>(*rc::gen::inRange<std::size_t>(1, 1441),
+                                                                        rc::gen::arbitrary<std::uint8_t>());
     auto datagram = sealed_datagram(tx, random_packet(payload));
     // Any bit but R (word 1, bit 26) and the KK flags (which pick the key and so fail anyway).
     const std::size_t byte = *rc::gen::inRange<std::size_t>(0, datagram.size());
@@ -313,8 +317,8 @@ BOOST_AUTO_TEST_CASE(gcm_nonce_is_the_salt_with_the_packet_index_in_bytes_8_to_1
     std::array<std::uint8_t, km_salt_size> salt{};
     for (std::size_t i = 0; i < salt.size(); ++i) salt[i] = static_cast<std::uint8_t>(0x10 + i);
     const auto iv = gcm_iv(salt, wire::SeqNo(0x01020304));
-    const std::array<std::uint8_t, 12> expected{0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
-                                                0x18 ^ 1, 0x19 ^ 2, 0x1A ^ 3, 0x1B ^ 4};
+    const std::array<std::uint8_t, 12> expected{0x10, 0x11, 0x12,     0x13,     0x14,     0x15,
+                                                0x16, 0x17, 0x18 ^ 1, 0x19 ^ 2, 0x1A ^ 3, 0x1B ^ 4};
     BOOST_TEST(iv == expected);
 }
 

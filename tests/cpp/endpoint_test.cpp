@@ -41,7 +41,8 @@ struct RawCaller {
     std::vector<std::vector<std::uint8_t>> drain() {
         std::vector<std::vector<std::uint8_t>> out;
         std::array<std::uint8_t, 1500> buffer{};
-        while (auto t = listener.poll_transmit(now, buffer)) out.emplace_back(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(t->size));
+        while (auto t = listener.poll_transmit(now, buffer))
+            out.emplace_back(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(t->size));
         return out;
     }
 
@@ -59,7 +60,8 @@ struct RawCaller {
     /// answer, 0 for an acceptance, -1 for no answer.
     int conclude(std::uint32_t socket_id, const ConnectionConfig& config, const wire::KmMessage* km = nullptr) {
         const std::uint32_t c = cookie(socket_id);
-        const auto bytes = encode(handshake_packet(caller_conclusion(socket_id, wire::SeqNo(1), c, config, listener_address, km)));
+        const auto bytes =
+            encode(handshake_packet(caller_conclusion(socket_id, wire::SeqNo(1), c, config, listener_address, km)));
         listener.handle_datagram(now, from, bytes);
         const auto answers = drain();
         if (answers.empty()) return -1;
@@ -163,7 +165,8 @@ BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_port_of_a_full_listeners_only_con
     VirtualNetwork net;
     const int listener = net.add_node(1, listener_address);
     const int caller = net.add_node(2, caller_address);
-    BOOST_REQUIRE(!net.endpoint(listener).listen({}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1}));
+    BOOST_REQUIRE(
+        !net.endpoint(listener).listen({}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1}));
     net.endpoint(caller).connect(net.now, listener_address, {});
     net.run_for(milliseconds(100));
     net.restart(caller, 555);
@@ -172,7 +175,8 @@ BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_port_of_a_full_listeners_only_con
     BOOST_TEST(std::count_if(net.node(caller).events.begin(), net.node(caller).events.end(),
                              [](const Event& e) { return e.kind == EventKind::connected; }) == 1);
     const auto& events = net.node(listener).events;
-    const auto closed = std::find_if(events.begin(), events.end(), [](const Event& e) { return e.kind == EventKind::closed; });
+    const auto closed =
+        std::find_if(events.begin(), events.end(), [](const Event& e) { return e.kind == EventKind::closed; });
     BOOST_REQUIRE((closed != events.end()));
     BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::superseded));
     BOOST_TEST(net.endpoint(listener).connection_count() == 1u);
@@ -207,7 +211,8 @@ BOOST_AUTO_TEST_CASE(replayed_conclusions_with_key_material_that_does_not_unwrap
     ConnectionConfig caller_config;
     caller_config.passphrase = "somebody else's secret";
     RawCaller replayer{endpoint, SocketAddress::v4(127, 0, 0, 2, 4000)};
-    for (int i = 0; i < 10; ++i) BOOST_TEST(replayer.conclude(100 + i, caller_config, &*km) == static_cast<int>(RejectReason::bad_secret));
+    for (int i = 0; i < 10; ++i)
+        BOOST_TEST(replayer.conclude(100 + i, caller_config, &*km) == static_cast<int>(RejectReason::bad_secret));
     BOOST_TEST(endpoint.counters().key_derivations == 1u);
     BOOST_TEST(endpoint.connection_count() == 0u);
 }

@@ -77,18 +77,29 @@ const Body& extension_as(const Handshake& hs, std::size_t index, std::uint16_t t
     BOOST_TEST_REQUIRE(index < hs.extensions.size());
     BOOST_TEST(hs.extensions[index].type == type);
     const Body* body = std::get_if<Body>(&hs.extensions[index].body);
-    BOOST_TEST_REQUIRE(body != nullptr, "extension " << index << " holds alternative "
-                                                     << hs.extensions[index].body.index());
+    BOOST_TEST_REQUIRE(body != nullptr,
+                       "extension " << index << " holds alternative " << hs.extensions[index].body.index());
     return *body;
 }
 
 // The conclusion's extension blocks as libsrt 1.5 writes them.
 const Buffer hsreq_block = block(1, words({0x00010503, 0xBF, 0x00780078}));
 // "#!::r=live/cam1,m=publish" (25 bytes): each word reversed, the last padded with three NULs.
-const Buffer sid_block = block(5, text_bytes("::!#" "il=r" "c/ev" ",1ma" "up=m" "silb" "\0\0\0h"sv));
+const Buffer sid_block = block(5, text_bytes("::!#"
+                                             "il=r"
+                                             "c/ev"
+                                             ",1ma"
+                                             "up=m"
+                                             "silb"
+                                             "\0\0\0h"sv));
 const Buffer congestion_block = block(6, text_bytes("evil"));
 // "fec,cols:10,rows:5" (18 bytes).
-const Buffer filter_block = block(7, text_bytes(",cef" "sloc" ",01:" "swor" "\0\0" "5:"sv));
+const Buffer filter_block = block(7, text_bytes(",cef"
+                                                "sloc"
+                                                ",01:"
+                                                "swor"
+                                                "\0\0"
+                                                "5:"sv));
 const Buffer group_block = block(8, words({0x40000001, 0x01000010}));
 const Buffer kmreq_block = block(3, km_bytes(1, 16));
 
@@ -116,7 +127,8 @@ BOOST_AUTO_TEST_CASE(v4_induction_request_is_48_bytes_with_version_4_type_2_and_
 
 BOOST_AUTO_TEST_CASE(v5_induction_response_carries_the_srt_magic_and_key_length) {
     // pbkeylen 16 → encryption field 2; extension field 0x4A17; SocketID echoes the caller's id.
-    const Handshake hs = decode_and_check_reencoding(handshake_datagram(body48(5, 0x00024A17, 1, 0x11223344, 0xCAFEBABE)));
+    const Handshake hs =
+        decode_and_check_reencoding(handshake_datagram(body48(5, 0x00024A17, 1, 0x11223344, 0xCAFEBABE)));
     BOOST_TEST(hs.version == hs_version_srt5);
     BOOST_TEST(hs.encryption_field == 2u);
     BOOST_TEST(hs.extension_field == srt_magic_code);
@@ -241,12 +253,8 @@ BOOST_AUTO_TEST_CASE(text_words_are_byte_reversed_so_live_travels_as_evil) {
 
 BOOST_AUTO_TEST_CASE(text_is_nul_padded_to_a_whole_word) {
     const std::pair<std::string, Buffer> cases[] = {
-        {"a", text_bytes("\0\0\0a"sv)},
-        {"ab", text_bytes("\0\0ba"sv)},
-        {"abc", text_bytes("\0cba"sv)},
-        {"abcd", text_bytes("dcba"sv)},
-        {"abcde", text_bytes("dcba\0\0\0e"sv)},
-        {"", {}},
+        {"a", text_bytes("\0\0\0a"sv)}, {"ab", text_bytes("\0\0ba"sv)},         {"abc", text_bytes("\0cba"sv)},
+        {"abcd", text_bytes("dcba"sv)}, {"abcde", text_bytes("dcba\0\0\0e"sv)}, {"", {}},
     };
     for (const auto& [text, wire_body] : cases) {
         BOOST_TEST_CONTEXT("\"" << text << "\"") {
@@ -299,11 +307,11 @@ BOOST_AUTO_TEST_CASE(unknown_block_types_stay_opaque_and_round_trip) {
 BOOST_AUTO_TEST_CASE(typed_blocks_whose_size_does_not_fit_stay_opaque_and_round_trip) {
     Buffer short_km = km_bytes(1, 16);
     short_km.resize(52);
-    const Buffer body = concat({body48(5, 7, conclusion_word, 1, 2),
-                                block(1, words({0x00010503, 0xBF})),               // HSREQ of two words
-                                block(8, words({1, 2, 3})),                        // GROUP of three words
-                                block(5, text_bytes("\0cba\0\0\0\0"sv)),           // SID padded past a word
-                                block(3, short_km)});                              // KMREQ too short
+    const Buffer body =
+        concat({body48(5, 7, conclusion_word, 1, 2), block(1, words({0x00010503, 0xBF})),  // HSREQ of two words
+                block(8, words({1, 2, 3})),                                                // GROUP of three words
+                block(5, text_bytes("\0cba\0\0\0\0"sv)),                                   // SID padded past a word
+                block(3, short_km)});                                                      // KMREQ too short
     const Handshake hs = decode_and_check_reencoding(handshake_datagram(body));
     BOOST_TEST_REQUIRE(hs.extensions.size() == 4u);
     extension_as<OpaqueExtension>(hs, 0, 1);
@@ -313,8 +321,8 @@ BOOST_AUTO_TEST_CASE(typed_blocks_whose_size_does_not_fit_stay_opaque_and_round_
 }
 
 BOOST_AUTO_TEST_CASE(hsrsp_with_extra_words_keeps_them) {
-    const Handshake hs = decode_and_check_reencoding(
-        handshake_datagram(concat({body48(5, 1, conclusion_word, 1, 2), block(2, words({0x00010503, 0xBF, 0x00780078, 7}))})));
+    const Handshake hs = decode_and_check_reencoding(handshake_datagram(
+        concat({body48(5, 1, conclusion_word, 1, 2), block(2, words({0x00010503, 0xBF, 0x00780078, 7}))})));
     const auto& m = extension_as<SrtHandshakeMessage>(hs, 0, raw(ExtensionType::hsrsp));
     WEBSRT_CHECK_BYTES(m.extra, words({7}));
 }
@@ -382,13 +390,11 @@ HandshakeExtension random_extension(Storage& storage) {
         return {raw(ExtensionType::group),
                 GroupExtension{random_u32(), *rc::gen::arbitrary<std::uint8_t>(), *rc::gen::arbitrary<std::uint8_t>(),
                                *rc::gen::arbitrary<std::uint16_t>()}};
-    case 3:
-        return {*rc::gen::element(raw(ExtensionType::kmreq), raw(ExtensionType::kmrsp)), random_km(storage)};
-    case 4:
-        return {raw(ExtensionType::kmrsp), KmErrorReport{random_km_state()}};
+    case 3: return {*rc::gen::element(raw(ExtensionType::kmreq), raw(ExtensionType::kmrsp)), random_km(storage)};
+    case 4: return {raw(ExtensionType::kmrsp), KmErrorReport{random_km_state()}};
     default: {
-        const auto type = *rc::gen::suchThat(rc::gen::arbitrary<std::uint16_t>(),
-                                             [](std::uint16_t t) { return t == 0 || t > 8; });
+        const auto type =
+            *rc::gen::suchThat(rc::gen::arbitrary<std::uint16_t>(), [](std::uint16_t t) { return t == 0 || t > 8; });
         return {type, OpaqueExtension{keep(storage, random_word_bytes(0, 16))}};
     }
     }
@@ -396,14 +402,16 @@ HandshakeExtension random_extension(Storage& storage) {
 
 Handshake random_handshake(Storage& storage) {
     Handshake hs;
-    hs.version = *rc::gen::weightedOneOf<std::uint32_t>({{3, rc::gen::element(4u, 5u)}, {1, rc::gen::arbitrary<std::uint32_t>()}});
+    hs.version = *rc::gen::weightedOneOf<std::uint32_t>(
+        {{3, rc::gen::element(4u, 5u)}, {1, rc::gen::arbitrary<std::uint32_t>()}});
     hs.encryption_field = *rc::gen::arbitrary<std::uint16_t>();
     hs.extension_field = *rc::gen::arbitrary<std::uint16_t>();
     hs.initial_seq = random_seq();
     hs.mss = random_u32();
     hs.flight_window = random_u32();
-    hs.request_type = *rc::gen::weightedOneOf<std::int32_t>(
-        {{3, rc::gen::element(-3, -2, -1, 0, 1)}, {1, rc::gen::inRange(1000, 3000)}, {1, rc::gen::arbitrary<std::int32_t>()}});
+    hs.request_type = *rc::gen::weightedOneOf<std::int32_t>({{3, rc::gen::element(-3, -2, -1, 0, 1)},
+                                                             {1, rc::gen::inRange(1000, 3000)},
+                                                             {1, rc::gen::arbitrary<std::int32_t>()}});
     hs.socket_id = random_u32();
     hs.cookie = random_u32();
     for (auto& b : hs.peer_ip) b = *rc::gen::arbitrary<std::uint8_t>();

@@ -18,7 +18,8 @@ BOOST_AUTO_TEST_CASE(a_repeated_salt_costs_one_derivation_and_gives_the_same_kek
     BOOST_REQUIRE(cache.derive("a passphrase", salt, again));
     BOOST_TEST(cache.derivations() == 1u);
     BOOST_TEST(first == again);
-    BOOST_REQUIRE(websrt::crypto::pbkdf2_hmac_sha1("a passphrase", salt, websrt::core::kek_pbkdf2_iterations, expected));
+    BOOST_REQUIRE(
+        websrt::crypto::pbkdf2_hmac_sha1("a passphrase", salt, websrt::core::kek_pbkdf2_iterations, expected));
     BOOST_TEST(first == expected);
 }
 

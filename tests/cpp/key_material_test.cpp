@@ -201,7 +201,8 @@ BOOST_AUTO_TEST_CASE(the_counter_block_is_the_salt_with_the_packet_index_in_byte
     std::array<std::uint8_t, 16> salt{};
     for (std::size_t i = 0; i < salt.size(); ++i) salt[i] = static_cast<std::uint8_t>(0xA0 + i);
     const auto iv = ctr_iv(salt, wire::SeqNo(0x01020304));
-    const std::array<std::uint8_t, 16> expected{0xA0, 0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7, 0xA8, 0xA9,
-                                                0xAA ^ 0x01, 0xAB ^ 0x02, 0xAC ^ 0x03, 0xAD ^ 0x04, 0x00, 0x00};
+    const std::array<std::uint8_t, 16> expected{0xA0,        0xA1,        0xA2, 0xA3, 0xA4,        0xA5,
+                                                0xA6,        0xA7,        0xA8, 0xA9, 0xAA ^ 0x01, 0xAB ^ 0x02,
+                                                0xAC ^ 0x03, 0xAD ^ 0x04, 0x00, 0x00};
     BOOST_TEST(iv == expected);
 }

@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(sizes_are_56_64_72_for_one_key_and_72_88_104_for_both) {
         std::size_t size;
     };
     const Case cases[] = {
-        {EncryptionKey::even, 16, 56}, {EncryptionKey::odd, 24, 64}, {EncryptionKey::even, 32, 72},
+        {EncryptionKey::even, 16, 56}, {EncryptionKey::odd, 24, 64},  {EncryptionKey::even, 32, 72},
         {EncryptionKey::both, 16, 72}, {EncryptionKey::both, 24, 88}, {EncryptionKey::both, 32, 104},
     };
     const Buffer salt(16, 0x33);
@@ -218,8 +218,8 @@ RC_BOOST_PROP(any_message_the_decoder_accepts_reencodes_to_the_same_bytes, ()) {
     bytes[14] = *rc::gen::inRange<std::uint8_t>(0, 9);
     const std::size_t keys = (bytes[3] & 1u) + ((bytes[3] >> 1) & 1u);
     const std::size_t derived = bytes[14] * 4u + 8u + bytes[15] * 4u * keys;
-    const std::size_t tail = *rc::gen::weightedOneOf<std::size_t>(
-        {{3, rc::gen::just(derived)}, {1, rc::gen::inRange<std::size_t>(0, 600)}});
+    const std::size_t tail =
+        *rc::gen::weightedOneOf<std::size_t>({{3, rc::gen::just(derived)}, {1, rc::gen::inRange<std::size_t>(0, 600)}});
     bytes = concat({bytes, random_bytes(tail, tail)});
     const auto km = decode_km_message(bytes);
     RC_CLASSIFY(km.ok());

@@ -92,7 +92,8 @@ BOOST_AUTO_TEST_CASE(delay_and_jitter_hold_datagrams_without_reordering_them) {
     const auto out = run(link, 10'000, 250);  // 4000 datagrams/s, far closer than the jitter
     BOOST_TEST_REQUIRE(out.numbers.size() == 10'000u);
     BOOST_TEST(in_order(out.numbers));
-    for (std::size_t i = 0; i < out.numbers.size(); ++i) BOOST_TEST_REQUIRE(out.times[i] >= out.numbers[i] * 250 + config.delay);
+    for (std::size_t i = 0; i < out.numbers.size(); ++i)
+        BOOST_TEST_REQUIRE(out.times[i] >= out.numbers[i] * 250 + config.delay);
 }
 
 BOOST_AUTO_TEST_CASE(reordering_lets_later_datagrams_overtake) {

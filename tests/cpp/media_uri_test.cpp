@@ -50,7 +50,8 @@ BOOST_AUTO_TEST_CASE(latency_sets_both_directions_and_rcvlatency_peerlatency_one
 }
 
 BOOST_AUTO_TEST_CASE(pacing_and_timeout_options_keep_libsrt_units) {
-    const auto uri = srt("srt://h:1?maxbw=5000000&inputbw=1000000&oheadbw=50&conntimeo=1500&peeridletimeo=8000&payloadsize=1456");
+    const auto uri =
+        srt("srt://h:1?maxbw=5000000&inputbw=1000000&oheadbw=50&conntimeo=1500&peeridletimeo=8000&payloadsize=1456");
     BOOST_TEST(uri.config.max_bw_bytes_per_s == 5'000'000);
     BOOST_TEST(uri.config.input_bw_bytes_per_s == 1'000'000);
     BOOST_TEST(uri.config.overhead_bw_percent == 50);
@@ -71,7 +72,8 @@ BOOST_AUTO_TEST_CASE(ffmpeg_spellings_are_aliases) {
 }
 
 BOOST_AUTO_TEST_CASE(encryption_options_set_passphrase_key_length_refresh_and_cipher) {
-    const auto uri = srt("srt://h:1?passphrase=a%20long%20secret&pbkeylen=32&kmrefreshrate=5000&kmpreannounce=100&cryptomode=2");
+    const auto uri =
+        srt("srt://h:1?passphrase=a%20long%20secret&pbkeylen=32&kmrefreshrate=5000&kmpreannounce=100&cryptomode=2");
     BOOST_TEST(uri.config.passphrase == "a long secret");
     BOOST_TEST(uri.config.pbkey_len == 32);
     BOOST_TEST(uri.config.km_refresh_rate_pkts == 5000);
@@ -147,9 +149,10 @@ BOOST_AUTO_TEST_CASE(a_latency_the_handshake_cannot_carry_is_refused) {
 
 BOOST_AUTO_TEST_CASE(a_passphrase_never_appears_in_an_error_message) {
     const std::string secret = "hunter2-is-not-a-passphrase";
-    for (const std::string& uri : std::vector<std::string>{"srt://:9000?passphrase=short&x=1", "srt://:9000?passphrase=" + secret + "&nosuchoption=1",
-                                   "srt://host?passphrase=" + secret, "srt://:9000?passphrase=" + secret + "&mode=caller",
-                                   "srt://:9000?passphrase=" + secret + "%zz"}) {
+    for (const std::string& uri : std::vector<std::string>{
+             "srt://:9000?passphrase=short&x=1", "srt://:9000?passphrase=" + secret + "&nosuchoption=1",
+             "srt://host?passphrase=" + secret, "srt://:9000?passphrase=" + secret + "&mode=caller",
+             "srt://:9000?passphrase=" + secret + "%zz"}) {
         const std::string message = failure(uri);
         BOOST_TEST(!mentions(message, secret), message);
         BOOST_TEST(!mentions(message, "short"), message);

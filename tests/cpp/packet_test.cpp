@@ -131,7 +131,8 @@ BOOST_AUTO_TEST_CASE(every_control_type_and_extension_subtype_has_its_kind_name)
     };
     const Case cases[] = {
         {words({1, 0, 0, 0}), "data"},
-        {control_datagram(raw(ControlType::handshake), 0, 0, 0, 0, concat({words({4, 2, 1, 1500, 8192, 1, 7, 0}), Buffer(16, 0)})),
+        {control_datagram(raw(ControlType::handshake), 0, 0, 0, 0,
+                          concat({words({4, 2, 1, 1500, 8192, 1, 7, 0}), Buffer(16, 0)})),
          "handshake"},
         {control_datagram(raw(ControlType::keepalive), 0, 0, 0, 0, words({0})), "keepalive"},
         {control_datagram(raw(ControlType::ack), 0, 0, 0, 0, words({1})), "ack"},

@@ -59,7 +59,8 @@ BOOST_AUTO_TEST_CASE(duplicates_and_packets_beyond_the_ring_are_refused) {
     ReceiveBuffer buffer(4, 1456, SeqNo(SeqNo::max_value));
     BOOST_TEST((buffer.insert(SeqNo(SeqNo::max_value), message(0), 0, MsgNo(1), false) == Outcome::inserted));
     BOOST_TEST((buffer.insert(SeqNo(SeqNo::max_value), message(0), 0, MsgNo(1), false) == Outcome::duplicate));
-    BOOST_TEST((buffer.insert(SeqNo(2), message(0), 0, MsgNo(1), false) == Outcome::inserted));  // offset 3 across the wrap
+    BOOST_TEST(
+        (buffer.insert(SeqNo(2), message(0), 0, MsgNo(1), false) == Outcome::inserted));  // offset 3 across the wrap
     BOOST_TEST((buffer.insert(SeqNo(3), message(0), 0, MsgNo(1), false) == Outcome::beyond_capacity));
     BOOST_TEST(buffer.available_capacity() == 0);
 }
@@ -90,7 +91,8 @@ RC_BOOST_PROP(every_inserted_packet_is_delivered_once_in_sequence_order, (std::v
     for (std::uint16_t a : arrivals) {
         const int offset = a % 300;
         const std::uint8_t tag = static_cast<std::uint8_t>(offset);
-        const auto outcome = buffer.insert(start.plus(offset), std::vector<std::uint8_t>(1, tag), offset, MsgNo(1), false);
+        const auto outcome =
+            buffer.insert(start.plus(offset), std::vector<std::uint8_t>(1, tag), offset, MsgNo(1), false);
         RC_ASSERT((outcome == Outcome::inserted) == inserted.insert(offset).second);
     }
     std::vector<int> delivered;
@@ -109,7 +111,7 @@ BOOST_AUTO_TEST_CASE(storage_is_held_only_for_the_packets_buffered) {
     BOOST_TEST(while_buffered > 0u);
     BOOST_TEST(while_buffered < 20u * 1456u + 10'000u);  // 20 payloads and two metadata blocks
     for (int i = 0; i < 20; ++i) BOOST_REQUIRE(buffer.pop_ready(1000, true));
-    BOOST_REQUIRE(!buffer.pop_ready(1000, true));  // gives back the last delivered slot
+    BOOST_REQUIRE(!buffer.pop_ready(1000, true));           // gives back the last delivered slot
     BOOST_TEST(buffer.allocated_bytes() < while_buffered);  // a spare block and 16 spare payloads kept
     BOOST_TEST(buffer.allocated_bytes() <= 16u * 1456u + 5'000u);
 }

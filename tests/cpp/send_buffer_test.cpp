@@ -72,7 +72,8 @@ BOOST_AUTO_TEST_CASE(storage_is_held_only_until_messages_are_acknowledged) {
     SendBuffer buffer(8192, 1456);
     BOOST_TEST(buffer.allocated_bytes() == 0u);
     buffer.set_initial_seq(SeqNo(0));
-    for (int i = 0; i < 40; ++i) BOOST_REQUIRE((buffer.submit(payload, 1000 + i, false) == SendBuffer::SubmitOutcome::ok));
+    for (int i = 0; i < 40; ++i)
+        BOOST_REQUIRE((buffer.submit(payload, 1000 + i, false) == SendBuffer::SubmitOutcome::ok));
     const auto while_buffered = buffer.allocated_bytes();
     BOOST_TEST(while_buffered > 0u);
     BOOST_TEST(while_buffered < 40u * 1456u + 15'000u);  // 40 payloads and three metadata blocks

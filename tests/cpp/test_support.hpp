@@ -102,20 +102,18 @@ inline std::string describe_difference(Bytes actual, Bytes expected) {
     if (!at) return {};
     const std::size_t from = *at / 4 * 4;
     std::ostringstream s;
-    s << "first difference at byte " << *at << " (actual " << actual.size() << " bytes, expected "
-      << expected.size() << " bytes)\n  actual   @" << from << ": "
-      << hex(actual.subspan(std::min(from, actual.size())), 48) << "\n  expected @" << from << ": "
-      << hex(expected.subspan(std::min(from, expected.size())), 48);
+    s << "first difference at byte " << *at << " (actual " << actual.size() << " bytes, expected " << expected.size()
+      << " bytes)\n  actual   @" << from << ": " << hex(actual.subspan(std::min(from, actual.size())), 48)
+      << "\n  expected @" << from << ": " << hex(expected.subspan(std::min(from, expected.size())), 48);
     return s.str();
 }
 
 /// Checks byte equality and, on failure, reports the first differing offset with hex context.
-#define WEBSRT_CHECK_BYTES(actual, expected)                                                       \
-    do {                                                                                           \
-        const std::string websrt_difference_ =                                                     \
-            ::websrt::test::describe_difference(::websrt::wire::Bytes(actual),                     \
-                                                ::websrt::wire::Bytes(expected));                  \
-        BOOST_TEST(websrt_difference_.empty(), websrt_difference_);                                \
+#define WEBSRT_CHECK_BYTES(actual, expected)                                                                     \
+    do {                                                                                                         \
+        const std::string websrt_difference_ =                                                                   \
+            ::websrt::test::describe_difference(::websrt::wire::Bytes(actual), ::websrt::wire::Bytes(expected)); \
+        BOOST_TEST(websrt_difference_.empty(), websrt_difference_);                                              \
     } while (false)
 
 /// Encodes a packet into a buffer of exactly `encoded_size` bytes.
@@ -134,16 +132,16 @@ inline wire::Result<Buffer> encode(const wire::DataPacket& packet) { return enco
 /// A control datagram: header words then payload.
 inline Buffer control_datagram(std::uint16_t type, std::uint16_t subtype, std::uint32_t type_info,
                                std::uint32_t timestamp_us, std::uint32_t dest_socket_id, const Buffer& payload) {
-    return concat({words({wire::control_flag | (std::uint32_t{type} << 16) | subtype, type_info, timestamp_us,
-                          dest_socket_id}),
-                   payload});
+    return concat(
+        {words({wire::control_flag | (std::uint32_t{type} << 16) | subtype, type_info, timestamp_us, dest_socket_id}),
+         payload});
 }
 
 /// A libsrt-shaped KM message (SRT-WIRE-NOTES "Encryption"): 0x12, sign 0x2029, KK, KEKI 0,
 /// cipher, auth, SE 2, SLen/4 = 4, KLen/4, a 16-byte salt of 0x50.. and a wrap of 0xC0.. bytes.
 inline Buffer km_bytes(std::uint8_t kk, std::size_t key_length, std::uint8_t cipher = 2, std::uint8_t auth = 0) {
-    Buffer out = {0x12, 0x20, 0x29, kk, 0, 0, 0, 0, cipher, auth, 2, 0, 0, 0, 4,
-                  static_cast<std::uint8_t>(key_length / 4)};
+    Buffer out = {0x12,   0x20, 0x29, kk, 0, 0, 0, 0,
+                  cipher, auth, 2,    0,  0, 0, 4, static_cast<std::uint8_t>(key_length / 4)};
     for (std::uint8_t i = 0; i < 16; ++i) out.push_back(static_cast<std::uint8_t>(0x50 + i));
     const std::size_t keys = (kk & 1u) + ((kk >> 1) & 1u);
     const std::size_t wrap = 8 + key_length * keys;
@@ -179,16 +177,15 @@ inline Buffer random_word_bytes(std::size_t min_words, std::size_t max_words) {
 inline std::uint32_t random_u32() {
     return *rc::gen::weightedOneOf<std::uint32_t>(
         {{6, rc::gen::arbitrary<std::uint32_t>()},
-         {1, rc::gen::element<std::uint32_t>(0u, 1u, 0x3FFFFFFu, 0x4000000u, 0x7FFFFFFFu, 0x80000000u,
-                                             0xFFFFFFFFu)}});
+         {1, rc::gen::element<std::uint32_t>(0u, 1u, 0x3FFFFFFu, 0x4000000u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu)}});
 }
 
 /// A 31-bit sequence number, often close to the wrap.
 inline wire::SeqNo random_seq() {
-    return wire::SeqNo(*rc::gen::weightedOneOf<std::uint32_t>(
-        {{4, rc::gen::inRange<std::uint32_t>(0, 0x80000000u)},
-         {1, rc::gen::inRange<std::uint32_t>(0x7FFFFF00u, 0x80000000u)},
-         {1, rc::gen::inRange<std::uint32_t>(0, 0x100u)}}));
+    return wire::SeqNo(
+        *rc::gen::weightedOneOf<std::uint32_t>({{4, rc::gen::inRange<std::uint32_t>(0, 0x80000000u)},
+                                                {1, rc::gen::inRange<std::uint32_t>(0x7FFFFF00u, 0x80000000u)},
+                                                {1, rc::gen::inRange<std::uint32_t>(0, 0x100u)}}));
 }
 
 /// A KM message whose sizes agree with its header, so it decodes: random KK (1..3), cipher,
@@ -218,8 +215,9 @@ inline wire::SrtHandshakeMessage random_srt_handshake_message(Storage& storage) 
     m.flags = random_u32();
     m.receiver_latency_ms = *rc::gen::arbitrary<std::uint16_t>();
     m.sender_latency_ms = *rc::gen::arbitrary<std::uint16_t>();
-    m.extra = keep(storage, *rc::gen::weightedOneOf<Buffer>({{4, rc::gen::just(Buffer{})},
-                                                             {1, rc::gen::exec([] { return random_word_bytes(1, 4); })}}));
+    m.extra =
+        keep(storage, *rc::gen::weightedOneOf<Buffer>(
+                          {{4, rc::gen::just(Buffer{})}, {1, rc::gen::exec([] { return random_word_bytes(1, 4); })}}));
     return m;
 }
 
@@ -227,8 +225,8 @@ inline wire::SrtHandshakeMessage random_srt_handshake_message(Storage& storage) 
 inline std::string random_text(std::size_t max_size) {
     const auto size = *rc::gen::inRange<std::size_t>(0, max_size + 1);
     return *rc::gen::container<std::string>(size, rc::gen::map(rc::gen::inRange<int>(1, 256), [](int c) {
-        return static_cast<char>(static_cast<unsigned char>(c));
-    }));
+                                                return static_cast<char>(static_cast<unsigned char>(c));
+                                            }));
 }
 
 inline wire::KmState random_km_state() {

@@ -103,7 +103,8 @@ BOOST_AUTO_TEST_CASE(every_captured_datagram_decodes_and_reencodes_to_identical_
         const std::string where = d.file + ":" + std::to_string(d.line) + " (" + d.direction + ")";
         const auto packet = decode_packet(d.bytes);
         if (!packet) {
-            BOOST_TEST(false, where << ": decode failed: " << describe(packet.error()) << "\n  datagram: " << hex(d.bytes));
+            BOOST_TEST(false,
+                       where << ": decode failed: " << describe(packet.error()) << "\n  datagram: " << hex(d.bytes));
             continue;
         }
         const char* kind = packet_kind(*packet);

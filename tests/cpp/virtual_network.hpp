@@ -27,7 +27,8 @@ inline LossRule lose_data_once(std::vector<std::uint32_t> seqs) {
     auto remaining = std::make_shared<std::vector<std::uint32_t>>(std::move(seqs));
     return [remaining](std::uint64_t, wire::Bytes d) {
         if (d.size() < 16 || (d[0] & 0x80)) return false;
-        const std::uint32_t seq = (std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3]);
+        const std::uint32_t seq =
+            (std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3]);
         for (auto it = remaining->begin(); it != remaining->end(); ++it)
             if (*it == seq) {
                 remaining->erase(it);
@@ -54,13 +55,13 @@ struct Node {
     std::map<core::ConnectionId, std::vector<Micros>> received_at;
     std::uint64_t datagrams_sent = 0;
     std::map<std::string, int> kinds_sent;  // packet_kind → count
-    bool reads = true;  // false: the application never calls receive() (a test reads by hand)
+    bool reads = true;                      // false: the application never calls receive() (a test reads by hand)
 };
 
 class VirtualNetwork {
 public:
     Micros now = 1'000'000;
-    Micros delay = core::milliseconds(10);  // one way
+    Micros delay = core::milliseconds(10);         // one way
     std::map<std::pair<int, int>, LossRule> loss;  // (from node, to node) → rule
     bool link_up = true;
 
@@ -116,7 +117,8 @@ public:
         std::vector<std::uint8_t> message(size);
         for (int i = 0; i < count; ++i) {
             std::fill(message.begin(), message.end(), static_cast<std::uint8_t>(i));
-            for (int b = 0; b < 4 && b < static_cast<int>(size); ++b) message[b] = static_cast<std::uint8_t>(i >> (8 * b));
+            for (int b = 0; b < 4 && b < static_cast<int>(size); ++b)
+                message[b] = static_cast<std::uint8_t>(i >> (8 * b));
             endpoint(from).send(id, now, message);
             run_for(interval);
         }

@@ -72,7 +72,8 @@ const SocketAddress listener_address = SocketAddress::v4(10, 0, 0, 1, 9000);
 const SocketAddress caller_address = SocketAddress::v4(10, 0, 0, 2, 40000);
 // The caller seen from other addresses, as behind a NAT that rebinds: the listener's answers to
 // these reach the caller.
-const SocketAddress caller_alt_addresses[2] = {SocketAddress::v4(10, 0, 0, 3, 40000), SocketAddress::v4(10, 0, 0, 2, 40001)};
+const SocketAddress caller_alt_addresses[2] = {SocketAddress::v4(10, 0, 0, 3, 40000),
+                                               SocketAddress::v4(10, 0, 0, 2, 40001)};
 // A third party: what the listener sends there is lost.
 const SocketAddress stranger_address = SocketAddress::v4(192, 0, 2, 9, 5555);
 /// Every address a datagram reaches the listener from: each can own at most one of its
@@ -100,21 +101,21 @@ private:
 };
 
 enum Op : std::uint8_t {
-    op_advance,         // [n] clock += (n+1)² × 100 µs, firing timers, delivering nothing
-    op_run,             // [n] (n+1) ms of a clean link with 2 ms delay: deliver when due, fire timers
-    op_deliver,         // [dir] deliver the head of a direction now
-    op_drop,            // [dir]
-    op_duplicate,       // [dir] deliver a copy of the head, keep it queued
-    op_mutate,          // [dir count (pos xor)×count] deliver the head with bytes xor-ed
-    op_reorder,         // [dir] move the head to the back
-    op_truncate,        // [dir n] deliver the first n bytes of the head
-    op_deliver_alt,     // [k] deliver the caller→listener head from alternative address k
-    op_inject,          // [flags len_lo len_hi bytes…] raw datagram; see inject()
-    op_send,            // [side size] one message of 4 + 6·size bytes
-    op_send_burst,      // [side count size] count+1 messages
-    op_close,           // [side] close that side's newest connection
-    op_connect,         // []  a new caller connection (at most max_connect_ops in all)
-    op_stats,           // [side clear] stats() of the newest connection
+    op_advance,      // [n] clock += (n+1)² × 100 µs, firing timers, delivering nothing
+    op_run,          // [n] (n+1) ms of a clean link with 2 ms delay: deliver when due, fire timers
+    op_deliver,      // [dir] deliver the head of a direction now
+    op_drop,         // [dir]
+    op_duplicate,    // [dir] deliver a copy of the head, keep it queued
+    op_mutate,       // [dir count (pos xor)×count] deliver the head with bytes xor-ed
+    op_reorder,      // [dir] move the head to the back
+    op_truncate,     // [dir n] deliver the first n bytes of the head
+    op_deliver_alt,  // [k] deliver the caller→listener head from alternative address k
+    op_inject,       // [flags len_lo len_hi bytes…] raw datagram; see inject()
+    op_send,         // [side size] one message of 4 + 6·size bytes
+    op_send_burst,   // [side count size] count+1 messages
+    op_close,        // [side] close that side's newest connection
+    op_connect,      // []  a new caller connection (at most max_connect_ops in all)
+    op_stats,        // [side clear] stats() of the newest connection
     op_count
 };
 
@@ -137,9 +138,9 @@ struct SideState {
     SocketAddress address;
     core::SeededRandom random;
     core::Endpoint endpoint;
-    std::vector<ConnectionId> live;  // newest last
-    std::set<ConnectionId> opened;   // connected/accepted event seen
-    std::set<ConnectionId> closed;   // closed event seen
+    std::vector<ConnectionId> live;                       // newest last
+    std::set<ConnectionId> opened;                        // connected/accepted event seen
+    std::set<ConnectionId> closed;                        // closed event seen
     std::map<ConnectionId, std::int64_t> last_delivered;  // per receiving connection
     std::map<std::uint32_t, std::size_t> sent;            // index → size of messages sent from here
     std::map<ConnectionId, std::size_t> delivered_count;  // for ENDPOINT_FUZZ_TRACE
@@ -152,9 +153,7 @@ struct SideState {
 
 class Harness {
 public:
-    Harness(const std::uint8_t* data, std::size_t size) : in_(data, size) {
-        configure();
-    }
+    Harness(const std::uint8_t* data, std::size_t size) : in_(data, size) { configure(); }
 
     void run() {
         while (!in_.done()) {
@@ -184,7 +183,8 @@ public:
         // changed in between times out, as with libsrt.
         std::vector<ConnectionId> pending;
         for (const ConnectionId id : rebound_ ? std::vector<ConnectionId>{} : side(caller_side).live)
-            if (!side(caller_side).opened.contains(id) && connect_deadline_[id] - now_ > milliseconds(600)) pending.push_back(id);
+            if (!side(caller_side).opened.contains(id) && connect_deadline_[id] - now_ > milliseconds(600))
+                pending.push_back(id);
         for (int s = 0; s < 2; ++s) {
             SideState& me = side(s);
             for (const ConnectionId id : std::vector<ConnectionId>(me.live)) {
@@ -198,12 +198,14 @@ public:
         run_clean(2 * idle_timeout_ + core::seconds(2));
         settle();
         for (const ConnectionId id : pending)
-            if (!side(caller_side).opened.contains(id) && side(caller_side).close_reasons[id] != core::CloseReason::rejected)
+            if (!side(caller_side).opened.contains(id) &&
+                side(caller_side).close_reasons[id] != core::CloseReason::rejected)
                 violated("a caller's handshake over a clean link neither connected nor was refused", id);
         for (const Marker& m : markers) {
             if (side(1 - m.side).delivered_indices.contains(m.index) || side(m.side).closed.contains(m.id)) continue;
             trace();
-            std::fprintf(stderr, "%s connection %u: message %u never delivered\n", m.side == caller_side ? "caller" : "listener", m.id, m.index);
+            std::fprintf(stderr, "%s connection %u: message %u never delivered\n",
+                         m.side == caller_side ? "caller" : "listener", m.id, m.index);
             violated("a clean link delivers nothing on a connected connection that does not end", m.id);
         }
     }
@@ -214,7 +216,9 @@ public:
             const SideState& me = side(s);
             std::size_t delivered = 0;
             for (const auto& [id, count] : me.delivered_count) delivered += count;
-            std::fprintf(stderr, "%s: opened %zu closed %zu live %zu sent %zu delivered %zu forged-data %d undecodable %llu unroutable %llu\n",
+            std::fprintf(stderr,
+                         "%s: opened %zu closed %zu live %zu sent %zu delivered %zu forged-data %d undecodable %llu "
+                         "unroutable %llu\n",
                          s == caller_side ? "caller" : "listener", me.opened.size(), me.closed.size(), me.live.size(),
                          me.sent.size(), delivered, me.forged_data_received ? 1 : 0,
                          static_cast<unsigned long long>(me.endpoint.counters().undecodable),
@@ -351,14 +355,16 @@ private:
         if (q.empty()) return;
         const std::vector<std::uint8_t> bytes = replacement ? *replacement : q.front().bytes;
         if (!keep) q.pop_front();
-        if ((dir & 1) == 0) deliver_to(listener_side, caller_address, bytes, replacement != nullptr);
-        else deliver_to(caller_side, listener_address, bytes, replacement != nullptr);
+        if ((dir & 1) == 0)
+            deliver_to(listener_side, caller_address, bytes, replacement != nullptr);
+        else
+            deliver_to(caller_side, listener_address, bytes, replacement != nullptr);
     }
 
     /// ENDPOINT_FUZZ_LOG=1: one line per datagram delivered, for finding where a stream stalls.
     void log_datagram(int to, const std::vector<std::uint8_t>& bytes, bool forged) const {
-        std::fprintf(stderr, "%10lld us %s %s%zu bytes:", static_cast<long long>(now_), to == listener_side ? "->L" : "->C",
-                     forged ? "forged " : "", bytes.size());
+        std::fprintf(stderr, "%10lld us %s %s%zu bytes:", static_cast<long long>(now_),
+                     to == listener_side ? "->L" : "->C", forged ? "forged " : "", bytes.size());
         const auto packet = wire::decode_packet(wire::Bytes(bytes.data(), bytes.size()));
         if (!packet) {
             std::fprintf(stderr, " undecodable\n");
@@ -372,7 +378,8 @@ private:
             std::fprintf(stderr, " ts %u dst %u info %u", control->header.timestamp_us, control->header.dest_socket_id,
                          control->header.type_info);
         if (const auto* control = std::get_if<wire::ControlPacket>(&*packet))
-            if (const auto* ack = std::get_if<wire::AckBody>(&control->body)) std::fprintf(stderr, " acks %u", ack->last_acknowledged.value());
+            if (const auto* ack = std::get_if<wire::AckBody>(&control->body))
+                std::fprintf(stderr, " acks %u", ack->last_acknowledged.value());
         std::fprintf(stderr, "\n");
     }
 
@@ -382,9 +389,11 @@ private:
             int count = 0;
             while (auto t = side(s).endpoint.poll_transmit(now_, out_)) {
                 if (++count > max_datagrams_per_flush) violated("poll_transmit does not run dry", count);
-                if (t->size == 0 || t->size > out_.size()) violated("transmit size out of range", static_cast<long long>(t->size));
+                if (t->size == 0 || t->size > out_.size())
+                    violated("transmit size out of range", static_cast<long long>(t->size));
                 const wire::Bytes bytes(out_.data(), t->size);
-                if (!wire::decode_packet(bytes)) violated("the core emitted a datagram its own codec rejects", static_cast<long long>(t->size));
+                if (!wire::decode_packet(bytes))
+                    violated("the core emitted a datagram its own codec rejects", static_cast<long long>(t->size));
                 route(s, t->to, bytes);
             }
         }
@@ -447,7 +456,8 @@ private:
         const auto message = message_bytes(index, size);
         const auto outcome = from.endpoint.send(id, now_, message);
         if (outcome == core::SendOutcome::ok) {
-            if (size > static_cast<std::size_t>(payload_limit_[s])) violated("send() accepted a message above the payload size", static_cast<long long>(size));
+            if (size > static_cast<std::size_t>(payload_limit_[s]))
+                violated("send() accepted a message above the payload size", static_cast<long long>(size));
             // One live message is one packet, and the peer takes none above the negotiated MSS.
             if (const core::Connection* connection = from.endpoint.connection(id)) {
                 const int overhead = connection->crypto() ? static_cast<int>(connection->crypto()->overhead()) : 0;
@@ -465,7 +475,8 @@ private:
             const SideState& peer = side(1 - s);
             for (const ConnectionId id : me.live) {
                 while (auto size = me.endpoint.receive(id, now_, receive_buffer_)) {
-                    if (*size > receive_buffer_.size()) violated("receive() size beyond the buffer", static_cast<long long>(*size));
+                    if (*size > receive_buffer_.size())
+                        violated("receive() size beyond the buffer", static_cast<long long>(*size));
                     ++me.delivered_count[id];
                     if (me.forged_data_received) continue;
                     check_delivery(me, peer, id, *size);
@@ -482,7 +493,8 @@ private:
         if (sent == peer.sent.end()) violated("delivered a message that was never sent", index);
         if (sent->second != size) violated("delivered a message of another size than sent", index);
         const auto expected = message_bytes(index, size);
-        if (!std::equal(expected.begin(), expected.end(), receive_buffer_.begin())) violated("delivered bytes differ from those sent", index);
+        if (!std::equal(expected.begin(), expected.end(), receive_buffer_.begin()))
+            violated("delivered bytes differ from those sent", index);
         auto [last, fresh] = me.last_delivered.emplace(id, -1);
         if (static_cast<std::int64_t>(index) <= last->second) violated("delivered out of order or twice", index);
         last->second = index;
@@ -512,9 +524,11 @@ private:
         flush();
         drain();
         if (side(listener_side).endpoint.connection_count() > listener_source_addresses)
-            violated("listener holds more connections than peer addresses", static_cast<long long>(side(listener_side).endpoint.connection_count()));
+            violated("listener holds more connections than peer addresses",
+                     static_cast<long long>(side(listener_side).endpoint.connection_count()));
         if (side(caller_side).endpoint.connection_count() > static_cast<std::size_t>(connects_))
-            violated("caller holds more connections than it opened", static_cast<long long>(side(caller_side).endpoint.connection_count()));
+            violated("caller holds more connections than it opened",
+                     static_cast<long long>(side(caller_side).endpoint.connection_count()));
     }
 
     // ---- the program ----
@@ -531,8 +545,10 @@ private:
         const SocketAddress sources[4] = {peer, caller_alt_addresses[(flags >> 5) & 1], stranger_address, peer};
         const SocketAddress& from = sources[(flags >> 1) & 3];
         const std::vector<ConnectionId>* ids = nullptr;
-        if (flags & 8) ids = &side(to).live;
-        else if (flags & 0x10) ids = &side(1 - to).live;
+        if (flags & 8)
+            ids = &side(to).live;
+        else if (flags & 0x10)
+            ids = &side(1 - to).live;
         if (ids && !ids->empty() && bytes.size() >= wire::header_size) {
             const ConnectionId id = ids->back();
             for (int i = 0; i < 4; ++i) bytes[12 + i] = static_cast<std::uint8_t>(id >> (24 - 8 * i));
@@ -581,7 +597,9 @@ private:
             const std::size_t n = in_.u8();
             auto& q = queue(dir);
             if (q.empty()) break;
-            std::vector<std::uint8_t> bytes(q.front().bytes.begin(), q.front().bytes.begin() + static_cast<std::ptrdiff_t>(std::min(n, q.front().bytes.size())));
+            std::vector<std::uint8_t> bytes(
+                q.front().bytes.begin(),
+                q.front().bytes.begin() + static_cast<std::ptrdiff_t>(std::min(n, q.front().bytes.size())));
             deliver_head(dir, false, &bytes);
             break;
         }

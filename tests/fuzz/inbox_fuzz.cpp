@@ -50,14 +50,18 @@ std::vector<Plain> read_all(const std::vector<std::uint8_t>& buffer, std::size_t
     std::size_t previous_end = 0;
     while (const auto record = reader.next()) {
         const std::uint8_t* first = record->bytes.data();
-        if (record->bytes.size() > max_record_payload) violated("record above the payload limit", static_cast<long long>(record->bytes.size()));
+        if (record->bytes.size() > max_record_payload)
+            violated("record above the payload limit", static_cast<long long>(record->bytes.size()));
         if (first < begin || first + record->bytes.size() > end) violated("record outside the buffer");
         const auto offset = static_cast<std::size_t>(first - begin);
-        if (offset < previous_end + record_header) violated("records overlap or go back", static_cast<long long>(offset));
-        if ((offset - record_header) % 4 != 0) violated("record header not 4-byte aligned", static_cast<long long>(offset));
+        if (offset < previous_end + record_header)
+            violated("records overlap or go back", static_cast<long long>(offset));
+        if ((offset - record_header) % 4 != 0)
+            violated("record header not 4-byte aligned", static_cast<long long>(offset));
         records.push_back({record->tag, offset, record->bytes.size()});
         previous_end = offset + padded(record->bytes.size());
-        if (records.size() > count || records.size() > buffer.size() / record_header) violated("more records than asked for or than fit", static_cast<long long>(records.size()));
+        if (records.size() > count || records.size() > buffer.size() / record_header)
+            violated("more records than asked for or than fit", static_cast<long long>(records.size()));
     }
     // Once it stops, it stays stopped.
     if (reader.next()) violated("reader yielded a record after ending");
@@ -73,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto records = read_all(inbox, count);
     const auto expected = reference_read(inbox, count);
-    if (records.size() != expected.size()) violated("record count differs from the reference reading", static_cast<long long>(records.size()));
+    if (records.size() != expected.size())
+        violated("record count differs from the reference reading", static_cast<long long>(records.size()));
     for (std::size_t i = 0; i < records.size(); ++i)
         if (records[i].tag != expected[i].tag || records[i].size != expected[i].size ||
             records[i].offset != expected[i].offset)
@@ -91,10 +96,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (const auto slot = writer.slot(); !slot.empty() && slot.data() + slot.size() > outbox.data() + outbox.size())
         violated("writer offers a slot past the buffer");
     const auto again = read_all(outbox, writer.count());
-    if (again.size() != records.size()) violated("written records do not read back", static_cast<long long>(again.size()));
+    if (again.size() != records.size())
+        violated("written records do not read back", static_cast<long long>(again.size()));
     for (std::size_t i = 0; i < again.size(); ++i) {
-        if (again[i].tag != records[i].tag || again[i].size != records[i].size) violated("written record reads back different", static_cast<long long>(i));
-        if (again[i].size && std::memcmp(outbox.data() + again[i].offset, inbox.data() + records[i].offset, again[i].size) != 0)
+        if (again[i].tag != records[i].tag || again[i].size != records[i].size)
+            violated("written record reads back different", static_cast<long long>(i));
+        if (again[i].size &&
+            std::memcmp(outbox.data() + again[i].offset, inbox.data() + records[i].offset, again[i].size) != 0)
             violated("written payload reads back different", static_cast<long long>(i));
     }
     return 0;

@@ -16,7 +16,8 @@ namespace {
 using namespace websrt::core;
 
 [[noreturn]] void violated(const char* what, std::string_view input) {
-    std::fprintf(stderr, "media URI invariant violated: %s\n  input: %.*s\n", what, static_cast<int>(input.size()), input.data());
+    std::fprintf(stderr, "media URI invariant violated: %s\n  input: %.*s\n", what, static_cast<int>(input.size()),
+                 input.data());
     std::abort();
 }
 
@@ -32,14 +33,19 @@ void check_config(const ConnectionConfig& c, std::string_view text) {
     if (c.mss < 76 || c.mss > 1500) violated("mss out of range", text);
     if (c.flight_window_pkts < 32) violated("flight window below 32", text);
     if (c.send_buffer_pkts < 32 || c.receive_buffer_pkts < 32) violated("buffer below 32 packets", text);
-    if (c.connect_timeout <= 0 || c.connect_timeout > milliseconds(max_ms)) violated("connect timeout out of range", text);
-    if (c.peer_idle_timeout <= 0 || c.peer_idle_timeout > milliseconds(max_ms)) violated("idle timeout out of range", text);
+    if (c.connect_timeout <= 0 || c.connect_timeout > milliseconds(max_ms))
+        violated("connect timeout out of range", text);
+    if (c.peer_idle_timeout <= 0 || c.peer_idle_timeout > milliseconds(max_ms))
+        violated("idle timeout out of range", text);
     if (c.send_drop_delay_ms < -1 || c.send_drop_delay_ms > max_ms) violated("snddropdelay out of range", text);
     if (c.stream_id.size() > 512) violated("stream id longer than 512 bytes", text);
-    if (!c.passphrase.empty() && (c.passphrase.size() < 10 || c.passphrase.size() > 80)) violated("passphrase length out of range", text);
-    if (c.pbkey_len != 0 && c.pbkey_len != 16 && c.pbkey_len != 24 && c.pbkey_len != 32) violated("pbkeylen not 0/16/24/32", text);
+    if (!c.passphrase.empty() && (c.passphrase.size() < 10 || c.passphrase.size() > 80))
+        violated("passphrase length out of range", text);
+    if (c.pbkey_len != 0 && c.pbkey_len != 16 && c.pbkey_len != 24 && c.pbkey_len != 32)
+        violated("pbkeylen not 0/16/24/32", text);
     if (c.km_refresh_rate_pkts < 0 || c.km_preannounce_pkts < 0) violated("negative KM refresh", text);
-    if (c.transtype != TransmissionType::live || c.congestion != "live") violated("accepted other than live mode", text);
+    if (c.transtype != TransmissionType::live || c.congestion != "live")
+        violated("accepted other than live mode", text);
     // What the core derives from the options must stay sane too.
     if (max_payload(c) <= 0) violated("no room for payload in the MSS", text);
 }
@@ -78,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto decoded = percent_decode(percent_encode(text));
     if (!decoded || *decoded != text) violated("percent_decode(percent_encode(x)) != x", text);
     // Decoding never grows the text.
-    if (const auto plain = percent_decode(text); plain && plain->size() > text.size()) violated("percent_decode grew its input", text);
+    if (const auto plain = percent_decode(text); plain && plain->size() > text.size())
+        violated("percent_decode grew its input", text);
     return 0;
 }

@@ -71,7 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (relative) {
         if (has_dot_segment(*relative)) violated("an accepted relative path has an empty, '.' or '..' segment", input);
         for (const char c : *relative) {
-            if (c == '\\' || static_cast<unsigned char>(c) < 0x20) violated("an accepted path has a backslash or control byte", input);
+            if (c == '\\' || static_cast<unsigned char>(c) < 0x20)
+                violated("an accepted path has a backslash or control byte", input);
         }
     }
 

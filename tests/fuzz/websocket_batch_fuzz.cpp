@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t datagrams = 0;
     const auto malformed = batch::split(message, max_datagram, [&](std::span<const std::uint8_t> datagram) {
         if (datagram.empty() || datagram.size() > max_datagram) violated("a datagram outside 1..max_datagram bytes");
-        if (datagram.data() < data || datagram.data() + datagram.size() > data + size) violated("a datagram outside the message");
+        if (datagram.data() < data || datagram.data() + datagram.size() > data + size)
+            violated("a datagram outside the message");
         batch::append(rebuilt, datagram);
         ++datagrams;
     });
@@ -35,6 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (batch::describe(malformed).empty()) violated("a malformed batch has no reason");
         return 0;
     }
-    if (rebuilt.size() != size || !std::equal(rebuilt.begin(), rebuilt.end(), data)) violated("append() does not rebuild the batch");
+    if (rebuilt.size() != size || !std::equal(rebuilt.begin(), rebuilt.end(), data))
+        violated("append() does not rebuild the batch");
     return 0;
 }

@@ -29,22 +29,25 @@ int main(int argc, char** argv) {
     int closed = 0;
     int status = 0;
     native::UdpDriver driver(io, endpoint, {boost::asio::ip::udp::v4(), port},
-        {[&](const core::Event& e) {
-             if (e.kind == core::EventKind::accepted) {
-                 outputs[e.connection].open(directory + "/" + e.stream_id + ".bin", std::ios::binary);
-                 std::cerr << "accepted '" << e.stream_id << "'" << std::endl;
-             } else if (e.kind == core::EventKind::closed) {
-                 std::vector<std::uint8_t> buffer(1500);
-                 while (auto size = endpoint.receive(e.connection, INT64_MAX / 2, buffer))
-                     outputs[e.connection].write(reinterpret_cast<const char*>(buffer.data()), static_cast<std::streamsize>(*size));
-                 outputs.erase(e.connection);
-                 if (e.reason != core::CloseReason::peer_shutdown) status = 1;
-                 if (++closed == expected) io.stop();
-             }
-         },
-         [&](core::ConnectionId id, wire::Bytes message) {
-             outputs[id].write(reinterpret_cast<const char*>(message.data()), static_cast<std::streamsize>(message.size()));
-         }});
+                             {[&](const core::Event& e) {
+                                  if (e.kind == core::EventKind::accepted) {
+                                      outputs[e.connection].open(directory + "/" + e.stream_id + ".bin",
+                                                                 std::ios::binary);
+                                      std::cerr << "accepted '" << e.stream_id << "'" << std::endl;
+                                  } else if (e.kind == core::EventKind::closed) {
+                                      std::vector<std::uint8_t> buffer(1500);
+                                      while (auto size = endpoint.receive(e.connection, INT64_MAX / 2, buffer))
+                                          outputs[e.connection].write(reinterpret_cast<const char*>(buffer.data()),
+                                                                      static_cast<std::streamsize>(*size));
+                                      outputs.erase(e.connection);
+                                      if (e.reason != core::CloseReason::peer_shutdown) status = 1;
+                                      if (++closed == expected) io.stop();
+                                  }
+                              },
+                              [&](core::ConnectionId id, wire::Bytes message) {
+                                  outputs[id].write(reinterpret_cast<const char*>(message.data()),
+                                                    static_cast<std::streamsize>(message.size()));
+                              }});
     std::cerr << "listening on " << port << std::endl;
     io.run();
     return status;

@@ -148,7 +148,12 @@ test("bad URIs are ERR_SRT_URI errors that name what is wrong", async () => {
   await assert.rejects(SrtSocket.connect("srt://127.0.0.1"), { code: "ERR_SRT_URI" });
   await assert.rejects(SrtServer.listen("srt://127.0.0.1:9000?mode=caller"), { code: "ERR_SRT_URI" });
   await assert.rejects(checkSrtUri("srt://:9000?pbkeylen=20"), (e) => e.code === "ERR_SRT_URI" && /pbkeylen/.test(e.message));
-  await checkSrtUri("srt://:9000?pbkeylen=32&passphrase=long-enough-secret");
+  const checked = await checkSrtUri("srt://:9000?pbkeylen=32&passphrase=long-enough-secret&latency=250");
+  assert.equal(checked.mode, "listener");
+  assert.equal(checked.port, 9000);
+  assert.equal(checked.latencyMs, 250);
+  assert.equal(checked.encrypted, true);
+  assert.equal(JSON.stringify(checked).includes("long-enough-secret"), false);
 });
 
 test("parseSrtUri reads a URI as the core (and `websrt transmit`) does, never returning the passphrase", async () => {

@@ -106,7 +106,8 @@ private:
         config.km_refresh_rate_pkts = s_.km_refresh_rate_pkts;
         config.km_preannounce_pkts = s_.km_preannounce_pkts;
         if (s_.aes_gcm) config.crypto_mode = core::CryptoMode::aes_gcm;
-        if (auto refused = sim_.endpoint(listener_).listen(config)) return fail("listen() refused the config: " + *refused), false;
+        if (auto refused = sim_.endpoint(listener_).listen(config))
+            return fail("listen() refused the config: " + *refused), false;
         const auto started = sim_.endpoint(caller_).connect(sim_.local_now(caller_), listener_address, config);
         if (!started) return fail("connect() refused the config: " + started.error()), false;
         caller_id_ = *started;
@@ -115,10 +116,12 @@ private:
             sim_.run_for(core::milliseconds(10));
             const auto& caller_events = sim_.events(caller_);
             const auto& listener_events = sim_.events(listener_);
-            const auto connected = std::find_if(caller_events.begin(), caller_events.end(),
-                                                [](const core::Event& e) { return e.kind == core::EventKind::connected; });
-            const auto accepted = std::find_if(listener_events.begin(), listener_events.end(),
-                                               [](const core::Event& e) { return e.kind == core::EventKind::accepted; });
+            const auto connected = std::find_if(caller_events.begin(), caller_events.end(), [](const core::Event& e) {
+                return e.kind == core::EventKind::connected;
+            });
+            const auto accepted =
+                std::find_if(listener_events.begin(), listener_events.end(),
+                             [](const core::Event& e) { return e.kind == core::EventKind::accepted; });
             if (connected != caller_events.end() && accepted != listener_events.end()) {
                 listener_id_ = accepted->connection;
                 const auto isn = sim_.endpoint(caller_).connection(caller_id_)->negotiated().initial_seq.value();
@@ -127,7 +130,8 @@ private:
                     sim_.set_link_damage(caller_, listener_, s_.corrupt_percent, s_.truncate_percent);
                     sim_.set_link_damage(listener_, caller_, s_.corrupt_percent, s_.truncate_percent);
                 }
-                if (s_.initial_seq && isn != *s_.initial_seq) fail("the initial sequence number is ", std::to_string(isn));
+                if (s_.initial_seq && isn != *s_.initial_seq)
+                    fail("the initial sequence number is ", std::to_string(isn));
                 return true;
             }
             if (!caller_events.empty() && caller_events.back().kind == core::EventKind::closed) break;
@@ -171,10 +175,13 @@ private:
         const auto sender = sim_.endpoint(caller_).stats(caller_id_, sim_.local_now(caller_), false);
         const auto receiver = sim_.endpoint(listener_).stats(listener_id_, sim_.local_now(listener_), false);
         if (!sender || !receiver || corrupting()) return;
-        const Micros kept = std::max<Micros>(core::milliseconds(out_.latency_ms), core::seconds(1)) + core::milliseconds(20);
+        const Micros kept =
+            std::max<Micros>(core::milliseconds(out_.latency_ms), core::seconds(1)) + core::milliseconds(20);
         const auto bound = static_cast<int>((kept + buffer_sample_period) / s_.interval) + 1;
-        if (sender->pktSndBuf > bound) fail("sender buffer at ", std::to_string(sender->pktSndBuf), " packets, bound ", std::to_string(bound));
-        if (receiver->pktRcvBuf > bound) fail("receiver buffer at ", std::to_string(receiver->pktRcvBuf), " packets, bound ", std::to_string(bound));
+        if (sender->pktSndBuf > bound)
+            fail("sender buffer at ", std::to_string(sender->pktSndBuf), " packets, bound ", std::to_string(bound));
+        if (receiver->pktRcvBuf > bound)
+            fail("receiver buffer at ", std::to_string(receiver->pktRcvBuf), " packets, bound ", std::to_string(bound));
     }
 
     void check_deliveries() {
@@ -197,7 +204,8 @@ private:
             last_index = index;
             last_delivered_index_ = index;
             const auto fill = static_cast<std::uint8_t>(index);
-            if (!std::all_of(d.message.begin() + header_size, d.message.end(), [&](std::uint8_t b) { return b == fill; }))
+            if (!std::all_of(d.message.begin() + header_size, d.message.end(),
+                             [&](std::uint8_t b) { return b == fill; }))
                 fail("message ", std::to_string(index), " garbled");
             const Micros delay = d.global_time - sent_at;
             out_.delays.emplace_back(index, delay);
@@ -239,7 +247,8 @@ private:
         note_closes();
         const auto sender = sim_.endpoint(caller_).stats(caller_id_, sim_.local_now(caller_), false);
         const auto receiver = sim_.endpoint(listener_).stats(listener_id_, sim_.local_now(listener_), false);
-        out_.undecodable = sim_.endpoint(listener_).counters().undecodable + sim_.endpoint(caller_).counters().undecodable;
+        out_.undecodable =
+            sim_.endpoint(listener_).counters().undecodable + sim_.endpoint(caller_).counters().undecodable;
         if (!sender || !receiver) {
             if (!corrupting()) fail("the connection closed during the stream");
             return;
@@ -254,8 +263,9 @@ private:
         // unknown (libsrt alike).
         const std::int64_t accounted = out_.delivered + out_.counted_dropped;
         if (accounted < last_delivered_index_ + 1 || accounted > out_.sent)
-            fail("delivered ", std::to_string(out_.delivered), " + counted dropped ", std::to_string(out_.counted_dropped),
-                 " does not account for the ", std::to_string(last_delivered_index_ + 1), " messages up to the last delivered (",
+            fail("delivered ", std::to_string(out_.delivered), " + counted dropped ",
+                 std::to_string(out_.counted_dropped), " does not account for the ",
+                 std::to_string(last_delivered_index_ + 1), " messages up to the last delivered (",
                  std::to_string(out_.sent), " sent)");
         if (static_cast<std::uint64_t>(sender->total.pktSent) != sim_.data_datagrams_sent(caller_))
             fail("pktSent ", std::to_string(sender->total.pktSent), " but the link carried ",
@@ -265,7 +275,8 @@ private:
                  std::to_string(sim_.data_datagrams_received(listener_)), " data packets");
         // Bounded buffers: once the stream has played out, nothing is left anywhere.
         if (sender->pktSndBuf != 0) fail("sender buffer still holds ", std::to_string(sender->pktSndBuf), " packets");
-        if (receiver->pktRcvBuf != 0) fail("receiver buffer still holds ", std::to_string(receiver->pktRcvBuf), " packets");
+        if (receiver->pktRcvBuf != 0)
+            fail("receiver buffer still holds ", std::to_string(receiver->pktRcvBuf), " packets");
     }
 
     const LiveScenario& s_;

@@ -71,11 +71,13 @@ struct LiveOutcome {
     Micros min_delay = 0;
     Micros max_delay = 0;
     std::vector<std::pair<std::uint32_t, Micros>> delays;  // (message index, end-to-end delay)
-    std::string closed;  // why a side's connection closed during the run, if one did
+    std::string closed;                                    // why a side's connection closed during the run, if one did
     std::vector<std::string> violations;
 
     [[nodiscard]] double delivery_ratio() const { return sent ? static_cast<double>(delivered) / sent : 0; }
-    [[nodiscard]] double overhead() const { return unique_sent ? static_cast<double>(retransmitted) / static_cast<double>(unique_sent) : 0; }
+    [[nodiscard]] double overhead() const {
+        return unique_sent ? static_cast<double>(retransmitted) / static_cast<double>(unique_sent) : 0;
+    }
 };
 
 LiveOutcome run_live(const LiveScenario& scenario, std::uint64_t seed);

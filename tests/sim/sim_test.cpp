@@ -43,10 +43,13 @@ struct Pair {
 
     const core::Event* first(int node, core::EventKind kind) const {
         const auto& events = sim.events(node);
-        const auto it = std::find_if(events.begin(), events.end(), [&](const core::Event& e) { return e.kind == kind; });
+        const auto it =
+            std::find_if(events.begin(), events.end(), [&](const core::Event& e) { return e.kind == kind; });
         return it == events.end() ? nullptr : &*it;
     }
-    bool connected() const { return first(caller, core::EventKind::connected) && first(listener, core::EventKind::accepted); }
+    bool connected() const {
+        return first(caller, core::EventKind::connected) && first(listener, core::EventKind::accepted);
+    }
 
     /// From `at`, the caller sends `count` messages, one every `interval`.
     void stream(Micros at, int count, Micros interval) {

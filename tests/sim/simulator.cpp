@@ -28,7 +28,8 @@ Micros NodeClock::global(Micros local_time) const {
     return g;
 }
 
-int Simulator::add_node(core::SocketAddress address, std::uint64_t seed, NodeClock clock, std::vector<std::uint32_t> first_draws) {
+int Simulator::add_node(core::SocketAddress address, std::uint64_t seed, NodeClock clock,
+                        std::vector<std::uint32_t> first_draws) {
     auto node = std::make_unique<Node>();
     node->address = address;
     node->clock = clock;
@@ -43,7 +44,8 @@ void Simulator::set_link(int from, int to, const native::ImpairmentConfig& confi
 }
 
 void Simulator::set_link_damage(int from, int to, double corrupt_percent, double truncate_percent) {
-    if (const auto it = links_.find({from, to}); it != links_.end()) it->second->set_damage(corrupt_percent, truncate_percent);
+    if (const auto it = links_.find({from, to}); it != links_.end())
+        it->second->set_damage(corrupt_percent, truncate_percent);
 }
 
 const native::ImpairmentCounters* Simulator::link_counters(int from, int to) const {
@@ -51,7 +53,9 @@ const native::ImpairmentCounters* Simulator::link_counters(int from, int to) con
     return it == links_.end() ? nullptr : &it->second->counters();
 }
 
-void Simulator::at(Micros when, std::function<void()> action) { actions_.emplace(std::max(when, now_), std::move(action)); }
+void Simulator::at(Micros when, std::function<void()> action) {
+    actions_.emplace(std::max(when, now_), std::move(action));
+}
 
 int Simulator::node_at(const core::SocketAddress& address) const {
     for (std::size_t i = 0; i < nodes_.size(); ++i)
@@ -64,7 +68,8 @@ void Simulator::flush(int index) {
     const Micros local = node.clock.local(now_);
     std::vector<std::uint8_t> buffer(1500);
     while (auto transmit = node.endpoint->poll_transmit(local, buffer)) {
-        std::vector<std::uint8_t> datagram(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(transmit->size));
+        std::vector<std::uint8_t> datagram(buffer.begin(),
+                                           buffer.begin() + static_cast<std::ptrdiff_t>(transmit->size));
         if (is_data(datagram)) ++node.data_sent;
         const int to = node_at(transmit->to);
         if (to < 0) continue;  // nobody there: the datagram is lost, as on a real network
@@ -81,7 +86,9 @@ void Simulator::flush(int index) {
     }
     for (const core::ConnectionId id : node.open)
         while (auto size = node.endpoint->receive(id, local, buffer))
-            node.deliveries.push_back({id, std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*size)), now_});
+            node.deliveries.push_back(
+                {id, std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*size)),
+                 now_});
     std::erase_if(node.open, [&](core::ConnectionId id) { return node.endpoint->connection(id) == nullptr; });
 }
 
@@ -125,7 +132,8 @@ void Simulator::run_until(Micros until) {
             return;
         }
         steps_at_same_time_ = *next <= now_ ? steps_at_same_time_ + 1 : 0;
-        if (steps_at_same_time_ > max_steps_at_one_instant) throw std::runtime_error("simulator: timers do not advance");
+        if (steps_at_same_time_ > max_steps_at_one_instant)
+            throw std::runtime_error("simulator: timers do not advance");
         now_ = std::max(now_, *next);
         while (!actions_.empty() && actions_.begin()->first <= now_) {
             auto action = std::move(actions_.begin()->second);
@@ -135,7 +143,8 @@ void Simulator::run_until(Micros until) {
         release_links();
         for (auto& node : nodes_) {
             const Micros local = node->clock.local(now_);
-            if (const auto due = node->endpoint->next_timeout(); due && *due <= local) node->endpoint->handle_timeout(local);
+            if (const auto due = node->endpoint->next_timeout(); due && *due <= local)
+                node->endpoint->handle_timeout(local);
         }
     }
 }

@@ -54,7 +54,9 @@ public:
     core::Endpoint& endpoint(int node) { return *nodes_[static_cast<std::size_t>(node)]->endpoint; }
     [[nodiscard]] Micros now() const { return now_; }
     [[nodiscard]] Micros local_now(int node) const { return nodes_[static_cast<std::size_t>(node)]->clock.local(now_); }
-    [[nodiscard]] const core::SocketAddress& address(int node) const { return nodes_[static_cast<std::size_t>(node)]->address; }
+    [[nodiscard]] const core::SocketAddress& address(int node) const {
+        return nodes_[static_cast<std::size_t>(node)]->address;
+    }
 
     /// Called with every datagram a node is handed (after the link's damage), before the node sees it.
     std::function<void(int to, const std::vector<std::uint8_t>& datagram)> on_arrival;
@@ -64,13 +66,21 @@ public:
     void run_until(Micros global);
     void run_for(Micros duration) { run_until(now_ + duration); }
 
-    [[nodiscard]] const std::vector<core::Event>& events(int node) const { return nodes_[static_cast<std::size_t>(node)]->events; }
-    [[nodiscard]] const std::vector<Delivery>& deliveries(int node) const { return nodes_[static_cast<std::size_t>(node)]->deliveries; }
+    [[nodiscard]] const std::vector<core::Event>& events(int node) const {
+        return nodes_[static_cast<std::size_t>(node)]->events;
+    }
+    [[nodiscard]] const std::vector<Delivery>& deliveries(int node) const {
+        return nodes_[static_cast<std::size_t>(node)]->deliveries;
+    }
     /// The link's own counters; nothing when the link was never set.
     [[nodiscard]] const native::ImpairmentCounters* link_counters(int from, int to) const;
     /// Data packets (not control) each side put on the wire, and those a node was handed.
-    [[nodiscard]] std::uint64_t data_datagrams_sent(int node) const { return nodes_[static_cast<std::size_t>(node)]->data_sent; }
-    [[nodiscard]] std::uint64_t data_datagrams_received(int node) const { return nodes_[static_cast<std::size_t>(node)]->data_received; }
+    [[nodiscard]] std::uint64_t data_datagrams_sent(int node) const {
+        return nodes_[static_cast<std::size_t>(node)]->data_sent;
+    }
+    [[nodiscard]] std::uint64_t data_datagrams_received(int node) const {
+        return nodes_[static_cast<std::size_t>(node)]->data_received;
+    }
 
 private:
     /// A seeded generator whose first values are given.

@@ -3,11 +3,16 @@
 // command that replays it alone.
 //
 //   websrt_sim [--seeds N] [--first-seed S] [--scenario TEXT]   sweep (TEXT: part of a name)
+//   websrt_sim --random-seeds N [--scenario TEXT]              sweep N fresh seeds (first one printed)
+//   websrt_sim --seed-file FILE                                 the once-failing seeds, each in its scenario
 //   websrt_sim --scenario TEXT --seed S                         replay one run, verbosely
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <random>
+#include <sstream>
 #include <string>
 
 #include "live_scenario.hpp"
@@ -20,6 +25,7 @@ struct Options {
     std::uint64_t seeds = 200;
     std::uint64_t first_seed = 1;
     std::string scenario;
+    std::string seed_file;
     bool single = false;
 };
 
@@ -28,22 +34,40 @@ bool parse(int argc, char** argv, Options& options) {
         const std::string arg = argv[i];
         if (i + 1 >= argc) return false;
         const std::string value = argv[++i];
-        if (arg == "--seeds") options.seeds = std::strtoull(value.c_str(), nullptr, 10);
-        else if (arg == "--first-seed") options.first_seed = std::strtoull(value.c_str(), nullptr, 10);
-        else if (arg == "--seed") options.first_seed = std::strtoull(value.c_str(), nullptr, 10), options.seeds = 1, options.single = true;
-        else if (arg == "--scenario") options.scenario = value;
-        else return false;
+        if (arg == "--seeds")
+            options.seeds = std::strtoull(value.c_str(), nullptr, 10);
+        else if (arg == "--first-seed")
+            options.first_seed = std::strtoull(value.c_str(), nullptr, 10);
+        else if (arg == "--seed")
+            options.first_seed = std::strtoull(value.c_str(), nullptr, 10), options.seeds = 1, options.single = true;
+        else if (arg == "--scenario")
+            options.scenario = value;
+        else if (arg == "--seed-file")
+            options.seed_file = value;
+        else if (arg == "--random-seeds") {
+            options.seeds = std::strtoull(value.c_str(), nullptr, 10);
+            // Below 2^48, so that a printed seed is short and every seed after it fits.
+            std::random_device device;
+            options.first_seed = ((std::uint64_t{device()} << 32 | device()) & ((std::uint64_t{1} << 48) - 1)) + 1;
+            std::printf("random seeds %llu..%llu (replay: --first-seed %llu --seeds %llu)\n",
+                        static_cast<unsigned long long>(options.first_seed),
+                        static_cast<unsigned long long>(options.first_seed + options.seeds - 1),
+                        static_cast<unsigned long long>(options.first_seed),
+                        static_cast<unsigned long long>(options.seeds));
+        } else
+            return false;
     }
     return options.seeds > 0;
 }
 
 void print_run(const LiveOutcome& o) {
-    std::printf("  seed %llu: RTT %lld ms, latency %d ms, sent %d, delivered %d, dropped %lld, retransmitted %lld, "
-                "delay %lld..%lld µs, undecodable %llu\n",
-                static_cast<unsigned long long>(o.seed), static_cast<long long>(o.rtt / 1000), o.latency_ms, o.sent,
-                o.delivered, static_cast<long long>(o.counted_dropped), static_cast<long long>(o.retransmitted),
-                static_cast<long long>(o.min_delay), static_cast<long long>(o.max_delay),
-                static_cast<unsigned long long>(o.undecodable));
+    std::printf(
+        "  seed %llu: RTT %lld ms, latency %d ms, sent %d, delivered %d, dropped %lld, retransmitted %lld, "
+        "delay %lld..%lld µs, undecodable %llu\n",
+        static_cast<unsigned long long>(o.seed), static_cast<long long>(o.rtt / 1000), o.latency_ms, o.sent,
+        o.delivered, static_cast<long long>(o.counted_dropped), static_cast<long long>(o.retransmitted),
+        static_cast<long long>(o.min_delay), static_cast<long long>(o.max_delay),
+        static_cast<unsigned long long>(o.undecodable));
     if (!o.closed.empty()) std::printf("    closed: %s\n", o.closed.c_str());
     for (const auto& v : o.violations) std::printf("    violation: %s\n", v.c_str());
 }
@@ -56,14 +80,53 @@ void print_late(const LiveOutcome& o) {
             std::printf("    message %u: delay %lld µs\n", index, static_cast<long long>(delay));
 }
 
+/// Runs each "SEED<TAB>SCENARIO NAME" line of `path` ('#' starts a comment): seeds that once
+/// broke an invariant, kept so that the fix stays fixed. 0 when all pass, 1 when one fails, 2
+/// when the file or a line is bad.
+int run_seed_file(const std::string& path, const char* program) {
+    std::ifstream file(path);
+    if (!file) {
+        std::fprintf(stderr, "cannot read %s\n", path.c_str());
+        return 2;
+    }
+    const auto scenarios = standard_live_scenarios();
+    int runs = 0, failures = 0;
+    std::string line;
+    for (int number = 1; std::getline(file, line); ++number) {
+        if (line.empty() || line[0] == '#') continue;
+        const auto tab = line.find('\t');
+        const std::string name = tab == std::string::npos ? "" : line.substr(tab + 1);
+        const auto scenario =
+            std::find_if(scenarios.begin(), scenarios.end(), [&](const LiveScenario& s) { return s.name == name; });
+        char* end = nullptr;
+        const std::uint64_t seed = std::strtoull(line.c_str(), &end, 10);
+        if (tab == std::string::npos || end != line.c_str() + tab || scenario == scenarios.end()) {
+            std::fprintf(stderr, "%s:%d: expected SEED<TAB>an exact scenario name\n", path.c_str(), number);
+            return 2;
+        }
+        ++runs;
+        const LiveOutcome outcome = run_live(*scenario, seed);
+        if (outcome.violations.empty()) continue;
+        ++failures;
+        print_run(outcome);
+        std::printf("    replay: %s --scenario '%s' --seed %llu\n", program, name.c_str(),
+                    static_cast<unsigned long long>(seed));
+    }
+    std::printf("%s: %d once-failing seeds run, %d failed\n", path.c_str(), runs, failures);
+    return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     Options options;
     if (!parse(argc, argv, options)) {
-        std::fprintf(stderr, "usage: websrt_sim [--seeds N] [--first-seed S] [--scenario TEXT] | --scenario TEXT --seed S\n");
+        std::fprintf(stderr,
+                     "usage: websrt_sim [--seeds N] [--first-seed S] [--scenario TEXT] | --random-seeds N | "
+                     "--seed-file FILE | --scenario TEXT --seed S\n");
         return 2;
     }
+    if (!options.seed_file.empty()) return run_seed_file(options.seed_file, argv[0]);
     int failures = 0;
     bool matched = false;
     std::printf("%-48s %6s %11s %11s %10s %9s %8s\n", "scenario", "seeds", "delivered", "worst seed", "rexmit ovh",
@@ -77,9 +140,10 @@ int main(int argc, char** argv) {
         std::int64_t dropped = 0;
         std::uint64_t undecodable = 0;
         int failed = 0;
-        const std::uint64_t seeds = scenario.max_seeds > 0 && !options.single
-                                        ? std::min<std::uint64_t>(options.seeds, static_cast<std::uint64_t>(scenario.max_seeds))
-                                        : options.seeds;
+        const std::uint64_t seeds =
+            scenario.max_seeds > 0 && !options.single
+                ? std::min<std::uint64_t>(options.seeds, static_cast<std::uint64_t>(scenario.max_seeds))
+                : options.seeds;
         for (std::uint64_t seed = options.first_seed; seed < options.first_seed + seeds; ++seed) {
             const LiveOutcome outcome = run_live(scenario, seed);
             delivered_sum += outcome.delivery_ratio();
