@@ -210,10 +210,11 @@ public:
         return outcome_name(endpoint_.send(id, micros(now), {inbox_.data(), length}));
     }
 
-    /// Fills the outbox with the messages whose time has come (untagged records); returns how many.
-    int receive_batch(std::uint32_t id, double now) {
+    /// Fills the outbox with at most `max_messages` of the messages whose time has come
+    /// (untagged records); returns how many. The rest wait in the core's bounded buffer.
+    int receive_batch(std::uint32_t id, double now, std::uint32_t max_messages) {
         websrt::bindings::RecordWriter writer(outbox_);
-        for (auto slot = writer.slot(); !slot.empty(); slot = writer.slot()) {
+        for (auto slot = writer.slot(); !slot.empty() && writer.count() < max_messages; slot = writer.slot()) {
             const auto size = endpoint_.receive(id, micros(now), slot);
             if (!size) break;
             writer.commit(*size, 0);

@@ -28,7 +28,7 @@ export class EndpointDriver {
     this.capacity = this.endpoint.bufferCapacity();
     this.tags = new Map();  // address text → tag
     this.addresses = [];    // tag → address text
-    this.connections = new Map();  // id → a socket's sink: { wantsMessages(), onMessages(array), onEvent(event), finish(error), close() }
+    this.connections = new Map();  // id → a socket's sink: { room(), onMessages(array), onEvent(event), finish(error), close() }
     this.listener = undefined;     // { onEvent(event) } for accepted/refused
     this.timer = undefined;
     this.timerAt = -1;
@@ -104,7 +104,7 @@ export class EndpointDriver {
     const now = nowMicros();
     this.sendTransmits(now);
     for (const event of this.endpoint.pollEvents()) this.dispatch(event, now);
-    for (const [id, connection] of this.connections) if (connection.wantsMessages()) this.deliver(id, connection, now);
+    for (const [id, connection] of this.connections) if (connection.room() > 0) this.deliver(id, connection, now);
     // Delivering may have made the application send: flush once more.
     this.sendTransmits(nowMicros());
     this.arm();
@@ -149,10 +149,12 @@ export class EndpointDriver {
     }
   }
 
-  /** Hands `connection` the messages due now, while it wants more (all of them when `all`). */
+  /** Hands `connection` the messages due now, as many as it has room for (all of them when `all`). */
   deliver(id, connection, now, all = false) {
     for (;;) {
-      const count = this.endpoint.receiveBatch(id, now);
+      const room = all ? 0xffffffff : connection.room();
+      if (room <= 0) return;  // a slow reader: leave the rest in the core
+      const count = this.endpoint.receiveBatch(id, now, room);
       if (count === 0) return;
       const heap = this.heap();
       const base = this.endpoint.outboxAddress();
@@ -165,7 +167,6 @@ export class EndpointDriver {
         offset += recordHeader + padded(size);
       }
       connection.onMessages(messages);
-      if (!all && !connection.wantsMessages()) return;  // a slow reader: leave the rest in the core
     }
   }
 

@@ -107,7 +107,7 @@ export class SrtSocket {
     this.#ready.catch(() => {});  // a caller that never connected reports it from connect()
     if (connected) this.#resolveReady();
     driver.connections.set(id, {
-      wantsMessages: () => this.#messages.length < readerHighWater,
+      room: () => readerHighWater - this.#messages.length,
       onMessages: (messages) => this.#onMessages(messages),
       onEvent: (event) => this.#onEvent(event),
       finish: (error) => this.#finish(error),
@@ -125,8 +125,8 @@ export class SrtSocket {
     return this.#streamId;
   }
 
-  /** Messages received and held here until read (at most about 1024: beyond, they wait in the
-   * core's bounded receive buffer). */
+  /** Messages received and held here until read (at most 1024: beyond, they wait in the core's
+   * bounded receive buffer; only a connection the peer closed hands over all it holds). */
   get bufferedMessages() {
     return this.#messages.length;
   }

@@ -5,7 +5,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import { NodeUdpTransport, SrtServer, SrtSocket, WebSocketTransport } from "websrt";
-import { freeUdpPort as freePort } from "../interop/peers.js";
 
 /** A NodeUdpTransport that can stop carrying datagrams out and fail on demand, as a bridge can. */
 class FailingTransport extends NodeUdpTransport {
@@ -22,8 +21,8 @@ class FailingTransport extends NodeUdpTransport {
 }
 
 test("callers beyond the accept queue are refused with backlog (5) until the application takes one", async () => {
-  const port = await freePort();
-  const server = await SrtServer.listen(`srt://:${port}`, { maxPending: 2 });
+  const server = await SrtServer.listen("srt://127.0.0.1:0?mode=listener", { maxPending: 2 });
+  const { port } = server.address();
   const callers = [];
   try {
     callers.push(await SrtSocket.connect(`srt://127.0.0.1:${port}`));
@@ -40,9 +39,8 @@ test("callers beyond the accept queue are refused with backlog (5) until the app
 });
 
 test("a throwing accept refuses its caller and a throwing onRefused is ignored: both reach onError, the server goes on", async () => {
-  const port = await freePort();
   const errors = [];
-  const server = await SrtServer.listen(`srt://:${port}?passphrase=websrt-js-secret`, {
+  const server = await SrtServer.listen("srt://127.0.0.1:0?mode=listener&passphrase=websrt-js-secret", {
     accept: ({ streamId }) => {
       if (streamId === "boom") throw new Error("accept bug");
       return true;
@@ -52,6 +50,7 @@ test("a throwing accept refuses its caller and a throwing onRefused is ignored: 
     },
     onError: (error) => errors.push(error),
   });
+  const { port } = server.address();
   try {
     await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${port}?streamid=boom&passphrase=websrt-js-secret`),
       { code: "ERR_SRT_REJECTED", rejectCode: 1403 });
@@ -69,8 +68,8 @@ test("a throwing accept refuses its caller and a throwing onRefused is ignored: 
 });
 
 test("a send() waiting for room settles with ERR_SRT_TRANSPORT when the transport fails", async () => {
-  const port = await freePort();
-  const server = await SrtServer.listen(`srt://:${port}`);
+  const server = await SrtServer.listen("srt://127.0.0.1:0?mode=listener");
+  const { port } = server.address();
   const transport = new FailingTransport();
   const caller = await SrtSocket.connect(`srt://127.0.0.1:${port}?sndbuf=1`, { transport });  // 32 packets
   try {
@@ -163,8 +162,8 @@ test("a flood of inductions from 10^6 source addresses keeps the listener's addr
 });
 
 test("a server with maxConnections refuses callers beyond it with backlog (5)", async () => {
-  const port = await freePort();
-  const server = await SrtServer.listen(`srt://:${port}`, { maxConnections: 1 });
+  const server = await SrtServer.listen("srt://127.0.0.1:0?mode=listener", { maxConnections: 1 });
+  const { port } = server.address();
   try {
     const first = await SrtSocket.connect(`srt://127.0.0.1:${port}`);
     await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${port}`), { code: "ERR_SRT_REJECTED", rejectCode: 5 });

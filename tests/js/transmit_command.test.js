@@ -1,7 +1,9 @@
 // `websrt transmit` for Node run in-process (runTransmitCommand returns its exit status instead
 // of exiting): usage errors, a transfer from an SrtSocket through the command to UDP, a refused
-// caller, and an interrupted listener. Ports come from binding port 0; the tests wait for lines
-// and datagrams, never for a guessed time.
+// caller, and an interrupted listener. Ports come from binding port 0, on loopback addresses of
+// their own (127.0.0.7, .8): other test files running at once bind 0.0.0.0 with SO_REUSEADDR, and
+// a more specific address keeps our datagrams ours. The tests wait for lines and datagrams, never
+// for a guessed time; a timeout only turns a hang into a failure.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
@@ -42,7 +44,7 @@ function lineSink() {
 
 async function udpReceiver() {
   const socket = createSocket("udp4");
-  socket.bind(0, "127.0.0.1");
+  socket.bind(0, "127.0.0.8");
   await once(socket, "listening");
   return socket;
 }
@@ -66,7 +68,7 @@ test("usage errors and bad URIs return status 2 with one line, help returns 0", 
   assert.match(stdout.lines[0], /like srt-live-transmit/);
 });
 
-test("a listener hands what an SrtSocket sends to UDP and ends with 0 when the peer closes", async () => {
+test("a listener hands what an SrtSocket sends to UDP and ends with 0 when the peer closes", { timeout: 60_000 }, async () => {
   const output = await udpReceiver();
   const received = [];
   const allArrived = new Promise((resolve) =>
@@ -75,9 +77,9 @@ test("a listener hands what an SrtSocket sends to UDP and ends with 0 when the p
       if (received.length === 20) resolve();
     }));
   const stderr = lineSink();
-  const status = runTransmitCommand(["--stats-every", "100000", "srt://:0?mode=listener", `udp://127.0.0.1:${output.address().port}`], { stderr });
+  const status = runTransmitCommand(["--stats-every", "100000", "srt://127.0.0.7:0?mode=listener", `udp://127.0.0.8:${output.address().port}`], { stderr });
   const [, port] = await stderr.waitFor(/listening on srt:\/\/.*:(\d+)$/);
-  const socket = await SrtSocket.connect(`srt://127.0.0.1:${port}?streamid=in-process`);
+  const socket = await SrtSocket.connect(`srt://127.0.0.7:${port}?streamid=in-process`);
   await stderr.waitFor(/accepted .* stream id 'in-process'/);
   for (let i = 0; i < 20; i += 1) await socket.send(new Uint8Array(188).fill(i));
   await allArrived;
@@ -92,15 +94,15 @@ test("a listener hands what an SrtSocket sends to UDP and ends with 0 when the p
   output.close();
 });
 
-test("a caller with the refused stream id gets 1403 and the listener stays up until interrupted", async () => {
+test("a caller with the refused stream id gets 1403 and the listener stays up until interrupted", { timeout: 60_000 }, async () => {
   const stderr = lineSink();
   const stop = new AbortController();
-  const status = runTransmitCommand(["--reject-streamid", "nope", "srt://:0?mode=listener", "udp://127.0.0.1:9"], {
+  const status = runTransmitCommand(["--reject-streamid", "nope", "srt://127.0.0.7:0?mode=listener", "udp://127.0.0.8:9"], {
     stderr,
     signal: stop.signal,
   });
   const [, port] = await stderr.waitFor(/listening on srt:\/\/.*:(\d+)$/);
-  await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${port}?streamid=nope`), (e) => e.rejectCode === 1403);
+  await assert.rejects(SrtSocket.connect(`srt://127.0.0.7:${port}?streamid=nope`), (e) => e.rejectCode === 1403);
   await stderr.waitFor(/reject code 1403/);
   stop.abort();
   assert.equal(await status, 0);
