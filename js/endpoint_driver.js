@@ -6,6 +6,7 @@
 // says so with events.
 
 import { SrtError } from "./srt_error.js";
+import { checkClock, systemClock } from "./clock.js";
 
 const recordHeader = 8;
 /** Addresses kept tagged beyond those of live connections: past this many, the tags of addresses
@@ -13,16 +14,15 @@ const recordHeader = 8;
 const maxIdleAddresses = 4096;
 const padded = (size) => (size + 3) & ~3;
 
-/** Monotonic microseconds, as the core wants them. */
-export const nowMicros = () => Math.floor(performance.now() * 1000);
-
 export class EndpointDriver {
   /**
    * @param module - the Emscripten module (loadModule()).
    * @param transport - a bound transport (NodeUdpTransport, WebSocketTransport, …).
+   * @param clock - the time and the timer the core runs on (js/clock.js).
    */
-  constructor(module, transport) {
+  constructor(module, transport, clock = systemClock) {
     this.module = module;
+    this.clock = checkClock(clock);
     this.endpoint = new module.SrtEndpoint();
     this.transport = transport;
     this.capacity = this.endpoint.bufferCapacity();
@@ -78,7 +78,7 @@ export class EndpointDriver {
     let count = 0;
     const base = this.endpoint.inboxAddress();
     const flush = () => {
-      if (count) this.endpoint.handleInbox(nowMicros(), count);
+      if (count) this.endpoint.handleInbox(this.clock.now(), count);
       offset = 0;
       count = 0;
     };
@@ -101,12 +101,12 @@ export class EndpointDriver {
   /** Sends, dispatches and delivers what is due now, then re-arms the timer. */
   service() {
     if (this.closed) return;
-    const now = nowMicros();
+    const now = this.clock.now();
     this.sendTransmits(now);
     for (const event of this.endpoint.pollEvents()) this.dispatch(event, now);
     for (const [id, connection] of this.connections) if (connection.room() > 0) this.deliver(id, connection, now);
     // Delivering may have made the application send: flush once more.
-    this.sendTransmits(nowMicros());
+    this.sendTransmits(this.clock.now());
     this.arm();
     if (this.tags.size > maxIdleAddresses + this.connections.size) this.releaseAddresses();
   }
@@ -183,28 +183,28 @@ export class EndpointDriver {
   arm() {
     const at = this.endpoint.nextTimeout();
     if (at < 0) {
-      clearTimeout(this.timer);
+      this.clock.clearTimer(this.timer);
       this.timer = undefined;
       this.timerAt = -1;
       return;
     }
     if (this.timer !== undefined && this.timerAt === at) return;
-    clearTimeout(this.timer);
+    this.clock.clearTimer(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimer(() => {
       this.timer = undefined;
       this.timerAt = -1;
       if (this.closed) return;
-      this.endpoint.handleTimeout(nowMicros());
+      this.endpoint.handleTimeout(this.clock.now());
       this.service();
-    }, Math.max(0, (at - nowMicros()) / 1000));
+    }, Math.max(0, (at - this.clock.now()) / 1000));
   }
 
   /** Sends one message: "ok", "too_large", "buffer_full" or "not_connected". */
   send(id, bytes) {
     if (bytes.length > this.capacity) return "too_large";
     this.heap().set(bytes, this.endpoint.inboxAddress());
-    const outcome = this.endpoint.send(id, nowMicros(), bytes.length);
+    const outcome = this.endpoint.send(id, this.clock.now(), bytes.length);
     // Only a queued message gives the core something to send; a refused one must not spin a
     // service → room → send loop of microtasks that would starve I/O and timers.
     if (outcome === "ok") this.schedule();
@@ -214,14 +214,14 @@ export class EndpointDriver {
   /** Ends connection `id`: gracefully (the core waits for acknowledgement and play-out, at most
    * `lingerMs`, or its own linger when undefined) or at once; its closed event follows. */
   closeConnection(id, { graceful, lingerMs }) {
-    this.endpoint.close(id, nowMicros(), graceful, lingerMs ?? -1);
+    this.endpoint.close(id, this.clock.now(), graceful, lingerMs ?? -1);
     this.service();
   }
 
   close() {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.timer);
+    this.clock.clearTimer(this.timer);
     this.transport.close();
     this.endpoint.delete();
   }

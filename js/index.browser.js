@@ -2,6 +2,7 @@
 // "node"): the socket API over the WebAssembly core, the WebSocket transport to `websrt bridge`,
 // and the core's codec and crypto functions. Nothing in its module graph imports node:.
 export { loadCore } from "./core.js";
+export { systemClock } from "./clock.js";
 export { SrtError, SrtSocket } from "./srt_socket.js";
 export { SrtServer } from "./srt_server.js";
 export { checkSrtUri, parseSrtUri } from "./srt_uri.js";

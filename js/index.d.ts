@@ -159,6 +159,19 @@ export interface Transport {
   onError?(handler: (error: Error) => void): void;
 }
 
+/** The time and the timer a socket's protocol runs on: the runtime's by default (`systemClock`);
+ * another one runs it on virtual time (tests) or on an application's scheduler. */
+export interface Clock {
+  /** Monotonic microseconds. */
+  now(): number;
+  setTimer(callback: () => void, delayMs: number): unknown;
+  /** Cancels a timer from setTimer (or does nothing for undefined). */
+  clearTimer(handle: unknown): void;
+}
+
+/** performance.now() and setTimeout. */
+export const systemClock: Clock;
+
 /** UDP through node:dgram. Node only: the browser entry does not export it, so a browser bundle
  * that imports it fails to build rather than at run time. */
 export class NodeUdpTransport implements Transport {
@@ -243,7 +256,7 @@ export class SrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * @param options.signal - aborting it abandons the attempt: connect() rejects with its reason.
    * @throws SrtError ERR_SRT_URI, ERR_SRT_REJECTED (with rejectCode), ERR_SRT_TIMEOUT.
    */
-  static connect(uri: string, options?: { transport?: Transport; signal?: AbortSignal }): Promise<SrtSocket>;
+  static connect(uri: string, options?: { transport?: Transport; signal?: AbortSignal; clock?: Clock }): Promise<SrtSocket>;
   /** The peer's address, "1.2.3.4:5". */
   readonly peer: string;
   /** The Stream ID: the one this caller sent, or the one an accepted caller sent. */
@@ -308,6 +321,7 @@ export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
       maxConnections?: number;
       transport?: Transport;
       signal?: AbortSignal;
+      clock?: Clock;
     },
   ): Promise<SrtServer>;
   /** What the server turned away or dropped: callers refused because the accept queue was full,

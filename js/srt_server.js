@@ -3,6 +3,7 @@
 // connection cap, callers are refused with SRT_REJ_BACKLOG as libsrt refuses them.
 import { loadModule } from "./core.js";
 import { EndpointDriver } from "./endpoint_driver.js";
+import { checkClock, systemClock } from "./clock.js";
 import { SrtError } from "./srt_error.js";
 import { parseSrtUri } from "./srt_uri.js";
 import { acceptedSocket, asyncDispose } from "./srt_socket.js";
@@ -40,10 +41,12 @@ export class SrtServer {
    * callers are refused with SRT_REJ_BACKLOG (5). A callback that throws refuses that caller
    * (accept) or is ignored (onRefused); either way the error goes to `onError(error)` (default:
    * printed with console.error) and the server keeps running. `signal` aborting closes the
-   * server (before it listens: listen() rejects with the signal's reason).
+   * server (before it listens: listen() rejects with the signal's reason). `clock` replaces the
+   * runtime's time and timer (tests on virtual time; see js/clock.js).
    */
-  static async listen(uri, { accept, onRefused, onError, transport, signal, maxPending = defaultMaxPendingAccepts, maxConnections = 0 } = {}) {
+  static async listen(uri, { accept, onRefused, onError, transport, signal, clock = systemClock, maxPending = defaultMaxPendingAccepts, maxConnections = 0 } = {}) {
     throwIfAborted(signal);
+    checkClock(clock);
     if (!Number.isInteger(maxPending) || maxPending < 1) throw new SrtError("maxPending must be a positive integer", { code: "ERR_SRT_URI" });
     if (!Number.isInteger(maxConnections) || maxConnections < 0) throw new SrtError("maxConnections must be a non-negative integer", { code: "ERR_SRT_URI" });
     const target = await parseSrtUri(uri);
@@ -53,7 +56,7 @@ export class SrtServer {
     const bindAddress = target.adapter ?? (target.host || undefined);
     const carrier = transport ?? defaultTransport(bindAddress ?? "");
     await abortable(carrier.bind(target.port, bindAddress), signal, () => carrier.close());
-    const driver = new EndpointDriver(module, carrier);
+    const driver = new EndpointDriver(module, carrier, clock);
     const server = new SrtServer(constructing, driver, { onRefused, onError });
     const decide = (streamId, peer) => {
       // Taken or not, an accepted connection stays in the queue until the application takes it.

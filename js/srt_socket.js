@@ -5,7 +5,8 @@
 // comes too late, as libsrt does). Internals are private (#): the driver reaches a socket only
 // through the sink it registers.
 import { loadModule } from "./core.js";
-import { EndpointDriver, nowMicros } from "./endpoint_driver.js";
+import { EndpointDriver } from "./endpoint_driver.js";
+import { checkClock, systemClock } from "./clock.js";
 import { SrtError } from "./srt_error.js";
 import { parseSrtUri, withHostAddress } from "./srt_uri.js";
 import { abortable, throwIfAborted } from "./abortable.js";
@@ -69,10 +70,12 @@ export class SrtSocket {
   /**
    * Connects as a caller: resolves once the handshake completes, rejects with an SrtError
    * (ERR_SRT_URI, ERR_SRT_REJECTED with rejectCode, ERR_SRT_TIMEOUT) or, when `signal` aborts
-   * first, with its reason (the attempt is abandoned and its port closed).
+   * first, with its reason (the attempt is abandoned and its port closed). `clock` replaces the
+   * runtime's time and timer (tests on virtual time; see js/clock.js).
    */
-  static async connect(uri, { transport, signal } = {}) {
+  static async connect(uri, { transport, signal, clock = systemClock } = {}) {
     throwIfAborted(signal);
+    checkClock(clock);
     const target = await parseSrtUri(uri);
     if (target.mode !== "caller") throw new SrtError(`SrtSocket.connect needs a caller URI (mode=${target.mode})`, { code: "ERR_SRT_URI" });
     const ip = await abortable(resolveHost(target.host), signal);
@@ -80,8 +83,8 @@ export class SrtSocket {
     throwIfAborted(signal);
     const carrier = transport ?? defaultTransport(ip);
     await abortable(carrier.bind(0), signal, () => carrier.close());
-    const driver = new EndpointDriver(module, carrier);
-    const started = driver.endpoint.connect(nowMicros(), withHostAddress(uri, ip));
+    const driver = new EndpointDriver(module, carrier, clock);
+    const started = driver.endpoint.connect(driver.clock.now(), withHostAddress(uri, ip));
     if (!started.ok) {
       driver.close();
       throw new SrtError(started.error, { code: "ERR_SRT_URI" });
@@ -295,7 +298,7 @@ export class SrtSocket {
    * connection closed: its last statistics, when the core reported them. */
   stats(clear = false) {
     if (this.#ended) return this.#finalStats;
-    return this.#driver.endpoint.stats(this.#id, nowMicros(), clear) ?? undefined;
+    return this.#driver.endpoint.stats(this.#id, this.#driver.clock.now(), clear) ?? undefined;
   }
 
   /**

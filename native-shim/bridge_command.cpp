@@ -599,7 +599,7 @@ int run_bridge(const BridgeOptions& options) {
 
 }  // namespace
 
-void register_bridge_command(CLI::App& app) {
+void register_bridge_command(CLI::App& app, CommandJob& job) {
     auto options = std::make_shared<BridgeOptions>();
     auto* command = app.add_subcommand("bridge", "relay SRT datagrams between WebSockets (browsers) and UDP");
     command->add_option("--listen", options->listen, "ADDRESS:PORT for HTTP and WebSockets (default 127.0.0.1:8080)");
@@ -629,7 +629,7 @@ void register_bridge_command(CLI::App& app) {
     command->add_option("--idle-timeout", options->idle_seconds,
                         "seconds without traffic before a session closes (default 30)");
     command->add_flag("-q,--quiet", options->quiet, "log errors only");
-    command->callback([options] { std::exit(run_bridge(*options)); });
+    command->callback([options, &job] { job = [options] { return run_bridge(*options); }; });
 }
 
 }  // namespace websrt::native

@@ -184,7 +184,7 @@ int run_impair(const ImpairOptions& options) {
 
 }  // namespace
 
-void register_impair_command(CLI::App& app) {
+void register_impair_command(CLI::App& app, CommandJob& job) {
     auto options = std::make_shared<ImpairOptions>();
     CLI::App* command = app.add_subcommand("impair", "A lossy UDP relay for tests and benchmarks (both directions)");
     command->add_option("--listen", options->listen, "HOST:PORT the client sends to")->required();
@@ -202,11 +202,7 @@ void register_impair_command(CLI::App& app) {
     command->add_option("--rate", options->rate_mbit, "rate limit in Mbit/s (0: none)")
         ->check(CLI::Range(0.0, 100000.0));
     command->add_option("--seed", options->seed, "seed of the impairment model");
-    command->callback([options] {
-        const int status = run_impair(*options);
-        std::cerr.flush();
-        std::_Exit(status);
-    });
+    command->callback([options, &job] { job = [options] { return run_impair(*options); }; });
 }
 
 }  // namespace websrt::native

@@ -4,8 +4,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "command_line.hpp"
+
 namespace websrt::native {
 
-void register_impair_command(CLI::App& app);
+/// Adds the subcommand; its parse callback leaves the job (returning the exit status) in `job`.
+void register_impair_command(CLI::App& app, CommandJob& job);
 
 }  // namespace websrt::native

@@ -1,23 +1,17 @@
-// The `websrt` command-line tool: one subcommand per job.
-#include <CLI/CLI.hpp>
+// The `websrt` command-line tool: one subcommand per job (native-shim/command_line.hpp).
+#include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
-#include "bridge_command.hpp"
-#include "impair_command.hpp"
-#include "transmit_command.hpp"
+#include "command_line.hpp"
 
 int main(int argc, char** argv) {
-    CLI::App app{"websrt: SRT (Secure Reliable Transport) tools"};
-    app.require_subcommand(1);
-    websrt::native::register_transmit_command(app);
-    websrt::native::register_impair_command(app);
-    websrt::native::register_bridge_command(app);
-    try {
-        app.parse(argc, argv);  // the subcommand's callback runs the job and exits with its status
-    } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e);  // --help
-        std::cerr << "websrt: " << e.what() << std::endl;
-        return 2;
-    }
-    return 0;
+    const std::vector<std::string> args(argv, argv + argc);
+    const int status = websrt::native::run_command_line(args);
+    std::cout.flush();
+    std::cerr.flush();
+    // Without destructors: transmit's stdin thread may still be blocked in read(), holding
+    // objects that static destruction would pull from under it.
+    std::_Exit(status);
 }

@@ -73,6 +73,9 @@ public:
         return outcome_.status;
     }
 
+    /// Whether a thread reads standard input for it (that thread may outlive the transfer).
+    [[nodiscard]] bool reads_stdin() const { return stdin_ != nullptr; }
+
 private:
     void info(const std::string& line) {
         if (!options_.quiet) std::cerr << "websrt transmit: " << line << std::endl;
@@ -348,15 +351,17 @@ int run_transmit(const TransmitOptions& options) {
         return usage_error("--stats-format must be json or text");
     std::signal(SIGPIPE, SIG_IGN);
     core::SrtUri srt = std::get<core::SrtUri>(srt_in ? *input : *output);
-    // Never destroyed: the stdin thread may still be blocked in read() when the transfer ends, and
-    // the process exits right after with the status.
-    auto* transmitter = new Transmitter(options, std::move(srt), srt_in, srt_in ? *output : *input);
-    return transmitter->run();
+    auto transmitter = std::make_unique<Transmitter>(options, std::move(srt), srt_in, srt_in ? *output : *input);
+    const int status = transmitter->run();
+    // Kept when it reads stdin: that thread may still be blocked in read() and touch it; the
+    // process exits right after with the status.
+    if (transmitter->reads_stdin()) static_cast<void>(transmitter.release());
+    return status;
 }
 
 }  // namespace
 
-void register_transmit_command(CLI::App& app) {
+void register_transmit_command(CLI::App& app, CommandJob& job) {
     auto options = std::make_shared<TransmitOptions>();
     CLI::App* command = app.add_subcommand("transmit",
                                            "Move a live stream between SRT and UDP or stdin/stdout, "
@@ -370,11 +375,7 @@ void register_transmit_command(CLI::App& app) {
     command->add_option("--reject-streamid", options->reject_stream_id,
                         "listener: refuse a caller with this stream id (reject code 1403, forbidden)");
     command->add_flag("-q,--quiet", options->quiet, "print errors only");
-    command->callback([options] {
-        const int status = run_transmit(*options);
-        std::cerr.flush();
-        std::_Exit(status);
-    });
+    command->callback([options, &job] { job = [options] { return run_transmit(*options); }; });
 }
 
 }  // namespace websrt::native

@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "command_line.hpp"
+
 namespace websrt::native {
 
-/// Adds the subcommand; its callback runs the transfer and exits the process with its status.
-void register_transmit_command(CLI::App& app);
+/// Adds the subcommand; its parse callback leaves the job (returning the exit status) in `job`.
+void register_transmit_command(CLI::App& app, CommandJob& job);
 
 }  // namespace websrt::native

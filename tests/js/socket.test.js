@@ -167,13 +167,10 @@ test("parseSrtUri reads a URI as the core (and `websrt transmit`) does, never re
   await assert.rejects(parseSrtUri("srt://h:1?passphrase=short"), (e) => e.code === "ERR_SRT_URI" && !e.message.includes("short"));
 });
 
-test("an unreachable peer is ERR_SRT_TIMEOUT after conntimeo", async () => {
+test("an unreachable peer is ERR_SRT_TIMEOUT after conntimeo (its exact timing: virtual_time.test.js)", async () => {
   const silent = await silentPort();
-  const started = Date.now();
   await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${silent.port}?conntimeo=400`), { code: "ERR_SRT_TIMEOUT" });
-  const elapsed = Date.now() - started;
   await silent.close();
-  assert.ok(elapsed >= 350 && elapsed < 3000, `${elapsed} ms`);
 });
 
 test("a message longer than payloadsize is ERR_SRT_MESSAGE_TOO_LARGE", async () => {
