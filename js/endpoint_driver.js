@@ -6,7 +6,7 @@
 // says so with events.
 
 import { SrtError } from "./srt_error.js";
-import { checkClock, systemClock } from "./clock.js";
+import { systemClock } from "./clock.js";
 
 const recordHeader = 8;
 /** Addresses kept tagged beyond those of live connections: past this many, the tags of addresses
@@ -18,11 +18,12 @@ export class EndpointDriver {
   /**
    * @param module - the Emscripten module (loadModule()).
    * @param transport - a bound transport (NodeUdpTransport, WebSocketTransport, …).
-   * @param clock - the time and the timer the core runs on (js/clock.js).
+   * @param clock - the time and the timer the core runs on (js/clock.js; checked by the public
+   *   entry points, before they bind a port).
    */
   constructor(module, transport, clock = systemClock) {
     this.module = module;
-    this.clock = checkClock(clock);
+    this.clock = clock;
     this.endpoint = new module.SrtEndpoint();
     this.transport = transport;
     this.capacity = this.endpoint.bufferCapacity();
@@ -104,7 +105,7 @@ export class EndpointDriver {
     const now = this.clock.now();
     this.sendTransmits(now);
     for (const event of this.endpoint.pollEvents()) this.dispatch(event, now);
-    for (const [id, connection] of this.connections) if (connection.room() > 0) this.deliver(id, connection, now);
+    for (const [id, connection] of this.connections) this.deliver(id, connection, now);
     // Delivering may have made the application send: flush once more.
     this.sendTransmits(this.clock.now());
     this.arm();
