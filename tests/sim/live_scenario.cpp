@@ -144,6 +144,8 @@ private:
     /// order from the ISN, so its index is its sequence number's distance from the ISN (the
     /// payload may be encrypted).
     void record_arrival(int to, const std::vector<std::uint8_t>& datagram) {
+        note_silence(to);
+        last_arrival_[to] = sim_.now();
         constexpr std::size_t data_header = 16;
         if (to != listener_ || datagram.size() < data_header || (datagram[0] & 0x80) != 0) return;
         const wire::SeqNo seq(std::uint32_t{datagram[0]} << 24 | std::uint32_t{datagram[1]} << 16 |
@@ -250,7 +252,17 @@ private:
         out_.undecodable =
             sim_.endpoint(listener_).counters().undecodable + sim_.endpoint(caller_).counters().undecodable;
         if (!sender || !receiver) {
-            if (!corrupting()) fail("the connection closed during the stream");
+            // A side that heard nothing for a whole peeridletimeo must close (libsrt's
+            // SRT_ECONNLOST): a link lost every datagram for that long (a long burst on the sparse
+            // traffic of a stalled receiver). Only a close the links did not force is a violation.
+            note_silence(caller_);
+            note_silence(listener_);
+            const bool link_went_silent = std::max(longest_silence_[caller_], longest_silence_[listener_]) >=
+                                          core::ConnectionConfig{}.peer_idle_timeout;
+            if (link_went_silent)
+                out_.closed += "(the link delivered nothing for a peer idle timeout)";
+            else if (!corrupting())
+                fail("the connection closed during the stream");
             return;
         }
         out_.counted_dropped = receiver->total.pktRcvDrop;
@@ -294,6 +306,16 @@ private:
     std::vector<Timing> timing_;
     std::int64_t last_delivered_index_ = -1;
     std::map<std::uint32_t, Micros> first_arrival_;
+    std::map<int, Micros> last_arrival_;     // node → when a datagram last reached it
+    std::map<int, Micros> longest_silence_;  // node → the longest time nothing reached it
+
+    /// Extends the node's longest silence up to now, measured from its last arrival (the handshake
+    /// reaches both nodes first, so no silence goes unmeasured before it).
+    void note_silence(int node) {
+        const auto last = last_arrival_.find(node);
+        if (last != last_arrival_.end())
+            longest_silence_[node] = std::max(longest_silence_[node], sim_.now() - last->second);
+    }
     wire::SeqNo isn_;
 };
 
