@@ -1,4 +1,4 @@
-// Behaviour of the live-mode core, two Endpoints on a virtual network (virtual_network.hpp):
+// Behaviour of the live-mode core, two Endpoints on the simulator (connection_pair.hpp):
 // handshake, rejection, timeouts, delivery on the TSBPD clock, loss recovery, too-late drop,
 // keepalive, shutdown and demultiplexing. Each test names the rule it proves.
 #define BOOST_TEST_MODULE connection
@@ -18,7 +18,7 @@ BOOST_AUTO_TEST_CASE(caller_connects_and_the_listener_sees_its_stream_id) {
     ConnectionConfig config;
     config.stream_id = "#!::r=live/cam1,m=publish";
     pair.connect(config);
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
 
     const Event* connected = pair.event(pair.caller, EventKind::connected);
     const Event* accepted = pair.event(pair.listener, EventKind::accepted);
@@ -27,7 +27,7 @@ BOOST_AUTO_TEST_CASE(caller_connects_and_the_listener_sees_its_stream_id) {
     BOOST_TEST(accepted->stream_id == config.stream_id);
     BOOST_TEST(accepted->peer.to_string() == caller_address.to_string());
     // INDUCTION and CONCLUSION, each answered: 2 round trips.
-    BOOST_TEST(pair.net.node(pair.caller).kinds_sent["handshake"] == 2);
+    BOOST_TEST(pair.sent(pair.caller, "handshake") == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(latency_is_the_larger_of_both_sides_in_each_direction) {
@@ -38,10 +38,10 @@ BOOST_AUTO_TEST_CASE(latency_is_the_larger_of_both_sides_in_each_direction) {
     caller_config.receiver_latency_ms = 80;
     caller_config.peer_latency_ms = 300;
     pair.connect(caller_config);
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
 
-    const Connection* caller = pair.net.endpoint(pair.caller).connection(pair.caller_id);
-    const Connection* accepted = pair.net.endpoint(pair.listener).connection(pair.accepted_id());
+    const Connection* caller = pair.sim.endpoint(pair.caller).connection(pair.caller_id);
+    const Connection* accepted = pair.sim.endpoint(pair.listener).connection(pair.accepted_id());
     BOOST_REQUIRE(caller);
     BOOST_REQUIRE(accepted);
     // caller → listener: max(listener's rcvlatency 200, caller's peerlatency 300)
@@ -55,12 +55,12 @@ BOOST_AUTO_TEST_CASE(latency_is_the_larger_of_both_sides_in_each_direction) {
 BOOST_AUTO_TEST_CASE(handshake_survives_a_lost_induction_and_a_lost_conclusion_answer) {
     ConnectionPair pair;
     // Lose the caller's first datagram (INDUCTION) and the listener's second (CONCLUSION answer).
-    pair.net.loss[{pair.caller, pair.listener}] = [](std::uint64_t i, wire::Bytes) { return i == 0; };
-    pair.net.loss[{pair.listener, pair.caller}] = [](std::uint64_t i, wire::Bytes) { return i == 1; };
+    pair.sim.set_drop_rule(pair.caller, pair.listener, [](std::uint64_t i, wire::Bytes) { return i == 0; });
+    pair.sim.set_drop_rule(pair.listener, pair.caller, [](std::uint64_t i, wire::Bytes) { return i == 1; });
     pair.connect();
-    pair.net.run_for(seconds(1));
+    pair.sim.run_for(seconds(1));
     BOOST_TEST(pair.event(pair.caller, EventKind::connected));
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 1u);
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(listener_rejection_reaches_the_caller_with_its_code) {
@@ -70,25 +70,25 @@ BOOST_AUTO_TEST_CASE(listener_rejection_reaches_the_caller_with_its_code) {
     ConnectionConfig config;
     config.stream_id = "forbidden";
     pair.connect(config);
-    pair.net.run_for(milliseconds(200));
+    pair.sim.run_for(milliseconds(200));
     const Event* closed = pair.event(pair.caller, EventKind::closed);
     BOOST_REQUIRE(closed);
     BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::rejected));
     BOOST_TEST(closed->reject_code == reject_forbidden);
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 0u);
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(connect_times_out_after_conntimeo_when_nobody_answers) {
     ConnectionPair pair;
-    pair.net.link_up = false;
-    const Micros start = pair.net.now;
+    pair.sim.cut_all_links();
+    const Micros start = pair.now();
     pair.connect();
-    pair.net.run_for(seconds(10));
+    pair.sim.run_for(seconds(10));
     const Event* closed = pair.event(pair.caller, EventKind::closed);
     BOOST_REQUIRE(closed);
     BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::connect_timeout));
     // Handshake resent every 250 ms for the 3 s default timeout.
-    BOOST_TEST(pair.net.node(pair.caller).kinds_sent["handshake"] == 12);
+    BOOST_TEST(pair.sent(pair.caller, "handshake") == 12u);
     (void)start;
 }
 
@@ -101,47 +101,46 @@ BOOST_AUTO_TEST_CASE(listener_keeps_no_state_for_a_conclusion_without_a_valid_co
     packet.body = caller_conclusion(1234, wire::SeqNo(5), 0, config, listener_address).body;
     std::vector<std::uint8_t> bytes(wire::encoded_size(packet));
     BOOST_REQUIRE(wire::encode_packet(packet, bytes));
-    pair.net.endpoint(pair.listener).handle_datagram(pair.net.now, caller_address, bytes);
-    pair.net.run_for(milliseconds(50));
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 0u);
-    BOOST_TEST(pair.net.node(pair.listener).datagrams_sent == 0u);
+    pair.sim.endpoint(pair.listener).handle_datagram(pair.now(), caller_address, bytes);
+    pair.sim.run_for(milliseconds(50));
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 0u);
+    BOOST_TEST(pair.sim.datagrams_sent(pair.listener) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(messages_are_delivered_in_order_no_earlier_than_their_latency) {
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(milliseconds(100));
-    const Micros first_send = pair.net.now;
-    pair.net.stream(pair.caller, pair.caller_id, 500, 1316, milliseconds(1));
-    pair.net.run_for(seconds(1));
+    pair.sim.run_for(milliseconds(100));
+    const Micros first_send = pair.now();
+    pair.stream(pair.caller, pair.caller_id, 500, 1316, milliseconds(1));
+    pair.sim.run_for(seconds(1));
 
-    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
-    const auto& times = pair.net.node(pair.listener).received_at[pair.accepted_id()];
+    const auto received = pair.received_by_listener();
     BOOST_REQUIRE_EQUAL(received.size(), 500u);
     for (int i = 0; i < 500; ++i) {
-        BOOST_TEST(index_of(received[i]) == i);
-        BOOST_TEST(received[i].size() == 1316u);
+        BOOST_TEST(index_of(received[i].message) == i);
+        BOOST_TEST(received[i].message.size() == 1316u);
         // Sent at first_send + i ms; TSBPD plays it out the latency (120 ms) after it would have
         // arrived with the handshake's one-way delay, never earlier.
-        const Micros due = first_send + milliseconds(i) + pair.net.delay + milliseconds(120);
-        BOOST_TEST(times[i] >= due);
-        BOOST_TEST(times[i] <= due + milliseconds(1));
+        const Micros due = first_send + milliseconds(i) + one_way_delay + milliseconds(120);
+        BOOST_TEST(received[i].global_time >= due);
+        BOOST_TEST(received[i].global_time <= due + milliseconds(1));
     }
 }
 
 BOOST_AUTO_TEST_CASE(lost_packets_are_reported_by_nak_and_retransmitted) {
     ConnectionPair pair;
     const std::uint32_t isn = pair.connect_and_get_isn();
-    pair.net.loss[{pair.caller, pair.listener}] =
-        websrt::test::lose_data_once({isn + 10, isn + 11, isn + 12, isn + 100, isn + 250});
-    pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(2));
-    pair.net.run_for(seconds(1));
+    pair.sim.set_drop_rule(pair.caller, pair.listener,
+                           lose_data_once({isn + 10, isn + 11, isn + 12, isn + 100, isn + 250}));
+    pair.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(2));
+    pair.sim.run_for(seconds(1));
 
-    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    const auto received = pair.received_by_listener();
     BOOST_REQUIRE_EQUAL(received.size(), 300u);
-    for (int i = 0; i < 300; ++i) BOOST_TEST(index_of(received[i]) == i);
-    const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
-    const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
+    for (int i = 0; i < 300; ++i) BOOST_TEST(index_of(received[i].message) == i);
+    const auto sender = *pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
+    const auto receiver = *pair.sim.endpoint(pair.listener).stats(pair.accepted_id(), pair.now(), false);
     BOOST_TEST(sender.total.pktRetrans == 5);
     BOOST_TEST(sender.total.pktSndLoss == 5);
     BOOST_TEST(receiver.total.pktRcvLoss == 5);
@@ -155,14 +154,14 @@ BOOST_AUTO_TEST_CASE(a_lost_tail_is_recovered_when_no_more_data_follows) {
     // probe must.
     ConnectionPair pair;
     const std::uint32_t isn = pair.connect_and_get_isn();
-    pair.net.loss[{pair.caller, pair.listener}] = websrt::test::lose_data_once({isn + 297, isn + 298, isn + 299});
-    pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(2));
-    pair.net.run_for(seconds(1));
+    pair.sim.set_drop_rule(pair.caller, pair.listener, lose_data_once({isn + 297, isn + 298, isn + 299}));
+    pair.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(2));
+    pair.sim.run_for(seconds(1));
 
-    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    const auto received = pair.received_by_listener();
     BOOST_REQUIRE_EQUAL(received.size(), 300u);
-    BOOST_TEST(index_of(received.back()) == 299);
-    const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
+    BOOST_TEST(index_of(received.back().message) == 299);
+    const auto sender = *pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
     BOOST_TEST(sender.pktSndBuf == 0);
     BOOST_TEST(sender.total.pktRetrans <= 4);  // the probe, then the two packets its arrival NAKed
 }
@@ -175,14 +174,14 @@ BOOST_AUTO_TEST_CASE(a_receive_buffer_smaller_than_rate_times_latency_counts_eac
     small.receive_buffer_pkts = 64;
     ConnectionPair pair(small);
     pair.connect();
-    pair.net.run_for(milliseconds(100));
-    pair.net.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(1));
-    pair.net.run_for(seconds(2));
+    pair.sim.run_for(milliseconds(100));
+    pair.stream(pair.caller, pair.caller_id, 300, 1000, milliseconds(1));
+    pair.sim.run_for(seconds(2));
 
-    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    const auto received = pair.received_by_listener();
     for (std::size_t i = 1; i < received.size(); ++i)
-        BOOST_TEST_REQUIRE(index_of(received[i]) > index_of(received[i - 1]));
-    const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
+        BOOST_TEST_REQUIRE(index_of(received[i].message) > index_of(received[i - 1].message));
+    const auto receiver = *pair.sim.endpoint(pair.listener).stats(pair.accepted_id(), pair.now(), false);
     BOOST_TEST(received.size() + static_cast<std::size_t>(receiver.total.pktRcvDrop) == 300u);
     BOOST_TEST(receiver.total.pktRcvLoss > 0);
 }
@@ -191,25 +190,25 @@ BOOST_AUTO_TEST_CASE(random_loss_loses_no_message_within_the_latency_budget) {
     for (std::uint64_t seed : {1u, 2u, 3u, 42u}) {
         ConnectionPair pair({}, {}, seed);
         pair.connect();
-        pair.net.run_for(milliseconds(200));
+        pair.sim.run_for(milliseconds(200));
         BOOST_REQUIRE_MESSAGE(pair.event(pair.caller, EventKind::connected), "seed " << seed);
-        pair.net.loss[{pair.caller, pair.listener}] = websrt::test::lose_randomly(5, seed);
-        pair.net.loss[{pair.listener, pair.caller}] = websrt::test::lose_randomly(5, seed + 1);
-        pair.net.stream(pair.caller, pair.caller_id, 2000, 1316, milliseconds(1));
-        pair.net.run_for(seconds(2));
-        const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
-        const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
-        const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
+        pair.sim.set_drop_rule(pair.caller, pair.listener, lose_randomly(5, seed));
+        pair.sim.set_drop_rule(pair.listener, pair.caller, lose_randomly(5, seed + 1));
+        pair.stream(pair.caller, pair.caller_id, 2000, 1316, milliseconds(1));
+        pair.sim.run_for(seconds(2));
+        const auto received = pair.received_by_listener();
+        const auto sender = *pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
+        const auto receiver = *pair.sim.endpoint(pair.listener).stats(pair.accepted_id(), pair.now(), false);
         BOOST_TEST_MESSAGE(
             "seed " << seed << ": received " << received.size() << " rcvloss " << receiver.total.pktRcvLoss
                     << " rcvdrop " << receiver.total.pktRcvDrop << " retrans " << sender.total.pktRetrans << " sndloss "
                     << sender.total.pktSndLoss << " nak sent " << receiver.total.pktSentNAK << " nak recv "
                     << sender.total.pktRecvNAK << " sndbuf " << sender.pktSndBuf << " rtt " << sender.msRTT);
         for (std::size_t i = 0, expected = 0; i < received.size(); ++i, ++expected)
-            while (index_of(received[i]) != static_cast<int>(expected) && expected < 2000)
+            while (index_of(received[i].message) != static_cast<int>(expected) && expected < 2000)
                 BOOST_TEST_MESSAGE("missing " << expected++);
         BOOST_TEST_REQUIRE(received.size() == 2000u, "seed " << seed);
-        for (int i = 0; i < 2000; ++i) BOOST_TEST_REQUIRE(index_of(received[i]) == i, "seed " << seed);
+        for (int i = 0; i < 2000; ++i) BOOST_TEST_REQUIRE(index_of(received[i].message) == i, "seed " << seed);
     }
 }
 
@@ -217,88 +216,85 @@ BOOST_AUTO_TEST_CASE(packets_that_cannot_arrive_in_time_are_dropped_and_later_on
     ConnectionPair pair;
     const std::uint32_t isn = pair.connect_and_get_isn();
     // Packet 50 and every retransmission of it are lost.
-    pair.net.loss[{pair.caller, pair.listener}] = [isn](std::uint64_t, wire::Bytes d) {
-        return d.size() >= 16 && !(d[0] & 0x80) &&
-               (std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3]) == isn + 50;
-    };
-    pair.net.stream(pair.caller, pair.caller_id, 200, 1000, milliseconds(2));
-    pair.net.run_for(seconds(3));
+    pair.sim.set_drop_rule(pair.caller, pair.listener, lose_data_always(isn + 50));
+    pair.stream(pair.caller, pair.caller_id, 200, 1000, milliseconds(2));
+    pair.sim.run_for(seconds(3));
 
-    const auto& received = pair.net.node(pair.listener).received[pair.accepted_id()];
+    const auto received = pair.received_by_listener();
     BOOST_REQUIRE_EQUAL(received.size(), 199u);
     int expected = 0;
-    for (const auto& message : received) {
+    for (const Delivery& delivery : received) {
         if (expected == 50) ++expected;
-        BOOST_TEST(index_of(message) == expected++);
+        BOOST_TEST(index_of(delivery.message) == expected++);
     }
-    const auto receiver = *pair.net.endpoint(pair.listener).stats(pair.accepted_id(), pair.net.now, false);
+    const auto receiver = *pair.sim.endpoint(pair.listener).stats(pair.accepted_id(), pair.now(), false);
     BOOST_TEST(receiver.total.pktRcvDrop == 1);
 }
 
 BOOST_AUTO_TEST_CASE(sender_drops_what_is_older_than_its_drop_threshold_and_tells_the_receiver) {
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(milliseconds(100));
-    pair.net.link_up = false;  // nothing gets through: no ACKs come back
-    pair.net.stream(pair.caller, pair.caller_id, 10, 1000, milliseconds(1));
-    pair.net.run_for(milliseconds(1200));  // threshold: max(120 ms, 1000 ms) + 20 ms
-    const auto sender = *pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
+    pair.sim.run_for(milliseconds(100));
+    pair.sim.cut_all_links();  // nothing gets through: no ACKs come back
+    pair.stream(pair.caller, pair.caller_id, 10, 1000, milliseconds(1));
+    pair.sim.run_for(milliseconds(1200));  // threshold: max(120 ms, 1000 ms) + 20 ms
+    const auto sender = *pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
     BOOST_TEST(sender.total.pktSndDrop == 10);
     BOOST_TEST(sender.pktSndBuf == 0);
-    BOOST_TEST(pair.net.node(pair.caller).kinds_sent["drop_request"] >= 1);
+    BOOST_TEST(pair.sent(pair.caller, "drop_request") >= 1u);
 }
 
 BOOST_AUTO_TEST_CASE(an_idle_connection_sends_keepalives_and_stays_up) {
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(seconds(4));
-    BOOST_TEST(pair.net.node(pair.caller).kinds_sent["keepalive"] >= 3);
-    BOOST_TEST(pair.net.node(pair.listener).kinds_sent["keepalive"] >= 3);
+    pair.sim.run_for(seconds(4));
+    BOOST_TEST(pair.sent(pair.caller, "keepalive") >= 3u);
+    BOOST_TEST(pair.sent(pair.listener, "keepalive") >= 3u);
     BOOST_TEST(!pair.event(pair.caller, EventKind::closed));
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_peer_is_declared_gone_after_the_idle_timeout) {
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(milliseconds(100));
-    pair.net.link_up = false;
-    const Micros cut = pair.net.now;
-    pair.net.run_for(seconds(6));
+    pair.sim.run_for(milliseconds(100));
+    pair.sim.cut_all_links();
+    const Micros cut = pair.now();
+    pair.sim.run_for(seconds(6));
     const Event* closed = pair.event(pair.caller, EventKind::closed);
     BOOST_REQUIRE(closed);
     BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::peer_idle_timeout));
-    BOOST_TEST(pair.net.endpoint(pair.caller).connection_count() == 0u);
+    BOOST_TEST(pair.sim.endpoint(pair.caller).connection_count() == 0u);
     (void)cut;
 }
 
 BOOST_AUTO_TEST_CASE(close_sends_shutdown_and_the_peer_reports_it) {
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(milliseconds(100));
-    pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now, false);
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
+    pair.sim.endpoint(pair.caller).close(pair.caller_id, pair.now(), false);
+    pair.sim.run_for(milliseconds(100));
     const Event* closed = pair.event(pair.listener, EventKind::closed);
     BOOST_REQUIRE(closed);
     BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::peer_shutdown));
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 0u);
-    BOOST_TEST(pair.net.endpoint(pair.caller).connection_count() == 0u);
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 0u);
+    BOOST_TEST(pair.sim.endpoint(pair.caller).connection_count() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_lost_shutdown_is_covered_by_its_copies) {
     // SHUTDOWN is never acknowledged: one lost copy must not leave the peer waiting 5 s.
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
     auto lost = std::make_shared<bool>(false);
-    pair.net.loss[{pair.caller, pair.listener}] = [lost](std::uint64_t, wire::Bytes d) {
+    pair.sim.set_drop_rule(pair.caller, pair.listener, [lost](std::uint64_t, wire::Bytes d) {
         const bool shutdown =
             d.size() >= 2 && d[0] == 0x80 && d[1] == static_cast<std::uint8_t>(wire::ControlType::shutdown);
         if (!shutdown || *lost) return false;
         *lost = true;
         return true;
-    };
-    pair.net.endpoint(pair.caller).close(pair.caller_id, pair.net.now, false);
-    pair.net.run_for(milliseconds(100));
+    });
+    pair.sim.endpoint(pair.caller).close(pair.caller_id, pair.now(), false);
+    pair.sim.run_for(milliseconds(100));
     BOOST_TEST(*lost);
     const Event* closed = pair.event(pair.listener, EventKind::closed);
     BOOST_REQUIRE(closed);
@@ -306,41 +302,39 @@ BOOST_AUTO_TEST_CASE(a_lost_shutdown_is_covered_by_its_copies) {
 }
 
 BOOST_AUTO_TEST_CASE(two_callers_on_one_listener_port_get_their_own_streams) {
-    VirtualNetwork net;
-    const int listener = net.add_node(1, listener_address);
-    const int first = net.add_node(2, SocketAddress::v4(127, 0, 0, 2, 40000));
-    const int second = net.add_node(3, SocketAddress::v4(127, 0, 0, 2, 40001));
-    BOOST_REQUIRE(!net.endpoint(listener).listen({}));
+    ListenerAndTwoCallers net;
+    auto& simulator = net.sim;
+    const int listener = net.listener, first = net.first, second = net.second;
     ConnectionConfig a, b;
     a.stream_id = "first";
     b.stream_id = "second";
-    const ConnectionId a_id = net.endpoint(first).connect(net.now, listener_address, a).value();
-    const ConnectionId b_id = net.endpoint(second).connect(net.now, listener_address, b).value();
-    net.run_for(milliseconds(100));
+    const ConnectionId a_id = simulator.endpoint(first).connect(simulator.now(), listener_address, a).value();
+    const ConnectionId b_id = simulator.endpoint(second).connect(simulator.now(), listener_address, b).value();
+    simulator.run_for(milliseconds(100));
     for (int i = 0; i < 50; ++i) {
         const std::uint8_t one[1] = {1}, two[2] = {2, 2};
-        net.endpoint(first).send(a_id, net.now, one);
-        net.endpoint(second).send(b_id, net.now, two);
-        net.run_for(milliseconds(1));
+        simulator.endpoint(first).send(a_id, simulator.now(), one);
+        simulator.endpoint(second).send(b_id, simulator.now(), two);
+        simulator.run_for(milliseconds(1));
     }
-    net.run_for(milliseconds(500));
-    BOOST_REQUIRE_EQUAL(net.endpoint(listener).connection_count(), 2u);
-    for (const Event& e : net.node(listener).events) {
+    simulator.run_for(milliseconds(500));
+    BOOST_REQUIRE_EQUAL(simulator.endpoint(listener).connection_count(), 2u);
+    for (const Event& e : simulator.events(listener)) {
         if (e.kind != EventKind::accepted) continue;
-        const auto& messages = net.node(listener).received[e.connection];
+        const auto messages = simulator.deliveries(listener, e.connection);
         BOOST_REQUIRE_EQUAL(messages.size(), 50u);
         const std::size_t expected_size = e.stream_id == "first" ? 1 : 2;
-        for (const auto& m : messages) BOOST_TEST(m.size() == expected_size);
+        for (const Delivery& m : messages) BOOST_TEST(m.message.size() == expected_size);
     }
 }
 
 BOOST_AUTO_TEST_CASE(malformed_datagrams_are_ignored) {
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
     const std::uint8_t garbage[][8] = {{0x80, 0, 0, 0}, {0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4}, {}};
-    for (const auto& g : garbage) pair.net.endpoint(pair.listener).handle_datagram(pair.net.now, caller_address, g);
-    pair.net.run_for(milliseconds(100));
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 1u);
+    for (const auto& g : garbage) pair.sim.endpoint(pair.listener).handle_datagram(pair.now(), caller_address, g);
+    pair.sim.run_for(milliseconds(100));
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 1u);
     BOOST_TEST(!pair.event(pair.listener, EventKind::closed));
 }

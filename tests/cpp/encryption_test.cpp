@@ -1,4 +1,4 @@
-// Encryption between two Endpoints on a virtual network: the key exchange in the handshake, the
+// Encryption between two Endpoints on the simulator: the key exchange in the handshake, the
 // reject codes of a passphrase mismatch, encrypted payloads on the wire, retransmissions, the
 // in-band key refresh, AES-GCM, and the payload cipher's round trip as a property.
 #define BOOST_TEST_MODULE encryption
@@ -27,14 +27,14 @@ ConnectionConfig with_passphrase(std::string passphrase, int key_size = 0) {
 }
 
 /// What the wire carried from one node to the other: data packets' key flags, payloads, and
-/// in-band KM messages. Installed as a loss rule that loses nothing (or what `lose` says).
+/// in-band KM messages. Installed as a drop rule that loses nothing (or what `lose` says).
 struct WireTap {
     std::set<wire::EncryptionKey> data_keys;
     std::vector<std::vector<std::uint8_t>> payloads;
     int kmreq = 0;
     int kmrsp = 0;
 
-    LossRule rule(LossRule lose = {}) {
+    DropRule rule(DropRule lose = {}) {
         return [this, lose](std::uint64_t index, wire::Bytes datagram) {
             if (auto packet = wire::decode_packet(datagram)) {
                 if (const auto* data = std::get_if<wire::DataPacket>(&*packet)) {
@@ -51,12 +51,13 @@ struct WireTap {
     }
 };
 
-/// Messages 0..count-1 arrived intact and in order (VirtualNetwork::stream's pattern).
-void check_stream_intact(const std::vector<std::vector<std::uint8_t>>& received, int count) {
+/// Messages 0..count-1 arrived intact and in order (the numbered stream's pattern).
+void check_stream_intact(const std::vector<Delivery>& received, int count) {
     BOOST_REQUIRE_EQUAL(received.size(), static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
-        BOOST_REQUIRE_EQUAL(index_of(received[i]), i);
-        BOOST_REQUIRE(std::all_of(received[i].begin() + 4, received[i].end(),
+        const std::vector<std::uint8_t>& message = received[static_cast<std::size_t>(i)].message;
+        BOOST_REQUIRE_EQUAL(index_of(message), i);
+        BOOST_REQUIRE(std::all_of(message.begin() + 4, message.end(),
                                   [i](std::uint8_t b) { return b == static_cast<std::uint8_t>(i); }));
     }
 }
@@ -70,16 +71,16 @@ BOOST_AUTO_TEST_CASE(one_passphrase_on_both_sides_carries_the_stream_encrypted_f
         BOOST_TEST_CONTEXT("pbkeylen " << key_size) {
             ConnectionPair pair(with_passphrase("websrt-test-secret", key_size));
             WireTap tap;
-            pair.net.loss[{pair.caller, pair.listener}] = tap.rule();
+            pair.sim.set_drop_rule(pair.caller, pair.listener, tap.rule());
             pair.connect(with_passphrase("websrt-test-secret", key_size));
-            pair.net.run_for(milliseconds(100));
+            pair.sim.run_for(milliseconds(100));
             BOOST_REQUIRE(pair.event(pair.listener, EventKind::accepted));
-            BOOST_TEST((pair.net.endpoint(pair.caller).connection(pair.caller_id)->crypto()->rx_state() ==
+            BOOST_TEST((pair.sim.endpoint(pair.caller).connection(pair.caller_id)->crypto()->rx_state() ==
                         wire::KmState::secured));
 
-            pair.net.stream(pair.caller, pair.caller_id, 100, message_size, milliseconds(2));
-            pair.net.run_for(milliseconds(500));
-            check_stream_intact(pair.net.node(pair.listener).received[pair.accepted_id()], 100);
+            pair.stream(pair.caller, pair.caller_id, 100, message_size, milliseconds(2));
+            pair.sim.run_for(milliseconds(500));
+            check_stream_intact(pair.received_by_listener(), 100);
             // On the wire: the even key's flag, and no payload equal to the message it carries.
             BOOST_TEST((tap.data_keys == std::set<wire::EncryptionKey>{wire::EncryptionKey::even}));
             for (std::size_t i = 0; i < tap.payloads.size(); ++i)
@@ -91,18 +92,18 @@ BOOST_AUTO_TEST_CASE(one_passphrase_on_both_sides_carries_the_stream_encrypted_f
 BOOST_AUTO_TEST_CASE(the_listener_encrypts_what_it_sends_with_the_callers_key) {
     ConnectionPair pair(with_passphrase("websrt-test-secret"));
     pair.connect(with_passphrase("websrt-test-secret", 32));
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
     const ConnectionId accepted = pair.accepted_id();
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection(accepted)->crypto()->encrypting());
-    pair.net.stream(pair.listener, accepted, 50, message_size, milliseconds(2));
-    pair.net.run_for(milliseconds(500));
-    check_stream_intact(pair.net.node(pair.caller).received[pair.caller_id], 50);
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection(accepted)->crypto()->encrypting());
+    pair.stream(pair.listener, accepted, 50, message_size, milliseconds(2));
+    pair.sim.run_for(milliseconds(500));
+    check_stream_intact(pair.received_by_caller(), 50);
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_passphrase_is_refused_with_bad_secret_on_both_sides) {
     ConnectionPair pair(with_passphrase("the-listeners-secret"));
     pair.connect(with_passphrase("not-the-same-secret"));
-    pair.net.run_for(milliseconds(500));
+    pair.sim.run_for(milliseconds(500));
     const Event* closed = closed_with(pair, pair.caller);
     BOOST_REQUIRE(closed);
     BOOST_TEST(closed->reject_code == static_cast<int>(RejectReason::bad_secret));
@@ -117,7 +118,7 @@ BOOST_AUTO_TEST_CASE(a_passphrase_on_one_side_only_is_refused_as_unsecure) {
     {
         ConnectionPair pair;  // the listener has none
         pair.connect(with_passphrase("websrt-test-secret"));
-        pair.net.run_for(milliseconds(500));
+        pair.sim.run_for(milliseconds(500));
         BOOST_REQUIRE(closed_with(pair, pair.caller));
         BOOST_TEST(closed_with(pair, pair.caller)->reject_code == static_cast<int>(RejectReason::unsecure));
         BOOST_REQUIRE(pair.event(pair.listener, EventKind::refused));
@@ -125,7 +126,7 @@ BOOST_AUTO_TEST_CASE(a_passphrase_on_one_side_only_is_refused_as_unsecure) {
     {
         ConnectionPair pair(with_passphrase("websrt-test-secret"));  // the caller has none
         pair.connect();
-        pair.net.run_for(milliseconds(500));
+        pair.sim.run_for(milliseconds(500));
         BOOST_REQUIRE(closed_with(pair, pair.caller));
         BOOST_TEST(closed_with(pair, pair.caller)->reject_code == static_cast<int>(RejectReason::unsecure));
         BOOST_REQUIRE(pair.event(pair.listener, EventKind::refused));
@@ -137,7 +138,7 @@ BOOST_AUTO_TEST_CASE(an_enforcing_caller_leaves_a_lenient_listener_that_cannot_d
     listener.enforced_encryption = false;
     ConnectionPair pair(listener);
     pair.connect(with_passphrase("not-the-same-secret"));
-    pair.net.run_for(milliseconds(500));
+    pair.sim.run_for(milliseconds(500));
     // The listener admits the caller and answers BADSECRET in its KMRSP; the caller refuses
     // that and says SHUTDOWN, so the listener does not wait for its idle timeout.
     BOOST_REQUIRE(closed_with(pair, pair.caller));
@@ -153,13 +154,13 @@ BOOST_AUTO_TEST_CASE(without_enforced_encryption_a_mismatch_connects_but_deliver
     caller.enforced_encryption = false;
     ConnectionPair pair(listener);
     pair.connect(caller);
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
     BOOST_REQUIRE(pair.event(pair.caller, EventKind::connected));
     const ConnectionId accepted = pair.accepted_id();
-    pair.net.stream(pair.caller, pair.caller_id, 20, message_size, milliseconds(2));
-    pair.net.run_for(milliseconds(500));
-    BOOST_TEST(pair.net.node(pair.listener).received[accepted].empty());
-    const auto stats = pair.net.endpoint(pair.listener).stats(accepted, pair.net.now, false);
+    pair.stream(pair.caller, pair.caller_id, 20, message_size, milliseconds(2));
+    pair.sim.run_for(milliseconds(500));
+    BOOST_TEST(pair.sim.deliveries(pair.listener, accepted).empty());
+    const auto stats = pair.sim.endpoint(pair.listener).stats(accepted, pair.now(), false);
     BOOST_REQUIRE(stats);
     BOOST_TEST(stats->total.pktRcvUndecrypt >= 20);
 }
@@ -167,14 +168,14 @@ BOOST_AUTO_TEST_CASE(without_enforced_encryption_a_mismatch_connects_but_deliver
 BOOST_AUTO_TEST_CASE(retransmissions_decrypt_like_the_originals) {
     ConnectionPair pair(with_passphrase("websrt-test-secret"));
     pair.connect(with_passphrase("websrt-test-secret"));
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
     const std::uint32_t isn =
-        pair.net.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
-    pair.net.loss[{pair.caller, pair.listener}] = lose_data_once({isn + 3, isn + 4, isn + 40, isn + 99});
-    pair.net.stream(pair.caller, pair.caller_id, 100, message_size, milliseconds(2));
-    pair.net.run_for(milliseconds(500));
-    check_stream_intact(pair.net.node(pair.listener).received[pair.accepted_id()], 100);
-    const auto stats = pair.net.endpoint(pair.caller).stats(pair.caller_id, pair.net.now, false);
+        pair.sim.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    pair.sim.set_drop_rule(pair.caller, pair.listener, lose_data_once({isn + 3, isn + 4, isn + 40, isn + 99}));
+    pair.stream(pair.caller, pair.caller_id, 100, message_size, milliseconds(2));
+    pair.sim.run_for(milliseconds(500));
+    check_stream_intact(pair.received_by_listener(), 100);
+    const auto stats = pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
     BOOST_TEST(stats->total.pktRetrans >= 4);
 }
 
@@ -186,14 +187,14 @@ BOOST_AUTO_TEST_CASE(keys_are_refreshed_in_band_without_losing_a_message_even_un
     ConnectionPair pair(config);
     WireTap forward;
     WireTap backward;
-    pair.net.loss[{pair.caller, pair.listener}] = forward.rule(lose_randomly(10, 7));
-    pair.net.loss[{pair.listener, pair.caller}] = backward.rule(lose_randomly(10, 8));
+    pair.sim.set_drop_rule(pair.caller, pair.listener, forward.rule(lose_randomly(10, 7)));
+    pair.sim.set_drop_rule(pair.listener, pair.caller, backward.rule(lose_randomly(10, 8)));
     pair.connect(config);
-    pair.net.run_for(milliseconds(300));
-    pair.net.stream(pair.caller, pair.caller_id, 1000, message_size, milliseconds(1));
-    pair.net.run_for(seconds(1));
+    pair.sim.run_for(milliseconds(300));
+    pair.stream(pair.caller, pair.caller_id, 1000, message_size, milliseconds(1));
+    pair.sim.run_for(seconds(1));
 
-    check_stream_intact(pair.net.node(pair.listener).received[pair.accepted_id()], 1000);
+    check_stream_intact(pair.received_by_listener(), 1000);
     // Both keys were used, each switch announced beforehand and answered.
     BOOST_TEST(
         (forward.data_keys == std::set<wire::EncryptionKey>{wire::EncryptionKey::even, wire::EncryptionKey::odd}));
@@ -207,15 +208,15 @@ BOOST_AUTO_TEST_CASE(aes_gcm_peers_exchange_authenticated_payloads) {
     ConnectionConfig listener = with_passphrase("websrt-test-secret");  // automatic: follows the caller
     ConnectionPair pair(listener);
     WireTap tap;
-    pair.net.loss[{pair.caller, pair.listener}] = tap.rule(lose_data_once({}));
+    pair.sim.set_drop_rule(pair.caller, pair.listener, tap.rule(lose_data_once({})));
     pair.connect(config);
-    pair.net.run_for(milliseconds(100));
-    pair.net.stream(pair.caller, pair.caller_id, 50, message_size, milliseconds(2));
-    pair.net.run_for(milliseconds(500));
-    check_stream_intact(pair.net.node(pair.listener).received[pair.accepted_id()], 50);
+    pair.sim.run_for(milliseconds(100));
+    pair.stream(pair.caller, pair.caller_id, 50, message_size, milliseconds(2));
+    pair.sim.run_for(milliseconds(500));
+    check_stream_intact(pair.received_by_listener(), 50);
     BOOST_REQUIRE(!tap.payloads.empty());
     BOOST_TEST(tap.payloads.front().size() == message_size + gcm_tag_size);
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection(pair.accepted_id())->crypto()->encrypting());
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection(pair.accepted_id())->crypto()->encrypting());
 }
 
 BOOST_AUTO_TEST_CASE(a_cryptomode_mismatch_is_refused_with_the_crypto_code) {
@@ -225,7 +226,7 @@ BOOST_AUTO_TEST_CASE(a_cryptomode_mismatch_is_refused_with_the_crypto_code) {
     caller.crypto_mode = CryptoMode::aes_gcm;
     ConnectionPair pair(listener);
     pair.connect(caller);
-    pair.net.run_for(milliseconds(500));
+    pair.sim.run_for(milliseconds(500));
     BOOST_REQUIRE(closed_with(pair, pair.caller));
     BOOST_TEST(closed_with(pair, pair.caller)->reject_code == static_cast<int>(RejectReason::crypto));
 }

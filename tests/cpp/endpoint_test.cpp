@@ -144,16 +144,16 @@ BOOST_AUTO_TEST_CASE(one_source_address_cannot_take_more_than_its_share_of_the_l
 BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_same_port_connects_at_once_and_the_old_connection_times_out) {
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
     const ConnectionId old_id = pair.accepted_id();
-    pair.net.restart(pair.caller, 555);  // same address and port, new socket id, old state gone
-    const ConnectionId fresh = pair.net.endpoint(pair.caller).connect(pair.net.now, listener_address, {}).value();
-    pair.net.run_for(milliseconds(100));
+    pair.sim.restart(pair.caller, 555);  // same address and port, new socket id, old state gone
+    const ConnectionId fresh = pair.sim.endpoint(pair.caller).connect(pair.now(), listener_address, {}).value();
+    pair.sim.run_for(milliseconds(100));
     BOOST_REQUIRE(pair.event(pair.caller, EventKind::connected));
     BOOST_TEST(pair.event(pair.caller, EventKind::connected)->connection == fresh);
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 2u);
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 2u);
     // The new caller's packets (keepalives here) must not keep the old connection alive.
-    pair.net.run_for(seconds(6));
+    pair.sim.run_for(seconds(6));
     const Event* closed = pair.event(pair.listener, EventKind::closed);
     BOOST_REQUIRE(closed);
     BOOST_TEST(closed->connection == old_id);
@@ -162,38 +162,37 @@ BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_same_port_connects_at_once_and_th
 }
 
 BOOST_AUTO_TEST_CASE(a_caller_restarted_on_the_port_of_a_full_listeners_only_connection_replaces_it) {
-    VirtualNetwork net;
-    const int listener = net.add_node(1, listener_address);
-    const int caller = net.add_node(2, caller_address);
-    BOOST_REQUIRE(
-        !net.endpoint(listener).listen({}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1}));
-    net.endpoint(caller).connect(net.now, listener_address, {});
-    net.run_for(milliseconds(100));
-    net.restart(caller, 555);
-    net.endpoint(caller).connect(net.now, listener_address, {});
-    net.run_for(milliseconds(100));
-    BOOST_TEST(std::count_if(net.node(caller).events.begin(), net.node(caller).events.end(),
+    Simulator simulator;
+    use_plain_test_links(simulator);
+    const int listener = simulator.add_node(listener_address, 1);
+    const int caller = simulator.add_node(caller_address, 2);
+    BOOST_REQUIRE(!simulator.endpoint(listener).listen(
+        {}, {}, ListenerLimits{.max_connections = 1, .max_connections_per_source = 1}));
+    simulator.endpoint(caller).connect(simulator.now(), listener_address, {});
+    simulator.run_for(milliseconds(100));
+    simulator.restart(caller, 555);
+    simulator.endpoint(caller).connect(simulator.now(), listener_address, {});
+    simulator.run_for(milliseconds(100));
+    BOOST_TEST(std::count_if(simulator.events(caller).begin(), simulator.events(caller).end(),
                              [](const Event& e) { return e.kind == EventKind::connected; }) == 1);
-    const auto& events = net.node(listener).events;
+    const auto& events = simulator.events(listener);
     const auto closed =
         std::find_if(events.begin(), events.end(), [](const Event& e) { return e.kind == EventKind::closed; });
     BOOST_REQUIRE((closed != events.end()));
     BOOST_TEST(static_cast<int>(closed->reason) == static_cast<int>(CloseReason::superseded));
-    BOOST_TEST(net.endpoint(listener).connection_count() == 1u);
+    BOOST_TEST(simulator.endpoint(listener).connection_count() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_second_caller_from_another_port_does_not_replace_the_first) {
-    VirtualNetwork net;
-    const int listener = net.add_node(1, listener_address);
-    const int first = net.add_node(2, SocketAddress::v4(127, 0, 0, 2, 40000));
-    const int second = net.add_node(3, SocketAddress::v4(127, 0, 0, 2, 40001));
-    BOOST_REQUIRE(!net.endpoint(listener).listen({}));
-    net.endpoint(first).connect(net.now, listener_address, {});
-    net.run_for(milliseconds(100));
-    net.endpoint(second).connect(net.now, listener_address, {});
-    net.run_for(milliseconds(100));
-    BOOST_TEST(net.endpoint(listener).connection_count() == 2u);
-    for (const Event& e : net.node(listener).events) BOOST_TEST((e.kind != EventKind::closed));
+    ListenerAndTwoCallers net;
+    auto& simulator = net.sim;
+    const int listener = net.listener, first = net.first, second = net.second;
+    simulator.endpoint(first).connect(simulator.now(), listener_address, {});
+    simulator.run_for(milliseconds(100));
+    simulator.endpoint(second).connect(simulator.now(), listener_address, {});
+    simulator.run_for(milliseconds(100));
+    BOOST_TEST(simulator.endpoint(listener).connection_count() == 2u);
+    for (const Event& e : simulator.events(listener)) BOOST_TEST((e.kind != EventKind::closed));
 }
 
 BOOST_AUTO_TEST_CASE(replayed_conclusions_with_key_material_that_does_not_unwrap_cost_one_derivation_per_salt) {
@@ -252,15 +251,15 @@ BOOST_AUTO_TEST_CASE(naks_naming_every_other_packet_cannot_make_the_sender_resen
     // second: without a budget every NAK resends half the window.
     ConnectionPair pair;
     pair.connect();
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
     const ConnectionId sender = pair.caller_id;
     // Nothing the receiver acknowledges: every packet sent stays in flight for the NAKs to name.
-    pair.net.loss[{pair.listener, pair.caller}] = [](std::uint64_t, wire::Bytes) { return true; };
-    const wire::SeqNo isn = pair.net.endpoint(pair.caller).connection(sender)->negotiated().initial_seq;
+    pair.sim.set_drop_rule(pair.listener, pair.caller, lose_everything());
+    const wire::SeqNo isn = pair.sim.endpoint(pair.caller).connection(sender)->negotiated().initial_seq;
     std::vector<std::uint8_t> message(1316, 7);
     int sent = 0;
     for (int tick = 0; tick < 200; ++tick) {  // 2 s at 10 ms per tick, 10 packets per tick
-        for (int i = 0; i < 10; ++i) pair.net.endpoint(pair.caller).send(sender, pair.net.now, message);
+        for (int i = 0; i < 10; ++i) pair.sim.endpoint(pair.caller).send(sender, pair.now(), message);
         sent += 10;
         wire::ControlPacket nak;
         nak.header.type = static_cast<std::uint16_t>(wire::ControlType::nak);
@@ -270,17 +269,17 @@ BOOST_AUTO_TEST_CASE(naks_naming_every_other_packet_cannot_make_the_sender_resen
         nak.body = body;
         const auto bytes = encode(nak);
         if (bytes.size() <= Endpoint::max_datagram_size)
-            pair.net.endpoint(pair.caller).handle_datagram(pair.net.now, listener_address, bytes);
-        pair.net.run_for(milliseconds(10));
+            pair.sim.endpoint(pair.caller).handle_datagram(pair.now(), listener_address, bytes);
+        pair.sim.run_for(milliseconds(10));
     }
-    const auto stats = pair.net.endpoint(pair.caller).stats(sender, pair.net.now, false);
+    const auto stats = pair.sim.endpoint(pair.caller).stats(sender, pair.now(), false);
     BOOST_REQUIRE(stats);
     const auto unique = stats->total.byteSentUnique;
     const auto resent = stats->total.byteRetrans;
     BOOST_TEST_MESSAGE("unique " << unique << " B, retransmitted " << resent << " B");
     // The budget: the stream's own bytes, 1 Mbit/s for 2 s, and one burst (retransmit_budget.hpp).
     BOOST_TEST(resent <= unique + 2 * 125'000 + 256 * 1500);
-    BOOST_TEST(pair.net.endpoint(pair.listener).connection_count() == 1u);
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_conclusion_with_an_mss_window_or_stream_id_no_libsrt_sends_is_refused) {
@@ -308,10 +307,10 @@ BOOST_AUTO_TEST_CASE(a_message_the_peers_smaller_mss_cannot_carry_is_refused_as_
     listener_config.mss = 1000;  // the caller's 1316-byte default payload no longer fits
     ConnectionPair pair(listener_config);
     pair.connect();
-    pair.net.run_for(milliseconds(100));
+    pair.sim.run_for(milliseconds(100));
     const std::vector<std::uint8_t> big(1316, 1), fits(1000 - header_overhead, 2);
-    BOOST_TEST((pair.net.endpoint(pair.caller).send(pair.caller_id, pair.net.now, big) == SendOutcome::too_large));
-    BOOST_TEST((pair.net.endpoint(pair.caller).send(pair.caller_id, pair.net.now, fits) == SendOutcome::ok));
-    pair.net.run_for(milliseconds(300));
-    BOOST_TEST(pair.net.node(pair.listener).received[pair.accepted_id()].size() == 1u);
+    BOOST_TEST((pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), big) == SendOutcome::too_large));
+    BOOST_TEST((pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), fits) == SendOutcome::ok));
+    pair.sim.run_for(milliseconds(300));
+    BOOST_TEST(pair.received_by_listener().size() == 1u);
 }

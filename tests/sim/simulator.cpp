@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "wire/packet.hpp"
+
 namespace websrt::sim {
 
 namespace {
@@ -39,18 +41,43 @@ int Simulator::add_node(core::SocketAddress address, std::uint64_t seed, NodeClo
     return static_cast<int>(nodes_.size() - 1);
 }
 
+void Simulator::restart(int index, std::uint64_t seed) {
+    Node& node = node_at_index(index);
+    node.endpoint.reset();  // it draws from `random`: gone first
+    node.random = std::make_unique<ScriptedRandom>(seed, std::vector<std::uint32_t>{});
+    node.endpoint = std::make_unique<core::Endpoint>(*node.random);
+    node.events.clear();
+    node.open.clear();
+    node.deliveries.clear();
+}
+
 void Simulator::set_link(int from, int to, const native::ImpairmentConfig& config) {
-    links_[{from, to}] = std::make_unique<native::LinkImpairment>(config);
+    links_[{from, to}].impairment = std::make_unique<native::LinkImpairment>(config);
 }
 
 void Simulator::set_link_damage(int from, int to, double corrupt_percent, double truncate_percent) {
-    if (const auto it = links_.find({from, to}); it != links_.end())
-        it->second->set_damage(corrupt_percent, truncate_percent);
+    if (const auto it = links_.find({from, to}); it != links_.end() && it->second.impairment)
+        it->second.impairment->set_damage(corrupt_percent, truncate_percent);
 }
+
+void Simulator::set_drop_rule(int from, int to, DropRule rule) { links_[{from, to}].drop_rule = std::move(rule); }
 
 const native::ImpairmentCounters* Simulator::link_counters(int from, int to) const {
     const auto it = links_.find({from, to});
-    return it == links_.end() ? nullptr : &it->second->counters();
+    return it == links_.end() || !it->second.impairment ? nullptr : &it->second.impairment->counters();
+}
+
+std::vector<Delivery> Simulator::deliveries(int node, core::ConnectionId connection) const {
+    std::vector<Delivery> found;
+    for (const Delivery& delivery : node_at_index(node).deliveries)
+        if (delivery.connection == connection) found.push_back(delivery);
+    return found;
+}
+
+std::uint64_t Simulator::datagrams_sent_of_kind(int node, std::string_view kind) const {
+    const auto& by_kind = node_at_index(node).datagrams_sent_by_kind;
+    const auto it = by_kind.find(kind);
+    return it == by_kind.end() ? 0 : it->second;
 }
 
 void Simulator::at(Micros when, std::function<void()> action) {
@@ -63,20 +90,40 @@ int Simulator::node_at(const core::SocketAddress& address) const {
     return -1;
 }
 
+void Simulator::count_sent(Node& node, const std::vector<std::uint8_t>& datagram) {
+    ++node.datagrams_sent;
+    if (is_data(datagram)) ++node.data_sent;
+    if (const auto packet = wire::decode_packet(datagram)) {
+        const std::string_view kind = wire::packet_kind(*packet);
+        if (const auto it = node.datagrams_sent_by_kind.find(kind); it != node.datagrams_sent_by_kind.end())
+            ++it->second;
+        else
+            node.datagrams_sent_by_kind.emplace(kind, 1);
+    }
+}
+
+void Simulator::send_over_link(int from, int to, std::vector<std::uint8_t> datagram) {
+    Link& link = links_[{from, to}];
+    const std::uint64_t index = link.offered++;
+    if (link.drop_rule && link.drop_rule(index, datagram)) return;
+    if (link.impairment)
+        link.impairment->submit(now_, datagram);
+    else
+        plain_.emplace(now_ + plain_link_delay_, InFlight{to, from, std::move(datagram)});
+}
+
 void Simulator::flush(int index) {
-    Node& node = *nodes_[static_cast<std::size_t>(index)];
+    Node& node = node_at_index(index);
     const Micros local = node.clock.local(now_);
     std::vector<std::uint8_t> buffer(1500);
     while (auto transmit = node.endpoint->poll_transmit(local, buffer)) {
         std::vector<std::uint8_t> datagram(buffer.begin(),
                                            buffer.begin() + static_cast<std::ptrdiff_t>(transmit->size));
-        if (is_data(datagram)) ++node.data_sent;
+        count_sent(node, datagram);
         const int to = node_at(transmit->to);
-        if (to < 0) continue;  // nobody there: the datagram is lost, as on a real network
-        if (const auto link = links_.find({index, to}); link != links_.end())
-            link->second->submit(now_, datagram);
-        else
-            direct_.emplace(now_, InFlight{to, index, std::move(datagram)});
+        // Nobody there, or no network: the datagram is lost, as on a real one.
+        if (to < 0 || links_cut_) continue;
+        send_over_link(index, to, std::move(datagram));
     }
     while (auto event = node.endpoint->poll_event()) {
         node.events.push_back(*event);
@@ -84,6 +131,7 @@ void Simulator::flush(int index) {
             std::find(node.open.begin(), node.open.end(), event->connection) == node.open.end())
             node.open.push_back(event->connection);
     }
+    if (!node.reads) return;
     for (const core::ConnectionId id : node.open)
         while (auto size = node.endpoint->receive(id, local, buffer))
             node.deliveries.push_back(
@@ -98,8 +146,9 @@ std::optional<Micros> Simulator::next_event() const {
         if (t && (!next || *t < *next)) next = t;
     };
     if (!actions_.empty()) consider(actions_.begin()->first);
-    if (!direct_.empty()) consider(direct_.begin()->first);
-    for (const auto& [key, link] : links_) consider(link->next_release());
+    if (!plain_.empty()) consider(plain_.begin()->first);
+    for (const auto& [key, link] : links_)
+        if (link.impairment) consider(link.impairment->next_release());
     for (const auto& node : nodes_)
         if (const auto local = node->endpoint->next_timeout()) consider(node->clock.global(*local));
     return next;
@@ -108,18 +157,19 @@ std::optional<Micros> Simulator::next_event() const {
 void Simulator::release_links() {
     std::vector<std::uint8_t> datagram;
     const auto hand_over = [&](int from, int to, const std::vector<std::uint8_t>& bytes) {
-        Node& node = *nodes_[static_cast<std::size_t>(to)];
+        Node& node = node_at_index(to);
         if (is_data(bytes)) ++node.data_received;
         if (on_arrival) on_arrival(to, bytes);
-        node.endpoint->handle_datagram(node.clock.local(now_), nodes_[static_cast<std::size_t>(from)]->address, bytes);
+        node.endpoint->handle_datagram(node.clock.local(now_), node_at_index(from).address, bytes);
     };
-    while (!direct_.empty() && direct_.begin()->first <= now_) {
-        InFlight flight = std::move(direct_.begin()->second);
-        direct_.erase(direct_.begin());
+    while (!plain_.empty() && plain_.begin()->first <= now_) {
+        InFlight flight = std::move(plain_.begin()->second);
+        plain_.erase(plain_.begin());
         hand_over(flight.from, flight.to, flight.datagram);
     }
     for (auto& [key, link] : links_)
-        while (link->pop_ready(now_, datagram)) hand_over(key.first, key.second, datagram);
+        if (link.impairment)
+            while (link.impairment->pop_ready(now_, datagram)) hand_over(key.first, key.second, datagram);
 }
 
 void Simulator::run_until(Micros until) {
