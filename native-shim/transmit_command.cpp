@@ -14,8 +14,8 @@
 
 #include "core/media_uri.hpp"
 #include "core/random_source.hpp"
-#include "printable_text.hpp"
 #include "core/stats_line.hpp"
+#include "core/transmit_report.hpp"
 #include "stdin_reader.hpp"
 #include "udp_driver.hpp"
 
@@ -34,12 +34,6 @@ struct TransmitOptions {
     bool quiet = false;
     std::string reject_stream_id;
     double timeout_s = 0;
-};
-
-/// Ends the transfer with a status; the io_context stops and run() returns it.
-struct Outcome {
-    int status = 0;
-    std::string message;
 };
 
 class Transmitter {
@@ -65,11 +59,9 @@ public:
         // Datagrams the port threw away before any connection saw them, and callers turned away.
         if (const std::string dropped = endpoint_.counters().summary(); !dropped.empty())
             info("datagrams and callers not taken: " + dropped);
-        if (srt_is_input_ && last_stats_ && last_stats_->total.pktRcvDrop > 0)
-            outcome_.message +=
-                " (" + std::to_string(last_stats_->total.pktRcvDrop) + " packets lost: dropped as too late)";
-        if (!outcome_.message.empty() && (outcome_.status != 0 || !options_.quiet))
-            std::cerr << "websrt transmit: " << outcome_.message << std::endl;
+        if (srt_is_input_ && last_stats_) outcome_.line += core::receiver_drops_note(last_stats_->total.pktRcvDrop);
+        if (!outcome_.line.empty() && (outcome_.status != 0 || !options_.quiet))
+            std::cerr << "websrt transmit: " << outcome_.line << std::endl;
         return outcome_.status;
     }
 
@@ -81,10 +73,12 @@ private:
         if (!options_.quiet) std::cerr << "websrt transmit: " << line << std::endl;
     }
 
-    void finish(int status, std::string message) {
+    /// Ends the transfer with a status and its line; the io_context stops and run() returns it.
+    void finish(int status, std::string line) { finish(core::TransferEnd{status, std::move(line)}); }
+    void finish(core::TransferEnd end) {
         if (finished_) return;
         finished_ = true;
-        outcome_ = {status, std::move(message)};
+        outcome_ = std::move(end);
         if (connection_)
             if (auto stats = endpoint_.stats(*connection_, steady_now(), false)) last_stats_ = stats;
         if (connection_ && endpoint_.connection(*connection_)) {
@@ -221,9 +215,8 @@ private:
         case core::EventKind::connected:
         case core::EventKind::accepted:
             connection_ = event.connection;
-            info(std::string(event.kind == core::EventKind::accepted ? "accepted " : "connected to ") +
-                 event.peer.to_string() +
-                 (event.stream_id.empty() ? "" : " stream id '" + printable_text(event.stream_id) + "'"));
+            info(core::connection_line(event.kind == core::EventKind::accepted, event.peer.to_string(),
+                                       event.stream_id));
             asio::post(io_, [this] { pump(); });
             return;
         case core::EventKind::refused:
@@ -244,10 +237,9 @@ private:
             }
             if (event.stats) last_stats_ = event.stats;
             // What was received before the peer's SHUTDOWN was delivered before this event.
-            if (event.reason == core::CloseReason::peer_shutdown) return finish(0, "peer closed the connection");
             if (event.reason == core::CloseReason::local_close && ending_input_) return end_of_input(event);
             if (event.reason == core::CloseReason::local_close) return;
-            return finish(1, event.detail);
+            return finish(core::connection_ended(event.reason == core::CloseReason::peer_shutdown, event.detail));
         }
     }
 
@@ -276,14 +268,7 @@ private:
 
     /// The graceful close after the end of input is over: the status says whether it all arrived.
     void end_of_input(const core::Event& closed) {
-        if (closed.unacknowledged > 0)
-            return finish(
-                1, "end of input, but " + std::to_string(closed.unacknowledged) + " packets were never acknowledged");
-        // The send buffer also empties when packets are dropped as too late: say so.
-        const auto dropped = last_stats_ ? last_stats_->total.pktSndDrop : 0;
-        if (dropped == 0) return finish(0, "end of input, everything sent was acknowledged");
-        finish(0, "end of input, " + std::to_string(dropped) +
-                      " packets dropped as too late (never acknowledged), the rest acknowledged");
+        finish(core::end_of_input(closed.unacknowledged, last_stats_ ? last_stats_->total.pktSndDrop : 0));
     }
 
     // ---- statistics ----
@@ -332,7 +317,7 @@ private:
     bool pumping_ = false;
     bool ending_input_ = false;  // the input ended: the graceful close is under way
     bool finished_ = false;
-    Outcome outcome_;
+    core::TransferEnd outcome_{0, ""};  // how the transfer ended: run() prints its line, returns its status
 };
 
 int run_transmit(const TransmitOptions& options) {

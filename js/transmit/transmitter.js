@@ -11,19 +11,6 @@ import { prefix } from "./arguments.js";
 
 const core = await loadModule();
 
-/** A peer's string made safe for a log line, as the native command prints it
- * (native-shim/printable_text.hpp): bytes outside printable ASCII, quotes and the backslash as
- * \xNN, at most 512 bytes. */
-function printable(text) {
-  const bytes = new TextEncoder().encode(text);
-  let out = "";
-  for (const byte of bytes.subarray(0, 512)) {
-    const plain = byte >= 0x20 && byte < 0x7f && byte !== 0x5c && byte !== 0x27 && byte !== 0x22;
-    out += plain ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, "0")}`;
-  }
-  return bytes.length > 512 ? `${out}...` : out;
-}
-
 /** libsrt's reject codes the listener answers with (srtcore/srt.h). */
 const rejectBacklog = 5;       // SRT_REJ_BACKLOG: the one connection is taken
 const rejectForbidden = 1403;  // SRT_REJX_FORBIDDEN
@@ -97,16 +84,16 @@ export class Transmitter {
     return status;
   }
 
-  /** Ends the transfer once: closes the connection (SHUTDOWN), the ports and the input. */
+  /** Ends the transfer once with a status and its line (the core's transmit_report words most of
+   * them, as for the native command): closes the connection (SHUTDOWN), the ports and the input. */
   finish(status, message) {
     if (this.finished) return;
     this.finished = true;
     for (const timer of this.timers) clearTimeout(timer);
     const connection = this.connection;
-    if (this.options.statsEvery > 0 && this.hadConnection) {
-      const stats = connection?.stats(false);
-      if (stats) this.io.stderr.write(`${this.statsLine(stats)}\n`);
-    }
+    const stats = this.hadConnection ? connection?.stats(false) : undefined;
+    if (this.options.statsEvery > 0 && stats) this.io.stderr.write(`${this.statsLine(stats)}\n`);
+    if (this.srtIsInput && stats) message += core.receiverDropsNote(stats.pktRcvDropTotal ?? 0);
     if (message && (status !== 0 || !this.options.quiet)) this.io.stderr.write(`${prefix}${message}\n`);
     const closing = [];
     if (connection) closing.push(connection.close({ lingerMs: 0 }));
@@ -212,7 +199,7 @@ export class Transmitter {
     this.info(`listening on srt://${address}:${port}`);
     const { value: connection, done } = await server.next();
     if (done || this.finished) return;
-    this.connected(connection, `accepted ${connection.peer}${connection.streamId ? ` stream id '${printable(connection.streamId)}'` : ""}`);
+    this.connected(connection, core.connectionLine(true, connection.peer, connection.streamId ?? ""));
   }
 
   async call() {
@@ -224,7 +211,7 @@ export class Transmitter {
       await connection.close({ lingerMs: 0 });
       return;
     }
-    this.connected(connection, `connected to ${connection.peer}${this.srt.streamId ? ` stream id '${printable(this.srt.streamId)}'` : ""}`);
+    this.connected(connection, core.connectionLine(false, connection.peer, this.srt.streamId ?? ""));
   }
 
   connected(connection, line) {
@@ -240,9 +227,9 @@ export class Transmitter {
     (async () => {
       try {
         for await (const message of connection) if (this.srtIsInput && !this.finished) this.writeOutput(message);
-        if (!this.lingering) this.finish(0, "peer closed the connection");  // else linger() says how it ended
+        if (!this.lingering) this.finishWith(core.connectionEnded(true, ""));  // else linger() says how it ended
       } catch (error) {
-        this.finish(1, error.message);
+        this.finishWith(core.connectionEnded(false, error.message));
       }
     })();
     if (!this.srtIsInput && this.other.kind === "console") this.pumpStdin();
@@ -282,12 +269,13 @@ export class Transmitter {
     const error = await connection.closed;
     if (this.finished) return;
     // The peer closed (or failed) first: say so, as the reader would have.
-    if (peerClosedFirst || error) return this.finish(error ? 1 : 0, error?.message ?? "peer closed the connection");
-    // The send buffer also empties when packets are dropped as too late: say so (as the native command).
-    const dropped = connection.stats()?.pktSndDropTotal ?? 0;
-    if (unacknowledged === 0 && dropped === 0) this.finish(0, "end of input, everything sent was acknowledged");
-    else if (unacknowledged === 0) this.finish(0, `end of input, ${dropped} packets dropped as too late (never acknowledged), the rest acknowledged`);
-    else this.finish(1, `end of input, but ${unacknowledged} packets were never acknowledged`);
+    if (peerClosedFirst || error) return this.finishWith(core.connectionEnded(!error, error?.message ?? ""));
+    this.finishWith(core.endOfInput(unacknowledged, connection.stats()?.pktSndDropTotal ?? 0));
+  }
+
+  /** finish() with a {status, line} from the core's transmit_report. */
+  finishWith({ status, line }) {
+    this.finish(status, line);
   }
 
   // ---- statistics ----
