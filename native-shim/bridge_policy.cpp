@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/media_uri.hpp"
+#include "core/printable_text.hpp"
 
 namespace websrt::native {
 
@@ -69,19 +70,19 @@ BridgeDecision BridgePolicy::admit(std::string_view request_target, std::string_
                                             : std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
     if (!origin_ok) {
         d.status = 403;
-        d.reason = "origin '" + std::string(origin) + "' is not allowed (--origin)";
+        d.reason = "origin '" + core::printable_text(origin) + "' is not allowed (--origin)";
         return d;
     }
     const std::string target =
         question == std::string_view::npos ? "" : query_value(request_target.substr(question + 1), "target");
     const auto host_port = parse_host_port(target);
     if (!host_port) {
-        d.reason = "expected ?target=IP:PORT, got '" + target + "'";
+        d.reason = "expected ?target=IP:PORT, got '" + core::printable_text(target) + "'";
         return d;
     }
     const auto address = parse_ip_literal(host_port->host);
     if (!address) {
-        d.reason = "target must be an IP address: '" + host_port->host + "'";
+        d.reason = "target must be an IP address: '" + core::printable_text(host_port->host) + "'";
         return d;
     }
     const bool allowed = std::any_of(allowed_.begin(), allowed_.end(), [&](const AllowedTarget& a) {
@@ -89,7 +90,7 @@ BridgeDecision BridgePolicy::admit(std::string_view request_target, std::string_
     });
     if (!allowed) {
         d.status = 403;
-        d.reason = "target " + target + " is not on the allowlist (--allow)";
+        d.reason = "target " + core::printable_text(target) + " is not on the allowlist (--allow)";
         return d;
     }
     if (open_sessions >= max_sessions_) {

@@ -16,7 +16,8 @@ bool IpLiteral::is_v4() const { return std::equal(v4_mapped_prefix.begin(), v4_m
 
 std::optional<IpLiteral> parse_ip_literal(std::string_view text) {
     // INET6_ADDRSTRLEN (46) bounds every literal; longer text is not one, and the copy stays small.
-    if (text.empty() || text.size() >= 46) return std::nullopt;
+    // inet_pton stops at a NUL: "127.0.0.1\0junk" (a percent-decoded %00) is not a literal either.
+    if (text.empty() || text.size() >= 46 || text.find('\0') != std::string_view::npos) return std::nullopt;
     const std::string terminated(text);
     IpLiteral address;
     std::array<std::uint8_t, 4> v4{};

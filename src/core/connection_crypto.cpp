@@ -46,6 +46,7 @@ bool ConnectionCrypto::accepts_cipher(std::uint8_t cipher) const {
 }
 
 std::optional<KeyMaterialError> ConnectionCrypto::initiate(std::size_t key_size) {
+    if (!is_sek_size(key_size)) return KeyMaterialError::malformed;  // the keys' arrays hold at most 32 bytes
     // A caller in automatic mode uses AES-CTR, which every libsrt speaks (libsrt
     // CCryptoControl::init: only an explicit AES-GCM mode creates a GCM context).
     const std::uint8_t cipher = config_.crypto_mode == CryptoMode::aes_gcm ? km_cipher_aes_gcm : km_cipher_aes_ctr;

@@ -29,7 +29,7 @@ void Connection::start_encryption(std::size_t advertised_key_size) {
     // pbkeylen: ours when set, else the one the listener advertised in its induction answer
     // (libsrt processConnectResponse: "PBKEYLEN adopted from advertised value").
     std::size_t key_size = static_cast<std::size_t>(config_.pbkey_len);
-    const bool advertised = advertised_key_size == 16 || advertised_key_size == 24 || advertised_key_size == 32;
+    const bool advertised = is_sek_size(advertised_key_size);
     if (key_size == 0) key_size = advertised ? advertised_key_size : default_key_size;
     crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
     if (const auto error = crypto_->initiate(key_size))

@@ -41,7 +41,7 @@ Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage
     if (km.auth != expected_auth || km.stream_encapsulation != km_se_srt) return KeyMaterialError::malformed;
     const std::size_t key_size = km.key_length;
     const unsigned keys = wire::key_count(km.keys);
-    if (km.salt.size() != km_salt_size || (key_size != 16 && key_size != 24 && key_size != 32) || keys == 0 ||
+    if (km.salt.size() != km_salt_size || !is_sek_size(key_size) || keys == 0 ||
         km.wrapped_keys.size() != keys * key_size + crypto::key_wrap_overhead)
         return KeyMaterialError::malformed;
 
@@ -129,8 +129,7 @@ Expected<std::vector<std::uint8_t>, KeyMaterialError> build_key_material(const S
     const std::size_t key_size = keys.key_size;
     const bool even = (static_cast<unsigned>(which) & static_cast<unsigned>(wire::EncryptionKey::even)) != 0;
     const bool odd = (static_cast<unsigned>(which) & static_cast<unsigned>(wire::EncryptionKey::odd)) != 0;
-    if ((key_size != 16 && key_size != 24 && key_size != 32) || (!even && !odd) || (even && !keys.has_even) ||
-        (odd && !keys.has_odd))
+    if (!is_sek_size(key_size) || (!even && !odd) || (even && !keys.has_even) || (odd && !keys.has_odd))
         return KeyMaterialError::malformed;
     if (keys.cipher != km_cipher_aes_ctr && keys.cipher != km_cipher_aes_gcm)
         return KeyMaterialError::unsupported_cipher;

@@ -26,6 +26,8 @@ inline constexpr std::size_t kek_salt_size = 8;
 /// The KM salt is 16 bytes and keys 16, 24 or 32 (libsrt HAICRYPT_SALT_SZ, HAICRYPT_KEY_MAX_SZ).
 inline constexpr std::size_t km_salt_size = 16;
 inline constexpr std::size_t max_key_size = 32;
+/// The SEK lengths SRT defines: AES-128, -192, -256 (draft §3.2.2 KLen; libsrt pbkeylen 16/24/32).
+constexpr bool is_sek_size(std::size_t size) { return size == 16 || size == 24 || size == 32; }
 /// KM cipher values (libsrt HCRYPT_CIPHER_AES_CTR, HCRYPT_CIPHER_AES_GCM in hcrypt_msg.h).
 inline constexpr std::uint8_t km_cipher_aes_ctr = 2;
 inline constexpr std::uint8_t km_cipher_aes_gcm = 4;
@@ -72,7 +74,7 @@ inline constexpr std::uint8_t km_se_srt = 2;
 Expected<StreamKeys, KeyMaterialError> unwrap_key_material(const wire::KmMessage& km, std::string_view passphrase,
                                                            KekCache* cache = nullptr);
 
-/// A fresh salt and the keys `which` announces, `key_size` bytes each (libsrt
+/// A fresh salt and the keys `which` announces, `key_size` bytes each (is_sek_size: the caller checks; libsrt
 /// hcryptCtx_Tx_Init / hcryptCtx_Tx_Refresh draw them from the CSPRNG).
 StreamKeys generate_stream_keys(RandomSource& random, std::size_t key_size, wire::EncryptionKey which,
                                 std::uint8_t cipher = km_cipher_aes_ctr);

@@ -9,15 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/printable_text.hpp"
+
 namespace websrt::core {
-
-/// Printed peer strings are cut after this many bytes of input, with "..." appended.
-inline constexpr std::size_t max_printed_peer_text = 512;
-
-/// Text from a peer (a stream id, a path) made safe for a terminal or a log line: bytes outside
-/// printable ASCII, the backslash and both quotes become \xNN, and the result is cut after
-/// `limit` bytes, so a hostile string can neither forge log lines nor drive the terminal.
-std::string printable_text(std::string_view text, std::size_t limit = max_printed_peer_text);
 
 /// The line for a connection that is up: "connected to PEER" (a caller) or "accepted PEER" (a
 /// listener), then " stream id 'ID'" (printable_text) when it has one.
