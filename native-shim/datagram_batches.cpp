@@ -31,14 +31,19 @@ bool SendBatch::send(asio::ip::udp::socket& socket) {
     std::array<iovec, datagram_batch_capacity> pieces{};
     std::array<std::array<char, CMSG_SPACE(sizeof(std::uint16_t))>, datagram_batch_capacity> controls{};
     std::array<std::size_t, datagram_batch_capacity> run_lengths{};
+    // A run whose segments exceed the path MTU is refused whole (EMSGSIZE), where each datagram
+    // alone would leave in IP fragments: the slots before this go one by one.
+    std::size_t unsegmented_until = 0;
     while (begin_ < end_) {
         std::size_t messages = 0;
         for (std::size_t slot = begin_; slot < end_; ++messages) {
             std::size_t run = 1;
-            if (gso_usable) {
-                // A run: same destination, same size; its last datagram may be shorter.
+            if (gso_usable && slot >= unsegmented_until) {
+                // A run: same destination, same size; its last datagram may be shorter, not empty (the
+                // kernel would send a run of empty datagrams, or an empty tail, as nothing or as one).
                 while (slot + run < end_ && run < max_segments && destinations_[slot + run] == destinations_[slot] &&
-                       sizes_[slot + run - 1] == sizes_[slot] && sizes_[slot + run] <= sizes_[slot])
+                       sizes_[slot + run - 1] == sizes_[slot] && sizes_[slot + run] <= sizes_[slot] &&
+                       sizes_[slot + run] > 0)
                     ++run;
             }
             for (std::size_t i = 0; i < run; ++i)
@@ -69,6 +74,10 @@ bool SendBatch::send(asio::ip::udp::socket& socket) {
             if (errno == EINTR) continue;
             if (run_lengths[0] > 1 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT)) {
                 gso_usable = false;  // no GSO here (old kernel, or a device without it): one by one
+                continue;
+            }
+            if (run_lengths[0] > 1 && errno == EMSGSIZE) {
+                unsegmented_until = begin_ + run_lengths[0];
                 continue;
             }
             begin_ += run_lengths[0];  // refused for good (e.g. ICMP unreachable from an earlier send): lost
@@ -118,6 +127,7 @@ std::size_t ReceiveBatch::receive(asio::ip::udp::socket& socket) {
                 if (size > 0) segment = static_cast<std::size_t>(size);
             }
         }
+        if (headers[i].msg_len == 0) datagrams_.push_back({i * slot_bytes, 0, i});  // empty, but a datagram
         for (std::size_t at = 0; at < headers[i].msg_len; at += segment)
             datagrams_.push_back({i * slot_bytes + at, std::min(segment, headers[i].msg_len - at), i});
     }

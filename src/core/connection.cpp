@@ -21,15 +21,17 @@ const char* describe(CloseReason reason) noexcept {
 }
 
 Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
-                       wire::SeqNo initial_seq, RandomSource& random)
+                       wire::SeqNo initial_seq, RandomSource& random, ConnectMode mode)
     : id_(id),
       peer_(peer),
       config_(config),
       random_(random),
-      state_(ConnectionState::inducing),
+      state_(mode == ConnectMode::rendezvous ? ConnectionState::meeting : ConnectionState::inducing),
       start_time_(now),
       initial_seq_(initial_seq),
-      connect_deadline_(now + config.connect_timeout),
+      connect_deadline_(now + (mode == ConnectMode::rendezvous
+                                   ? timing::rendezvous_connect_timeout_factor * config.connect_timeout
+                                   : config.connect_timeout)),
       last_receive_time_(now),
       send_buffer_(config.send_buffer_pkts, max_payload(config)),
       sender_loss_(config.send_buffer_pkts),
@@ -42,7 +44,13 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
       highest_received_(initial_seq.prev()),
       interval_start_(now) {
     send_buffer_.set_initial_seq(initial_seq);
-    queue_caller_handshake(now);
+    if (state_ == ConnectionState::meeting) {
+        // Any cookie but 0: libsrt skips the contest for a 0 cookie and refuses the peer.
+        while (cookie_ == 0) cookie_ = random_.next_u32();
+        queue_rendezvous_handshake(now);
+    } else {
+        queue_caller_handshake(now);
+    }
     settle(now);
 }
 
@@ -71,7 +79,7 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
       highest_received_(negotiated.initial_seq.prev()),
       interval_start_(now) {
     send_buffer_.set_initial_seq(negotiated.initial_seq);
-    become_connected(now, negotiated, request_timestamp);
+    become_connected(now, negotiated, now - static_cast<Micros>(request_timestamp));
     events_.back().kind = EventKind::accepted;
     settle(now);
 }
@@ -84,6 +92,9 @@ void Connection::handle_packet(Micros now, const wire::Packet& packet) {
 
 void Connection::dispatch_packet(Micros now, const wire::Packet& packet) {
     on_peer_heard(now);
+    const auto* any_control = std::get_if<wire::ControlPacket>(&packet);
+    if (state_ == ConnectionState::meeting && (!any_control || any_control->header.is(wire::ControlType::keepalive)))
+        finish_rendezvous_as_responder(now);
     if (const auto* data = std::get_if<wire::DataPacket>(&packet)) {
         if (state_ == ConnectionState::connected) handle_data(now, *data);
         return;
@@ -224,7 +235,12 @@ void Connection::handle_timeout(Micros now) {
             fail(CloseReason::connect_timeout, static_cast<int>(RejectReason::timeout),
                  describe(CloseReason::connect_timeout));
             break;
-        case Timer::handshake_resend: queue_caller_handshake(now); break;
+        case Timer::handshake_resend:
+            if (state_ == ConnectionState::meeting)
+                queue_rendezvous_handshake(now);
+            else
+                queue_caller_handshake(now);
+            break;
         case Timer::peer_idle: fail(CloseReason::peer_idle_timeout, 0, describe(CloseReason::peer_idle_timeout)); break;
         case Timer::full_ack:
             send_full_ack(now);

@@ -26,6 +26,7 @@
 #include "core/receive_buffer.hpp"
 #include "core/receive_rate_meter.hpp"
 #include "core/receiver_loss_list.hpp"
+#include "core/rendezvous_exchange.hpp"
 #include "core/retransmit_budget.hpp"
 #include "core/rtt_estimator.hpp"
 #include "core/send_buffer.hpp"
@@ -39,12 +40,17 @@
 
 namespace websrt::core {
 
-enum class ConnectionState { inducing, concluding, connected, closed };
+/// inducing, concluding: a caller's handshake; meeting: a rendezvous handshake (its phase in
+/// Connection); connected; closed.
+enum class ConnectionState { inducing, concluding, meeting, connected, closed };
 
 /// Timer periods and limits, each the libsrt behaviour it matches.
 namespace timing {
 /// Handshake resent every 250 ms while connecting (libsrt CUDT::startConnect, m_tsNextSendTime).
 inline constexpr Micros handshake_resend = milliseconds(250);
+/// A rendezvous waits ten connect timeouts for its peer (libsrt startConnect: the rendezvous
+/// queue's TTL is 10 × SRTO_CONNTIMEO, 30 s by default).
+inline constexpr int rendezvous_connect_timeout_factor = 10;
 /// Full ACK period: SYN interval 10 ms (libsrt COMM_SYN_INTERVAL_US).
 inline constexpr Micros full_ack_period = milliseconds(10);
 /// A light ACK goes out after this many packets without one (libsrt SELF_CLOCK_INTERVAL).
@@ -80,10 +86,12 @@ inline constexpr std::string_view out_of_memory_detail = "out of memory: a buffe
 
 class Connection {
 public:
-    /// A caller: sends an INDUCTION request at once and concludes when answered. `random` (which
-    /// must outlive the connection) draws its stream keys when it encrypts.
+    /// A caller (sends an INDUCTION request at once and concludes when answered) or, with
+    /// ConnectMode::rendezvous, one side of a rendezvous (waves at once, see rendezvous_exchange.hpp;
+    /// its connect timeout is ten times config.connect_timeout, as libsrt's). `random` (which must
+    /// outlive the connection) draws the rendezvous cookie and the stream keys when it encrypts.
     Connection(ConnectionId id, Micros now, const SocketAddress& peer, const ConnectionConfig& config,
-               wire::SeqNo initial_seq, RandomSource& random);
+               wire::SeqNo initial_seq, RandomSource& random, ConnectMode mode = ConnectMode::caller);
     /// A listener's accepted caller, already connected. `response` is resent whenever the caller
     /// repeats its CONCLUSION (its copy of our answer was lost); `request_timestamp` sets the TSBPD
     /// base (libsrt processSrtMsg_HSREQ). `crypto` holds the keys the handshake agreed on, if any
@@ -138,10 +146,24 @@ private:
     // connection_handshake.cpp: the caller's side of the handshake.
     void handle_handshake(Micros now, const wire::ControlPacket& packet);
     void queue_caller_handshake(Micros now);
-    void become_connected(Micros now, const Negotiated& negotiated, std::uint32_t peer_handshake_timestamp);
+    /// `peer_start_time`: when the peer's clock read 0, on ours (the TSBPD base).
+    void become_connected(Micros now, const Negotiated& negotiated, Micros peer_start_time);
     void fail(CloseReason reason, int reject_code, std::string detail);
     void start_encryption(std::size_t advertised_key_size);
     [[nodiscard]] bool reject_for_key_material(const wire::Handshake& response);
+
+    // connection_rendezvous.cpp: both sides of a rendezvous handshake.
+    enum class RendezvousPhase { waving, attention, fine, initiated };
+    void queue_rendezvous_handshake(Micros now);
+    void handle_rendezvous_handshake(Micros now, const wire::ControlPacket& packet, const wire::Handshake& hs);
+    /// The responder's step on the initiator's CONCLUSION with HSREQ: negotiate, take its KMREQ,
+    /// answer with HSRSP. False when it refused the peer (the connection has failed).
+    bool respond_to_hsreq(Micros now, const wire::ControlPacket& packet, const wire::Handshake& hs);
+    /// A responder that has answered the HSREQ is connected by the AGREEMENT, or by the peer's
+    /// first data or KEEPALIVE (libsrt processConnectResponse "pins" it in).
+    void finish_rendezvous_as_responder(Micros now);
+    /// Fails the connection with `code` and tells the peer with a rejection handshake.
+    void refuse_rendezvous_peer(int code);
 
     // connection_sender.cpp
     SendOutcome submit(Micros now, wire::Bytes message);
@@ -205,6 +227,13 @@ private:
     Micros next_handshake_send_ = 0;
     std::optional<OutgoingHandshake> handshake_to_send_;
     std::optional<OutgoingHandshake> listener_response_;  // listener: resent on a repeated CONCLUSION
+
+    // Handshake (rendezvous). cookie_ is ours, drawn at start.
+    RendezvousPhase phase_ = RendezvousPhase::waving;
+    RendezvousRole role_ = RendezvousRole::draw;
+    std::optional<OutgoingHandshake> responder_conclusion_;  // the HSRSP, resent until connected
+    std::optional<Negotiated> responder_negotiated_;         // ... and what it agreed
+    Micros responder_peer_start_ = 0;                        // ... with the HSREQ's TSBPD base
 
     // Closing.
     bool closing_ = false;        // a graceful close waits for acknowledgement and play-out

@@ -56,6 +56,8 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
     const auto rejected = [&](int code) {
         fail(CloseReason::rejected, code, std::string(describe(CloseReason::rejected)) + ": " + describe_reject(code));
     };
+    if (role_ != RendezvousRole::draw || state_ == ConnectionState::meeting)
+        return handle_rendezvous_handshake(now, packet, *hs);
     switch (state_) {
     case ConnectionState::inducing: {
         const auto answer = read_induction_response(*hs);
@@ -72,7 +74,7 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
         const auto answer = read_conclusion_response(*hs, initial_seq_, config_);
         if (const auto* rejection = std::get_if<Rejection>(&answer)) return rejected(rejection->code);
         if (reject_for_key_material(*hs)) return;
-        become_connected(now, std::get<Negotiated>(answer), packet.header.timestamp_us);
+        become_connected(now, std::get<Negotiated>(answer), now - static_cast<Micros>(packet.header.timestamp_us));
         return;
     }
     case ConnectionState::connected:
@@ -86,17 +88,24 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
                 tsbpd_.lower_base(now - static_cast<Micros>(packet.header.timestamp_us), config_.connect_timeout);
         }
         return;
+    case ConnectionState::meeting:
     case ConnectionState::closed: return;
     }
 }
 
-void Connection::become_connected(Micros now, const Negotiated& negotiated, std::uint32_t peer_handshake_timestamp) {
+void Connection::become_connected(Micros now, const Negotiated& negotiated, Micros peer_start_time) {
     negotiated_ = negotiated;
     state_ = ConnectionState::connected;
     // TSBPD base: the local arrival of the peer's handshake minus its timestamp, so that
     // base + timestamp is when the peer sent a packet, on our clock (draft §4.5; libsrt
     // processSrtMsg_HSREQ/HSRSP set m_tsRcvPeerStartTime from the handshake's timestamp).
-    tsbpd_.set_base(now - static_cast<Micros>(peer_handshake_timestamp), milliseconds(negotiated.receiver_latency_ms));
+    tsbpd_.set_base(peer_start_time, milliseconds(negotiated.receiver_latency_ms));
+    if (negotiated.peer_initial_seq != initial_seq_) {
+        // Rendezvous: the peer sends from its own ISN; nothing has been received yet.
+        receive_buffer_ = ReceiveBuffer(config_.receive_buffer_pkts, max_payload(config_), negotiated.peer_initial_seq);
+        last_full_ack_seq_ = negotiated.peer_initial_seq;
+        highest_received_ = negotiated.peer_initial_seq.prev();
+    }
     last_send_time_ = now;
     next_full_ack_time_ = now + timing::full_ack_period;
     next_nak_time_ = now + nak_period();

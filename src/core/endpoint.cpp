@@ -44,12 +44,22 @@ std::uint32_t Endpoint::new_socket_id() {
 
 Expected<ConnectionId, std::string> Endpoint::connect(Micros now, const SocketAddress& listener,
                                                       const ConnectionConfig& config) {
+    return start_connection(now, listener, config, ConnectMode::caller);
+}
+
+Expected<ConnectionId, std::string> Endpoint::rendezvous(Micros now, const SocketAddress& peer,
+                                                         const ConnectionConfig& config) {
+    return start_connection(now, peer, config, ConnectMode::rendezvous);
+}
+
+Expected<ConnectionId, std::string> Endpoint::start_connection(Micros now, const SocketAddress& peer,
+                                                               const ConnectionConfig& config, ConnectMode mode) {
     if (auto problem = config.validate()) return *problem;
     const ConnectionId id = new_socket_id();
     // The ISN is random in [0, 2^31) (libsrt generateISN).
     const wire::SeqNo isn(random_.next_u32());
-    auto connection = std::make_unique<Connection>(id, now, listener, config, isn, random_);
-    callers_by_listener_[listener] = id;
+    auto connection = std::make_unique<Connection>(id, now, peer, config, isn, random_, mode);
+    callers_by_listener_[peer] = id;
     connections_.emplace(id, std::move(connection));
     transmit_order_.push_back(id);
     return id;
@@ -133,7 +143,8 @@ void Endpoint::handle_datagram(Micros now, const SocketAddress& from, wire::Byte
         return;
     }
     // Dest id 0: a caller repeating its CONCLUSION to an accepted connection, or (libsrt <= 1.3)
-    // a listener answering our conclusion without our id; otherwise a new caller for the listener.
+    // a listener answering our conclusion without our id, a rendezvous peer that has not heard
+    // us yet; otherwise a new caller for the listener.
     const auto* hs = std::get_if<wire::Handshake>(&control->body);
     if (!hs) {
         ++counters_.undecodable;

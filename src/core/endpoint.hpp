@@ -130,6 +130,14 @@ public:
     Expected<ConnectionId, std::string> connect(Micros now, const SocketAddress& listener,
                                                 const ConnectionConfig& config);
 
+    /// Starts one side of a rendezvous with `peer` (both sides call this, each with the other's
+    /// address; the port must be the one the peer sends to): its id, whose outcome arrives as a
+    /// connected or closed event (rejected with RejectReason::rdv_cookie when both drew the same
+    /// cookie; connect_timeout after ten times config.connect_timeout, as libsrt). Or why `config`
+    /// is refused, and nothing starts.
+    Expected<ConnectionId, std::string> rendezvous(Micros now, const SocketAddress& peer,
+                                                   const ConnectionConfig& config);
+
     /// Every datagram received on the port. Never fails: what is not for us, damaged or hostile
     /// is dropped and counted (counters()); datagrams longer than max_datagram_size unread.
     void handle_datagram(Micros now, const SocketAddress& from, wire::Bytes datagram);
@@ -200,6 +208,9 @@ private:
     /// The open connection accepted from exactly `peer` (address and port) for another socket id.
     Connection* restarted_peer_connection(const SocketAddress& peer, std::uint32_t new_socket_id);
     std::uint32_t new_socket_id();
+    /// connect() and rendezvous(): a connection that starts the handshake towards `peer`.
+    Expected<ConnectionId, std::string> start_connection(Micros now, const SocketAddress& peer,
+                                                         const ConnectionConfig& config, ConnectMode mode);
     void reap_closed();
 
     RandomSource& random_;
@@ -215,7 +226,8 @@ private:
     // Handshakes carry dest id 0 until the peer learns ours: a listener finds the caller's
     // connection by the caller's address and socket id (libsrt CRcvQueue "RID" list and
     // m_PeerRec); a caller finds its connection by the listener's address (libsrt <= 1.3
-    // listeners answer a CONCLUSION without our id).
+    // listeners answer a CONCLUSION without our id), and a rendezvous by its peer's address (the
+    // peer's first handshakes go to id 0: libsrt CRendezvousQueue::retrieve).
     std::unordered_map<PeerKey, ConnectionId, PeerKeyHash> accepted_by_peer_;
     std::unordered_map<SocketAddress, ConnectionId, SocketAddressHash> callers_by_listener_;
     std::vector<ConnectionId> transmit_order_;  // round-robin over connections for fairness

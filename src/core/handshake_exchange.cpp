@@ -147,6 +147,7 @@ std::variant<Negotiated, Rejection> read_conclusion_response(const wire::Handsha
     Negotiated n;
     n.peer_socket_id = response.socket_id;
     n.initial_seq = isn;
+    n.peer_initial_seq = isn;
     n.mss = std::min(config.mss, clamp_mss(response.mss));
     n.peer_flight_window = clamp_flight_window(response.flight_window);
     n.peer_srt_version = hsrsp->srt_version;
@@ -211,6 +212,7 @@ Negotiated listener_negotiate(const ConclusionRequest& r, const ConnectionConfig
     Negotiated n;
     n.peer_socket_id = r.caller_socket_id;
     n.initial_seq = r.isn;
+    n.peer_initial_seq = r.isn;
     n.mss = std::min(config.mss, r.mss);
     n.peer_flight_window = r.flight_window;
     n.peer_srt_version = r.hsreq.srt_version;

@@ -28,7 +28,8 @@ int flight_capacity(const ConnectionConfig& config);
 /// What one side of a connection settled on after the handshake.
 struct Negotiated {
     std::uint32_t peer_socket_id = 0;
-    wire::SeqNo initial_seq;  // one ISN for both directions: the caller's (libsrt acceptAndRespond)
+    wire::SeqNo initial_seq;       // what we send from: the caller's ISN, both directions (libsrt acceptAndRespond)
+    wire::SeqNo peer_initial_seq;  // what we receive from: the same, except in rendezvous (the peer's own)
     int mss = 1500;
     int peer_flight_window = 8192;
     int receiver_latency_ms = 0;  // our TSBPD delay for what we receive
