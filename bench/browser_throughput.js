@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import {
-  collect, exitWithin, feed, freeUdpPort, killAll, sleep, sltChunk, start, stderrMatches, trailer,
+  collect, exitWithin, feed, freeUdpPort, killAll, sleep, sltChunk, start, stderrMatches, trailer, udpPortBound,
 } from "../tests/interop/peers.js";
 import { openTransferPage } from "../tests/browser/transfer_site.js";
 
@@ -54,7 +54,7 @@ async function measure(site, work) {
 
 async function receiveAt(site, port, bytesPerSecond, payload, hash) {
   const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener&maxbw=0&inputbw=${bytesPerSecond}&oheadbw=50&${options}`]);
-  await sleep(300);
+  await udpPortBound(port, 5000, sender);
   return measure(site, async () => {
     const receiving = site.page.evaluate((args) => window.transfer.receive(args),
       { target: `127.0.0.1:${port}`, options: `${options}&peeridletimeo=3000`, size: payload.length });
@@ -71,7 +71,7 @@ async function receiveAt(site, port, bytesPerSecond, payload, hash) {
 async function sendAt(site, port, bytesPerSecond, payload, hash) {
   const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener&${options}`, "file://con"]);
   const received = collect(receiver);
-  await sleep(300);
+  await udpPortBound(port, 5000, receiver);
   return measure(site, async () => {
     const r = await site.page.evaluate((args) => window.transfer.send(args),
       { target: `127.0.0.1:${port}`, options, payloadPath: site.payloadPath, chunk: sltChunk, bytesPerSecond });

@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 
 import { SrtServer, SrtSocket } from "../js/index.js";
 import { loadModule } from "../js/core.js";
-import { freeUdpPort, repoRoot, sleep } from "../tests/interop/peers.js";
+import { repoRoot, sleep } from "../tests/interop/peers.js";
 
 const { values } = parseArgs({
   options: { connections: { type: "string", default: "10" }, seconds: { type: "string", default: "2" },
@@ -25,8 +25,8 @@ const heapBytes = () => module.heapBytesInUse();
 const loaded = wasmBytes();
 const heapLoaded = heapBytes();
 
-const port = await freeUdpPort();
-const server = await SrtServer.listen(`srt://127.0.0.1:${port}?mode=listener`);
+const server = await SrtServer.listen("srt://127.0.0.1:0?mode=listener");
+const { port } = server.address();
 // Each SrtServer and SrtSocket.connect() has its own endpoint (a port, and its batch buffers to
 // and from JS); a connection costs on top of that.
 const perEndpoint = heapBytes() - heapLoaded;

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
-import { exitWithin, freeUdpPort, killAll, sleep, start } from "../interop/peers.js";
+import { exitWithin, killAll, reservedUdpPort, start, udpPortBound } from "../interop/peers.js";
 import { openTransferPage } from "./transfer_site.js";
 
 const seconds = 10;
@@ -23,7 +23,8 @@ let site;
 let work;
 
 before(async () => {
-  ports = [await freeUdpPort(), await freeUdpPort()];
+  // ffmpeg and srt-live-transmit are told their ports, and the bridge allowlists them first.
+  ports = [await reservedUdpPort(), await reservedUdpPort()];
   work = mkdtempSync(join(tmpdir(), "websrt-publish-"));
   site = await openTransferPage({
     allow: ports.map((p) => `127.0.0.1:${p}`), page: "publish-page", vendor: true,
@@ -77,7 +78,7 @@ test("a page publishes 10 s of camera and microphone to an ffmpeg SRT listener",
   const file = join(work, "ffmpeg.ts");
   const ffmpeg = start("ffmpeg", ["-hide_banner", "-nostdin", "-y", "-i", `srt://127.0.0.1:${ports[0]}?mode=listener`,
     "-c", "copy", "-f", "mpegts", file]);
-  await sleep(1000);  // ffmpeg prints nothing while it listens
+  await udpPortBound(ports[0], 10_000, ffmpeg);  // ffmpeg prints nothing while it listens
   const stats = await publish(ports[0]);
   report("ffmpeg", stats);
   assert.equal(stats.unacknowledged, 0);
@@ -90,7 +91,7 @@ test("a page publishes 10 s of camera and microphone to a srt-live-transmit list
   const file = join(work, "slt.ts");
   const receiver = start("srt-live-transmit", [`srt://:${ports[1]}?mode=listener`, "file://con"]);
   const written = new Promise((resolve) => receiver.stdout.pipe(createWriteStream(file)).on("finish", resolve));
-  await sleep(300);
+  await udpPortBound(ports[1], 5000, receiver);
   const stats = await publish(ports[1]);
   report("srt-live-transmit", stats);
   assert.equal(stats.unacknowledged, 0);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 
 import {
-  collect, exitWithin, feed, freeUdpPort, killAll, sleep, sltChunk, start, stderrMatches, trailer,
+  collect, exitWithin, feed, killAll, reservedUdpPort, sltChunk, start, stderrMatches, trailer, udpPortBound,
 } from "../interop/peers.js";
 import { openTransferPage } from "./transfer_site.js";
 
@@ -26,7 +26,8 @@ let sltPorts;
 let site;
 
 before(async () => {
-  sltPorts = await Promise.all(variants.flatMap(() => [freeUdpPort(), freeUdpPort()]));
+  // srt-live-transmit is told its ports, and the bridge allowlists them before it runs.
+  sltPorts = await Promise.all(variants.flatMap(() => [reservedUdpPort(), reservedUdpPort()]));
   site = await openTransferPage({ allow: sltPorts.map((p) => `127.0.0.1:${p}`), payload });
 });
 
@@ -46,7 +47,7 @@ variants.forEach(({ name, options }, index) => {
     test("the page receives 10 MB from a srt-live-transmit listener", { timeout: 60_000 }, async () => {
       const port = sltPorts[2 * index];
       const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener&maxbw=40000000&${options}`]);
-      await sleep(300);
+      await udpPortBound(port, 5000, sender);
       const receiving = site.page.evaluate((args) => window.transfer.receive(args), { target: `127.0.0.1:${port}`, options, size });
       await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
       const feeding = feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
@@ -62,7 +63,7 @@ variants.forEach(({ name, options }, index) => {
       const port = sltPorts[2 * index + 1];
       const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener&${options}`, "file://con"]);
       const received = collect(receiver);
-      await sleep(300);
+      await udpPortBound(port, 5000, receiver);
       const result = await site.page.evaluate((args) => window.transfer.send(args),
         { target: `127.0.0.1:${port}`, options, payloadPath: site.payloadPath, chunk: sltChunk, bytesPerSecond: rate });
       report(`sent (${name})`, result);

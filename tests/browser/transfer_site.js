@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
-import { freeTcpPort, repoRoot, requireWebsrt, start, stderrMatches } from "../interop/peers.js";
+import { listeningPort, repoRoot, requireWebsrt, start } from "../interop/peers.js";
 
 /**
  * `page`: the directory under tests/browser/ served at /page/; `vendor`: also websrt/publish's peer
@@ -26,10 +26,9 @@ export async function openTransferPage({ allow, payload, bridgeArgs = [], page: 
       "vendor/mediabunny-aac-encoder.min.mjs");
   }
   if (payload) writeFileSync(join(site, "payload.bin"), payload);
-  const port = await freeTcpPort();
-  const bridge = start(requireWebsrt(), ["bridge", "--listen", `127.0.0.1:${port}`, "--static", site,
+  const bridge = start(requireWebsrt(), ["bridge", "--listen", "127.0.0.1:0", "--static", site,
     "--allow", allow.join(","), ...bridgeArgs]);
-  await stderrMatches(bridge, /listening on ws:/, 5000, "websrt bridge");
+  const port = await listeningPort(bridge, "websrt bridge");
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", ...chromiumArgs] });
   const page = await browser.newPage();
   const errors = [];

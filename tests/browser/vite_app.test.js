@@ -17,7 +17,7 @@ import { chromium } from "playwright-core";
 import { build, createLogger, createServer } from "vite";
 
 import {
-  feed, freeTcpPort, freeUdpPort, killAll, repoRoot, sleep, sltChunk, start, stderrMatches, trailer,
+  feed, killAll, listeningPort, repoRoot, reservedUdpPort, sltChunk, start, stderrMatches, trailer, udpPortBound,
 } from "../interop/peers.js";
 import { installPackedWebsrt } from "../js/packed_install.js";
 
@@ -48,12 +48,12 @@ before(async () => {
   await build({ root: project, configFile: false, logLevel: "warn", customLogger: recordingLogger(buildWarnings) });
   built = join(project, "dist");
 
-  sltPort = await freeUdpPort();
-  const httpPort = await freeTcpPort();
+  // srt-live-transmit is told its port, and the bridge allowlists it before it runs.
+  sltPort = await reservedUdpPort();
   // Its own process group: npx and the node it starts go together.
-  bridge = start("npx", ["--offline", "websrt", "bridge", "--listen", `127.0.0.1:${httpPort}`, "--static", built,
+  bridge = start("npx", ["--offline", "websrt", "bridge", "--listen", "127.0.0.1:0", "--static", built,
     "--allow", `127.0.0.1:${sltPort}`], { cwd: project, detached: true });
-  await stderrMatches(bridge, /listening on ws:/, 20_000, "npx websrt bridge");
+  const httpPort = await listeningPort(bridge, "npx websrt bridge", 20_000);
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
   page = await browser.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -118,7 +118,7 @@ test("without a transport, the bundled SrtSocket.connect rejects with ERR_SRT_TR
 
 test("the bundled app receives 2.1 MB from srt-live-transmit through the bridge, byte for byte", { timeout: 60_000 }, async () => {
   const sender = start("srt-live-transmit", ["file://con", `srt://:${sltPort}?mode=listener`]);
-  await sleep(300);
+  await udpPortBound(sltPort, 5000, sender);
   const receiving = page.evaluate((args) => window.app.receive(args), { target: `127.0.0.1:${sltPort}`, size });
   await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
   const feeding = feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
@@ -131,10 +131,11 @@ test("the bundled app receives 2.1 MB from srt-live-transmit through the bridge,
 
 test("the dev server, with the app's vite.config.js, serves the package and loads its wasm", { timeout: 60_000 }, async () => {
   const warnings = [];
-  const port = await freeTcpPort();
+  // Port 0: Vite takes the one the kernel gives (its HMR client follows the page's port).
   const server = await createServer({ root: project, logLevel: "warn", customLogger: recordingLogger(warnings),
-    server: { host: "127.0.0.1", port, strictPort: true } });
+    server: { host: "127.0.0.1", port: 0, strictPort: true } });
   await server.listen();
+  const { port } = server.httpServer.address();
   try {
     const devPage = await browser.newPage();
     devPage.on("pageerror", (error) => pageErrors.push(`dev server: ${error.message}`));

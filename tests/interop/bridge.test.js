@@ -18,8 +18,8 @@ import WebSocket from "ws";
 
 import { SrtSocket, WebSocketTransport } from "websrt";
 import {
-  collect, exitWithin, freeTcpPort, freeUdpPort, killAll, receiveFromSlt, sendPaced, sleep, sltChunk, start,
-  startBridgeProcess, stderrMatches,
+  boundUdpSocket, collect, exitWithin, killAll, listeningPort, receiveFromSlt, reservedUdpPort, sendPaced, sltChunk, start,
+  startBridgeProcess, stderrMatches, tcpConnectionsAt, udpPortBound, until,
 } from "./peers.js";
 
 const size = sltChunk * 7000;  // 10.2 MB
@@ -35,8 +35,8 @@ let staticDir;
 let echo;
 
 before(async () => {
-  bridgePort = await freeTcpPort();
-  sltPorts = [await freeUdpPort(), await freeUdpPort()];
+  // srt-live-transmit is told its ports, and the bridge allowlists them before it runs.
+  sltPorts = [await reservedUdpPort(), await reservedUdpPort()];
   echo = createSocket("udp4");
   echo.on("message", (message, from) => echo.send(message, from.port, from.address));
   await new Promise((resolve) => echo.bind(0, "127.0.0.1", resolve));
@@ -51,10 +51,10 @@ before(async () => {
   writeFileSync(join(staticDir, "sub", "page.html"), "<!doctype html><title>sub</title>");
   // All test clients are 127.0.0.1: per-client caps lifted here so that the global ones are what
   // these tests meet; the per-client tests start their own bridge.
-  bridge = startBridgeProcess(["--listen", `127.0.0.1:${bridgePort}`, "--allow",
+  bridge = startBridgeProcess(["--listen", "127.0.0.1:0", "--allow",
     sltPorts.map((p) => `127.0.0.1:${p}`).join(","), "--static", staticDir, "--max-sessions", "3",
     "--max-sessions-per-ip", "64", "--max-pending-per-ip", "1000", "--upgrades-per-ip", "1000"]);
-  await stderrMatches(bridge, /listening on ws:/, 5000, "websrt bridge");
+  bridgePort = await listeningPort(bridge, "websrt bridge");
 });
 
 after(() => {
@@ -105,7 +105,7 @@ function rawWebSocket(target, headers = {}, protocols = [], { port = bridgePort,
 describe(`SRT through the bridge${bridgeKind}`, () => {
   test("a Node/WASM caller receives 10 MB from srt-live-transmit through the bridge, one datagram per message", { timeout: 60_000 }, async () => {
     const sender = start("srt-live-transmit", ["file://con", `srt://:${sltPorts[0]}?mode=listener&maxbw=40000000`]);
-    await sleep(300);
+    await udpPortBound(sltPorts[0], 5000, sender);
     const socket = await SrtSocket.connect(`srt://127.0.0.1:${sltPorts[0]}`, { transport: transport({ batch: false }) });
     const sink = await receiveFromSlt(sender, socket, payload, rate);
     assert.equal(sink.hash.digest("hex"), payloadHash);
@@ -115,7 +115,7 @@ describe(`SRT through the bridge${bridgeKind}`, () => {
   test("a Node/WASM caller sends 10 MB with a passphrase to srt-live-transmit through the bridge, batched", { timeout: 60_000 }, async () => {
     const receiver = start("srt-live-transmit", ["-q", `srt://:${sltPorts[1]}?mode=listener&passphrase=${secret}`, "file://con"]);
     const received = collect(receiver);
-    await sleep(300);
+    await udpPortBound(sltPorts[1], 5000, receiver);
     const socket = await SrtSocket.connect(`srt://127.0.0.1:${sltPorts[1]}?passphrase=${secret}&payloadsize=${sltChunk}`,
       { transport: transport() });
     await sendPaced(socket, payload, rate);
@@ -128,6 +128,13 @@ describe(`SRT through the bridge${bridgeKind}`, () => {
 });
 
 const echoTarget = () => `127.0.0.1:${echo.address().port}`;
+
+/** How many sessions a bridge has ended: it logs a session's line as it lets the session go. */
+const sessionsEnded = (child) => (child.stderrText.match(/session \S+ -> .*\(dropped /g) ?? []).length;
+
+/** Waits until a bridge has ended `count` more sessions than `ended` (a count taken before). */
+const sessionsEndedSince = (child, ended, count) => until(() => sessionsEnded(child) >= ended + count, 5000,
+  () => `${count} sessions ended (${sessionsEnded(child) - ended} so far)`);
 
 /** Sends one datagram through an open session to the UDP echo and waits for it to come back. */
 async function roundTrip(ws) {
@@ -249,6 +256,7 @@ describe(`the bridge refuses, with a reason, and keeps serving${bridgeKind}`, ()
 
   test("a flood of connections and upgrades is refused (503) while a session keeps relaying", { timeout: 30_000 }, async () => {
     const { ws: witness } = await rawWebSocket(echoTarget());
+    const connectionsBefore = tcpConnectionsAt(bridgePort);
     // 300 connections that never send a request: past 128 pending, the bridge answers busy.
     const idle = await Promise.all(Array.from({ length: 300 }, () => new Promise((resolve) => {
       const socket = tcpConnect(bridgePort, "127.0.0.1", () => resolve(socket));
@@ -259,7 +267,8 @@ describe(`the bridge refuses, with a reason, and keeps serving${bridgeKind}`, ()
     assert.equal(busy.status, 503);
     assert.match(busy.body, /too many connections still pending/);
     for (const socket of idle) socket.destroy();
-    await sleep(300);
+    await until(() => tcpConnectionsAt(bridgePort) <= connectionsBefore, 5000,
+      () => `the bridge closing the idle connections (${tcpConnectionsAt(bridgePort)} open, ${connectionsBefore} before)`);
     // 50 upgrades at once against --max-sessions 3, one of them taken by the witness.
     const flood = await Promise.all(Array.from({ length: 50 }, () => rawWebSocket(echoTarget())));
     const admitted = flood.filter((f) => f.ws);
@@ -269,9 +278,10 @@ describe(`the bridge refuses, with a reason, and keeps serving${bridgeKind}`, ()
       assert.match(refused.body, /too many sessions/);
     }
     await roundTrip(witness);
+    const ended = sessionsEnded(bridge);
     for (const { ws } of admitted) ws.close();
     witness.close();
-    await sleep(200);
+    await sessionsEndedSince(bridge, ended, admitted.length + 1);
     const again = await rawWebSocket(echoTarget());
     assert.ok(again.ws, "a session is admitted after the flood");
     await roundTrip(again.ws);
@@ -280,12 +290,18 @@ describe(`the bridge refuses, with a reason, and keeps serving${bridgeKind}`, ()
   });
 
   test("a target not on the allowlist is refused (403) and reported by the transport", async () => {
-    const unlisted = await freeUdpPort();
-    await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${unlisted}?conntimeo=3000`, { transport: transport() }), (error) => {
-      assert.equal(error.code, "ERR_SRT_TRANSPORT");
-      assert.match(error.message, /403 .*not on the allowlist/);
-      return true;
-    });
+    // A port of ours: in the ephemeral range, so none of the allowlisted ones.
+    const unlisted = await boundUdpSocket();
+    try {
+      await assert.rejects(SrtSocket.connect(`srt://127.0.0.1:${unlisted.address().port}?conntimeo=3000`, { transport: transport() }),
+        (error) => {
+          assert.equal(error.code, "ERR_SRT_TRANSPORT");
+          assert.match(error.message, /403 .*not on the allowlist/);
+          return true;
+        });
+    } finally {
+      unlisted.close();
+    }
   });
 
   test("a foreign Origin is refused (403)", async () => {
@@ -312,8 +328,9 @@ describe(`the bridge refuses, with a reason, and keeps serving${bridgeKind}`, ()
     const refused = await rawWebSocket(`127.0.0.1:${sltPorts[0]}`);
     assert.equal(refused.status, 503);
     assert.match(refused.body, /too many sessions/);
+    const ended = sessionsEnded(bridge);
     for (const o of open) o.ws.close();
-    await sleep(200);
+    await sessionsEndedSince(bridge, ended, open.length);
     const again = await rawWebSocket(`127.0.0.1:${sltPorts[0]}`);
     assert.ok(again.ws, "a session is admitted once others closed");
     again.ws.close();
@@ -340,10 +357,8 @@ const bodyOf = (answer) => answer.slice(answer.indexOf("\r\n\r\n") + 4);
 
 /** Another bridge to the UDP echo with `args`, for the tests that need other options. */
 async function startBridge(args) {
-  const port = await freeTcpPort();
-  const child = startBridgeProcess(["--listen", `127.0.0.1:${port}`, "--allow", echoTarget(), ...args]);
-  await stderrMatches(child, /listening on ws:/, 5000, "a second websrt bridge");
-  return { child, port };
+  const child = startBridgeProcess(["--listen", "127.0.0.1:0", "--allow", echoTarget(), ...args]);
+  return { child, port: await listeningPort(child, "a second websrt bridge") };
 }
 
 async function stopBridge({ child }) {

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import {
-  collect, exitWithin, feed, freeUdpPort, killAll, lastStats, repoRoot, requireWebsrt, sleep, start, stderrMatches,
+  collect, exitWithin, feed, killAll, lastStats, listeningPort, repoRoot, requireWebsrt, reservedUdpPort, start,
+  stderrMatches, udpPortBound,
 } from "./peers.js";
 
 const cli = join(repoRoot, "js", "cli.js");
@@ -27,10 +28,9 @@ const secret = "websrt-interop-secret";
 after(killAll);
 
 test("a Node CLI caller sends 20 MB byte for byte to a native websrt listener", { timeout: 20_000 }, async () => {
-  const port = await freeUdpPort();
-  const receiver = start(requireWebsrt(), ["transmit", `srt://:${port}?mode=listener`, "file://con"]);
+  const receiver = start(requireWebsrt(), ["transmit", "srt://:0?mode=listener", "file://con"]);
   const received = collect(receiver, size);
-  await stderrMatches(receiver, /listening/, 5000, "native websrt listener");
+  const port = await listeningPort(receiver, "native websrt listener");
   const sender = startNodeCli(["transmit", "--stats-every", "1000", "file://con", `srt://127.0.0.1:${port}?maxbw=${maxbw}`]);
   await stderrMatches(sender, /websrt transmit: connected to 127\.0\.0\.1:/, 5000, "Node CLI caller");
   await feed(sender.stdin, payload, rate);
@@ -48,11 +48,10 @@ test("a Node CLI caller sends 20 MB byte for byte to a native websrt listener", 
 });
 
 test("a native websrt caller sends 20 MB byte for byte to a Node CLI listener", { timeout: 20_000 }, async () => {
-  const port = await freeUdpPort();
-  const receiver = startNodeCli(["transmit", "--stats-every", "1000", `srt://:${port}?mode=listener`, "file://con"]);
+  const receiver = startNodeCli(["transmit", "--stats-every", "1000", "srt://:0?mode=listener", "file://con"]);
   const received = collect(receiver, size);
-  await stderrMatches(receiver, new RegExp(`^websrt transmit: listening on srt://0\\.0\\.0\\.0:${port}$`, "m"), 5000,
-    "Node CLI listener");
+  const port = await listeningPort(receiver, "Node CLI listener");
+  assert.match(receiver.stderrText, new RegExp(`^websrt transmit: listening on srt://0\\.0\\.0\\.0:${port}$`, "m"));
   const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}?maxbw=${maxbw}`]);
   await stderrMatches(sender, /connected to/, 5000, "native websrt caller");
   await stderrMatches(receiver, /^websrt transmit: accepted 127\.0\.0\.1:\d+$/m, 5000, "Node CLI listener accepting");
@@ -69,9 +68,9 @@ test("a native websrt caller sends 20 MB byte for byte to a Node CLI listener", 
 });
 
 test("a wrong passphrase from the Node CLI is refused by srt-live-transmit: one line, exit status 1", { timeout: 20_000 }, async () => {
-  const port = await freeUdpPort();
+  const port = await reservedUdpPort();
   const listener = start("srt-live-transmit", [`srt://:${port}?mode=listener&passphrase=${secret}`, "file://con"]);
-  await sleep(300);  // srt-live-transmit binds its port
+  await udpPortBound(port, 5000, listener);
   const caller = startNodeCli(["transmit", "file://con", `srt://127.0.0.1:${port}?passphrase=not-the-secret-at-all`]);
   const status = await exitWithin(caller, 10_000, "Node CLI caller");
   assert.equal(status.code, 1, caller.stderrText);
@@ -109,9 +108,8 @@ test("usage errors exit with status 2 and one line naming the problem, as the na
 });
 
 test("SIGINT stops a waiting Node CLI listener with exit status 0", { timeout: 20_000 }, async () => {
-  const port = await freeUdpPort();
-  const listener = startNodeCli(["transmit", `srt://:${port}?mode=listener`, "file://con"]);
-  await stderrMatches(listener, /listening/, 5000, "Node CLI listener");
+  const listener = startNodeCli(["transmit", "srt://:0?mode=listener", "file://con"]);
+  await listeningPort(listener, "Node CLI listener");
   listener.kill("SIGINT");
   const status = await exitWithin(listener, 5000, "Node CLI listener");
   assert.equal(status.code, 0, listener.stderrText);

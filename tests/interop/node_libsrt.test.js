@@ -8,8 +8,8 @@ import { createHash, randomBytes } from "node:crypto";
 
 import { SrtServer, SrtSocket } from "websrt";
 import {
-  collect, drain, exitWithin, feed, freeUdpPort, impairRelay, killAll, receiveFromSlt, sendPaced, sleep, sltChunk, start,
-  stderrMatches, trailer, until,
+  collect, drain, exitWithin, feed, impairRelay, killAll, receiveFromSlt, reservedUdpPort, sendPaced, sltChunk, start,
+  stderrMatches, stopSltSender, trailer, udpPortBound, until,
 } from "./peers.js";
 
 after(killAll);
@@ -29,10 +29,10 @@ const variants = [
 for (const { name, options, impaired } of variants) {
   describe(`Node/WASM and srt-live-transmit ${name}`, () => {
     test("a Node caller sends 20 MB to a srt-live-transmit listener", { timeout: 90_000 }, async () => {
-      const port = await freeUdpPort();
+      const port = await reservedUdpPort();
       const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener${options}`, "file://con"]);
       const received = collect(receiver);
-      await sleep(300);
+      await udpPortBound(port, 5000, receiver);
       const target = impaired ? await impairRelay(port, 21) : port;
       const socket = await SrtSocket.connect(`srt://127.0.0.1:${target}?payloadsize=${sltChunk}${options}`);
       await sendPaced(socket, payload, impaired ? rate / 2 : rate);
@@ -45,8 +45,8 @@ for (const { name, options, impaired } of variants) {
     });
 
     test("a srt-live-transmit caller sends 20 MB to a Node listener", { timeout: 90_000 }, async () => {
-      const port = await freeUdpPort();
-      const server = await SrtServer.listen(`srt://:${port}?mode=listener${options}`);
+      const server = await SrtServer.listen(`srt://:0?mode=listener${options}`);
+      const { port } = server.address();
       try {
         const target = impaired ? await impairRelay(port, 22) : port;
         const sender = start("srt-live-transmit", ["-a:no", "file://con", `srt://127.0.0.1:${target}?maxbw=40000000${options}`]);
@@ -55,9 +55,7 @@ for (const { name, options, impaired } of variants) {
         await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
         await feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), impaired ? rate / 2 : rate);
         await until(() => sink.bytes >= size, 30_000, () => `${sink.bytes} of ${size} bytes`);
-        sender.stdin.end();
-        await sleep(200);
-        sender.kill("SIGINT");
+        await stopSltSender(sender);
         assert.equal(sink.hash.digest("hex"), payloadHash);
         if (impaired) assert.ok(connection.stats().pktRcvLossTotal > 0, "the relay lost nothing?");
       } finally {
@@ -69,15 +67,17 @@ for (const { name, options, impaired } of variants) {
 
 describe("Node/WASM as listener sending, and as caller receiving", () => {
   test("a Node listener sends 20 MB to a srt-live-transmit caller, with a passphrase", { timeout: 90_000 }, async () => {
-    const port = await freeUdpPort();
-    const server = await SrtServer.listen(`srt://:${port}?passphrase=${secret}&payloadsize=${sltChunk}`);
+    const server = await SrtServer.listen(`srt://:0?passphrase=${secret}&payloadsize=${sltChunk}`);
+    const { port } = server.address();
     try {
       const receiver = start("srt-live-transmit", ["-q", "-a:no", `srt://127.0.0.1:${port}?passphrase=${secret}`, "file://con"]);
       const received = collect(receiver);
       const { value: connection } = await server.next();
       await sendPaced(connection, payload, rate);
       await connection.close({ lingerMs: 20_000 });
-      await sleep(500);  // its SHUTDOWN reaches the caller, which flushes and exits
+      // Its SHUTDOWN reaches the caller, which flushes and exits; SIGINT makes sure it does.
+      await until(() => received.bytes >= size || receiver.exitCode !== null, 10_000,
+        () => `the srt-live-transmit caller's output (${received.bytes} of ${size} bytes)`);
       receiver.kill("SIGINT");
       await exitWithin(receiver, 10_000, "srt-live-transmit caller");
       assert.equal(received.bytes, size);
@@ -88,9 +88,9 @@ describe("Node/WASM as listener sending, and as caller receiving", () => {
   });
 
   test("a Node caller receives 20 MB from a srt-live-transmit listener, with a passphrase", { timeout: 90_000 }, async () => {
-    const port = await freeUdpPort();
+    const port = await reservedUdpPort();
     const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener&maxbw=40000000&passphrase=${secret}`]);
-    await sleep(300);
+    await udpPortBound(port, 5000, sender);
     const socket = await SrtSocket.connect(`srt://127.0.0.1:${port}?passphrase=${secret}`);
     const sink = await receiveFromSlt(sender, socket, payload, rate);
     assert.equal(sink.hash.digest("hex"), payloadHash);

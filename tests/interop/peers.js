@@ -1,10 +1,10 @@
-// Shared plumbing for the interop tests: the websrt binary, free loopback ports, child processes
-// that are always killed, and waits that never hang.
+// Shared plumbing for the interop tests: the websrt binary, loopback ports no other process can
+// take, child processes that are always killed, and waits for a condition that never hang.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,7 +26,12 @@ export function startBridgeProcess(args) {
   return start(requireWebsrt(), ["bridge", ...args]);
 }
 
-/** A UDP port on 127.0.0.1 that was free a moment ago. */
+/**
+ * A UDP port on 127.0.0.1 that was free a moment ago. Not for tests: between its close and a
+ * peer's bind any socket on the machine may be given it (CI runs test files in parallel). Kept
+ * for the bench/ scripts; tests bind port 0 where the process is ours and read the port it
+ * reports, and use reservedUdpPort() for peers that must be told a number.
+ */
 export async function freeUdpPort() {
   const socket = createSocket("udp4");
   await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
@@ -35,13 +40,120 @@ export async function freeUdpPort() {
   return port;
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (for the bridge's HTTP side). */
-export async function freeTcpPort() {
+/**
+ * The port a websrt process (native or Node: transmit, bridge) said it listens on, once it said
+ * so: "listening on srt://ADDR:PORT" or "listening on ws://ADDR:PORT/srt". Started with port 0,
+ * it is the port the kernel gave it.
+ */
+export async function listeningPort(child, what, ms = 5000) {
+  const pattern = /listening on (?:srt|ws):\/\/(?:\[[^\]]*\]|[^\s/]+?):(\d+)/;
+  await stderrMatches(child, pattern, ms, what);
+  return Number(pattern.exec(child.stderrText)[1]);
+}
+
+// Ports for peers that cannot bind port 0 and report what they got (srt-live-transmit refuses
+// ports below 1024, 0 included; ffmpeg, srt-file-transmit, the demo script take a number). They
+// come from outside the kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range): bind(0)
+// never hands out such a port, so between our check and the peer's own bind no other socket on the
+// machine takes it unless it names this very number. Two test processes could: each starts at its
+// own block of the range (from its pid) and moves on one port per call.
+const reservedBlock = 64;  // ports one test process takes before it reaches the next process's block
+let reservedCalls = 0;
+let reservable;
+
+/** Ports 20000–32767 outside the ephemeral range (any ports outside it if that range covers those). */
+function reservablePorts() {
+  if (reservable) return reservable;
+  const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+  for (const [first, last] of [[20000, 32767], [1024, 65535]]) {
+    const ports = [];
+    for (let port = first; port <= last; port += 1) if (port < low || port > high) ports.push(port);
+    if (ports.length >= reservedBlock) return (reservable = ports);
+  }
+  throw new Error(`no port outside the ephemeral range ${low}-${high} to reserve`);
+}
+
+/** Whether nothing holds `port` (udp or tcp, any IPv4 address) right now: a bind to it succeeds. */
+async function portIsFree(kind, port) {
+  if (kind === "udp") {
+    const socket = createSocket("udp4");
+    const bound = await new Promise((resolve) => {
+      socket.once("error", () => resolve(false));
+      socket.bind(port, "0.0.0.0", () => resolve(true));
+    });
+    if (bound) await new Promise((resolve) => socket.close(resolve));
+    return bound;
+  }
   const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const bound = await new Promise((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(port, "0.0.0.0", () => resolve(true));
+  });
+  if (bound) await new Promise((resolve) => server.close(resolve));
+  return bound;
+}
+
+async function reservedPort(kind) {
+  const ports = reservablePorts();
+  const start = (process.pid % Math.floor(ports.length / reservedBlock)) * reservedBlock;
+  for (let tries = 0; tries < ports.length; tries += 1) {
+    const port = ports[(start + reservedCalls++) % ports.length];
+    if (await portIsFree(kind, port)) return port;
+  }
+  throw new Error(`no free ${kind} port outside the ephemeral range`);
+}
+
+/** A free UDP port outside the ephemeral range, for a peer that must be told its port (see above). */
+export const reservedUdpPort = () => reservedPort("udp");
+
+/** A free TCP port outside the ephemeral range, for a server that must be told its port (see above). */
+export const reservedTcpPort = () => reservedPort("tcp");
+
+/**
+ * Sockets in /proc/net/{udp,tcp}{,6} (`protocol`) whose local port is `port`, with their state
+ * (hex, as the kernel writes it: 07 an unconnected UDP socket, 0A a listening TCP one).
+ */
+function socketsOnPort(protocol, port) {
+  const sockets = [];
+  for (const table of [protocol, `${protocol}6`]) {
+    let text;
+    try {
+      text = readFileSync(`/proc/net/${table}`, "utf8");
+    } catch {
+      continue;  // no IPv6
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 4) continue;
+      const [, local, , state] = fields;
+      if (parseInt(local.slice(local.lastIndexOf(":") + 1), 16) === port) sockets.push({ state });
+    }
+  }
+  return sockets;
+}
+
+/**
+ * Waits until a UDP socket is bound to `port` (a peer told to listen there has bound it), polling
+ * /proc/net/udp and udp6; fails when `peer` (a child process, optional) exits first or after `ms`.
+ */
+export async function udpPortBound(port, ms, peer) {
+  const deadline = Date.now() + ms;
+  while (!socketsOnPort("udp", port).some((s) => s.state === "07")) {
+    if (peer && peer.exitCode !== null) throw new Error(`the peer exited before binding UDP port ${port}: ${peer.stderrText}`);
+    if (Date.now() > deadline) throw new Error(`nothing bound UDP port ${port} within ${ms} ms${peer ? `: ${peer.stderrText}` : ""}`);
+    await sleep(10);
+  }
+}
+
+/** TCP connections whose local end is `port` (a server's side of them) not yet closed by it. */
+export const tcpConnectionsAt = (port) =>
+  socketsOnPort("tcp", port).filter((s) => s.state === "01" || s.state === "08").length;  // ESTABLISHED, CLOSE_WAIT
+
+/** A UDP socket on 127.0.0.1 port 0, kept open (its port is ours until it is closed). */
+export async function boundUdpSocket() {
+  const socket = createSocket("udp4");
+  await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return socket;
 }
 
 const running = new Set();
@@ -110,13 +222,28 @@ export async function until(predicate, ms, what) {
   }
 }
 
-/** Starts `websrt impair` in front of `targetPort`; resolves with the port to send to. */
+/**
+ * Starts `websrt impair` in front of `targetPort`; resolves with the port to send to, once the
+ * relay has bound it (it prints its "relaying" line after the bind). A reserved port: given port
+ * 0, impair binds one but prints the 0 it was given.
+ */
 export async function impairRelay(targetPort, seed, { loss = 5, delay = 20, jitter = 5 } = {}) {
-  const port = await freeUdpPort();
+  const port = await reservedUdpPort();
   const impair = start(requireWebsrt(), ["impair", "--listen", `127.0.0.1:${port}`, "--to", `127.0.0.1:${targetPort}`,
     "--loss", String(loss), "--delay", String(delay), "--jitter", String(jitter), "--seed", String(seed)]);
   await stderrMatches(impair, /relaying/, 5000, "websrt impair");
   return port;
+}
+
+/**
+ * Ends a srt-live-transmit sender's input and stops it, resolving once it exited. It does not
+ * always exit at the end of its input; on SIGINT it closes its connection (a SHUTDOWN to its
+ * peer) and exits. Call it once the peer has what it needs: the rest of the input is dropped.
+ */
+export async function stopSltSender(sender) {
+  sender.stdin.end();
+  sender.kill("SIGINT");
+  return exitWithin(sender, 10_000, "srt-live-transmit sender");
 }
 
 /** The last JSON stats line a websrt process printed to stderr. */
@@ -193,9 +320,7 @@ export async function receiveFromSlt(sender, socket, payload, bytesPerSecond) {
   await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
   await feed(sender.stdin, Buffer.concat([payload, trailer(bytesPerSecond)]), bytesPerSecond);
   await until(() => sink.bytes >= payload.length, 30_000, () => `${sink.bytes} of ${payload.length} bytes`);
-  sender.stdin.end();
-  await sleep(200);
-  sender.kill("SIGINT");
+  await stopSltSender(sender);
   await sink.done;
   return sink;
 }

@@ -1,7 +1,7 @@
 // `websrt transmit` refuses bad input with a clear one-line error and the right exit status.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { exitWithin, freeUdpPort, killAll, requireWebsrt, start } from "./peers.js";
+import { boundUdpSocket, exitWithin, killAll, requireWebsrt, start } from "./peers.js";
 
 after(killAll);
 
@@ -32,10 +32,15 @@ test("a scheme websrt does not speak is a usage error", async () => {
 });
 
 test("an unreachable peer ends with a timeout after conntimeo", async () => {
-  const port = await freeUdpPort();  // nobody listens there
-  const started = Date.now();
-  const { code, stderr } = await run(["transmit", "file://con", `srt://127.0.0.1:${port}?conntimeo=500`]);
-  assert.equal(code, 1);
-  assert.match(stderr, /websrt transmit: connection timed out/);
-  assert.ok(Date.now() - started < 5000);
+  // Our socket holds the port and never answers the handshake.
+  const silent = await boundUdpSocket();
+  try {
+    const started = Date.now();
+    const { code, stderr } = await run(["transmit", "file://con", `srt://127.0.0.1:${silent.address().port}?conntimeo=500`]);
+    assert.equal(code, 1);
+    assert.match(stderr, /websrt transmit: connection timed out/);
+    assert.ok(Date.now() - started < 5000);
+  } finally {
+    silent.close();
+  }
 });

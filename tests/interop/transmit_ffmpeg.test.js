@@ -13,7 +13,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SrtServer, SrtSocket } from "websrt";
-import { endedAfterPeerClose, exitWithin, freeUdpPort, impairRelay, killAll, lastStats, requireWebsrt, start, stderrMatches } from "./peers.js";
+import {
+  endedAfterPeerClose, exitWithin, impairRelay, killAll, lastStats, listeningPort, requireWebsrt, reservedUdpPort, start,
+  udpPortBound,
+} from "./peers.js";
 
 const ffmpegQuiet = ["-hide_banner", "-loglevel", "error", "-nostdin"];
 // Through the lossy relay the latency must cover several NAK/retransmission rounds.
@@ -67,14 +70,13 @@ for (const { impaired, keyLength } of variants) {
 
   describe(`ffmpeg publishes to a websrt listener ${how}`, () => {
     test("the received stream has every video and audio frame", { timeout: 60_000 }, async () => {
-      const port = await freeUdpPort();
       const output = join(work, `from-ffmpeg-${tag}.ts`);
       const latency = impaired ? `&latency=${impairedLatencyMs}` : "";
       const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "500", "--stats-format", "json",
-        `srt://:${port}?mode=listener${latency}${crypto}`, "file://con"]);
+        `srt://:0?mode=listener${latency}${crypto}`, "file://con"]);
       const chunks = [];
       receiver.stdout.on("data", (c) => chunks.push(c));
-      await stderrMatches(receiver, /listening|waiting/i, 5000, "websrt transmit listener");
+      const port = await listeningPort(receiver, "websrt transmit listener");
       const target = impaired ? await impairRelay(port, 11) : port;
       // ffmpeg's SRT latency is in microseconds.
       const ffLatency = impaired ? `&latency=${impairedLatencyMs * 1000}` : "";
@@ -94,12 +96,12 @@ for (const { impaired, keyLength } of variants) {
 
   describe(`websrt publishes to an ffmpeg listener ${how}`, () => {
     test("ffmpeg receives every video and audio frame", { timeout: 60_000 }, async () => {
-      const port = await freeUdpPort();
+      const port = await reservedUdpPort();
       const output = join(work, `to-ffmpeg-${tag}.ts`);
       const ffLatency = impaired ? `&latency=${impairedLatencyMs * 1000}` : "";
       const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-y", "-i", `srt://127.0.0.1:${port}?mode=listener${ffLatency}${crypto}`,
         "-c", "copy", "-f", "mpegts", output]);
-      await new Promise((r) => setTimeout(r, 500));  // ffmpeg binds its listener
+      await udpPortBound(port, 10_000, ffmpeg);
       const target = impaired ? await impairRelay(port, 11) : port;
       const latency = impaired ? `&latency=${impairedLatencyMs}` : "";
       // A live source, as OBS or an encoder would feed it: the pattern played out in real time
@@ -127,8 +129,8 @@ for (const { impaired, keyLength } of [{ impaired: false }, { impaired: false, k
   const tag = `${impaired}-${keyLength ?? 0}`;
 
   test("ffmpeg publishes to a Node listener: every frame arrives", { timeout: 60_000 }, async () => {
-    const port = await freeUdpPort();
-    const server = await SrtServer.listen(`srt://:${port}?mode=listener${options}`);
+    const server = await SrtServer.listen(`srt://:0?mode=listener${options}`);
+    const { port } = server.address();
     try {
       const target = impaired ? await impairRelay(port, 31) : port;
       const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-re", "-i", pattern, "-c", "copy", "-f", "mpegts",
@@ -151,11 +153,11 @@ for (const { impaired, keyLength } of [{ impaired: false }, { impaired: false, k
   });
 
   test("a Node caller publishes to an ffmpeg listener: every frame arrives", { timeout: 60_000 }, async () => {
-    const port = await freeUdpPort();
+    const port = await reservedUdpPort();
     const output = join(work, `to-ffmpeg-node-${tag}.ts`);
     const ffmpeg = start("ffmpeg", [...ffmpegQuiet, "-y", "-i", `srt://127.0.0.1:${port}?mode=listener${ffOptions}`,
       "-c", "copy", "-f", "mpegts", output]);
-    await new Promise((r) => setTimeout(r, 500));  // ffmpeg binds its listener
+    await udpPortBound(port, 10_000, ffmpeg);
     const target = impaired ? await impairRelay(port, 32) : port;
     const socket = await SrtSocket.connect(`srt://127.0.0.1:${target}?payloadsize=1316${options}`);
     // The pattern played out in real time by ffmpeg, sent as 1316-byte messages (7 TS packets).

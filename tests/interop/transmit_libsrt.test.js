@@ -6,12 +6,12 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  collect, endedAfterPeerClose, exitWithin, feed, freeUdpPort, impairRelay, killAll, lastStats, repoRoot, requireWebsrt,
-  sleep, sltChunk, start, stderrMatches, trailer, until,
+  collect, endedAfterPeerClose, exitWithin, feed, impairRelay, killAll, lastStats, listeningPort, repoRoot, requireWebsrt,
+  reservedUdpPort, sltChunk, start, stderrMatches, stopSltSender, trailer, udpPortBound, until,
 } from "./peers.js";
 
 const size = sltChunk * 36_000;  // 52.4 MB
@@ -44,11 +44,10 @@ for (const { impaired, encrypted } of variants) {
 
   describe(`srt-live-transmit caller to a websrt listener ${how}`, () => {
     test("50 MB arrive byte for byte", { timeout: 120_000 }, async () => {
-      const port = await freeUdpPort();
-      const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "1000", `srt://:${port}?mode=listener${latency}`,
+      const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "1000", `srt://:0?mode=listener${latency}`,
         "file://con"]);
       const received = collect(receiver, size);
-      await stderrMatches(receiver, /listening/, 5000, "websrt listener");
+      const port = await listeningPort(receiver, "websrt listener");
       const target = impaired ? await impairRelay(port, 7) : port;
       const sender = start("srt-live-transmit", ["-a:no", "file://con",
         `srt://127.0.0.1:${target}?maxbw=${maxbw}${latency}`]);
@@ -60,9 +59,7 @@ for (const { impaired, encrypted } of variants) {
       await feed(sender.stdin, Buffer.concat([payload, trailer(inputRate)]), inputRate);
       await until(() => received.bytes >= size || receiver.exitCode !== null, 30_000,
         () => `all bytes at the receiver (${received.bytes} of ${size}; ${receiver.stderrText.slice(-1500)})`);
-      sender.stdin.end();
-      await sleep(200);
-      sender.kill("SIGINT");  // srt-live-transmit does not always exit at the end of its input
+      await stopSltSender(sender);
       const status = await exitWithin(receiver, 15_000, "websrt listener");
       assert.ok(endedAfterPeerClose(status, receiver, impaired), receiver.stderrText.slice(-2000));
       assert.ok(received.bytes >= size, `${received.bytes} of ${size} bytes`);
@@ -73,10 +70,10 @@ for (const { impaired, encrypted } of variants) {
 
   describe(`websrt caller to a srt-live-transmit listener ${how}`, () => {
     test("50 MB arrive byte for byte", { timeout: 120_000 }, async () => {
-      const port = await freeUdpPort();
+      const port = await reservedUdpPort();
       const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener${latency}`, "file://con"]);
       const received = collect(receiver);
-      await sleep(300);  // srt-live-transmit binds its port
+      await udpPortBound(port, 5000, receiver);
       const target = impaired ? await impairRelay(port, 7) : port;
       const sender = start(requireWebsrt(), ["transmit", "--stats-every", "1000", "file://con",
         `srt://127.0.0.1:${target}?maxbw=${maxbw}${latency}`]);
@@ -101,26 +98,23 @@ for (const keyLength of [16, 24, 32]) {
   const options = `passphrase=${secret}&pbkeylen=${keyLength}`;
 
   test(`srt-live-transmit sends AES-${keyLength * 8} to a websrt listener`, { timeout: 60_000 }, async () => {
-    const port = await freeUdpPort();
-    const receiver = start(requireWebsrt(), ["transmit", `srt://:${port}?mode=listener&${options}`, "file://con"]);
+    const receiver = start(requireWebsrt(), ["transmit", `srt://:0?mode=listener&${options}`, "file://con"]);
     const received = collect(receiver, small.length);
-    await stderrMatches(receiver, /listening/, 5000, "websrt listener");
+    const port = await listeningPort(receiver, "websrt listener");
     const sender = start("srt-live-transmit", ["-a:no", "file://con", `srt://127.0.0.1:${port}?maxbw=${maxbw}&${options}`]);
     await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
     await feed(sender.stdin, Buffer.concat([small, trailer(rate)]), rate);
     await until(() => received.bytes >= small.length, 15_000, () => `${received.bytes} of ${small.length} bytes`);
-    sender.stdin.end();
-    await sleep(200);
-    sender.kill("SIGINT");
+    await stopSltSender(sender);
     await exitWithin(receiver, 15_000, "websrt listener");
     assert.equal(received.hash.digest("hex"), smallHash);
   });
 
   test(`websrt sends AES-${keyLength * 8} to a srt-live-transmit listener`, { timeout: 60_000 }, async () => {
-    const port = await freeUdpPort();
+    const port = await reservedUdpPort();
     const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener&${options}`, "file://con"]);
     const received = collect(receiver);
-    await sleep(300);
+    await udpPortBound(port, 5000, receiver);
     const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}?maxbw=${maxbw}&${options}`]);
     await feed(sender.stdin, small, rate);
     sender.stdin.end();
@@ -139,9 +133,8 @@ for (const keyLength of [16, 24, 32]) {
 test("a websrt listener sends AES-256 to a srt-live-transmit caller", { timeout: 60_000 }, async () => {
   const small = payload.subarray(0, sltChunk * 3600);
   const options = `passphrase=${secret}&pbkeylen=32`;
-  const port = await freeUdpPort();
-  const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://:${port}?mode=listener&maxbw=${maxbw}&${options}`]);
-  await stderrMatches(sender, /listening/, 5000, "websrt listener");
+  const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://:0?mode=listener&maxbw=${maxbw}&${options}`]);
+  const port = await listeningPort(sender, "websrt listener");
   const receiver = start("srt-live-transmit", ["-q", "-a:no", `srt://127.0.0.1:${port}?${options}`, "file://con"]);
   const received = collect(receiver);
   await stderrMatches(sender, /accepted/, 10_000, "websrt accepting srt-live-transmit");
@@ -157,27 +150,24 @@ test("a websrt listener sends AES-256 to a srt-live-transmit caller", { timeout:
 test("a srt-live-transmit listener sends AES-192 to a websrt caller", { timeout: 60_000 }, async () => {
   const small = payload.subarray(0, sltChunk * 3600);
   const options = `passphrase=${secret}&pbkeylen=24`;
-  const port = await freeUdpPort();
+  const port = await reservedUdpPort();
   const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener&maxbw=${maxbw}&${options}`]);
-  await sleep(300);
+  await udpPortBound(port, 5000, sender);
   const receiver = start(requireWebsrt(), ["transmit", `srt://127.0.0.1:${port}?${options}`, "file://con"]);
   const received = collect(receiver, small.length);
   await stderrMatches(receiver, /connected/, 10_000, "websrt caller");
   await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
   await feed(sender.stdin, Buffer.concat([small, trailer(rate)]), rate);
   await until(() => received.bytes >= small.length, 15_000, () => `${received.bytes} of ${small.length} bytes`);
-  sender.stdin.end();
-  await sleep(200);
-  sender.kill("SIGINT");
+  await stopSltSender(sender);
   await exitWithin(receiver, 15_000, "websrt caller");
   assert.equal(received.hash.digest("hex"), createHash("sha256").update(small).digest("hex"));
 });
 
 describe("rejections", () => {
   test("a wrong passphrase from srt-live-transmit is refused by websrt with BADSECRET", { timeout: 30_000 }, async () => {
-    const port = await freeUdpPort();
-    const listener = start(requireWebsrt(), ["transmit", `srt://:${port}?mode=listener&passphrase=${secret}`, "file://con"]);
-    await stderrMatches(listener, /listening/, 5000, "websrt listener");
+    const listener = start(requireWebsrt(), ["transmit", `srt://:0?mode=listener&passphrase=${secret}`, "file://con"]);
+    const port = await listeningPort(listener, "websrt listener");
     const caller = start("srt-live-transmit", ["-a:no", "file://con", `srt://127.0.0.1:${port}?passphrase=not-the-secret-at-all`]);
     await stderrMatches(caller, /REJECT/, 10_000, "srt-live-transmit reporting the rejection");
     assert.match(caller.stderrText, /passphrase|BADSECRET/i);
@@ -187,9 +177,9 @@ describe("rejections", () => {
   });
 
   test("a wrong passphrase from websrt is refused by srt-live-transmit with BADSECRET", { timeout: 30_000 }, async () => {
-    const port = await freeUdpPort();
+    const port = await reservedUdpPort();
     const listener = start("srt-live-transmit", [`srt://:${port}?mode=listener&passphrase=${secret}`, "file://con"]);
-    await sleep(300);
+    await udpPortBound(port, 5000, listener);
     const caller = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}?passphrase=not-the-secret-at-all`]);
     const status = await exitWithin(caller, 10_000, "websrt caller");
     assert.equal(status.code, 1);
@@ -199,10 +189,9 @@ describe("rejections", () => {
   });
 
   test("a websrt listener's refusal reaches srt-live-transmit as a rejection", { timeout: 30_000 }, async () => {
-    const port = await freeUdpPort();
-    const listener = start(requireWebsrt(), ["transmit", "--reject-streamid", "forbidden", `srt://:${port}?mode=listener`,
+    const listener = start(requireWebsrt(), ["transmit", "--reject-streamid", "forbidden", "srt://:0?mode=listener",
       "file://con"]);
-    await stderrMatches(listener, /listening/, 5000, "websrt listener");
+    const port = await listeningPort(listener, "websrt listener");
     const caller = start("srt-live-transmit", ["-a:no", "file://con", `srt://127.0.0.1:${port}?streamid=forbidden`]);
     await stderrMatches(caller, /REJECT/, 10_000, "srt-live-transmit reporting the rejection");
     assert.match(caller.stderrText, /Application-defined rejection reason/);
@@ -211,10 +200,10 @@ describe("rejections", () => {
   });
 
   test("a missing passphrase is refused by srt-live-transmit with UNSECURE, a one-line error and exit status 1", { timeout: 30_000 }, async () => {
-    const port = await freeUdpPort();
+    const port = await reservedUdpPort();
     // libsrt's listener with a passphrase refuses an unencrypted caller (enforced encryption).
     const listener = start("srt-live-transmit", [`srt://:${port}?mode=listener&passphrase=correct-horse-battery`, "file://con"]);
-    await sleep(300);
+    await udpPortBound(port, 5000, listener);
     const caller = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}`]);
     const status = await exitWithin(caller, 10_000, "websrt caller");
     assert.equal(status.code, 1);
@@ -223,9 +212,23 @@ describe("rejections", () => {
   });
 });
 
+// The fan-in listener writes each stream through an ofstream, which holds up to its buffer (8 KiB
+// in libstdc++) until the caller closes; then it also writes what arrived and was not yet due. So
+// a stream has arrived once its file lacks less than 64 KiB: those last 16 ms of a 4 MB/s stream
+// left the caller 16 ms after packets that already waited out the 120 ms latency at the listener.
+const unflushed = 65536;
+const playedOut = (file) => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;  // not created yet
+  }
+};
+
 describe("two srt-live-transmit callers on one websrt listener port", () => {
   test("each caller's stream arrives whole under its own stream id", { timeout: 60_000 }, async () => {
-    const port = await freeUdpPort();
+    // Told its port: the fan-in listener prints the one it was given, not the one it bound.
+    const port = await reservedUdpPort();
     const directory = mkdtempSync(join(tmpdir(), "websrt-fanin-"));
     try {
       const listener = start(join(repoRoot, "build", "native", "native-shim", "websrt_fanin_listener"),
@@ -240,7 +243,9 @@ describe("two srt-live-transmit callers on one websrt listener port", () => {
       await until(() => (listener.stderrText.match(/accepted/g) ?? []).length === 2, 10_000, () => "both callers accepted");
       await Promise.all(callers.map(({ caller }) => stderrMatches(caller, /SRT target connected/, 10_000, "srt-live-transmit")));
       await Promise.all(callers.map(({ caller, data }) => feed(caller.stdin, data, 4_000_000)));
-      await sleep(1500);  // both streams played out at the listener
+      await until(() => callers.every(({ id, data }) => playedOut(join(directory, `${id}.bin`)) >= data.length - unflushed),
+        15_000, () => `both streams played out at the listener (${callers.map(({ id, data }) =>
+          `${id}: ${playedOut(join(directory, `${id}.bin`))} of ${data.length} bytes`).join(", ")})`);
       for (const { caller } of callers) caller.kill("SIGINT");
       const status = await exitWithin(listener, 15_000, "fan-in listener");
       assert.equal(status.code, 0, listener.stderrText);

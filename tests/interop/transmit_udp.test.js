@@ -4,7 +4,9 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
-import { exitWithin, freeUdpPort, killAll, requireWebsrt, sleep, start, stderrMatches } from "./peers.js";
+import {
+  exitWithin, killAll, listeningPort, requireWebsrt, reservedUdpPort, sleep, start, stderrMatches, udpPortBound, until,
+} from "./peers.js";
 
 after(killAll);
 
@@ -28,12 +30,13 @@ for (const { name, options } of variants) test(`UDP datagrams cross an SRT link 
   const arrived = [];
   sink.on("message", (message) => arrived.push(message));
   try {
-    const srtPort = await freeUdpPort();
-    const inputPort = await freeUdpPort();
-    const listener = start(requireWebsrt(), ["transmit", `srt://:${srtPort}${options}`, `udp://127.0.0.1:${sink.address().port}`]);
-    await stderrMatches(listener, /listening/, 5000, "websrt listener");
+    const listener = start(requireWebsrt(), ["transmit", `srt://:0${options}`, `udp://127.0.0.1:${sink.address().port}`]);
+    const srtPort = await listeningPort(listener, "websrt listener");
+    // The caller's UDP input is told its port: websrt transmit does not report the one it bound.
+    const inputPort = await reservedUdpPort();
     const caller = start(requireWebsrt(), ["transmit", `udp://127.0.0.1:${inputPort}`, `srt://127.0.0.1:${srtPort}${options}`]);
     await stderrMatches(caller, /connected/, 5000, "websrt caller");
+    await udpPortBound(inputPort, 5000, caller);
 
     const source = createSocket("udp4");
     for (let i = 0; i < count; ++i) {
@@ -41,8 +44,7 @@ for (const { name, options } of variants) test(`UDP datagrams cross an SRT link 
       if (i % 10 === 9) await sleep(5);  // about 2 MB/s: a live source, not a flood
     }
     source.close();
-    const deadline = Date.now() + 10_000;
-    while (arrived.length < count && Date.now() < deadline) await sleep(20);
+    await until(() => arrived.length >= count, 10_000, () => `${count} datagrams (${arrived.length} arrived)`);
 
     caller.kill("SIGINT");
     assert.equal((await exitWithin(caller, 5000, "websrt caller")).code, 0, caller.stderrText);
