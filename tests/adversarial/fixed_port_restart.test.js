@@ -4,7 +4,7 @@
 // of routing its handshakes to the dead connection until that one times out (5 s idle).
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { freeUdpPort, killAll, payloadOf, report, sha256, sleep, startListener } from "./harness.js";
+import { holdsWithin, killAll, payloadOf, report, reservedUdpPort, sha256, startListener } from "./harness.js";
 import { HostilePeer } from "./hostile_peer.js";
 
 after(killAll);
@@ -17,14 +17,18 @@ const connectBoundMs = 1000;
 test("a new caller from the port of a dead one connects within 1 s and its stream follows the old one's", { timeout: 30_000 }, async () => {
   const { child, port } = await startListener({ query: "latency=200" });
   const chunks = [];
-  child.stdout.on("data", (c) => chunks.push(c));
-  const localPort = await freeUdpPort();
+  let stdoutBytes = 0;
+  child.stdout.on("data", (c) => { chunks.push(c); stdoutBytes += c.length; });
+  // Both callers bind this very port: one outside the ephemeral range, which no port-0 socket on
+  // the machine can be given between the first caller's close and the second's bind.
+  const localPort = await reservedUdpPort();
   const old = await new HostilePeer({ port, localPort }).open();
   assert.ok((await old.connect({ latencyMs: 200 })).accepted);
   const oldPayload = payloadOf(1316 * 200);
   await old.stream(oldPayload, { bytesPerSecond: 1_000_000 });
-  await sleep(400);  // delivered (latency 200 ms)
-  old.close();       // dies: no SHUTDOWN
+  // Delivered (latency 200 ms) before the caller dies: what follows on stdout is the new stream.
+  const oldDelivered = await holdsWithin(() => stdoutBytes >= oldPayload.length || child.exitCode !== null, 5000);
+  old.close();  // dies: no SHUTDOWN
 
   const restarted = await new HostilePeer({ port, localPort }).open();
   assert.notEqual(restarted.socketId, old.socketId);
@@ -38,10 +42,10 @@ test("a new caller from the port of a dead one connects within 1 s and its strea
   if (connection.accepted) {
     newPayload = payloadOf(1316 * 200);
     await restarted.stream(newPayload, { bytesPerSecond: 1_000_000 });
-    await sleep(600);
+    await holdsWithin(() => stdoutBytes >= oldPayload.length + newPayload.length || child.exitCode !== null, 5000);
   }
   const output = Buffer.concat(chunks);
-  const figures = { connectMs: connection.ms, accepted: connection.accepted,
+  const figures = { oldDelivered, connectMs: connection.ms, accepted: connection.accepted,
     requestType: connection.handshake?.requestType, error: connection.error, listenerAlive: child.exitCode === null,
     stdoutBytes: output.length, expectedBytes: oldPayload.length + newPayload.length,
     stderr: child.stderrText.split("\n").filter(Boolean).slice(-3) };

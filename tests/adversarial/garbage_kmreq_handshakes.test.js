@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { HostilePeer, REQ, isRejection, kmMessage } from "./hostile_peer.js";
-import { collect, killAll, payloadOf, report, round, sha256, sleep, start, startListener, stderrMatches, until, usageMeter } from "./harness.js";
+import {
+  collect, killAll, listenerIdle, payloadOf, report, round, sha256, sleep, start, startListener, stderrMatches, until, usageMeter,
+} from "./harness.js";
 import { feed, trailer } from "../interop/peers.js";
 
 after(killAll);
@@ -39,13 +41,12 @@ test("10^4 handshake conclusions with garbage KMREQ cost a passphrase listener b
       }
       sent += batch;
       const due = started + (sent / conclusions) * floodMs;
-      if (due > Date.now()) await sleep(due - Date.now());
+      if (due > Date.now()) await sleep(due - Date.now());  // pacing: the flood's rate, not a wait for anything
     }
     const sentMs = Date.now() - started;
-    // What the listener still had queued in its socket buffer (up to 4 s more): until it stops
-    // answering for 300 ms.
-    const drainDeadline = Date.now() + 4000;
-    for (let seen = -1; seen !== rejections && Date.now() < drainDeadline;) { seen = rejections; await sleep(300); }
+    // What the listener still had queued in its socket buffer (up to 4 s more): until it has read
+    // all of it and handled it (its receive queue empty, the process asleep).
+    const drained = await listenerIdle(child, port, 4000);
     const backlogMs = Date.now() - started - sentMs;
     const usage = meter.delta();
 
@@ -63,7 +64,7 @@ test("10^4 handshake conclusions with garbage KMREQ cost a passphrase listener b
       await feed(honest.stdin, Buffer.concat([payload, trailer(1_000_000)]), 1_000_000);
       await until(() => received.bytes >= payload.length, 5000, () => `${received.bytes} of ${payload.length} bytes`);
     } catch (e) { error = e.message.slice(0, 200); }
-    const figures = { conclusions: sent, sentMs, backlogMs, ...usage, rejectionsReceived: rejections, rejectCodes: Object.fromEntries(codes),
+    const figures = { conclusions: sent, sentMs, backlogMs, drained, ...usage, rejectionsReceived: rejections, rejectCodes: Object.fromEntries(codes),
       cpuMsPerAnsweredConclusion: rejections ? round((usage.cpuS * 1000) / rejections, 3) : null, honestConnectMs,
       honestBytes: received.bytes, error, honestStderr: honest.stderrText.slice(-300),
       listenerStderrTail: child.stderrText.split("\n").filter(Boolean).slice(-2) };

@@ -3,9 +3,11 @@
 // so a run documents what it saw, pass or fail).
 import { readFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
-import { freeUdpPort, requireWebsrt, start, stderrMatches } from "../interop/peers.js";
+import { listeningPort, requireWebsrt, sleep, start } from "../interop/peers.js";
 
-export { freeUdpPort, killAll, sleep, start, stderrMatches, until, exitWithin, lastStats, collect } from "../interop/peers.js";
+export {
+  killAll, sleep, start, stderrMatches, until, exitWithin, collect, reservedUdpPort,
+} from "../interop/peers.js";
 
 const clockTicksPerSecond = 100;  // USER_HZ: /proc/<pid>/stat counts in 1/100 s on Linux
 
@@ -45,16 +47,85 @@ export function report(name, figures) {
 }
 
 /**
- * Starts `websrt transmit` as an SRT listener on a free port: the receiver (`srt://:P?…` to
- * file://con) by default, or the sender (file://con to srt://) with `sender: true`.
+ * Starts `websrt transmit` as an SRT listener on port 0: the receiver (`srt://:0?…` to
+ * file://con) by default, or the sender (file://con to srt://) with `sender: true`. Resolves with
+ * the port the kernel gave it, as its "listening on" line reports it.
  */
 export async function startListener({ query = "latency=200", sender = false, extraArgs = [] } = {}) {
-  const port = await freeUdpPort();
-  const srt = `srt://:${port}${query ? `?${query}` : ""}`;
+  const srt = `srt://:0${query ? `?${query}` : ""}`;
   const args = sender ? ["transmit", ...extraArgs, "file://con", srt] : ["transmit", ...extraArgs, srt, "file://con"];
   const child = start(requireWebsrt(), args);
-  await stderrMatches(child, /listening on/, 5000, "websrt transmit listener");
+  const port = await listeningPort(child, "websrt transmit listener");
   return { child, port };
+}
+
+/**
+ * Polls `predicate` every 20 ms until it holds (true) or `ms` passed (false). For waits whose
+ * failure the test reports with its figures rather than as a timeout.
+ */
+export async function holdsWithin(predicate, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (predicate()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+}
+
+/** The last whole JSON stats line a websrt process printed so far, parsed ({} when none yet). */
+export function latestStats(child) {
+  const lines = child.stderrText.split("\n").slice(0, -1).filter((l) => l.startsWith("{"));  // not a line still being written
+  return lines.length ? JSON.parse(lines.at(-1)) : {};
+}
+
+/**
+ * Waits for a stats line `child` prints after this call (a later msTimeStamp than the last one so
+ * far) for which `predicate` holds (any line by default). Resolves with it, or with undefined when
+ * the child exits or `ms` pass first.
+ */
+export async function nextStats(child, ms, predicate = () => true) {
+  const after = latestStats(child).msTimeStamp ?? -1;
+  let found;
+  await holdsWithin(() => {
+    const stats = latestStats(child);
+    if (stats.msTimeStamp > after && predicate(stats)) found = stats;
+    return found !== undefined || child.exitCode !== null;
+  }, ms);
+  return found;
+}
+
+/** Bytes waiting in the receive queues of the UDP sockets bound to `port` (/proc/net/udp, udp6). */
+function udpReceiveQueueBytes(port) {
+  let bytes = 0;
+  for (const table of ["udp", "udp6"]) {
+    let text;
+    try {
+      text = readFileSync(`/proc/net/${table}`, "utf8");
+    } catch {
+      continue;  // no IPv6
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);  // sl local rem st tx_queue:rx_queue …
+      if (fields.length < 5 || parseInt(fields[1].slice(fields[1].lastIndexOf(":") + 1), 16) !== port) continue;
+      bytes += parseInt(fields[4].split(":")[1], 16);
+    }
+  }
+  return bytes;
+}
+
+/** Whether process `pid` sleeps (/proc/<pid>/stat state S: blocked waiting, not running or runnable). */
+function sleeping(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "S";
+}
+
+/**
+ * Waits until a listener (`child`, on UDP `port`) has read every datagram queued for it and is done
+ * with them: its socket's receive queue is empty while the process sleeps. False if that does not
+ * happen within `ms` (or the child exited).
+ */
+export function listenerIdle(child, port, ms) {
+  return holdsWithin(() => child.exitCode === null && udpReceiveQueueBytes(port) === 0 && sleeping(child.pid), ms);
 }
 
 export const sha256 = (buffer) => createHash("sha256").update(buffer).digest("hex");
@@ -87,15 +158,16 @@ export async function receiverUnderAttack({ payloadBytes = 1316 * 600, bytesPerS
   const payload = payloadOf(payloadBytes);
   const streamStarted = Date.now();
   await peer.stream(payload, { bytesPerSecond, between: inject && ((i, seq) => inject(peer, i, seq)) });
-  const deadline = Date.now() + settleMs + latencyMs;
-  while (stdoutBytes < payload.length && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+  await holdsWithin(() => stdoutBytes >= payload.length || child.exitCode !== null, settleMs + latencyMs);
   const arrivedMs = Date.now() - streamStarted;
-  await new Promise((r) => setTimeout(r, 300));  // anything extra the attack made it write
+  // Anything extra the attack made it write: a stats line printed from now on with nothing left in
+  // the receive buffer (everything it held was played out); a receiver that keeps injected
+  // packets never shows one, and the test goes on after a latency and a second.
+  await nextStats(child, latencyMs + 1000, (s) => s.pktRcvBuf === 0);
   const usage = child.exitCode === null ? meter.delta() : { exited: child.exitCode, signal: child.signalCode };
   stopKeepalive();
   const output = Buffer.concat(chunks);
-  const statsLines = child.stderrText.split("\n").filter((l) => l.startsWith("{"));
-  const stats = statsLines.length ? JSON.parse(statsLines.at(-1)) : {};
+  const stats = latestStats(child);
   return { child, peer, payload, output, usage, stats, arrivedMs, alive: child.exitCode === null };
 }
 

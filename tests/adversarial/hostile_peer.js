@@ -202,7 +202,7 @@ export const isRejection = (hs) => hs.requestType >= REQ.REJECTION_BASE;
 
 // ---- the peer ----
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));  // for pacing only
 
 /**
  * One UDP socket speaking SRT to `host:port`. `connect()` runs the caller's HSv5 handshake; after
@@ -351,7 +351,7 @@ export class HostilePeer {
       this.nextMsgno = (this.nextMsgno % MSGNO_MASK) + 1;
       if (between) await between(i, seq);
       const due = started + ((offset + chunk) / bytesPerSecond) * 1000;
-      if (due > Date.now() + 1) await sleep(due - Date.now());
+      if (due > Date.now() + 1) await sleep(due - Date.now());  // pacing: the stream's rate
     }
   }
 

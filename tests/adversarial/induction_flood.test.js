@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { closeSockets, handshakePacket, openSockets, randomIsn, randomSocketId, REQ } from "./hostile_peer.js";
 import {
-  collect, killAll, memoryMb, payloadOf, report, round, sha256, sleep, start, startListener, stderrMatches, until, usageMeter,
+  collect, killAll, listenerIdle, memoryMb, payloadOf, report, round, sha256, sleep, start, startListener, stderrMatches, until, usageMeter,
 } from "./harness.js";
 import { feed as feedPaced, trailer } from "../interop/peers.js";
 
@@ -22,7 +22,8 @@ test("10^5 inductions from distinct source ports leave the listener's memory fla
     const { child, port } = await startListener({ query: "latency=200" });
     const payload = payloadOf(1456 * 300);  // srt-live-transmit's 1456-byte messages
     const received = collect(child, payload.length);
-    await sleep(200);
+    // The baseline once the listener is done starting: waiting for datagrams, nothing queued.
+    assert.ok(await listenerIdle(child, port, 5000), `the listener never went idle after starting: ${child.stderrText}`);
     const meter = usageMeter(child.pid);
     let honest;
     let honestStartedAtWave = -1;
@@ -32,9 +33,14 @@ test("10^5 inductions from distinct source ports leave the listener's memory fla
     let acceptedAt;
     for (let wave = 0; wave < waves; wave++) {
       const sockets = await openSockets(socketsPerWave, `127.0.1.${wave + 1}`);
-      for (const socket of sockets) { socket.send(induction(), port, "127.0.0.1"); sent++; }
-      await sleep(5);
+      // Closed once every send completed (on loopback: the datagram is in the listener's queue, or
+      // dropped because the queue was full).
+      await Promise.all(sockets.map((socket) => new Promise((resolve) => socket.send(induction(), port, "127.0.0.1", resolve))));
+      sent += sockets.length;
       closeSockets(sockets);
+      // Pacing, not a wait for anything: a 5 ms gap between waves of 2000. With the waves back to
+      // back, the honest caller was accepted only once the flood had ended (3.0–3.5 s, a 2-core machine).
+      await sleep(5);
       peakRssMb = Math.max(peakRssMb, memoryMb(child.pid).rss);
       if (wave === Math.floor(waves / 4)) {
         // The honest caller starts a quarter into the flood and streams while it goes on.

@@ -5,12 +5,15 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, test } from "node:test";
-import { exitedCleanly, killAll, lastStats, report, round, sleep, startListener, usageMeter } from "./harness.js";
+import {
+  exitedCleanly, holdsWithin, killAll, latestStats, nextStats, report, round, sleep, startListener, until, usageMeter,
+} from "./harness.js";
 import { HostilePeer, ackPacket, lightAckPacket, nakPacket, seqAdd } from "./hostile_peer.js";
 
 after(killAll);
 
 const feedRate = 500_000;  // B/s on stdin: 380 packets/s of 1316 bytes
+const packetsPerSecond = feedRate / 1316;
 
 /** Connects a hostile receiver to a sending listener; resolves once data flows. */
 async function sendingListener() {
@@ -28,10 +31,20 @@ async function sendingListener() {
       child.stdin.write(chunk);
       feeding.bytes += chunk.length;
       const due = started + (feeding.bytes / feedRate) * 1000;
-      if (due > Date.now()) await sleep(due - Date.now());
+      if (due > Date.now()) await sleep(due - Date.now());  // pacing: a live source's rate
     }
   })();
   return { child, peer, feeding };
+}
+
+/**
+ * Waits until `seconds` of the fed stream reached the peer and the sender reported it in a stats
+ * line (so that a later line's totals are measured from one that counted that much).
+ */
+async function streamFlowed(child, peer, seconds) {
+  const packets = Math.round(seconds * packetsPerSecond);
+  await until(() => peer.dataBySeq.size >= packets && (latestStats(child).pktSentUniqueTotal ?? 0) >= packets, 10_000,
+    () => `${peer.dataBySeq.size} of ${packets} packets received, stats ${JSON.stringify(latestStats(child)).slice(0, 200)}`);
 }
 
 /** The highest sequence number the peer received so far (by distance from its ISN). */
@@ -45,14 +58,12 @@ function highestReceived(peer) {
   return best;
 }
 
-const statsOf = (child) => { try { return lastStats(child); } catch { return {}; } };
-
 test("a NAK bomb (70 KB/s of alternating sequence numbers and huge ranges) costs the sender bounded CPU and retransmissions",
   { timeout: 30_000 }, async () => {
     const { child, peer, feeding } = await sendingListener();
-    await sleep(500);  // half a second of honest stream: packets in the send buffer to name
+    await streamFlowed(child, peer, 0.5);  // half a second of honest stream: packets in the send buffer to name
     const meter = usageMeter(child.pid);
-    const statsBefore = statsOf(child);
+    const statsBefore = latestStats(child);
     let nakBytes = 0;
     const bombMs = 4000;
     const bombEnd = Date.now() + bombMs;
@@ -68,13 +79,13 @@ test("a NAK bomb (70 KB/s of alternating sequence numbers and huge ranges) costs
         peer.send(nak);
         nakBytes += nak.length;
       }
-      await sleep(10);
+      await sleep(10);  // pacing: the bomb's rate (3 NAKs per 10 ms), for bombMs, the attack's length
     }
     const usage = child.exitCode === null ? meter.delta() : { exited: child.exitCode };
     feeding.stop = true;
     await feeding.done;
-    await sleep(400);  // one more stats line
-    const stats = statsOf(child);
+    await nextStats(child, 2000);  // one more stats line: the totals after the bomb
+    const stats = latestStats(child);
     const retransBytes = (stats.byteRetransTotal ?? 0) - (statsBefore.byteRetransTotal ?? 0);
     const uniqueBytes = (stats.byteSentUniqueTotal ?? 0) - (statsBefore.byteSentUniqueTotal ?? 0);
     const figures = { ...usage, nakKBps: round(nakBytes / bombMs, 1), byteRetrans: retransBytes,
@@ -100,7 +111,7 @@ test("a NAK bomb (70 KB/s of alternating sequence numbers and huge ranges) costs
 test("ACKs of packets never sent (ACK sequence 10^6 and 2^30 ahead) neither crash the sender nor corrupt its state",
   { timeout: 30_000 }, async () => {
     const { child, peer, feeding } = await sendingListener();
-    await sleep(700);
+    await streamFlowed(child, peer, 0.7);
     const meter = usageMeter(child.pid);
     const top = highestReceived(peer);
     const destId = peer.peerId;
@@ -110,14 +121,18 @@ test("ACKs of packets never sent (ACK sequence 10^6 and 2^30 ahead) neither cras
         peer.send(ackPacket({ ackNo: ackNo++, seq: seqAdd(top, ahead), timestamp: peer.now(), destId }));
         peer.send(lightAckPacket({ seq: seqAdd(top, ahead), timestamp: peer.now(), destId }));
       }
-      await sleep(5);
+      await sleep(5);  // pacing: 50 rounds of bogus ACKs spread over a quarter of a second or more
     }
     const receivedAtAttack = peer.dataBySeq.size;
-    await sleep(1500);  // the sender goes on, or closes
+    const attackEndStamp = latestStats(child).msTimeStamp ?? -1;
+    // The sender goes on (300 new packets, and a stats line printed after the attack), or closes;
+    // 1.5 s of the fed stream is 570 packets.
+    await holdsWithin(() => child.exitCode !== null ||
+      (peer.dataBySeq.size - receivedAtAttack >= 300 && latestStats(child).msTimeStamp > attackEndStamp), 1500);
     const usage = child.exitCode === null ? meter.delta() : { exited: child.exitCode, signal: child.signalCode };
     feeding.stop = true;
     await feeding.done;
-    const stats = statsOf(child);
+    const stats = latestStats(child);
     const newPackets = peer.dataBySeq.size - receivedAtAttack;
     const figures = { ...usage, alive: child.exitCode === null, newPacketsAfterAttack: newPackets,
       pktFlightSize: stats.pktFlightSize, pktSndBuf: stats.pktSndBuf, lastStderr: child.stderrText.split("\n").filter((l) => l && !l.startsWith("{")).at(-1) };

@@ -4,7 +4,7 @@
 // bytes only.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { killAll, payloadOf, report, sha256, sleep, startListener } from "./harness.js";
+import { holdsWithin, killAll, payloadOf, report, sha256, startListener } from "./harness.js";
 import { HostilePeer, REQ, isRejection } from "./hostile_peer.js";
 
 after(killAll);
@@ -17,7 +17,8 @@ test("two conclusions 50 µs apart: exactly one caller accepted, the other rejec
     for (let round = 0; round < rounds; round++) {
       const { child, port } = await startListener({ query: "latency=200" });
       const chunks = [];
-      child.stdout.on("data", (c) => chunks.push(c));
+      let stdoutBytes = 0;
+      child.stdout.on("data", (c) => { chunks.push(c); stdoutBytes += c.length; });
       const first = await new HostilePeer({ port }).open();
       const second = await new HostilePeer({ port }).open();
       const noise = await new HostilePeer({ port }).open();
@@ -47,7 +48,8 @@ test("two conclusions 50 µs apart: exactly one caller accepted, the other rejec
         }
       }
       await Promise.all(streams);
-      await sleep(600);
+      // Played out (latency 200 ms): a stream's worth of bytes on stdout, whichever caller's.
+      if (streams.length) await holdsWithin(() => stdoutBytes >= payloads[0].length || child.exitCode !== null, 5000);
       const output = Buffer.concat(chunks);
       outcomes.push({ first: verdict(a), second: verdict(b), stdoutBytes: output.length,
         stdoutIsFirst: sha256(output) === sha256(payloads[0]), stdoutHasSecond: output.includes(payloads[1].subarray(0, 1316)) });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, test } from "node:test";
-import { killAll, memoryMb, report, round, sleep, startListener } from "./harness.js";
+import { holdsWithin, killAll, latestStats, memoryMb, nextStats, report, round, sleep, startListener } from "./harness.js";
 import { HostilePeer, encodeData, seqAdd } from "./hostile_peer.js";
 
 after(killAll);
@@ -27,20 +27,21 @@ test("a packet every 16 sequence numbers costs the receiver about a packet's mem
   const peer = await new HostilePeer({ port }).open();
   const connection = await peer.connect({ latencyMs });
   assert.ok(connection.accepted);
-  await sleep(300);
+  // The baseline once the listener has set the connection up: its first stats line for it.
+  assert.ok(await nextStats(child, 2000), `no stats line after the connection: ${child.stderrText}`);
   const before = { ...memoryMb(child.pid), data: vmDataMb(child.pid) };
   const payloads = [];
   for (let k = 0; k < packets; k++) {
     const payload = randomBytes(payloadSize);
     payloads.push(payload);
     peer.send(encodeData({ seq: seqAdd(peer.isn, k * stride), msgno: k + 1, timestamp: peer.now(), destId: peer.peerId, payload }));
-    if (k % 20 === 19) await sleep(1);  // ~20 packets per ms: no drops in the kernel's socket buffer
+    if (k % 20 === 19) await sleep(1);  // pacing: ~20 packets per ms, no drops in the kernel's socket buffer
   }
-  await sleep(700);  // received and held (their delivery time is 4 s away)
+  // Received and held (their delivery time is 4 s away): a stats line counts them all. Within 2 s,
+  // long before the first is played; a count short of them is reported with the figures.
+  await holdsWithin(() => (latestStats(child).pktRecvTotal ?? 0) >= packets || child.exitCode !== null, 2000);
   const after_ = { ...memoryMb(child.pid), data: vmDataMb(child.pid) };
-  const statsLines = child.stderrText.split("\n").filter((l) => l.startsWith("{"));
-  const held = statsLines.length ? JSON.parse(statsLines.at(-1)).pktRcvBuf : undefined;
-  const received = statsLines.length ? JSON.parse(statsLines.at(-1)).pktRecvTotal : undefined;
+  const { pktRcvBuf: held, pktRecvTotal: received } = latestStats(child);
   const rssGrowthMb = after_.rss - before.rss;
   const perPacketKb = (rssGrowthMb * 1024) / packets;
   const figures = { packets, received, pktRcvBuf: held, rssBeforeMb: round(before.rss), rssAfterMb: round(after_.rss),

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 
 import { SrtServer } from "websrt";
 import { loadModule } from "../../js/core.js";
-import { freeUdpPort, killAll, requireWebsrt, start } from "../interop/peers.js";
+import { killAll, requireWebsrt, start } from "../interop/peers.js";
 
 /**
  * Takes every byte malloc can give, leaving only holes of `hole` bytes apart from one another:
@@ -32,13 +32,13 @@ function exhaustHeap(module, hole = 256, holes = 2000) {
   return held;
 }
 
-test("a peer that makes a receiver buffer up to the memory ceiling fails that connection with out of memory, not the module", async (t) => {
+test("a peer that makes a receiver buffer up to the memory ceiling fails that connection with out of memory, not the module", { timeout: 120_000 }, async (t) => {
   t.after(killAll);
   const module = await loadModule();
-  const port = await freeUdpPort();
   // A minute of latency and a 1 GB receive buffer: everything the sender sends is held, and the
   // 512 MB module runs out long before the buffer does.
-  const server = await SrtServer.listen(`srt://:${port}?latency=60000&rcvbuf=1000000000`);
+  const server = await SrtServer.listen("srt://:0?latency=60000&rcvbuf=1000000000");
+  const { port } = server.address();
   try {
     const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}?latency=60000&maxbw=125000000`]);
     const { value: socket } = await server.next();
@@ -69,11 +69,11 @@ test("a peer that makes a receiver buffer up to the memory ceiling fails that co
   }
 });
 
-test("a connection whose packet buffer cannot grow at the memory ceiling fails alone with out of memory; the module recovers", async (t) => {
+test("a connection whose packet buffer cannot grow at the memory ceiling fails alone with out of memory; the module recovers", { timeout: 120_000 }, async (t) => {
   t.after(killAll);
   const module = await loadModule();
-  const port = await freeUdpPort();
-  const server = await SrtServer.listen(`srt://:${port}?latency=2000`);
+  const server = await SrtServer.listen("srt://:0?latency=2000");
+  const { port } = server.address();
   try {
     const sender = start(requireWebsrt(), ["transmit", "file://con", `srt://127.0.0.1:${port}`]);
     const { value: socket } = await server.next();
@@ -92,7 +92,7 @@ test("a connection whose packet buffer cannot grow at the memory ceiling fails a
       })();
       // The receiver holds packets for 2 s of latency: the first one needs a payload buffer.
       const payload = Buffer.alloc(1316, 7);
-      const feeding = setInterval(() => sender.stdin.write(payload), 2);
+      const feeding = setInterval(() => sender.stdin.write(payload), 2);  // pacing: a live source, until the failure
       try {
         failure = await reading;
       } finally {
