@@ -129,15 +129,17 @@ public:
         return result;
     }
 
-    /// Starts a caller connection to the URI's host, which must be an IP literal (resolve names
-    /// before): {ok, id, peer} or {ok: false, error}.
+    /// Starts a caller connection (or a rendezvous, mode=rendezvous) to the URI's host, which must
+    /// be an IP literal (resolve names before): {ok, id, peer} or {ok: false, error}.
     val connect(double now, const std::string& uri) {
         auto parsed = parse_srt(uri);
         if (!parsed) return failure(parsed.error());
         const std::string host = parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host;
         const auto peer = websrt::core::SocketAddress::parse(host + ":" + std::to_string(parsed->port));
         if (!peer) return failure("the host must be an IP address (resolve names first): " + parsed->host);
-        const auto started = endpoint_.connect(micros(now), *peer, parsed->config);
+        const auto started = parsed->mode == websrt::core::ConnectMode::rendezvous
+                                 ? endpoint_.rendezvous(micros(now), *peer, parsed->config)
+                                 : endpoint_.connect(micros(now), *peer, parsed->config);
         if (!started) return failure(started.error());
         const auto id = *started;
         const int tag = tag_of(*peer);

@@ -30,6 +30,7 @@ val describe(const websrt::core::SrtUri& srt) {
     result.set("mode", mode_name(srt.mode));
     if (srt.adapter) result.set("adapter", *srt.adapter);
     if (srt.local_port) result.set("localPort", *srt.local_port);
+    result.set("bindPort", websrt::core::bind_port(srt));
     result.set("streamId", srt.config.stream_id);
     result.set("payloadSize", srt.config.payload_size);
     result.set("latencyMs", srt.config.receiver_latency_ms);

@@ -200,8 +200,11 @@ export interface SrtUri {
   readonly mode: SrtMode;
   /** The local address to bind (`adapter=`). */
   readonly adapter?: string;
-  /** The local port to bind (`port=`, caller). */
+  /** The local port to bind (`port=`, caller or rendezvous). */
   readonly localPort?: number;
+  /** The local port this side binds: a listener's `port`; a caller's `port=` or 0 (any); a
+   * rendezvous side's `port=`, else the remote port (as srt-live-transmit). */
+  readonly bindPort: number;
   /** `streamid=`, percent-decoded; "" when none. */
   readonly streamId: string;
   /** `payloadsize=` (default 1316). */
@@ -251,8 +254,10 @@ export class SrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
   /** Not for applications: use SrtSocket.connect() or SrtServer.listen(). */
   private constructor();
   /**
-   * Connects to an SRT listener. The URI takes `websrt transmit`'s (srt-live-transmit's)
-   * option names, e.g. `srt://10.0.0.5:9000?streamid=cam1&latency=200&passphrase=…`.
+   * Connects to an SRT listener, or with `mode=rendezvous` meets a peer doing the same towards
+   * us (each side binds `port=`, else the remote port; the peer must be reachable there). The URI
+   * takes `websrt transmit`'s (srt-live-transmit's) option names, e.g.
+   * `srt://10.0.0.5:9000?streamid=cam1&latency=200&passphrase=…`.
    * @param options.signal - aborting it abandons the attempt: connect() rejects with its reason.
    * @throws SrtError ERR_SRT_URI, ERR_SRT_REJECTED (with rejectCode), ERR_SRT_TIMEOUT.
    */

@@ -68,7 +68,9 @@ export class SrtSocket {
   #closed = new Promise((resolve) => (this.#resolveClosed = resolve));
 
   /**
-   * Connects as a caller: resolves once the handshake completes, rejects with an SrtError
+   * Connects as a caller, or meets a peer with `mode=rendezvous` (from the local port `port=`,
+   * else the remote port, as srt-live-transmit; `adapter=` the local address): resolves once the
+   * handshake completes, rejects with an SrtError
    * (ERR_SRT_URI, ERR_SRT_REJECTED with rejectCode, ERR_SRT_TIMEOUT) or, when `signal` aborts
    * first, with its reason (the attempt is abandoned and its port closed). `clock` replaces the
    * runtime's time and timer (tests on virtual time; see js/clock.js).
@@ -77,12 +79,12 @@ export class SrtSocket {
     throwIfAborted(signal);
     checkClock(clock);
     const target = await parseSrtUri(uri);
-    if (target.mode !== "caller") throw new SrtError(`SrtSocket.connect needs a caller URI (mode=${target.mode})`, { code: "ERR_SRT_URI" });
+    if (target.mode === "listener") throw new SrtError("SrtSocket.connect needs a caller or rendezvous URI (mode=listener: use SrtServer.listen)", { code: "ERR_SRT_URI" });
     const ip = await abortable(resolveHost(target.host), signal);
     const module = await loadModule();
     throwIfAborted(signal);
     const carrier = transport ?? defaultTransport(ip);
-    await abortable(carrier.bind(0), signal, () => carrier.close());
+    await abortable(carrier.bind(target.bindPort, target.adapter), signal, () => carrier.close());
     const driver = new EndpointDriver(module, carrier, clock);
     const started = driver.endpoint.connect(driver.clock.now(), withHostAddress(uri, ip));
     if (!started.ok) {

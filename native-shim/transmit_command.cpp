@@ -179,7 +179,7 @@ private:
         } else {
             peer = resolve(srt_.host, srt_.port, false);
             const std::string any = peer.address().is_v6() ? "::" : "0.0.0.0";
-            bind_to = udp::endpoint(asio::ip::make_address(srt_.adapter.value_or(any)), srt_.local_port.value_or(0));
+            bind_to = udp::endpoint(asio::ip::make_address(srt_.adapter.value_or(any)), core::bind_port(srt_));
         }
         driver_ = std::make_unique<UdpDriver>(
             io_, endpoint_, bind_to,
@@ -202,6 +202,11 @@ private:
             if (refused) return finish(2, *refused);
             info("listening on srt://" + driver_->local_endpoint().address().to_string() + ":" +
                  std::to_string(driver_->local_endpoint().port()));
+        } else if (srt_.mode == core::ConnectMode::rendezvous) {
+            if (auto started = endpoint_.rendezvous(steady_now(), to_core(peer), srt_.config); !started)
+                return finish(2, started.error());
+            info("rendezvous with srt://" + peer.address().to_string() + ":" + std::to_string(peer.port()) +
+                 " from port " + std::to_string(driver_->local_endpoint().port()));
         } else {
             if (auto started = endpoint_.connect(steady_now(), to_core(peer), srt_.config); !started)
                 return finish(2, started.error());

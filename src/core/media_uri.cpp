@@ -254,12 +254,12 @@ Expected<MediaUri, UriError> parse_srt(std::string_view rest, std::string_view u
             return error("SRT option '" + key + "=" + value + "' " + *problem);
         }
     }
-    if (srt.mode == ConnectMode::caller && srt.host.empty())
-        return error("caller mode needs a host in '" + redacted(uri) + "'");
+    if (srt.mode != ConnectMode::listener && srt.host.empty())
+        return error(std::string(srt.mode == ConnectMode::caller ? "caller" : "rendezvous") +
+                     " mode needs a host in '" + redacted(uri) + "'");
     // A listener on port 0 binds any free port (the driver reports which), as a socket does.
     if (srt.port == 0 && srt.mode != ConnectMode::listener)
         return error("port 0 (any free port) is only for a listener, in '" + redacted(uri) + "'");
-    if (srt.mode == ConnectMode::rendezvous) return error("rendezvous mode is not supported yet");
     // What each option allows on its own was checked above; this checks them together (the
     // payload in the MSS), as connect() and listen() do.
     if (auto problem = srt.config.validate())
@@ -316,6 +316,15 @@ Expected<MediaUri, UriError> parse_media_uri(std::string_view text) {
     if (scheme == "file")
         return error("only file://con (standard input/output) is supported, not '" + std::string(text) + "'");
     return error("unsupported scheme '" + std::string(scheme) + "' (expected srt://, udp:// or file://con)");
+}
+
+std::uint16_t bind_port(const SrtUri& uri) {
+    switch (uri.mode) {
+    case ConnectMode::listener: return uri.port;
+    case ConnectMode::rendezvous: return uri.local_port.value_or(uri.port);
+    case ConnectMode::caller: break;
+    }
+    return uri.local_port.value_or(0);
 }
 
 }  // namespace websrt::core

@@ -26,8 +26,13 @@ struct SrtUri {
     ConnectMode mode = ConnectMode::caller;
     ConnectionConfig config;
     std::optional<std::string> adapter;       // local address to bind
-    std::optional<std::uint16_t> local_port;  // caller/rendezvous: local port to bind
+    std::optional<std::uint16_t> local_port;  // caller/rendezvous: `port=`; bind_port() says what is bound
 };
+
+/// The local UDP port an srt:// side binds: a listener its own port; a caller `port=`, else any
+/// free port (0); a rendezvous side `port=`, else the remote port (srt-live-transmit's
+/// OpenRendezvous: both ends use one port number unless told otherwise).
+std::uint16_t bind_port(const SrtUri& uri);
 
 struct UdpUri {
     std::string host;  // empty: any address

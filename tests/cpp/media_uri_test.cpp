@@ -120,8 +120,19 @@ BOOST_AUTO_TEST_CASE(only_a_listener_may_ask_for_any_free_port) {
     BOOST_TEST(mentions(failure("udp://:0"), "port"));
 }
 
+BOOST_AUTO_TEST_CASE(a_rendezvous_needs_a_host_and_binds_the_remote_port_unless_told) {
+    const SrtUri plain = srt("srt://10.0.0.5:9000?mode=rendezvous");
+    BOOST_TEST((plain.mode == ConnectMode::rendezvous));
+    BOOST_TEST(bind_port(plain) == 9000);
+    BOOST_TEST(bind_port(srt("srt://10.0.0.5:9000?mode=rendezvous&port=7000")) == 7000);
+    BOOST_TEST(mentions(failure("srt://:9000?mode=rendezvous"), "rendezvous mode needs a host"));
+    // A caller binds any free port unless told; a listener its own.
+    BOOST_TEST(bind_port(srt("srt://10.0.0.5:9000")) == 0);
+    BOOST_TEST(bind_port(srt("srt://10.0.0.5:9000?port=7000")) == 7000);
+    BOOST_TEST(bind_port(srt("srt://:9000")) == 9000);
+}
+
 BOOST_AUTO_TEST_CASE(what_is_not_built_yet_says_so) {
-    BOOST_TEST(mentions(failure("srt://h:1?mode=rendezvous"), "not supported yet"));
     BOOST_TEST(mentions(failure("srt://h:1?transtype=file"), "not supported yet"));
     BOOST_TEST(mentions(failure("rtmp://h:1"), "unsupported scheme"));
     BOOST_TEST(mentions(failure("file:///tmp/x.ts"), "file://con"));

@@ -157,11 +157,14 @@ test("bad URIs are ERR_SRT_URI errors that name what is wrong", async () => {
 
 test("parseSrtUri reads a URI as the core (and `websrt transmit`) does, never returning the passphrase", async () => {
   assert.deepEqual({ ...(await parseSrtUri("srt://[::1]:9000?streamid=%23!%3A%3Ar%3Dlive&latency=300&passphrase=long-enough-secret")) }, {
-    host: "::1", port: 9000, mode: "caller", streamId: "#!::r=live", payloadSize: 1316, latencyMs: 300, encrypted: true,
+    host: "::1", port: 9000, mode: "caller", bindPort: 0, streamId: "#!::r=live", payloadSize: 1316, latencyMs: 300, encrypted: true,
   });
   assert.equal((await parseSrtUri("srt://:9000?mode=server")).mode, "listener");  // srt-live-transmit's aliases
   assert.equal((await parseSrtUri("srt://h:9000?mode=client")).mode, "caller");
   assert.equal((await parseSrtUri("srt://:0")).port, 0);
+  // A rendezvous side binds the remote port unless port= says otherwise, as srt-live-transmit.
+  assert.equal((await parseSrtUri("srt://10.0.0.5:9000?mode=rendezvous")).bindPort, 9000);
+  assert.equal((await parseSrtUri("srt://10.0.0.5:9000?mode=rendezvous&port=7000")).bindPort, 7000);
   await assert.rejects(parseSrtUri("srt://h:0"), (e) => e.code === "ERR_SRT_URI" && /only for a listener/.test(e.message));
   await assert.rejects(parseSrtUri("udp://127.0.0.1:9000"), (e) => e.code === "ERR_SRT_URI" && /srt:\/\//.test(e.message));
   await assert.rejects(parseSrtUri("srt://h:1?passphrase=short"), (e) => e.code === "ERR_SRT_URI" && !e.message.includes("short"));
@@ -208,9 +211,19 @@ test("a reader that does not read holds a bounded number of messages in JS", asy
   try {
     for (let i = 0; i < 3000; i += 1) {
       await socket.send(message(i, 200));
-      if (i % 100 === 99) await sleep(2);
+      if (i % 100 === 99) await sleep(2);  // pacing: 100 messages at a time, as a live source
     }
-    await sleep(500);
+    // Every message reached the receiver's core and the JS queue filled up to its mark…
+    const deadline = Date.now() + 10_000;
+    while (accepted.stats().pktRecvUniqueTotal < 3000 || accepted.bufferedMessages < 1024) {
+      assert.ok(Date.now() < deadline, `${accepted.stats().pktRecvUniqueTotal} of 3000 received, ${accepted.bufferedMessages} queued in JS`);
+      await sleep(20);
+    }
+    // …then the play time of every one passes unread (the TSBPD delay, the test's subject): a
+    // driver that took more than the socket has room for would have handed all 3000 to JS by then.
+    const tsbpdDelayMs = accepted.stats().msRcvTsbPdDelay;
+    assert.ok(tsbpdDelayMs > 0, `msRcvTsbPdDelay ${tsbpdDelayMs}`);
+    await sleep(tsbpdDelayMs + 100);
     // The high-water mark: the driver takes from the core only what the socket has room for.
     assert.ok(accepted.bufferedMessages > 0 && accepted.bufferedMessages <= 1024, `${accepted.bufferedMessages} messages queued in JS`);
     // What stayed in the core comes out in order once the reader reads.
