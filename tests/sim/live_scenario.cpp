@@ -136,7 +136,15 @@ private:
             }
             if (!caller_events.empty() && caller_events.back().kind == core::EventKind::closed) break;
         }
-        fail("did not connect");
+        const auto& caller_events = sim_.events(caller_);
+        const auto& listener_events = sim_.events(listener_);
+        fail("did not connect",
+             caller_events.empty() ? std::string() : ": the caller's last event: " + caller_events.back().detail,
+             listener_events.empty() ? std::string() : "; the listener's: " + listener_events.back().detail, " state ",
+             std::to_string(sim_.endpoint(caller_).connection(caller_id_)
+                                ? static_cast<int>(sim_.endpoint(caller_).connection(caller_id_)->state())
+                                : -1),
+             " events ", std::to_string(caller_events.size()), "/", std::to_string(listener_events.size()));
         return false;
     }
 
