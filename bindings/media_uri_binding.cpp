@@ -1,5 +1,5 @@
 // Embind glue for the core's URI parser (core/media_uri): `parseMediaUri(text)` in JS, so that the
-// package's socket API and its CLI read srt://, udp:// and file://con exactly as `websrt
+// package's socket API and its CLI read srt://, udp:// and file:// exactly as `websrt
 // transmit` does, with one parser. Returns a plain object; errors are values, nothing throws.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -54,7 +54,14 @@ val describe(const websrt::core::ConsoleUri&) {
     return result;
 }
 
-/// {ok: true, scheme: "srt" | "udp" | "console", …} or {ok: false, error} naming the offending
+val describe(const websrt::core::FileUri& file) {
+    val result = val::object();
+    result.set("scheme", "file");
+    result.set("path", file.path);
+    return result;
+}
+
+/// {ok: true, scheme: "srt" | "udp" | "console" | "file", …} or {ok: false, error} naming the offending
 /// part (a passphrase never appears in it).
 val parse_media_uri(const std::string& text) {
     auto parsed = websrt::core::parse_media_uri(text);

@@ -8,7 +8,7 @@ const topHelp = `websrt: SRT (Secure Reliable Transport) tools
 Usage: websrt SUBCOMMAND
 
 Subcommands:
-  transmit                    Move a live stream between SRT and UDP or stdin/stdout, like srt-live-transmit
+  transmit                    Move a live stream between SRT and UDP, stdin/stdout or a file, like srt-live-transmit
   bridge                      Relay SRT datagrams between WebSockets (browsers) and UDP
 `;
 

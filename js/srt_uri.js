@@ -1,4 +1,4 @@
-// srt://, udp:// and file://con URIs, read by the core's parser (src/core/media_uri, through the
+// srt://, udp:// and file:// URIs, read by the core's parser (src/core/media_uri, through the
 // bindings' parseMediaUri): the socket API, the CLI and `websrt transmit` accept and refuse
 // exactly the same URIs, with the same messages (which never contain a passphrase).
 import { loadModule } from "./core.js";
@@ -6,8 +6,9 @@ import { SrtError } from "./srt_error.js";
 
 /**
  * Any media URI `websrt transmit` takes, as the core reads it:
- * `{ scheme: "srt", host, port, mode, … }`, `{ scheme: "udp", host, port, adapter? }` or
- * `{ scheme: "console" }`. Throws SrtError ERR_SRT_URI naming the bad part.
+ * `{ scheme: "srt", host, port, mode, … }`, `{ scheme: "udp", host, port, adapter? }`,
+ * `{ scheme: "console" }` (file://con) or `{ scheme: "file", path }` (file:///path, percent-decoded;
+ * file:///./path is relative, as libsrt reads it). Throws SrtError ERR_SRT_URI naming the bad part.
  */
 export async function parseMediaUri(uri) {
   const module = await loadModule();

@@ -1,13 +1,16 @@
-// The transmit command: one SRT side (caller or listener) and one plain side (UDP or the console),
-// driven by one io_context. Exit status: 0 when the input ended and everything sent was
+// The transmit command: one SRT side (caller or listener) and one plain side (UDP, the console or
+// a file), driven by one io_context. Exit status: 0 when the input ended and everything sent was
 // acknowledged, or the SRT peer closed cleanly; 1 with a one-line reason on a rejection, a
-// timeout or a lost peer; 2 for a bad URI or usage.
+// timeout, a lost peer or a file that cannot be read or written; 2 for a bad URI or usage.
 #include "transmit_command.hpp"
 
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
 #include <boost/asio.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
@@ -16,7 +19,7 @@
 #include "core/random_source.hpp"
 #include "core/stats_line.hpp"
 #include "core/transmit_report.hpp"
-#include "stdin_reader.hpp"
+#include "input_reader.hpp"
 #include "udp_driver.hpp"
 
 namespace websrt::native {
@@ -55,6 +58,7 @@ public:
         } catch (const std::exception& e) {
             finish(1, e.what());
         }
+        close_output_file();
         if (options_.stats_every_ms > 0 && connection_) print_stats();
         // Datagrams the port threw away before any connection saw them, and callers turned away.
         if (const std::string dropped = endpoint_.counters().summary(); !dropped.empty())
@@ -65,8 +69,9 @@ public:
         return outcome_.status;
     }
 
-    /// Whether a thread reads standard input for it (that thread may outlive the transfer).
-    [[nodiscard]] bool reads_stdin() const { return stdin_ != nullptr; }
+    /// Whether a thread reads its input (standard input or a file; that thread may outlive the
+    /// transfer).
+    [[nodiscard]] bool reads_input() const { return input_ != nullptr; }
 
 private:
     void info(const std::string& line) {
@@ -78,7 +83,8 @@ private:
     void finish(core::TransferEnd end) {
         if (finished_) return;
         finished_ = true;
-        outcome_ = std::move(end);
+        // A failed write ends the transfer whatever else ended it meanwhile (see write_output).
+        outcome_ = output_error_ ? core::TransferEnd{1, *output_error_} : std::move(end);
         if (connection_)
             if (auto stats = endpoint_.stats(*connection_, steady_now(), false)) last_stats_ = stats;
         if (connection_ && endpoint_.connection(*connection_)) {
@@ -114,9 +120,26 @@ private:
         if (options_.stats_every_ms > 0) arm_stats();
     }
 
-    // ---- the plain side: console or UDP ----
+    // ---- the plain side: console, file or UDP ----
 
     void start_plain_side() {
+        const std::size_t payload = static_cast<std::size_t>(srt_.config.payload_size);
+        if (const auto* file = std::get_if<core::FileUri>(&other_)) {
+            // Opened before the SRT side starts: a path that cannot be used ends the command at once.
+            if (srt_is_input_) {
+                output_name_ = "file '" + file->path + "'";
+                output_fd_ = ::open(file->path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                if (output_fd_ < 0)
+                    throw std::runtime_error("cannot create output " + output_name_ + ": " + std::strerror(errno));
+            } else {
+                const std::string name = "file '" + file->path + "'";
+                const int fd = ::open(file->path.c_str(), O_RDONLY | O_CLOEXEC);
+                if (fd < 0) throw std::runtime_error("cannot open input " + name + ": " + std::strerror(errno));
+                input_ =
+                    std::make_unique<InputReader>(io_, InputSource{fd, name, true}, payload, 256, [this] { pump(); });
+            }
+            return;
+        }
         if (std::holds_alternative<core::UdpUri>(other_)) {
             const auto& uri = std::get<core::UdpUri>(other_);
             if (srt_is_input_) {
@@ -132,8 +155,8 @@ private:
                 receive_udp();
             }
         } else if (!srt_is_input_) {
-            stdin_ = std::make_unique<StdinReader>(io_, static_cast<std::size_t>(srt_.config.payload_size), 256,
-                                                   [this] { pump(); });
+            input_ = std::make_unique<InputReader>(io_, InputSource{STDIN_FILENO, "standard input", false}, payload,
+                                                   256, [this] { pump(); });
         }
     }
 
@@ -159,13 +182,31 @@ private:
             udp_socket_->send_to(asio::buffer(message.data(), message.size()), udp_target_, 0, ignored);
             return;
         }
+        if (finished_ || output_error_) return;  // a write failed: the rest goes nowhere
         std::size_t written = 0;
         while (written < message.size()) {
-            const ssize_t n = ::write(STDOUT_FILENO, message.data() + written, message.size() - written);
+            const ssize_t n = ::write(output_fd_, message.data() + written, message.size() - written);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return finish(1, "cannot write to standard output");
+            if (n <= 0) {
+                output_error_ = output_fd_ == STDOUT_FILENO ? "cannot write to standard output"
+                                                            : "cannot write to output " + output_name_ + ": " +
+                                                                  std::strerror(n < 0 ? errno : ENOSPC);
+                // Not finish() here: this runs inside the driver's delivery loop over its open
+                // connections, and finish() closes ours (a nested service() erased it mid-loop).
+                asio::post(io_, [this] { finish(1, *output_error_); });
+                return;
+            }
             written += static_cast<std::size_t>(n);
         }
+    }
+
+    /// Closes an output file; a failure there (a delayed write error) fails a transfer that had
+    /// not failed already.
+    void close_output_file() {
+        if (output_fd_ == STDOUT_FILENO) return;
+        const int fd = std::exchange(output_fd_, STDOUT_FILENO);
+        if (::close(fd) != 0 && outcome_.status == 0)
+            outcome_ = {1, "cannot write to output " + output_name_ + ": " + std::strerror(errno)};
     }
 
     // ---- the SRT side ----
@@ -248,22 +289,22 @@ private:
         }
     }
 
-    /// Moves console input into the connection while it has room; at the end of input, closes
+    /// Moves the input (console or file) into the connection while it has room; at the end of input, closes
     /// gracefully: the core waits for acknowledgement and play-out (at most its linger).
     void pump() {
-        if (!stdin_ || !connection_ || finished_ || pumping_ || ending_input_) return;
+        if (!input_ || !connection_ || finished_ || pumping_ || ending_input_) return;
         pumping_ = true;
         bool sent = false;
-        while (auto chunk = stdin_->take()) {
+        while (auto chunk = input_->take()) {
             if (endpoint_.send(*connection_, steady_now(), *chunk) == core::SendOutcome::buffer_full) {
-                stdin_->put_back(std::move(*chunk));  // the writable event calls pump() again
+                input_->put_back(std::move(*chunk));  // the writable event calls pump() again
                 break;
             }
             sent = true;
         }
         pumping_ = false;
-        if (stdin_->finished()) {
-            if (auto error = stdin_->error()) return finish(1, *error);
+        if (input_->finished()) {
+            if (auto error = input_->error()) return finish(1, *error);
             ending_input_ = true;
             endpoint_.close(*connection_, steady_now(), true);
             sent = true;
@@ -310,7 +351,10 @@ private:
     core::Endpoint endpoint_;
     std::unique_ptr<UdpDriver> driver_;
     std::optional<core::ConnectionId> connection_;
-    std::unique_ptr<StdinReader> stdin_;
+    std::unique_ptr<InputReader> input_;
+    int output_fd_ = STDOUT_FILENO;            // where SRT input goes unless UDP takes it: stdout or a file
+    std::string output_name_;                  // the output file, as error lines name it
+    std::optional<std::string> output_error_;  // the line of the write that failed
     std::optional<udp::socket> udp_socket_;
     udp::endpoint udp_target_;
     udp::endpoint udp_sender_;
@@ -336,16 +380,17 @@ int run_transmit(const TransmitOptions& options) {
     if (!output) return usage_error("bad output URI: " + output.error().message);
     const bool srt_in = std::holds_alternative<core::SrtUri>(*input);
     const bool srt_out = std::holds_alternative<core::SrtUri>(*output);
-    if (srt_in == srt_out) return usage_error("exactly one side must be srt:// (the other udp:// or file://con)");
+    if (srt_in == srt_out)
+        return usage_error("exactly one side must be srt:// (the other udp://, file://con or file:///path)");
     if (options.stats_format != "json" && options.stats_format != "text")
         return usage_error("--stats-format must be json or text");
     std::signal(SIGPIPE, SIG_IGN);
     core::SrtUri srt = std::get<core::SrtUri>(srt_in ? *input : *output);
     auto transmitter = std::make_unique<Transmitter>(options, std::move(srt), srt_in, srt_in ? *output : *input);
     const int status = transmitter->run();
-    // Kept when it reads stdin: that thread may still be blocked in read() and touch it; the
+    // Kept when it reads its input: that thread may still be blocked in read() and touch it; the
     // process exits right after with the status.
-    if (transmitter->reads_stdin()) static_cast<void>(transmitter.release());
+    if (transmitter->reads_input()) static_cast<void>(transmitter.release());
     return status;
 }
 
@@ -354,10 +399,10 @@ int run_transmit(const TransmitOptions& options) {
 void register_transmit_command(CLI::App& app, CommandJob& job) {
     auto options = std::make_shared<TransmitOptions>();
     CLI::App* command = app.add_subcommand("transmit",
-                                           "Move a live stream between SRT and UDP or stdin/stdout, "
+                                           "Move a live stream between SRT and UDP, stdin/stdout or a file, "
                                            "like srt-live-transmit");
-    command->add_option("input", options->input, "srt://, udp:// or file://con (stdin)")->required();
-    command->add_option("output", options->output, "srt://, udp:// or file://con (stdout)")->required();
+    command->add_option("input", options->input, "srt://, udp://, file://con (stdin) or file:///path")->required();
+    command->add_option("output", options->output, "srt://, udp://, file://con (stdout) or file:///path")->required();
     command->add_option("--stats-every", options->stats_every_ms, "print statistics every N milliseconds to stderr")
         ->check(CLI::PositiveNumber);
     command->add_option("--stats-format", options->stats_format, "json (one object per line) or text");

@@ -5,12 +5,12 @@ import { parseMediaUri } from "../srt_uri.js";
 
 export const prefix = "websrt transmit: ";
 
-export const transmitHelp = `Move a live stream between SRT and UDP or stdin/stdout, like srt-live-transmit
+export const transmitHelp = `Move a live stream between SRT and UDP, stdin/stdout or a file, like srt-live-transmit
 Usage: websrt transmit [OPTIONS] input output
 
 Positionals:
-  input TEXT REQUIRED         srt://, udp:// or file://con (stdin)
-  output TEXT REQUIRED        srt://, udp:// or file://con (stdout)
+  input TEXT REQUIRED         srt://, udp://, file://con (stdin) or file:///path
+  output TEXT REQUIRED        srt://, udp://, file://con (stdout) or file:///path
 
 Options:
   -h,--help                   Print this help message and exit
@@ -71,7 +71,7 @@ export function parseTransmitArguments(args) {
 // ---- URIs ----
 
 /**
- * srt://, udp:// or file://con, read by the core's parser (the one `websrt transmit` uses, so
+ * srt://, udp://, file://con or file:///path, read by the core's parser (the one `websrt transmit` uses, so
  * both CLIs take and refuse the same URIs with the same messages); throws UsageError.
  */
 export async function parseTransmitUri(text, side) {
@@ -84,5 +84,6 @@ export async function parseTransmitUri(text, side) {
   }
   if (uri.scheme === "srt") return { kind: "srt", uri: text, host: uri.host, port: uri.port, mode: uri.mode, payloadSize: uri.payloadSize, streamId: uri.streamId };
   if (uri.scheme === "udp") return { kind: "udp", host: uri.host, port: uri.port, adapter: uri.adapter };
+  if (uri.scheme === "file") return { kind: "file", path: uri.path };
   return { kind: "console" };
 }

@@ -2,7 +2,7 @@
 // that it runs in-process (tests/js/transmit_command.test.js). Statuses as the native command:
 // 0 when the input ended and everything sent was acknowledged, the SRT peer closed cleanly, or
 // the transfer was interrupted; 1 with a one-line reason on a rejection, a timeout, a lost peer
-// or an I/O error; 2 for a bad command line or URI.
+// or an I/O error (a file that cannot be read or written); 2 for a bad command line or URI.
 import { UsageError } from "../usage_error.js";
 import { parseTransmitArguments, parseTransmitUri, prefix, transmitHelp } from "./arguments.js";
 import { Transmitter } from "./transmitter.js";
@@ -24,7 +24,7 @@ export async function runTransmitCommand(args, io = {}) {
     input = await parseTransmitUri(options.input, "input");
     output = await parseTransmitUri(options.output, "output");
     if ((input.kind === "srt") === (output.kind === "srt"))
-      throw new UsageError("exactly one side must be srt:// (the other udp:// or file://con)");
+      throw new UsageError("exactly one side must be srt:// (the other udp://, file://con or file:///path)");
     if (options.statsFormat !== "json" && options.statsFormat !== "text")
       throw new UsageError("--stats-format must be json or text");
   } catch (error) {

@@ -1,9 +1,11 @@
 // The Node `websrt transmit`'s transfer: one SRT side (an SrtSocket, or the one caller an
-// SrtServer accepts) and one plain side (UDP or the console). Every protocol rule is the core's:
+// SrtServer accepts) and one plain side (UDP, the console or a file). Every protocol rule is the core's:
 // this moves messages and prints what the core's events say, as native-shim/transmit_command.cpp.
 import { createSocket } from "node:dgram";
 import { lookup } from "node:dns/promises";
+import { createReadStream, createWriteStream, openSync } from "node:fs";
 import { isIP } from "node:net";
+import { getSystemErrorMap } from "node:util";
 
 import { loadModule } from "../core.js";
 import { SrtServer, SrtSocket } from "../index.js";
@@ -28,6 +30,13 @@ async function resolve(host, fallback) {
   }
 }
 
+/** A system error's text as strerror words it, as the native command's lines do ("No such file or
+ * directory"); libuv's text, capitalized, where it knows the code. */
+function systemErrorText(error) {
+  const text = getSystemErrorMap().get(error?.errno)?.[1];
+  return text ? text[0].toUpperCase() + text.slice(1) : (error?.message ?? String(error));
+}
+
 // ---- the transfer ----
 
 export class Transmitter {
@@ -48,6 +57,10 @@ export class Transmitter {
     this.udpTarget = undefined;
     this.udpQueue = [];
     this.udpPumping = false;
+    this.input = undefined;  // what the sending side reads: standard input or a file's read stream
+    this.inputName = "standard input";  // as error lines name it
+    this.fileOutput = undefined;  // a file's write stream, when SRT input goes to a file
+    this.fileOutputError = undefined;  // the line of the first write error there
     this.timers = [];
     this.finished = false;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -100,13 +113,28 @@ export class Transmitter {
     if (this.server) closing.push(this.server.close());
     this.udpSocket?.close();
     this.udpSocket = undefined;
-    if (!this.srtIsInput && this.other.kind === "console") this.io.stdin.destroy();
-    Promise.allSettled(closing).then(() => this.resolveDone(status));
+    if (!this.srtIsInput && this.other.kind !== "udp") this.input?.destroy();
+    const output = this.fileOutput;
+    if (output) closing.push(new Promise((resolve) => {
+      // What was written reaches the file before the status is known: a late write error fails it.
+      output.once("close", resolve);
+      if (output.destroyed) resolve();
+      else output.end();
+    }));
+    Promise.allSettled(closing).then(() => {
+      if (status === 0 && this.fileOutputError) {
+        this.io.stderr.write(`${prefix}${this.fileOutputError}\n`);
+        status = 1;
+      }
+      this.resolveDone(status);
+    });
   }
 
-  // ---- the plain side: console or UDP ----
+  // ---- the plain side: console, file or UDP ----
 
   async startPlainSide() {
+    if (this.other.kind === "file") return this.openFile(this.other.path);
+    if (!this.srtIsInput && this.other.kind === "console") this.input = this.io.stdin;
     if (this.other.kind === "console") {
       if (this.srtIsInput) this.io.stdout.on("error", () => this.finish(1, "cannot write to standard output"));
       return;
@@ -124,6 +152,35 @@ export class Transmitter {
       await this.bindUdp(uri.port, address);
       this.udpSocket.on("message", (datagram) => this.onUdpInput(datagram));
     }
+  }
+
+  /** Opens the file before the SRT side starts, so that a path that cannot be used ends the command at
+   * once: read as input, or created (0644) or truncated as output. */
+  openFile(path) {
+    const name = `file '${path}'`;
+    if (this.srtIsInput) {
+      let fd;
+      try {
+        fd = openSync(path, "w", 0o644);
+      } catch (error) {
+        throw new Error(`cannot create output ${name}: ${systemErrorText(error)}`, { cause: error });
+      }
+      this.fileOutput = createWriteStream(path, { fd });
+      this.fileOutput.on("error", (error) => {
+        this.fileOutputError ??= `cannot write to output ${name}: ${systemErrorText(error)}`;
+        this.finish(1, this.fileOutputError);
+      });
+      return;
+    }
+    let fd;
+    try {
+      fd = openSync(path, "r");
+    } catch (error) {
+      throw new Error(`cannot open input ${name}: ${systemErrorText(error)}`, { cause: error });
+    }
+    // The native reader's read size; the read stream stops reading while a send waits for room.
+    this.input = createReadStream(path, { fd, highWaterMark: 64 * 1024 });
+    this.inputName = name;
   }
 
   bindUdp(port, address) {
@@ -165,7 +222,7 @@ export class Transmitter {
       this.udpSocket?.send(message, this.udpTarget.port, this.udpTarget.address);
       return;
     }
-    this.io.stdout.write(message);
+    (this.fileOutput ?? this.io.stdout).write(message);
   }
 
   // ---- the SRT side ----
@@ -232,16 +289,17 @@ export class Transmitter {
         this.finishWith(core.connectionEnded(false, error.message));
       }
     })();
-    if (!this.srtIsInput && this.other.kind === "console") this.pumpStdin();
+    if (!this.srtIsInput && this.input) this.pumpInput();
   }
 
-  /** Moves standard input into the connection in payloadsize messages; lingers at the end of input. */
-  async pumpStdin() {
+  /** Moves the input (standard input or a file) into the connection in payloadsize messages;
+   * lingers at the end of input. */
+  async pumpInput() {
     const payload = this.srt.payloadSize;
     const connection = this.connection;
     let carry = Buffer.alloc(0);
     try {
-      for await (const chunk of this.io.stdin) {
+      for await (const chunk of this.input) {
         // Whole messages where the input allows, as the native reader and srt-live-transmit cut them.
         const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
         let offset = 0;
@@ -254,7 +312,7 @@ export class Transmitter {
       if (carry.length && !this.finished) await connection.send(carry);
     } catch (error) {
       if (this.finished || this.connectionEnded) return;  // the reader reports how the connection ended
-      this.finish(1, `reading standard input: ${error.message}`);
+      this.finish(1, `reading ${this.inputName}: ${systemErrorText(error)}`);
       return;
     }
     this.linger(connection);

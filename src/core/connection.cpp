@@ -205,7 +205,9 @@ void Connection::update_timers() {
     }
     timers_.set(Timer::peer_idle, last_receive_time_ + config_.peer_idle_timeout);
     timers_.set(Timer::full_ack, next_full_ack_time_);
-    if (receiver_loss_.size() > 0) timers_.set(Timer::periodic_nak, next_nak_time_);
+    // Periodic NAK reports only when ours are on (libsrt m_bRcvNakReport; off in file mode, where
+    // the sender's retransmission timeout recovers a lost NAK).
+    if (config_.nak_report && receiver_loss_.size() > 0) timers_.set(Timer::periodic_nak, next_nak_time_);
     if (const auto oldest = send_buffer_.oldest_origin_time(); oldest && negotiated_.peer_tlpktdrop)
         timers_.set(Timer::sender_drop, *oldest + sender_drop_threshold() + 1);  // dropped once strictly older
     if (crypto_) timers_.set(Timer::key_resend, crypto_->next_resend_time(rtt_.srtt()));
@@ -232,8 +234,12 @@ void Connection::handle_timeout(Micros now) {
         if (!timers_.expired(timer, now)) continue;
         switch (timer) {
         case Timer::connect_deadline:
-            fail(CloseReason::connect_timeout, static_cast<int>(RejectReason::timeout),
-                 describe(CloseReason::connect_timeout));
+            if (refused_answer_)
+                fail(CloseReason::rejected, *refused_answer_,
+                     std::string(describe(CloseReason::rejected)) + ": " + describe_reject(*refused_answer_));
+            else
+                fail(CloseReason::connect_timeout, static_cast<int>(RejectReason::timeout),
+                     describe(CloseReason::connect_timeout));
             break;
         case Timer::handshake_resend:
             if (state_ == ConnectionState::meeting)
@@ -253,7 +259,12 @@ void Connection::handle_timeout(Micros now) {
         case Timer::sender_drop: drop_too_late_on_sender(now); break;
         case Timer::key_resend: crypto_->handle_timeout(now, rtt_.srtt()); break;
         case Timer::tail_probe: {
-            const wire::SeqNo newest = send_buffer_.newest()->seq;
+            // The newest packet sent (in file mode more may wait unsent).
+            const wire::SeqNo newest = send_buffer_.next_unsent_seq().prev();
+            if (file_cc_) {
+                ++rexmit_timeouts_;
+                file_cc_->on_retransmission_timeout(peer_rates_.delivery_rate(), rtt_.srtt());
+            }
             // A receiver without periodic NAK reports never repeats a NAK that was lost: resend
             // everything unacknowledged, as libsrt's FASTREXMIT does (checkRexmitTimer when the
             // peer has no NAKREPORT). Otherwise the newest packet reveals any gap before it.
@@ -367,13 +378,13 @@ ConnectionStats Connection::stats(Micros now, bool clear_interval) {
     // libsrt counts the 44 bytes of UDP/IP/SRT headers per packet in its rates (CUDT::bstats).
     s.mbpsSendRate = (s.interval.byteSent + s.interval.pktSent * header_overhead) * 8.0 / 1e6 / interval_s;
     s.mbpsRecvRate = (s.interval.byteRecv + s.interval.pktRecv * header_overhead) * 8.0 / 1e6 / interval_s;
-    s.usPktSndPeriod = static_cast<double>(pacing_.send_period());
+    s.usPktSndPeriod = file_cc_ ? file_cc_->send_period_exact_us() : static_cast<double>(pacing_.send_period());
     s.pktFlowWindow = negotiated_.peer_flight_window;
     s.pktFlightSize = static_cast<int>(wire::SeqNo::offset(last_ack_received_, send_buffer_.next_unsent_seq()));
     s.msRTT = static_cast<double>(rtt_.srtt()) / micros_per_ms;
     // In double: the bandwidth is the peer's figure from its ACKs, any 32-bit value.
     s.mbpsBandwidth =
-        static_cast<double>(peer_bandwidth_.bandwidth()) * (max_payload(config_) + header_overhead) * 8.0 / 1e6;
+        static_cast<double>(peer_rates_.bandwidth()) * (max_payload(config_) + header_overhead) * 8.0 / 1e6;
     s.mbpsMaxBW = static_cast<double>(pacing_.max_bw_bytes_per_s()) * 8.0 / 1e6;
     s.pktSndBuf = send_buffer_.packets();
     s.byteSndBuf = static_cast<int>(send_buffer_.bytes());

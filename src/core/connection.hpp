@@ -21,6 +21,7 @@
 #include "core/connection_config.hpp"
 #include "core/connection_crypto.hpp"
 #include "core/endpoint_events.hpp"
+#include "core/file_congestion.hpp"
 #include "core/handshake_exchange.hpp"
 #include "core/live_pacing.hpp"
 #include "core/receive_buffer.hpp"
@@ -181,6 +182,8 @@ private:
     [[nodiscard]] std::size_t retransmission_estimate() const;
     [[nodiscard]] Micros sender_drop_threshold() const;
     [[nodiscard]] std::optional<Micros> tail_probe_time() const;
+    /// File mode's retransmission timeout (libsrt LATEREXMIT), or nothing when it cannot fire.
+    [[nodiscard]] std::optional<Micros> file_retransmission_time() const;
 
     // connection_receiver.cpp
     Expected<std::size_t, NoMessage> take_message(Micros now, wire::MutableBytes out);
@@ -227,6 +230,7 @@ private:
     Micros next_handshake_send_ = 0;
     std::optional<OutgoingHandshake> handshake_to_send_;
     std::optional<OutgoingHandshake> listener_response_;  // listener: resent on a repeated CONCLUSION
+    std::optional<int> refused_answer_;                   // caller: why the last answer we could not accept was refused
 
     // Handshake (rendezvous). cookie_ is ours, drawn at start.
     RendezvousPhase phase_ = RendezvousPhase::waving;
@@ -252,6 +256,13 @@ private:
     SenderLossList sender_loss_;
     RetransmitBudget rexmit_budget_;
     LivePacing pacing_;
+    // File mode (congestion "file"): FileCC instead of pacing_, the receiver's free buffer from
+    // its ACKs as the flow window (libsrt m_iFlowWindowSize), and the retransmission timeouts
+    // since the last ACK progress (libsrt m_iReXmitCount, a linear backoff).
+    std::optional<FileCongestion> file_cc_;
+    int flow_window_pkts_ = 0;
+    wire::SeqNo last_full_ack_received_;
+    int rexmit_timeouts_ = 0;
     Micros next_data_send_time_ = 0;
     std::optional<Micros> last_submit_time_;  // when the newest message was given to send()
     wire::SeqNo last_ack_received_;
@@ -259,7 +270,7 @@ private:
     std::int32_t last_ackack_sent_number_ = 0;
     Micros last_ackack_time_ = 0;
     RttEstimator rtt_;
-    PeerBandwidth peer_bandwidth_;
+    PeerRates peer_rates_;
 
     // Receiver.
     ReceiveBuffer receive_buffer_;

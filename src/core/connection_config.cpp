@@ -12,6 +12,8 @@ namespace {
 /// packet may need a few retransmissions, each within the peer's latency.
 constexpr Micros min_linger = seconds(3);
 constexpr int linger_latencies = 4;
+/// File mode's linger (libsrt DEF_LINGER_S): a closed sender waits this long for its acknowledgements.
+constexpr Micros file_mode_linger = seconds(180);
 
 std::string range(const char* option, long long min, long long max) {
     return std::string(option) + " expects an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
@@ -20,8 +22,7 @@ std::string range(const char* option, long long min, long long max) {
 }  // namespace
 
 std::optional<std::string> ConnectionConfig::validate() const {
-    if (transtype != TransmissionType::live) return "transtype: file mode is not supported yet";
-    if (congestion != "live") return "congestion: only 'live' is supported";
+    if (congestion != "live" && congestion != "file") return "congestion expects live or file";
     if (receiver_latency_ms < 0 || receiver_latency_ms > limits::max_latency_ms)
         return range("rcvlatency", 0, limits::max_latency_ms);
     if (peer_latency_ms < 0 || peer_latency_ms > limits::max_latency_ms)
@@ -60,6 +61,20 @@ std::optional<std::string> ConnectionConfig::validate() const {
         return "kmrefreshrate and kmpreannounce must not be negative";
     if (!packet_filter.empty()) return "packetfilter is not supported yet";
     return std::nullopt;
+}
+
+void use_file_mode(ConnectionConfig& config) {
+    config.transtype = TransmissionType::file;
+    config.tsbpd = false;
+    config.receiver_latency_ms = 0;
+    config.peer_latency_ms = 0;
+    config.too_late_packet_drop = false;
+    config.send_drop_delay_ms = -1;
+    config.nak_report = false;
+    config.message_api = false;
+    config.payload_size = limits::max_live_payload;
+    config.congestion = "file";
+    config.linger = file_mode_linger;
 }
 
 Micros linger_of(const ConnectionConfig& config, int peer_latency_ms) {

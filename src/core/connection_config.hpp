@@ -101,6 +101,15 @@ struct ConnectionConfig {
     [[nodiscard]] std::optional<std::string> validate() const;
 };
 
+/// SRTO_TRANSTYPE=file: moves `config` to libsrt's file-mode settings (socketconfig.cpp, SRTT_FILE):
+/// no TSBPD (latencies 0), no too-late drop, no periodic NAK, the stream API, full packets
+/// (payload 1456), FileCC ("file" congestion) and a linger of 180 s. Options set after it still
+/// apply, as libsrt's option table sets transtype first.
+void use_file_mode(ConnectionConfig& config);
+
+/// Whether the sender runs FileCC (congestion "file") rather than LiveCC's pacing.
+inline bool uses_file_congestion(const ConnectionConfig& config) { return config.congestion == "file"; }
+
 /// IPv4, UDP and SRT header bytes of every packet (libsrt CPacket::UDP_HDR_SIZE + HDR_SIZE).
 inline constexpr int header_overhead = 20 + 8 + static_cast<int>(wire::header_size);
 /// Live-mode payload ceiling: MSS minus those headers (libsrt SRT_LIVE_MAX_PLSIZE = 1456).

@@ -56,12 +56,19 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
     const auto rejected = [&](int code) {
         fail(CloseReason::rejected, code, std::string(describe(CloseReason::rejected)) + ": " + describe_reject(code));
     };
+    // The listener's explicit rejection ends the attempt. An answer we cannot accept (a damaged
+    // one: found by the simulator's corrupted handshakes) does not: the listener answers our
+    // next request again, and if nothing better comes by the deadline, this is why it failed.
+    const auto refuse_answer = [&](int code) {
+        if (hs->is_rejection()) return rejected(code);
+        refused_answer_ = code;
+    };
     if (role_ != RendezvousRole::draw || state_ == ConnectionState::meeting)
         return handle_rendezvous_handshake(now, packet, *hs);
     switch (state_) {
     case ConnectionState::inducing: {
         const auto answer = read_induction_response(*hs);
-        if (const auto* rejection = std::get_if<Rejection>(&answer)) return rejected(rejection->code);
+        if (const auto* rejection = std::get_if<Rejection>(&answer)) return refuse_answer(rejection->code);
         cookie_ = std::get<std::uint32_t>(answer);
         state_ = ConnectionState::concluding;
         start_encryption(std::size_t{hs->encryption_field} * 8);
@@ -72,7 +79,7 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
         // A late copy of the induction answer changes nothing; wait for the conclusion answer.
         if (hs->request_type == static_cast<std::int32_t>(wire::HandshakeRequest::induction)) return;
         const auto answer = read_conclusion_response(*hs, initial_seq_, config_);
-        if (const auto* rejection = std::get_if<Rejection>(&answer)) return rejected(rejection->code);
+        if (const auto* rejection = std::get_if<Rejection>(&answer)) return refuse_answer(rejection->code);
         if (reject_for_key_material(*hs)) return;
         become_connected(now, std::get<Negotiated>(answer), now - static_cast<Micros>(packet.header.timestamp_us));
         return;
@@ -107,6 +114,13 @@ void Connection::become_connected(Micros now, const Negotiated& negotiated, Micr
         highest_received_ = negotiated.peer_initial_seq.prev();
     }
     last_send_time_ = now;
+    last_ack_progress_time_ = now;
+    if (uses_file_congestion(config_)) {
+        file_cc_.emplace(now, negotiated.peer_flight_window, initial_seq_.prev(), config_.max_bw_bytes_per_s,
+                         config_.mss);
+        flow_window_pkts_ = negotiated.peer_flight_window;
+        last_full_ack_received_ = initial_seq_;
+    }
     next_full_ack_time_ = now + timing::full_ack_period;
     next_nak_time_ = now + nak_period();
     next_data_send_time_ = now;

@@ -22,18 +22,21 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     // The handshake that set the TSBPD base may have been held up on the way (either side's: the
     // caller's CONCLUSION or the listener's answer); the first data packet corrects it (found by
     // endpoint_fuzz: a base seconds late made every packet look damaged below, for good).
-    if (!received_any_data_) tsbpd_.lower_base(now - static_cast<Micros>(packet.timestamp_us), config_.connect_timeout);
+    // Without TSBPD (file mode) a packet is due when it arrives, in order: no base to correct.
+    const bool timed = config_.tsbpd;
+    if (timed && !received_any_data_)
+        tsbpd_.lower_base(now - static_cast<Micros>(packet.timestamp_us), config_.connect_timeout);
 
     // A packet cannot be due later than one latency after it arrives (plus the drift tracer's
     // margin): a timestamp that says so was damaged on the way, and would hold every later packet
     // back (delivery is in order) or move the timestamp wrap. Ignore it as lost; the NAK brings
     // it again. (libsrt has no such check; UDP's checksum makes such packets rare.) Unless such
     // arrivals repeat: then the base was late, and is corrected (TsbpdTime::on_early_arrival).
-    if (tsbpd_.peek_delivery_time(packet.timestamp_us) > now + tsbpd_.latency() + timing::max_timestamp_lead) {
+    if (timed && tsbpd_.peek_delivery_time(packet.timestamp_us) > now + tsbpd_.latency() + timing::max_timestamp_lead) {
         const auto earlier = tsbpd_.on_early_arrival(now, packet.timestamp_us, timing::max_timestamp_lead);
         if (!earlier) return;
         receive_buffer_.bring_forward(*earlier);
-    } else {
+    } else if (timed) {
         tsbpd_.on_timely_arrival();
     }
     received_any_data_ = true;  // from here on packets are timed against the TSBPD base
@@ -68,7 +71,7 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
         if (!packet.retransmitted) reorder_distance_ = std::max<std::int32_t>(reorder_distance_, -ahead);
     }
 
-    const Micros delivery_time = tsbpd_.delivery_time(packet.timestamp_us);
+    const Micros delivery_time = timed ? tsbpd_.delivery_time(packet.timestamp_us) : now;
     switch (receive_buffer_.insert(packet.seq, *payload, delivery_time, packet.message_number, packet.in_order)) {
     case ReceiveBuffer::InsertOutcome::inserted:
         count(&TrafficCounters::pktRecvUnique);

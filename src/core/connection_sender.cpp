@@ -14,6 +14,8 @@ constexpr Micros max_pacing_catch_up = milliseconds(10);
 /// A NAK in one datagram of at most the largest MSS holds (1500 − 16) / 4 words, each a single
 /// loss or half of a range: more entries than that are not an honest NAK, and are not read.
 constexpr std::size_t max_nak_entries = (1500 - wire::header_size) / 4;
+/// A new packet whose sequence number is a multiple of 16 opens a packet pair (libsrt PUMASK_SEQNO_PROBE).
+constexpr std::uint32_t probe_mask = 0xF;
 
 }  // namespace
 
@@ -52,6 +54,9 @@ bool Connection::may_send_new_data() const {
     if (send_buffer_.unsent_packets() == 0) return false;
     // Flow control: no more unacknowledged packets than the peer's flight window (draft §3.2.1).
     const auto in_flight = wire::SeqNo::offset(last_ack_received_, send_buffer_.next_unsent_seq());
+    // FileCC also bounds it by its congestion window and the receiver's free buffer (libsrt
+    // packUniqueData: min(flow window, congestion window)).
+    if (file_cc_) return in_flight < std::min(flow_window_pkts_, file_cc_->window_pkts());
     return in_flight < negotiated_.peer_flight_window;
 }
 
@@ -59,7 +64,8 @@ std::optional<Micros> Connection::next_data_time() const {
     std::optional<Micros> earliest;
     if (may_send_new_data()) earliest = next_data_send_time_;
     if (!sender_loss_.empty())
-        if (const auto ready = rexmit_budget_.ready_time(retransmission_estimate())) {
+        if (const auto ready =
+                file_cc_ ? std::optional<Micros>{0} : rexmit_budget_.ready_time(retransmission_estimate())) {
             const Micros at = std::max(*ready, next_data_send_time_);
             if (!earliest || at < *earliest) earliest = at;
         }
@@ -82,6 +88,7 @@ std::optional<Micros> Connection::tail_probe_time() const {
     // end of a stream the tail is lost for good. Like TCP's tail loss probe (RFC 8985 §7), a sender
     // gone quiet with packets unacknowledged resends its newest one after an RTO; its arrival
     // reveals any gap before it to the receiver's NAK. Harmless to libsrt: a duplicate is ignored.
+    if (file_cc_) return file_retransmission_time();
     if (send_buffer_.unsent_packets() > 0 || !sender_loss_.empty()) return std::nullopt;
     const SendBuffer::Entry* newest = send_buffer_.newest();
     if (!newest || newest->last_sent_time == 0) return std::nullopt;
@@ -91,6 +98,16 @@ std::optional<Micros> Connection::tail_probe_time() const {
     const Micros wait =
         std::max(rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period, timing::min_tail_probe_wait);
     return std::max(newest->last_sent_time, last_ack_progress_time_) + wait;
+}
+
+std::optional<Micros> Connection::file_retransmission_time() const {
+    // libsrt checkRexmitTimer with FileCC's LATEREXMIT: packets in flight, none known lost, and no
+    // ACK progress for (timeouts + 1) × (SRTT + 4·RTTVar + 2 SYN) + 1 SYN: the receiver's NAK
+    // may have been lost (file mode has no periodic NAK), so everything in flight goes again.
+    if (!sender_loss_.empty() || send_buffer_.next_unsent_seq() == last_ack_received_) return std::nullopt;
+    const Micros wait = (rexmit_timeouts_ + 1) * (rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period) +
+                        timing::full_ack_period;
+    return last_ack_progress_time_ + wait;
 }
 
 void Connection::drop_too_late_on_sender(Micros now) {
@@ -113,12 +130,19 @@ void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const
     const wire::SeqNo acked = ack.last_acknowledged;
     // An ACK beyond what we sent is rogue; one behind the last is stale (libsrt processCtrlAck).
     if (wire::SeqNo::offset(acked, send_buffer_.next_unsent_seq()) < 0) return;
-    if (wire::SeqNo::offset(last_ack_received_, acked) > 0) {
+    const auto advance = wire::SeqNo::offset(last_ack_received_, acked);
+    if (advance > 0) {
         send_buffer_.acknowledge(acked);
         sender_loss_.remove_up_to(acked);
         last_ack_received_ = acked;
         last_ack_progress_time_ = now;
+        rexmit_timeouts_ = 0;
     }
+    // File mode's flow window: a light ACK uses up what it acknowledges, a full one says how much
+    // buffer the receiver has free (libsrt processCtrlAck).
+    if (file_cc_ && ack.is_light()) flow_window_pkts_ = std::max(flow_window_pkts_ - std::max(advance, 0), 0);
+    if (file_cc_ && !ack.is_light() && ack.word_count >= wire::AckBody::small_words)
+        flow_window_pkts_ = static_cast<int>(std::min<std::uint32_t>(ack.available_buffer_pkts, 1u << 30));
     if (ack.is_light()) return;  // light ACKs carry no number to confirm and no RTT
     // ACKACK lets the receiver measure the RTT: at most one per SYN interval, but always for a
     // repeated ACK number (its ACKACK was lost) (libsrt processCtrlAck).
@@ -132,7 +156,13 @@ void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const
     if (ack.word_count >= wire::AckBody::small_words && ack.rtt_us > 0)
         rtt_.on_ack_report(static_cast<Micros>(ack.rtt_us), static_cast<Micros>(ack.rtt_var_us));
     if (ack.word_count >= wire::AckBody::full_words)
-        peer_bandwidth_.on_ack(static_cast<std::int32_t>(ack.bandwidth_pkts));
+        peer_rates_.on_ack(static_cast<std::int32_t>(ack.bandwidth_pkts),
+                           static_cast<std::int32_t>(ack.receive_speed_pkts));
+    // FileCC hears of each full ACK that moves on (libsrt: m_iSndLastFullAck advanced).
+    if (file_cc_ && wire::SeqNo::offset(last_full_ack_received_, acked) > 0) {
+        last_full_ack_received_ = acked;
+        file_cc_->on_ack(now, acked, peer_rates_.delivery_rate(), peer_rates_.bandwidth(), rtt_.srtt());
+    }
 }
 
 void Connection::handle_nak(Micros now, const wire::NakBody& nak) {
@@ -152,6 +182,9 @@ void Connection::handle_nak(Micros now, const wire::NakBody& nak) {
         count(&TrafficCounters::pktSndLoss, sender_loss_.insert(first, last));
     }
     (void)now;
+    if (file_cc_ && entries > 0)
+        file_cc_->on_loss_report(nak.losses.front().first, newest, sender_loss_.size(), peer_rates_.delivery_rate(),
+                                 rtt_.srtt(), random_);
 }
 
 std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBytes out) {
@@ -162,7 +195,8 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
 
     // Retransmissions go first (libsrt packData: packLostData before new data), within their
     // budget; what the budget holds back stays in the loss list for later.
-    while (!sender_loss_.empty() && rexmit_budget_.allows(now, retransmission_estimate())) {
+    // (File mode has no budget: libsrt's maxrexmitbw is unlimited by default, and FileCC paces.)
+    while (!sender_loss_.empty() && (file_cc_ || rexmit_budget_.allows(now, retransmission_estimate()))) {
         const auto seq = sender_loss_.pop_front();
         SendBuffer::Entry* lost = send_buffer_.find(*seq);
         if (!lost || lost->last_sent_time == 0) continue;  // acknowledged, dropped, or never sent
@@ -228,8 +262,15 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     send_buffer_.mark_sent(packet.seq, now);
     last_send_time_ = now;
 
-    // LiveCC: one packet per send period (draft §5.1.1).
-    next_data_send_time_ = std::max(next_data_send_time_, now - max_pacing_catch_up) + pacing_.send_period();
+    if (file_cc_ && !retransmission && (packet.seq.value() & probe_mask) == 0) {
+        // Packets 16n and 16n+1 leave back to back: the receiver measures the link's capacity by
+        // their spacing (libsrt packData, PUMASK_SEQNO_PROBE).
+        next_data_send_time_ = now;
+        return written;
+    }
+    // One packet per send period: LiveCC's (draft §5.1.1) or FileCC's.
+    const Micros period = file_cc_ ? file_cc_->send_period_us() : pacing_.send_period();
+    next_data_send_time_ = std::max(next_data_send_time_, now - max_pacing_catch_up) + period;
     return written;
 }
 

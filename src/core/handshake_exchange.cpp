@@ -23,6 +23,9 @@ std::uint16_t encryption_field(const ConnectionConfig& config) {
 
 std::int32_t request(HandshakeRequest r) { return static_cast<std::int32_t>(r); }
 
+/// libsrt names no CONGESTION block for live (the default, also when the option is empty).
+bool is_live_congestion(const std::string& congestion) { return congestion.empty() || congestion == "live"; }
+
 /// A peer's 32-bit MSS and flight window as ints: beyond what any peer means (1500; the 2^30
 /// packets of half the sequence space) they are clamped, never wrapped negative.
 int clamp_mss(std::uint32_t mss) { return static_cast<int>(std::min<std::uint32_t>(mss, 1500)); }
@@ -120,8 +123,7 @@ OutgoingHandshake caller_conclusion(std::uint32_t socket_id, wire::SeqNo isn, st
     hs.extensions.push_back({static_cast<std::uint16_t>(ExtensionType::hsreq), hsreq});
     // Block order as libsrt's createSrtHandshake: HSREQ, SID, CONGESTION, FILTER, (GROUP), KMREQ.
     if (!config.stream_id.empty()) add_text(hs, ExtensionType::sid, config.stream_id);
-    if (!config.congestion.empty() && config.congestion != "live")
-        add_text(hs, ExtensionType::congestion, config.congestion);
+    if (!is_live_congestion(config.congestion)) add_text(hs, ExtensionType::congestion, config.congestion);
     if (!config.packet_filter.empty()) add_text(hs, ExtensionType::filter, config.packet_filter);
     if (hs.extensions.size() > 1) hs.extension_field |= wire::hs_ext_config;
     if (key_material) {
@@ -139,6 +141,11 @@ std::variant<Negotiated, Rejection> read_conclusion_response(const wire::Handsha
     const auto* hsrsp = find_extension<wire::SrtHandshakeMessage>(response, ExtensionType::hsrsp);
     if (!hsrsp) return Rejection{static_cast<int>(RejectReason::rogue)};
     if (hsrsp->srt_version < min_hsv5_peer_version) return Rejection{static_cast<int>(RejectReason::version)};
+    // Both sides run the same congestion controller, and a response names it unless it is live
+    // (libsrt interpretSrtHandshake refuses a missing or different one with SRT_REJ_CONGESTION).
+    const auto* peer_congestion = find_extension<wire::TextExtension>(response, ExtensionType::congestion);
+    if ((peer_congestion ? peer_congestion->text : "live") != (config.congestion.empty() ? "live" : config.congestion))
+        return Rejection{static_cast<int>(RejectReason::congestion)};
 
     if (response.mss < static_cast<std::uint32_t>(limits::min_mss) ||
         response.flight_window < static_cast<std::uint32_t>(limits::min_flight_window))
@@ -261,8 +268,15 @@ OutgoingHandshake listener_conclusion_response(const ConclusionRequest& r, const
     if (config.tsbpd && config.too_late_packet_drop) hsrsp.flags |= wire::srt_flag_tlpktdrop;
     if (config.nak_report) hsrsp.flags |= wire::srt_flag_nakreport;
     if (n.peer_rexmit_flag) hsrsp.flags |= wire::srt_flag_rexmitflg;
-    if (!config.message_api) hsrsp.flags |= wire::srt_flag_stream;
+    // No STREAM flag: libsrt's HSRSP never carries it (fillSrtHandshake_HSRSP); the API was
+    // checked on the HSREQ.
     hs.extensions.push_back({static_cast<std::uint16_t>(ExtensionType::hsrsp), hsrsp});
+    // A congestion controller other than live is named in the response too: a libsrt caller
+    // refuses a response without it (interpretSrtHandshake, SRT_REJ_CONGESTION).
+    if (!is_live_congestion(config.congestion)) {
+        add_text(hs, ExtensionType::congestion, config.congestion);
+        hs.extension_field |= wire::hs_ext_config;
+    }
     if (key_material_response) {
         // The KMRSP travels under the KMREQ extension flag (libsrt createSrtHandshake).
         hs.extensions.push_back({static_cast<std::uint16_t>(ExtensionType::kmrsp), std::move(*key_material_response)});

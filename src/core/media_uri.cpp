@@ -1,4 +1,4 @@
-// srt://, udp:// and file://con parsing with srt-live-transmit's option names and units.
+// srt://, udp:// and file:// parsing with srt-live-transmit's option names and units.
 #include "core/media_uri.hpp"
 
 #include <charconv>
@@ -215,17 +215,19 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
             return std::nullopt;
         };
         o["transtype"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            // transtype=file's settings were applied before the other options (parse_srt).
             if (v == "live")
                 uri.config.transtype = TransmissionType::live;
             else if (v == "file")
-                return "file mode is not supported yet";
+                uri.config.transtype = TransmissionType::file;
             else
                 return "expects live or file";
             return std::nullopt;
         };
         o["congestion"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
-            if (v != "live") return "only 'live' is supported";
-            uri.config.congestion = v;
+            // "vod" is libsrt's other name for FileCC (socketconfig.cpp SRTO_CONGESTION).
+            if (v != "live" && v != "file" && v != "vod") return "expects live or file";
+            uri.config.congestion = v == "vod" ? "file" : v;
             return std::nullopt;
         };
         return o;
@@ -245,6 +247,10 @@ Expected<MediaUri, UriError> parse_srt(std::string_view rest, std::string_view u
     srt.mode = srt.host.empty() ? ConnectMode::listener : ConnectMode::caller;
     auto query = parse_query(question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1));
     if (!query) return query.error();
+    // libsrt's option table sets transtype before the options it presets, whatever the order in
+    // the URI: transtype=file first, then every option (messageapi=1 and the like still apply).
+    for (const auto& [key, value] : *query)
+        if (key == "transtype" && value == "file") use_file_mode(srt.config);
     for (const auto& [key, value] : *query) {
         const auto& options = srt_options();
         const auto option = options.find(key);
@@ -284,6 +290,29 @@ Expected<MediaUri, UriError> parse_udp(std::string_view rest, std::string_view u
     return MediaUri{std::move(udp)};
 }
 
+/// file://con, or a file by its path. libsrt's uriparser (apps/uriparser.cpp) takes what follows
+/// "file://" up to the first '/' for a host and the rest for the path, and turns a leading "/./"
+/// into a relative path: file:///abs/x is /abs/x, file:///./rel/x is rel/x. It would read
+/// file://rel/x as /x, dropping "rel": refused here, so that no other file is read or truncated
+/// than the one meant.
+Expected<MediaUri, UriError> parse_file(std::string_view rest, std::string_view uri) {
+    if (rest == "con") return MediaUri{ConsoleUri{}};
+    if (rest.empty() || rest.front() != '/')
+        return error("a file URI is file://con, file:///absolute/path or file:///./relative/path, not '" +
+                     std::string(uri) + "'");
+    // libsrt reads '?' as the start of options, and has none for files.
+    if (rest.find('?') != std::string_view::npos)
+        return error("a file URI takes no options (write '?' in a path as %3F): '" + std::string(uri) + "'");
+    constexpr std::string_view relative_prefix = "/./";
+    if (rest.size() > relative_prefix.size() && rest.starts_with(relative_prefix))
+        rest.remove_prefix(relative_prefix.size());
+    auto path = percent_decode(rest);
+    if (!path) return error("bad %-escape in '" + std::string(uri) + "'");
+    // open() would take the path only up to a NUL: another file than the one named.
+    if (path->find('\0') != std::string::npos) return error("a NUL byte in the path of '" + std::string(uri) + "'");
+    return MediaUri{FileUri{std::move(*path)}};
+}
+
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text) {
@@ -307,15 +336,14 @@ std::optional<std::string> percent_decode(std::string_view text) {
 Expected<MediaUri, UriError> parse_media_uri(std::string_view text) {
     const auto scheme_end = text.find("://");
     if (scheme_end == std::string_view::npos)
-        return error("not a URI: '" + redacted(text) + "' (expected srt://, udp:// or file://con)");
+        return error("not a URI: '" + redacted(text) + "' (expected srt://, udp://, file://con or file:///path)");
     const std::string_view scheme = text.substr(0, scheme_end);
     const std::string_view rest = text.substr(scheme_end + 3);
     if (scheme == "srt") return parse_srt(rest, text);
     if (scheme == "udp") return parse_udp(rest, text);
-    if (scheme == "file" && rest == "con") return MediaUri{ConsoleUri{}};
-    if (scheme == "file")
-        return error("only file://con (standard input/output) is supported, not '" + std::string(text) + "'");
-    return error("unsupported scheme '" + std::string(scheme) + "' (expected srt://, udp:// or file://con)");
+    if (scheme == "file") return parse_file(rest, text);
+    return error("unsupported scheme '" + std::string(scheme) +
+                 "' (expected srt://, udp://, file://con or file:///path)");
 }
 
 std::uint16_t bind_port(const SrtUri& uri) {

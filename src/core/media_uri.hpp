@@ -4,6 +4,8 @@
 //                                      units (milliseconds) as srt-live-transmit's socket options
 //   udp://[host]:port                  datagrams in (bind) or out (send to)
 //   file://con                         standard input / output
+//   file:///absolute/path              a file read (input) or created/truncated (output);
+//   file:///./relative/path            relative to the working directory, as libsrt's uriparser
 // Unknown or unsupported options are errors, never ignored.
 #pragma once
 
@@ -42,7 +44,11 @@ struct UdpUri {
 
 struct ConsoleUri {};  // file://con
 
-using MediaUri = std::variant<SrtUri, UdpUri, ConsoleUri>;
+struct FileUri {
+    std::string path;  // percent-decoded; never empty, never holds a NUL byte
+};
+
+using MediaUri = std::variant<SrtUri, UdpUri, ConsoleUri, FileUri>;
 
 struct UriError {
     std::string message;  // one line, names the offending part

@@ -17,7 +17,10 @@ T median(std::array<T, N> values, std::size_t count) {
 
 void ReceiveRateMeter::on_data(wire::SeqNo seq, Micros now, std::size_t bytes) {
     if (last_arrival_ >= 0) {
-        intervals_[next_interval_] = now - last_arrival_;
+        // Packets read in one batch carry one time; libsrt stamps each packet as it handles it,
+        // never two alike: an interval counts at least 1 µs, so a burst reads as the fast arrival
+        // libsrt reports (FileCC sets its rate from this figure).
+        intervals_[next_interval_] = std::max<Micros>(now - last_arrival_, 1);
         sizes_[next_interval_] = static_cast<std::int64_t>(bytes);
         next_interval_ = (next_interval_ + 1) % window;
         interval_count_ = std::min(interval_count_ + 1, window);
@@ -38,33 +41,33 @@ void ReceiveRateMeter::on_data(wire::SeqNo seq, Micros now, std::size_t bytes) {
     }
 }
 
+ReceiveRateMeter::Arrivals ReceiveRateMeter::kept_arrivals() const {
+    // Slots not yet filled count as libsrt's initial 1 s, so a rate is known from the 9th
+    // interval on: FileCC needs it before its first loss (libsrt CPktTimeWindow's initial slots).
+    std::array<Micros, window> intervals = intervals_;
+    for (std::size_t i = interval_count_; i < window; ++i) intervals[i] = unfilled_interval;  // before the ring wraps
+    const Micros mid = median(intervals, window);
+    Arrivals kept;
+    for (std::size_t i = 0; i < window; ++i) {
+        // libsrt getPktRcvSpeed keeps the intervals within (median/8, median×8).
+        if (intervals[i] >= mid * 8 || intervals[i] <= mid / 8) continue;
+        kept.span += intervals[i];
+        kept.bytes += sizes_[i] + 44;  // libsrt counts the UDP/IP/SRT headers in the byte rate
+        ++kept.count;
+    }
+    return kept;
+}
+
 std::int32_t ReceiveRateMeter::packets_per_second() const {
-    if (interval_count_ < window) return 0;
-    // Keep intervals within [median/8, median×8] (libsrt getPktRcvSpeed).
-    const Micros mid = median(intervals_, interval_count_);
-    Micros sum = 0;
-    std::int64_t count = 0;
-    for (std::size_t i = 0; i < interval_count_; ++i)
-        if (intervals_[i] < mid * 8 && intervals_[i] > mid / 8) {
-            sum += intervals_[i];
-            ++count;
-        }
-    if (count <= static_cast<std::int64_t>(window / 2) || sum <= 0) return 0;
-    return static_cast<std::int32_t>(count * micros_per_second / sum);
+    const Arrivals kept = kept_arrivals();
+    if (kept.count <= static_cast<std::int64_t>(window / 2) || kept.span <= 0) return 0;
+    return static_cast<std::int32_t>(std::min<std::int64_t>(kept.count * micros_per_second / kept.span, INT32_MAX));
 }
 
 std::int32_t ReceiveRateMeter::bytes_per_second() const {
-    if (interval_count_ < window) return 0;
-    const Micros mid = median(intervals_, interval_count_);
-    Micros sum = 0;
-    std::int64_t bytes = 0;
-    for (std::size_t i = 0; i < interval_count_; ++i)
-        if (intervals_[i] < mid * 8 && intervals_[i] > mid / 8) {
-            sum += intervals_[i];
-            bytes += sizes_[i] + 44;  // libsrt counts the UDP/IP/SRT headers in the byte rate
-        }
-    if (sum <= 0) return 0;
-    return static_cast<std::int32_t>(std::min<std::int64_t>(bytes * micros_per_second / sum, INT32_MAX));
+    const Arrivals kept = kept_arrivals();
+    if (kept.count <= static_cast<std::int64_t>(window / 2) || kept.span <= 0) return 0;
+    return static_cast<std::int32_t>(std::min<std::int64_t>(kept.bytes * micros_per_second / kept.span, INT32_MAX));
 }
 
 std::int32_t ReceiveRateMeter::bandwidth_packets_per_second() const {
@@ -82,8 +85,15 @@ std::int32_t ReceiveRateMeter::bandwidth_packets_per_second() const {
     return static_cast<std::int32_t>(std::min<std::int64_t>(count * micros_per_second / sum, INT32_MAX));
 }
 
-void PeerBandwidth::on_ack(std::int32_t bandwidth_pkts) {
-    if (bandwidth_pkts > 0) bandwidth_ = static_cast<std::int32_t>((std::int64_t{bandwidth_} * 7 + bandwidth_pkts) / 8);
+namespace {
+std::int32_t smoothed(std::int32_t old, std::int32_t sample) {
+    return static_cast<std::int32_t>((std::int64_t{old} * 7 + sample) / 8);
+}
+}  // namespace
+
+void PeerRates::on_ack(std::int32_t bandwidth_pkts, std::int32_t receive_speed_pkts) {
+    if (bandwidth_pkts > 0) bandwidth_ = smoothed(bandwidth_, bandwidth_pkts);
+    if (receive_speed_pkts > 0) delivery_rate_ = smoothed(delivery_rate_, receive_speed_pkts);
 }
 
 }  // namespace websrt::core

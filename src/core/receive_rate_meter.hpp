@@ -21,7 +21,15 @@ public:
     [[nodiscard]] std::int32_t bandwidth_packets_per_second() const;
 
 private:
-    static constexpr std::size_t window = 16;  // libsrt ASIZE and PSIZE
+    static constexpr std::size_t window = 16;                // libsrt ASIZE and PSIZE
+    static constexpr Micros unfilled_interval = seconds(1);  // libsrt's initial arrival slots
+    struct Arrivals {
+        std::int64_t count = 0;
+        Micros span = 0;
+        std::int64_t bytes = 0;
+    };
+    /// The arrival intervals the median filter keeps: how many, their sum and their bytes.
+    [[nodiscard]] Arrivals kept_arrivals() const;
     std::array<Micros, window> intervals_{};
     std::array<std::int64_t, window> sizes_{};
     std::array<Micros, window> probes_{};
@@ -33,15 +41,18 @@ private:
     Micros probe_start_ = -1;
 };
 
-/// The data sender's smoothed view of the receiver's bandwidth estimate, for mbpsBandwidth
-/// (libsrt processCtrlAck: m_iBandwidth = avg_iir<8>).
-class PeerBandwidth {
+/// The data sender's smoothed view of the receiver's reports in full ACKs: its bandwidth estimate
+/// (mbpsBandwidth) and receive speed, FileCC's inputs (libsrt processCtrlAck: m_iBandwidth and
+/// m_iDeliveryRate, each avg_iir<8>, a report of 0 ignored).
+class PeerRates {
 public:
-    void on_ack(std::int32_t bandwidth_pkts);
+    void on_ack(std::int32_t bandwidth_pkts, std::int32_t receive_speed_pkts);
     [[nodiscard]] std::int32_t bandwidth() const { return bandwidth_; }
+    [[nodiscard]] std::int32_t delivery_rate() const { return delivery_rate_; }
 
 private:
-    std::int32_t bandwidth_ = 1;  // libsrt starts m_iBandwidth at 1 packet/s
+    std::int32_t bandwidth_ = 1;       // libsrt starts m_iBandwidth at 1 packet/s
+    std::int32_t delivery_rate_ = 16;  // and m_iDeliveryRate at 16
 };
 
 }  // namespace websrt::core

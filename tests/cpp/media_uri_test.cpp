@@ -21,6 +21,13 @@ std::string failure(std::string_view text) {
     return parsed.error().message;
 }
 
+std::string file(std::string_view text) {
+    auto parsed = parse_media_uri(text);
+    BOOST_TEST_REQUIRE(parsed.ok(), text << ": " << parsed.error().message);
+    BOOST_TEST_REQUIRE(std::holds_alternative<FileUri>(*parsed));
+    return std::get<FileUri>(*parsed).path;
+}
+
 bool mentions(const std::string& message, std::string_view what) { return message.find(what) != std::string::npos; }
 
 }  // namespace
@@ -132,10 +139,26 @@ BOOST_AUTO_TEST_CASE(a_rendezvous_needs_a_host_and_binds_the_remote_port_unless_
     BOOST_TEST(bind_port(srt("srt://:9000")) == 9000);
 }
 
+BOOST_AUTO_TEST_CASE(transtype_file_sets_libsrts_file_mode_before_the_other_options) {
+    const SrtUri file = srt("srt://h:1?transtype=file");
+    BOOST_TEST((file.config.transtype == TransmissionType::file));
+    BOOST_TEST(file.config.congestion == "file");
+    BOOST_TEST(!file.config.tsbpd);
+    BOOST_TEST(!file.config.message_api);
+    BOOST_TEST(!file.config.nak_report);
+    BOOST_TEST(file.config.receiver_latency_ms == 0);
+    BOOST_TEST(file.config.payload_size == 1456);
+    // Options are applied after the preset, wherever transtype stands (libsrt's option table).
+    const SrtUri messages = srt("srt://h:1?messageapi=1&transtype=file&payloadsize=1000");
+    BOOST_TEST(messages.config.message_api);
+    BOOST_TEST(messages.config.payload_size == 1000);
+    BOOST_TEST(srt("srt://h:1?congestion=vod").config.congestion == "file");
+    BOOST_TEST(mentions(failure("srt://h:1?congestion=bbr"), "live or file"));
+}
+
 BOOST_AUTO_TEST_CASE(what_is_not_built_yet_says_so) {
-    BOOST_TEST(mentions(failure("srt://h:1?transtype=file"), "not supported yet"));
     BOOST_TEST(mentions(failure("rtmp://h:1"), "unsupported scheme"));
-    BOOST_TEST(mentions(failure("file:///tmp/x.ts"), "file://con"));
+    BOOST_TEST(mentions(failure("tcp://h:1"), "file:///path"));
 }
 
 BOOST_AUTO_TEST_CASE(udp_and_console_uris) {
@@ -149,6 +172,32 @@ BOOST_AUTO_TEST_CASE(udp_and_console_uris) {
     auto console = parse_media_uri("file://con");
     BOOST_TEST_REQUIRE(console.ok());
     BOOST_TEST(std::holds_alternative<ConsoleUri>(*console));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_is_named_by_its_path_as_libsrt_reads_it) {
+    // libsrt's uriparser: file:///abs is /abs; a leading "/./" makes the path relative.
+    BOOST_TEST(file("file:///tmp/x.ts") == "/tmp/x.ts");
+    BOOST_TEST(file("file:///./out/x.ts") == "out/x.ts");
+    BOOST_TEST(file("file:///") == "/");
+    BOOST_TEST(file("file:///./") == "/./");  // libsrt strips "/./" only before something
+    BOOST_TEST(file("file:///tmp/a%20b%3Fc%23d.ts") == "/tmp/a b?c#d.ts");
+    BOOST_TEST(file("file:///tmp/%C3%A9t%C3%A9") == "/tmp/\xC3\xA9t\xC3\xA9");
+    // file://con is the console, not a file named con.
+    auto console = parse_media_uri("file://con");
+    BOOST_TEST_REQUIRE(console.ok());
+    BOOST_TEST(std::holds_alternative<ConsoleUri>(*console));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_uri_without_a_usable_path_is_refused) {
+    BOOST_TEST(mentions(failure("file://"), "file:///absolute/path"));
+    // libsrt would read file://dir/x.ts as /x.ts, dropping "dir": refused, not guessed.
+    BOOST_TEST(mentions(failure("file://dir/x.ts"), "file:///./relative/path"));
+    BOOST_TEST(mentions(failure("file://x.ts"), "'file://x.ts'"));
+    BOOST_TEST(mentions(failure("file://console"), "file://con"));
+    BOOST_TEST(mentions(failure("file:///tmp/x%00.ts"), "NUL"));
+    BOOST_TEST(mentions(failure("file:///tmp/x%zz.ts"), "%-escape"));
+    BOOST_TEST(mentions(failure("file:///tmp/x.ts%"), "%-escape"));
+    BOOST_TEST(mentions(failure("file:///tmp/x.ts?mode=caller"), "no options"));
 }
 
 BOOST_AUTO_TEST_CASE(a_latency_the_handshake_cannot_carry_is_refused) {

@@ -44,8 +44,8 @@ void check_config(const ConnectionConfig& c, std::string_view text) {
     if (c.pbkey_len != 0 && c.pbkey_len != 16 && c.pbkey_len != 24 && c.pbkey_len != 32)
         violated("pbkeylen not 0/16/24/32", text);
     if (c.km_refresh_rate_pkts < 0 || c.km_preannounce_pkts < 0) violated("negative KM refresh", text);
-    if (c.transtype != TransmissionType::live || c.congestion != "live")
-        violated("accepted other than live mode", text);
+    if (c.congestion != "live" && c.congestion != "file")
+        violated("a congestion controller other than live or file", text);
     // What the core derives from the options must stay sane too.
     if (max_payload(c) <= 0) violated("no room for payload in the MSS", text);
 }
@@ -72,11 +72,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (const auto* srt = std::get_if<SrtUri>(&*parsed)) {
         if (srt->port == 0 && srt->mode != ConnectMode::listener) violated("srt port 0 for a caller", text);
         if (srt->local_port && *srt->local_port == 0) violated("local port 0", text);
-        if (srt->mode == ConnectMode::rendezvous) violated("accepted rendezvous (unsupported)", text);
-        if (srt->mode == ConnectMode::caller && srt->host.empty()) violated("caller without a host", text);
+        if (srt->mode != ConnectMode::listener && srt->host.empty())
+            violated("caller or rendezvous without a host", text);
         check_config(srt->config, text);
     } else if (const auto* udp = std::get_if<UdpUri>(&*parsed)) {
         if (udp->port == 0) violated("udp port 0", text);
+    } else if (const auto* file = std::get_if<FileUri>(&*parsed)) {
+        if (file->path.empty()) violated("a file URI with an empty path", text);
+        if (file->path.find('\0') != std::string::npos) violated("a NUL byte in a file path", text);
+        if (!text.starts_with("file:///")) violated("a file path from other than file:///", text);
     } else if (text != "file://con") {
         violated("file://con accepted for another string", text);
     }

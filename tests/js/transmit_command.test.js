@@ -56,6 +56,9 @@ test("usage errors and bad URIs return status 2 with one line, help returns 0", 
     [["srt://:9000?latency=fast", "file://con"], /bad input URI: .*latency/],
     [["udp://:9000", "file://con"], /exactly one side must be srt:\/\//],
     [["--stats-format", "xml", "srt://:9000", "file://con"], /--stats-format must be json or text/],
+    // libsrt would read file://dir/x.ts as /x.ts: refused rather than guessed.
+    [["file://dir/x.ts", "srt://:9000"], /bad input URI: .*file:\/\/\/\.\/relative\/path/],
+    [["srt://:9000", "file:///tmp/x%00.ts"], /bad output URI: a NUL byte/],
   ];
   for (const [args, pattern] of cases) {
     const stderr = lineSink();

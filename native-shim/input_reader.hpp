@@ -1,6 +1,7 @@
-// Reads standard input on its own thread and cuts it into chunks of one message, with
-// backpressure: the thread stops reading while `capacity` chunks wait to be taken. A thread rather than an
-// Asio descriptor because stdin may be a regular file, which epoll refuses.
+// Reads a file descriptor (standard input, or a file `websrt transmit` opened) on its own thread
+// and cuts it into chunks of one message, with backpressure: the thread stops reading while
+// `capacity` chunks wait to be taken. A thread rather than an Asio descriptor because the input may
+// be a regular file, which epoll refuses.
 #pragma once
 
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
@@ -10,17 +11,26 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 namespace websrt::native {
 
-class StdinReader {
+/// What to read: a descriptor, the name read errors give it ("standard input", "file '/x.ts'"),
+/// and whether the reader closes it when its thread is done with it.
+struct InputSource {
+    int fd = 0;
+    std::string name;
+    bool owned = false;
+};
+
+class InputReader {
 public:
     /// `on_ready` runs on the io_context whenever chunks (or the end of input) become available.
-    StdinReader(boost::asio::io_context& io, std::size_t chunk_size, std::size_t capacity,
+    InputReader(boost::asio::io_context& io, InputSource source, std::size_t chunk_size, std::size_t capacity,
                 std::function<void()> on_ready);
-    ~StdinReader();
+    ~InputReader();
 
     /// The oldest chunk, if one is waiting.
     std::optional<std::vector<std::uint8_t>> take();
@@ -28,11 +38,13 @@ public:
     void put_back(std::vector<std::uint8_t> chunk);
     /// True once input ended and every chunk was taken.
     [[nodiscard]] bool finished();
-    /// The read error that ended input early, if any.
+    /// The read error that ended input early, if any: one line naming the input.
     [[nodiscard]] std::optional<std::string> error();
 
 private:
     void run(std::size_t chunk_size);
+    /// Reads until the input ends (or fails, or the reader stops), queueing chunks on the way.
+    void read_all(std::size_t chunk_size);
     /// Waits for room, then queues a chunk; false when the reader is stopping.
     bool queue(std::vector<std::uint8_t> chunk);
 
@@ -40,6 +52,7 @@ private:
     static constexpr std::size_t read_size = 64 * 1024;
 
     boost::asio::io_context& io_;
+    InputSource source_;
     std::size_t capacity_;
     std::function<void()> on_ready_;
     std::mutex mutex_;

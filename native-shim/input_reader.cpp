@@ -1,4 +1,5 @@
-#include "stdin_reader.hpp"
+// The input reader's thread: large reads cut into message-sized chunks, queued with backpressure.
+#include "input_reader.hpp"
 
 #include <boost/asio/post.hpp>
 #include <algorithm>
@@ -8,11 +9,15 @@
 
 namespace websrt::native {
 
-StdinReader::StdinReader(boost::asio::io_context& io, std::size_t chunk_size, std::size_t capacity,
+InputReader::InputReader(boost::asio::io_context& io, InputSource source, std::size_t chunk_size, std::size_t capacity,
                          std::function<void()> on_ready)
-    : io_(io), capacity_(capacity), on_ready_(std::move(on_ready)), thread_([this, chunk_size] { run(chunk_size); }) {}
+    : io_(io),
+      source_(std::move(source)),
+      capacity_(capacity),
+      on_ready_(std::move(on_ready)),
+      thread_([this, chunk_size] { run(chunk_size); }) {}
 
-StdinReader::~StdinReader() {
+InputReader::~InputReader() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -23,7 +28,13 @@ StdinReader::~StdinReader() {
     if (thread_.joinable()) thread_.detach();
 }
 
-void StdinReader::run(std::size_t chunk_size) {
+void InputReader::run(std::size_t chunk_size) {
+    read_all(chunk_size);
+    // Only this thread uses the descriptor: it closes one it was given to own once done with it.
+    if (source_.owned) ::close(source_.fd);
+}
+
+void InputReader::read_all(std::size_t chunk_size) {
     // Large reads, cut into whole chunks: one read() and one wake-up of the consumer per pipe
     // buffer, not per message (at 200 Mbit/s that was 17000 of each a second). The cut is the
     // same as reading a chunk at a time: whole chunks while input lasts, the rest at its end, as
@@ -31,11 +42,12 @@ void StdinReader::run(std::size_t chunk_size) {
     std::vector<std::uint8_t> block(std::max(read_size, chunk_size));
     std::vector<std::uint8_t> pending;  // read, not yet a whole chunk
     for (;;) {
-        const ssize_t n = ::read(STDIN_FILENO, block.data(), block.size());
+        const ssize_t n = ::read(source_.fd, block.data(), block.size());
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
+            const int read_errno = errno;
             std::lock_guard lock(mutex_);
-            error_ = std::string("reading standard input: ") + std::strerror(errno);
+            error_ = "reading " + source_.name + ": " + std::strerror(read_errno);
         }
         const bool end = n <= 0;
         if (n > 0) pending.insert(pending.end(), block.data(), block.data() + n);
@@ -59,7 +71,7 @@ void StdinReader::run(std::size_t chunk_size) {
     }
 }
 
-bool StdinReader::queue(std::vector<std::uint8_t> chunk) {
+bool InputReader::queue(std::vector<std::uint8_t> chunk) {
     std::unique_lock lock(mutex_);
     room_.wait(lock, [this] { return chunks_.size() < capacity_ || stopping_; });
     if (stopping_) return false;
@@ -71,7 +83,7 @@ bool StdinReader::queue(std::vector<std::uint8_t> chunk) {
     return true;
 }
 
-std::optional<std::vector<std::uint8_t>> StdinReader::take() {
+std::optional<std::vector<std::uint8_t>> InputReader::take() {
     std::optional<std::vector<std::uint8_t>> chunk;
     {
         std::lock_guard lock(mutex_);
@@ -83,17 +95,17 @@ std::optional<std::vector<std::uint8_t>> StdinReader::take() {
     return chunk;
 }
 
-void StdinReader::put_back(std::vector<std::uint8_t> chunk) {
+void InputReader::put_back(std::vector<std::uint8_t> chunk) {
     std::lock_guard lock(mutex_);
     chunks_.push_front(std::move(chunk));
 }
 
-bool StdinReader::finished() {
+bool InputReader::finished() {
     std::lock_guard lock(mutex_);
     return ended_ && chunks_.empty();
 }
 
-std::optional<std::string> StdinReader::error() {
+std::optional<std::string> InputReader::error() {
     std::lock_guard lock(mutex_);
     return error_;
 }

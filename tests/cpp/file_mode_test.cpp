@@ -1,0 +1,153 @@
+// File mode between two Endpoints on the simulator: the handshake agrees on FileCC and the stream
+// API (and refuses a live peer), and a transfer arrives whole and in order over a clean link, a
+// rate-limited one and a lossy one, ending once everything is acknowledged.
+#define BOOST_TEST_MODULE file_mode
+#include <boost/test/unit_test.hpp>
+
+#include <tuple>
+
+#include "connection_pair.hpp"
+#include "link_impairment.hpp"
+
+using namespace websrt;
+using namespace websrt::core;
+using namespace websrt::test;
+
+namespace {
+
+ConnectionConfig file_mode() {
+    ConnectionConfig config;
+    use_file_mode(config);
+    return config;
+}
+
+/// The byte at `offset` of the transferred file: a pattern no shifted or repeated chunk matches.
+std::uint8_t file_byte(std::size_t offset) { return static_cast<std::uint8_t>((offset * 7919 + offset / 1456) & 0xff); }
+
+struct Transfer {
+    std::size_t delivered = 0;
+    bool intact = true;
+    Micros duration = 0;
+    bool sender_closed_cleanly = false;
+};
+
+/// Sends `size` bytes from the caller in full packets as fast as send() takes them, closes
+/// gracefully at the end, and runs until the caller's connection is closed (or `limit`).
+Transfer transfer(ConnectionPair& pair, std::size_t size, Micros limit) {
+    const Micros start = pair.now();
+    std::size_t sent = 0;
+    bool closing = false;
+    const auto closed = [&] { return pair.event(pair.caller, EventKind::closed) != nullptr; };
+    std::vector<std::uint8_t> chunk;
+    while (!closed() && pair.now() - start < limit) {
+        while (sent < size) {
+            const std::size_t n = std::min<std::size_t>(limits::max_live_payload, size - sent);
+            chunk.resize(n);
+            for (std::size_t i = 0; i < n; ++i) chunk[i] = file_byte(sent + i);
+            if (pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), chunk) != SendOutcome::ok) break;
+            sent += n;
+        }
+        if (sent == size && !closing) {
+            pair.sim.endpoint(pair.caller).close(pair.caller_id, pair.now(), true);
+            closing = true;
+        }
+        pair.sim.run_for(milliseconds(1));
+    }
+    Transfer result;
+    result.duration = pair.now() - start;
+    for (const Delivery& d : pair.received_by_listener()) {
+        for (std::size_t i = 0; i < d.message.size(); ++i)
+            if (d.message[i] != file_byte(result.delivered + i)) result.intact = false;
+        result.delivered += d.message.size();
+    }
+    if (const Event* e = pair.event(pair.caller, EventKind::closed))
+        result.sender_closed_cleanly = e->reason == CloseReason::local_close && e->unacknowledged == 0;
+    return result;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_file_mode_caller_and_listener_agree_and_a_live_peer_is_refused_with_congestion) {
+    {
+        ConnectionPair pair(file_mode());
+        pair.connect(file_mode());
+        pair.sim.run_for(milliseconds(100));
+        BOOST_REQUIRE(pair.event(pair.caller, EventKind::connected));
+        BOOST_REQUIRE(pair.event(pair.listener, EventKind::accepted));
+        const auto& negotiated = pair.sim.endpoint(pair.caller).connection(pair.caller_id)->negotiated();
+        BOOST_TEST(negotiated.receiver_latency_ms == 0);
+        BOOST_TEST((negotiated.peer_flags & wire::srt_flag_stream) == 0u);  // a response never says STREAM
+    }
+    // The listener checks the API first (libsrt processSrtMsg_HSREQ, then the CONGESTION block):
+    // file mode's stream API against live's message API is MESSAGEAPI (12); with the message API
+    // on both sides, the congestion controllers differ: CONGESTION (13).
+    ConnectionConfig file_with_messages = file_mode();
+    file_with_messages.message_api = true;
+    const std::tuple<ConnectionConfig, ConnectionConfig, RejectReason> cases[] = {
+        {file_mode(), {}, RejectReason::message_api},
+        {{}, file_mode(), RejectReason::message_api},
+        {file_with_messages, {}, RejectReason::congestion},
+        {{}, file_with_messages, RejectReason::congestion}};
+    for (const auto& [caller, listener, reason] : cases) {
+        BOOST_TEST_CONTEXT("expected reject " << static_cast<int>(reason)) {
+            ConnectionPair pair(listener);
+            pair.connect(caller);
+            pair.sim.run_for(milliseconds(500));
+            const Event* closed = pair.event(pair.caller, EventKind::closed);
+            BOOST_REQUIRE(closed);
+            BOOST_TEST(closed->reject_code == static_cast<int>(reason));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(twenty_megabytes_arrive_whole_and_in_order_over_a_clean_link) {
+    ConnectionPair pair(file_mode());
+    pair.connect(file_mode());
+    pair.sim.run_for(milliseconds(100));
+    const std::size_t size = 20'000'000;
+    const Transfer t = transfer(pair, size, seconds(60));
+    BOOST_TEST(t.delivered == size);
+    BOOST_TEST(t.intact);
+    BOOST_TEST(t.sender_closed_cleanly);
+    BOOST_TEST_MESSAGE("clean 20 ms RTT: " << size * 8.0 / (static_cast<double>(t.duration) / 1e6) / 1e6 << " Mbit/s");
+}
+
+BOOST_AUTO_TEST_CASE(a_transfer_over_a_rate_limited_lossy_link_arrives_whole_for_every_seed) {
+    for (const double loss : {1.0, 5.0}) {
+        for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+            BOOST_TEST_CONTEXT(loss << " % loss, seed " << seed) {
+                ConnectionPair pair(file_mode());
+                native::ImpairmentConfig link;
+                link.delay = milliseconds(20);
+                link.loss_percent = loss;
+                link.rate_mbit = 50;
+                link.seed = seed;
+                pair.sim.set_link(pair.caller, pair.listener, link);
+                link.seed = seed + 100;
+                link.rate_mbit = 0;
+                pair.sim.set_link(pair.listener, pair.caller, link);
+                pair.connect(file_mode());
+                for (int i = 0; i < 100 && !pair.event(pair.caller, EventKind::connected); ++i)
+                    pair.sim.run_for(milliseconds(50));
+                BOOST_REQUIRE(pair.event(pair.caller, EventKind::connected));
+                const std::size_t size = 5'000'000;
+                const Transfer t = transfer(pair, size, seconds(120));
+                BOOST_TEST(t.delivered == size);
+                BOOST_TEST(t.intact);
+                BOOST_TEST(t.sender_closed_cleanly);
+                const Event* closed = pair.event(pair.caller, EventKind::closed);
+                const auto stats = closed ? closed->stats : std::nullopt;
+                const auto* counters = pair.sim.link_counters(pair.caller, pair.listener);
+                BOOST_TEST_MESSAGE(
+                    loss << " % loss, 40 ms RTT, 50 Mbit/s link: "
+                         << size * 8.0 / (static_cast<double>(t.duration) / 1e6) / 1e6 << " Mbit/s"
+                         << (stats ? " retrans " + std::to_string(stats->total.pktRetrans) + " loss " +
+                                         std::to_string(stats->total.pktSndLoss) + " sent " +
+                                         std::to_string(stats->total.pktSent) + " rtt " + std::to_string(stats->msRTT) +
+                                         " period " + std::to_string(stats->usPktSndPeriod)
+                                   : "")
+                         << " queue drops " << counters->queue_dropped << " dropped " << counters->dropped);
+            }
+        }
+    }
+}
