@@ -263,7 +263,7 @@ void Connection::handle_timeout(Micros now) {
             const wire::SeqNo newest = send_buffer_.next_unsent_seq().prev();
             if (file_cc_) {
                 ++rexmit_timeouts_;
-                file_cc_->on_retransmission_timeout(peer_rates_.delivery_rate(), rtt_.srtt());
+                file_cc_->on_retransmission_timeout(peer_rates_.reported_delivery_rate(), rtt_.srtt());
             }
             // A receiver without periodic NAK reports never repeats a NAK that was lost: resend
             // everything unacknowledged, as libsrt's FASTREXMIT does (checkRexmitTimer when the

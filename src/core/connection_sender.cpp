@@ -161,7 +161,7 @@ void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const
     // FileCC hears of each full ACK that moves on (libsrt: m_iSndLastFullAck advanced).
     if (file_cc_ && wire::SeqNo::offset(last_full_ack_received_, acked) > 0) {
         last_full_ack_received_ = acked;
-        file_cc_->on_ack(now, acked, peer_rates_.delivery_rate(), peer_rates_.bandwidth(), rtt_.srtt());
+        file_cc_->on_ack(now, acked, peer_rates_.reported_delivery_rate(), peer_rates_.bandwidth(), rtt_.srtt());
     }
 }
 
@@ -183,8 +183,8 @@ void Connection::handle_nak(Micros now, const wire::NakBody& nak) {
     }
     (void)now;
     if (file_cc_ && entries > 0)
-        file_cc_->on_loss_report(nak.losses.front().first, newest, sender_loss_.size(), peer_rates_.delivery_rate(),
-                                 rtt_.srtt(), random_);
+        file_cc_->on_loss_report(nak.losses.front().first, newest, sender_loss_.size(),
+                                 peer_rates_.reported_delivery_rate(), rtt_.srtt(), random_);
 }
 
 std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBytes out) {
@@ -203,8 +203,9 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
         // Retransmission algorithm "efficient" (libsrt default since 1.4.4, checkRexmitRightTime):
         // a packet already retransmitted within the last SRTT − 4·RTTVar is not sent again for a
         // repeated NAK report. The first retransmission is never held back.
+        // File mode has no periodic NAK to ask again (libsrt's iRetransmitAlgo 0 there): no hold-back.
         const Micros hold_back = rtt_.srtt() - 4 * rtt_.rttvar();
-        if (lost->retransmit_count > 0 && now - lost->last_sent_time <= hold_back) continue;
+        if (!file_cc_ && lost->retransmit_count > 0 && now - lost->last_sent_time <= hold_back) continue;
         entry = lost;
         retransmission = true;
         break;

@@ -142,9 +142,12 @@ void FileCongestion::leave_slow_start(std::int32_t delivery_rate_pkts, Micros sr
     if (rate > 0) {
         period_us_ = micros_per_second_f / rate;
     } else {
-        // libsrt's formula as it is: packets per µs where µs per packet is meant, so a tiny period (see
-        // min_reported_period_us). The window is at least 16 here, so the period stays positive.
-        period_us_ = window_pkts_ / (usable_srtt_us(srtt) + rc_interval_f);
+        // No rate reported yet (a loss before the receiver's first full ACK): the window's packets
+        // once per RTT. libsrt divides the other way round (packets per µs where µs per packet is
+        // meant: ~0.1 µs, no pacing at all), and with its initial rate of 16 packets/s instead of
+        // "none" it leaves slow start at 62.5 ms per packet and crawls for minutes (seen through
+        // websrt impair at 5 % loss, towards libsrt as towards websrt). The window is at least 16.
+        period_us_ = (usable_srtt_us(srtt) + rc_interval_f) / window_pkts_;
     }
 }
 

@@ -93,7 +93,10 @@ std::int32_t smoothed(std::int32_t old, std::int32_t sample) {
 
 void PeerRates::on_ack(std::int32_t bandwidth_pkts, std::int32_t receive_speed_pkts) {
     if (bandwidth_pkts > 0) bandwidth_ = smoothed(bandwidth_, bandwidth_pkts);
-    if (receive_speed_pkts > 0) delivery_rate_ = smoothed(delivery_rate_, receive_speed_pkts);
+    if (receive_speed_pkts > 0) {
+        delivery_rate_ = smoothed(delivery_rate_, receive_speed_pkts);
+        delivery_reported_ = true;
+    }
 }
 
 }  // namespace websrt::core

@@ -49,10 +49,13 @@ public:
     void on_ack(std::int32_t bandwidth_pkts, std::int32_t receive_speed_pkts);
     [[nodiscard]] std::int32_t bandwidth() const { return bandwidth_; }
     [[nodiscard]] std::int32_t delivery_rate() const { return delivery_rate_; }
+    /// The delivery rate, or 0 while no ACK has reported one (libsrt's initial 16 is a guess).
+    [[nodiscard]] std::int32_t reported_delivery_rate() const { return delivery_reported_ ? delivery_rate_ : 0; }
 
 private:
     std::int32_t bandwidth_ = 1;       // libsrt starts m_iBandwidth at 1 packet/s
     std::int32_t delivery_rate_ = 16;  // and m_iDeliveryRate at 16
+    bool delivery_reported_ = false;
 };
 
 }  // namespace websrt::core

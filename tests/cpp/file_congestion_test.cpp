@@ -86,12 +86,13 @@ BOOST_AUTO_TEST_CASE(
     BOOST_TEST(cc.window_pkts() == 110 + 16);
 }
 
-BOOST_AUTO_TEST_CASE(leaving_slow_start_with_no_delivery_rate_uses_the_window_over_srtt_and_reports_1_us) {
+BOOST_AUTO_TEST_CASE(leaving_slow_start_with_no_delivery_rate_sends_the_window_once_per_rtt) {
     FileCongestion cc = make();
     cc.on_retransmission_timeout(0, srtt_100ms);
     BOOST_TEST(!cc.slow_start());
-    BOOST_TEST(cc.send_period_exact_us() == 16.0 / 110'000);  // libsrt's formula, far below 1 µs
-    BOOST_TEST(cc.send_period_us() == 1);                     // libsrt would truncate it to 0, no pacing
+    // (SRTT + 10 ms) / 16 packets; libsrt's formula is the inverse, far below 1 µs (no pacing).
+    BOOST_TEST(cc.send_period_exact_us() == 110'000.0 / 16);
+    BOOST_TEST(cc.send_period_us() == 6875);
 }
 
 BOOST_AUTO_TEST_CASE(a_retransmission_timeout_ends_slow_start_and_changes_nothing_after_it) {
