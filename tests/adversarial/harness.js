@@ -3,7 +3,7 @@
 // so a run documents what it saw, pass or fail).
 import { readFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
-import { listeningPort, requireWebsrt, sleep, start } from "../interop/peers.js";
+import { listeningPort, requireWebsrt, sleep, socketsOnPort, start } from "../interop/peers.js";
 
 export {
   killAll, sleep, start, stderrMatches, until, exitWithin, collect, reservedUdpPort,
@@ -95,23 +95,7 @@ export async function nextStats(child, ms, predicate = () => true) {
 }
 
 /** Bytes waiting in the receive queues of the UDP sockets bound to `port` (/proc/net/udp, udp6). */
-function udpReceiveQueueBytes(port) {
-  let bytes = 0;
-  for (const table of ["udp", "udp6"]) {
-    let text;
-    try {
-      text = readFileSync(`/proc/net/${table}`, "utf8");
-    } catch {
-      continue;  // no IPv6
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const fields = line.trim().split(/\s+/);  // sl local rem st tx_queue:rx_queue …
-      if (fields.length < 5 || parseInt(fields[1].slice(fields[1].lastIndexOf(":") + 1), 16) !== port) continue;
-      bytes += parseInt(fields[4].split(":")[1], 16);
-    }
-  }
-  return bytes;
-}
+const udpReceiveQueueBytes = (port) => socketsOnPort("udp", port).reduce((sum, s) => sum + s.receiveQueueBytes, 0);
 
 /** Whether process `pid` sleeps (/proc/<pid>/stat state S: blocked waiting, not running or runnable). */
 function sleeping(pid) {

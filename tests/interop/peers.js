@@ -111,9 +111,10 @@ export const reservedTcpPort = () => reservedPort("tcp");
 
 /**
  * Sockets in /proc/net/{udp,tcp}{,6} (`protocol`) whose local port is `port`, with their state
- * (hex, as the kernel writes it: 07 an unconnected UDP socket, 0A a listening TCP one).
+ * (hex, as the kernel writes it: 07 an unconnected UDP socket, 0A a listening TCP one) and the
+ * bytes waiting in their receive queue.
  */
-function socketsOnPort(protocol, port) {
+export function socketsOnPort(protocol, port) {
   const sockets = [];
   for (const table of [protocol, `${protocol}6`]) {
     let text;
@@ -123,10 +124,11 @@ function socketsOnPort(protocol, port) {
       continue;  // no IPv6
     }
     for (const line of text.split("\n").slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields.length < 4) continue;
-      const [, local, , state] = fields;
-      if (parseInt(local.slice(local.lastIndexOf(":") + 1), 16) === port) sockets.push({ state });
+      const fields = line.trim().split(/\s+/);  // sl local remote state tx_queue:rx_queue …
+      if (fields.length < 5) continue;
+      const [, local, , state, queues] = fields;
+      if (parseInt(local.slice(local.lastIndexOf(":") + 1), 16) === port)
+        sockets.push({ state, receiveQueueBytes: parseInt(queues.split(":")[1], 16) });
     }
   }
   return sockets;
