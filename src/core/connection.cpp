@@ -235,8 +235,7 @@ void Connection::handle_timeout(Micros now) {
         switch (timer) {
         case Timer::connect_deadline:
             if (refused_answer_)
-                fail(CloseReason::rejected, *refused_answer_,
-                     std::string(describe(CloseReason::rejected)) + ": " + describe_reject(*refused_answer_));
+                fail_rejected(*refused_answer_);
             else
                 fail(CloseReason::connect_timeout, static_cast<int>(RejectReason::timeout),
                      describe(CloseReason::connect_timeout));
@@ -353,6 +352,10 @@ void Connection::queue_shutdown() {
 void Connection::supersede() {
     if (state_ != ConnectionState::closed) fail(CloseReason::superseded, 0, describe(CloseReason::superseded));
     update_timers();
+}
+
+void Connection::fail_rejected(int code) {
+    fail(CloseReason::rejected, code, std::string(describe(CloseReason::rejected)) + ": " + describe_reject(code));
 }
 
 void Connection::fail(CloseReason reason, int reject_code, std::string detail) {

@@ -150,6 +150,8 @@ private:
     /// `peer_start_time`: when the peer's clock read 0, on ours (the TSBPD base).
     void become_connected(Micros now, const Negotiated& negotiated, Micros peer_start_time);
     void fail(CloseReason reason, int reject_code, std::string detail);
+    /// fail() with CloseReason::rejected, the reject code and its description as the detail.
+    void fail_rejected(int code);
     void start_encryption(std::size_t advertised_key_size);
     [[nodiscard]] bool reject_for_key_material(const wire::Handshake& response);
 

@@ -43,7 +43,7 @@ bool Connection::reject_for_key_material(const wire::Handshake& response) {
     if (!crypto_) crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
     const auto code = crypto_->reject_code(crypto_->accept_handshake_kmrsp(kmrsp));
     if (!code) return false;
-    fail(CloseReason::rejected, *code, std::string(describe(CloseReason::rejected)) + ": " + describe_reject(*code));
+    fail_rejected(*code);
     // The listener has admitted us already: tell it we are gone rather than let it time out.
     negotiated_.peer_socket_id = response.socket_id;
     queue_control(wire::ControlType::shutdown, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
@@ -53,14 +53,11 @@ bool Connection::reject_for_key_material(const wire::Handshake& response) {
 void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet) {
     const auto* hs = std::get_if<wire::Handshake>(&packet.body);
     if (!hs) return;
-    const auto rejected = [&](int code) {
-        fail(CloseReason::rejected, code, std::string(describe(CloseReason::rejected)) + ": " + describe_reject(code));
-    };
     // The listener's explicit rejection ends the attempt. An answer we cannot accept (a damaged
     // one: found by the simulator's corrupted handshakes) does not: the listener answers our
     // next request again, and if nothing better comes by the deadline, this is why it failed.
     const auto refuse_answer = [&](int code) {
-        if (hs->is_rejection()) return rejected(code);
+        if (hs->is_rejection()) return fail_rejected(code);
         refused_answer_ = code;
     };
     if (role_ != RendezvousRole::draw || state_ == ConnectionState::meeting)

@@ -34,7 +34,7 @@ void Connection::queue_rendezvous_handshake(Micros now) {
 }
 
 void Connection::refuse_rendezvous_peer(int code) {
-    fail(CloseReason::rejected, code, std::string(describe(CloseReason::rejected)) + ": " + describe_reject(code));
+    fail_rejected(code);
     // Tell the peer why, as libsrt >= 1.5.2 does (sendRendezvousRejection), once it is known.
     if (negotiated_.peer_socket_id == 0) return;
     OutgoingHandshake rejection = rendezvous_handshake(HandshakeRequest::wave_a_hand, id_, initial_seq_, cookie_,
