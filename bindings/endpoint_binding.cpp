@@ -12,6 +12,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <memory>
@@ -35,6 +36,8 @@ constexpr std::size_t buffer_size = 128 * 1536;
 
 /// JS numbers carry microseconds exactly up to 2^53.
 Micros micros(double now) { return static_cast<Micros>(now); }
+/// A bound for durations and times JS passes (a year): beyond it a double's cast is undefined.
+constexpr double max_micros = 365.0 * 24 * 3600 * 1e6;
 
 const char* kind_name(websrt::core::EventKind kind) {
     switch (kind) {
@@ -67,6 +70,7 @@ const char* outcome_name(websrt::core::SendOutcome outcome) {
     case websrt::core::SendOutcome::too_large: return "too_large";
     case websrt::core::SendOutcome::buffer_full: return "buffer_full";
     case websrt::core::SendOutcome::not_connected: return "not_connected";
+    case websrt::core::SendOutcome::bad_source_time: return "bad_source_time";
     }
     return "not_connected";
 }
@@ -205,24 +209,41 @@ public:
         return events;
     }
 
-    /// Sends the `length`-byte message JS wrote at the start of the inbox: "ok", "too_large",
-    /// "buffer_full" or "not_connected".
-    std::string send(std::uint32_t id, double now, std::uint32_t length) {
+    /// Sends the `length`-byte message JS wrote at the start of the inbox with the message API's
+    /// options (`ttl_us`, `source_time`: negative or not finite for none): "ok", "too_large",
+    /// "buffer_full", "not_connected" or "bad_source_time".
+    std::string send(std::uint32_t id, double now, std::uint32_t length, double ttl_us, bool in_order,
+                     double source_time) {
         if (length > inbox_.size()) return outcome_name(websrt::core::SendOutcome::too_large);
-        return outcome_name(endpoint_.send(id, micros(now), {inbox_.data(), length}));
+        websrt::core::SendControl control;
+        control.in_order = in_order;
+        if (std::isfinite(ttl_us) && ttl_us >= 0) control.ttl = micros(std::min(ttl_us, max_micros));
+        if (std::isfinite(source_time) && source_time >= 0)
+            control.source_time = micros(std::min(source_time, max_micros));
+        return outcome_name(endpoint_.send(id, micros(now), {inbox_.data(), length}, control));
     }
 
     /// Fills the outbox with at most `max_messages` of the messages whose time has come
-    /// (untagged records); returns how many. The rest wait in the core's bounded buffer.
+    /// (untagged records), and for each the message number, sequence and source time, three
+    /// doubles from infoAddress(); returns how many. The rest wait in the core's bounded buffer.
     int receive_batch(std::uint32_t id, double now, std::uint32_t max_messages) {
         websrt::bindings::RecordWriter writer(outbox_);
+        std::size_t count = 0;
         for (auto slot = writer.slot(); !slot.empty() && writer.count() < max_messages; slot = writer.slot()) {
-            const auto size = endpoint_.receive(id, micros(now), slot);
+            websrt::core::MessageInfo info;
+            const auto size = endpoint_.receive(id, micros(now), slot, &info);
             if (!size) break;
             writer.commit(*size, 0);
+            if (info_.size() < 3 * (count + 1)) info_.resize(3 * (count + 1));
+            info_[3 * count] = info.message_number;
+            info_[3 * count + 1] = info.sequence;
+            info_[3 * count + 2] = static_cast<double>(info.source_time);
+            ++count;
         }
         return static_cast<int>(writer.count());
     }
+    /// Where receiveBatch's message metadata starts (an index into HEAPF64 is this / 8).
+    [[nodiscard]] std::uintptr_t info_address() const { return reinterpret_cast<std::uintptr_t>(info_.data()); }
 
     /// Endpoint::close: graceful waits for acknowledgement and play-out, at most `linger_ms`
     /// (negative: the connection's own linger); the closed event follows either way.
@@ -308,6 +329,7 @@ private:
     websrt::core::Endpoint endpoint_;
     std::vector<std::uint8_t> inbox_;
     std::vector<std::uint8_t> outbox_;
+    std::vector<double> info_ = std::vector<double>(3 * 64);  // receive_batch's metadata, 3 per message
     std::vector<websrt::core::SocketAddress> addresses_;
     std::unordered_map<websrt::core::SocketAddress, int, websrt::core::SocketAddressHash> tags_;
     std::vector<int> free_tags_;                                       // released tags, given to the next new addresses
@@ -336,6 +358,7 @@ EMSCRIPTEN_BINDINGS(websrt_endpoint) {
         .function("pollEvents", &SrtEndpoint::poll_events)
         .function("send", &SrtEndpoint::send)
         .function("receiveBatch", &SrtEndpoint::receive_batch)
+        .function("infoAddress", &SrtEndpoint::info_address)
         .function("close", &SrtEndpoint::close)
         .function("stats", &SrtEndpoint::stats);
 }

@@ -159,12 +159,19 @@ export class EndpointDriver {
       if (count === 0) return;
       const heap = this.heap();
       const base = this.endpoint.outboxAddress();
+      const info = this.endpoint.infoAddress() >> 3;  // three doubles a message
+      const doubles = this.module.HEAPF64;
       const messages = [];
       let offset = 0;
       for (let i = 0; i < count; i += 1) {
         const size = this.words()[(base + offset) >> 2];
         const start = base + offset + recordHeader;
-        messages.push(heap.slice(start, start + size));
+        messages.push({
+          data: heap.slice(start, start + size),
+          messageNumber: doubles[info + 3 * i],
+          sequence: doubles[info + 3 * i + 1],
+          srcTime: doubles[info + 3 * i + 2],
+        });
         offset += recordHeader + padded(size);
       }
       connection.onMessages(messages);
@@ -201,11 +208,12 @@ export class EndpointDriver {
     }, Math.max(0, (at - this.clock.now()) / 1000));
   }
 
-  /** Sends one message: "ok", "too_large", "buffer_full" or "not_connected". */
-  send(id, bytes) {
+  /** Sends one message: "ok", "too_large", "buffer_full", "not_connected" or "bad_source_time".
+   * `control`: { ttlUs, inOrder, srcTime } (times in µs, -1 for none). */
+  send(id, bytes, { ttlUs = -1, inOrder = false, srcTime = -1 } = {}) {
     if (bytes.length > this.capacity) return "too_large";
     this.heap().set(bytes, this.endpoint.inboxAddress());
-    const outcome = this.endpoint.send(id, this.clock.now(), bytes.length);
+    const outcome = this.endpoint.send(id, this.clock.now(), bytes.length, ttlUs, inOrder, srcTime);
     // Only a queued message gives the core something to send; a refused one must not spin a
     // service → room → send loop of microtasks that would starve I/O and timers.
     if (outcome === "ok") this.schedule();

@@ -250,6 +250,32 @@ export interface NodeDuplexLike {
 }
 
 /** One SRT connection: a caller's (SrtSocket.connect) or one a server accepted. */
+/** The message API's per-message options (libsrt srt_sendmsg2's SRT_MSGCTRL). */
+export interface SendOptions {
+  /** Give the message up unless it is sent within this many milliseconds (libsrt msgttl): the
+   * receiver is told to skip it (DROPREQ), and it counts in pktSndDrop. Default: never. */
+  ttl?: number;
+  /** The receiver may not deliver it before earlier messages (libsrt inorder; websrt's own
+   * receiver always delivers in order). Default false. */
+  inOrder?: boolean;
+  /** When the message was made, in microseconds on the socket's clock (performance.now() × 1000
+   * unless a clock was given): its play-out time at a live receiver counts from then. Used with
+   * TSBPD and the message API, as libsrt; not before the connection started, nor in the future. */
+  srcTime?: number;
+}
+
+/** A message with what the sender said of it (libsrt srt_recvmsg2's SRT_MSGCTRL). */
+export interface ReceivedMessage {
+  readonly data: Uint8Array;
+  /** The sender's message number (libsrt msgno), 1 … 2^26 − 1, then 1 again. */
+  readonly messageNumber: number;
+  /** The sequence number of its packet (libsrt pktseq). */
+  readonly sequence: number;
+  /** When the sender made it, in microseconds on this socket's clock (live mode: the TSBPD base
+   * plus its timestamp; libsrt's srctime adds the latency). File mode: when it arrived. */
+  readonly srcTime: number;
+}
+
 export class SrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
   /** Not for applications: use SrtSocket.connect() or SrtServer.listen(). */
   private constructor();
@@ -271,11 +297,14 @@ export class SrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
   /** Resolves once the connection ended: with the SrtError that ended it, or undefined for a
    * clean close (ours or the peer's). Never rejects. */
   readonly closed: Promise<SrtError | undefined>;
-  /** Sends one message (at most payloadsize bytes); waits while the send buffer is full. */
-  send(message: Uint8Array): Promise<void>;
+  /** Sends one message (at most payloadsize bytes); waits while the send buffer is full.
+   * Rejects with a RangeError for a bad option (srcTime before the connection or in the future). */
+  send(message: Uint8Array, options?: SendOptions): Promise<void>;
   /** The next message, or undefined once the peer closed. Rejects with the SrtError that ended
    * the connection, or with `signal`'s reason (the socket stays open). */
   read(options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined>;
+  /** read() with what the sender said of the message (libsrt srt_recvmsg2). */
+  readMessage(options?: { signal?: AbortSignal }): Promise<ReceivedMessage | undefined>;
   /** The next message as an iterator result; done when the peer closed. */
   next(): Promise<IteratorResult<Uint8Array, undefined>>;
   /** Messages until the peer closes; leaving the loop early closes the socket. */

@@ -46,6 +46,14 @@ function errorOf(event) {
 
 const closedError = () => new SrtError("socket is closed", { code: "ERR_SRT_CLOSED" });
 
+/** A send() option in the core's microseconds (`scale` per unit given), or -1 when absent. */
+function optionalTime(value, name, scale) {
+  if (value === undefined) return -1;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name} must be a finite number ≥ 0, not ${value}`);
+  return value * scale;
+}
+
 export class SrtSocket {
   #driver;
   #id;
@@ -190,14 +198,22 @@ export class SrtSocket {
 
   // ---- application API ----
 
-  /** Sends one message (live mode: at most payloadsize bytes); waits while the send buffer is full. */
-  async send(message) {
+  /**
+   * Sends one message (at most payloadsize bytes); waits while the send buffer is full. With the
+   * message API's options (libsrt srt_sendmsg2): `ttl` — give it up unless sent within this many
+   * milliseconds (the receiver is told to skip it); `inOrder` — the receiver may not deliver it
+   * before earlier ones; `srcTime` — when it was made, in microseconds on this socket's clock
+   * (its play-out time at the receiver counts from then; not before the connection started).
+   */
+  async send(message, { ttl, inOrder = false, srcTime } = {}) {
     if (!(message instanceof Uint8Array)) throw new TypeError("send() takes a Uint8Array");
+    const control = { ttlUs: optionalTime(ttl, "ttl", 1000), inOrder: Boolean(inOrder), srcTime: optionalTime(srcTime, "srcTime", 1) };
     for (;;) {
       if (this.#ended) throw this.#error ?? closedError();
-      const outcome = this.#driver.send(this.#id, message);
+      const outcome = this.#driver.send(this.#id, message, control);
       if (outcome === "ok") return;
       if (outcome === "too_large") throw new SrtError(`message of ${message.length} bytes is larger than payloadsize`, { code: "ERR_SRT_MESSAGE_TOO_LARGE" });
+      if (outcome === "bad_source_time") throw new RangeError(`srcTime ${srcTime} is before the connection started or in the future`);
       if (outcome === "not_connected") throw this.#error ?? new SrtError("socket is not connected", { code: "ERR_SRT_CLOSED" });
       await this.#room();
     }
@@ -220,6 +236,15 @@ export class SrtSocket {
    * (the socket stays open; the message is left for the next read).
    */
   read({ signal } = {}) {
+    return this.readMessage({ signal }).then((message) => message?.data);
+  }
+
+  /**
+   * read() with what the sender said of the message (libsrt srt_recvmsg2's SRT_MSGCTRL):
+   * `{ data, messageNumber, sequence, srcTime }`. srcTime: when the sender made it, in
+   * microseconds on this socket's clock (performance.now() × 1000 unless a clock was given).
+   */
+  readMessage({ signal } = {}) {
     try {
       throwIfAborted(signal);
     } catch (error) {

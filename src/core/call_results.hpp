@@ -6,10 +6,11 @@ namespace websrt::core {
 
 /// send()'s answer.
 enum class SendOutcome {
-    ok,             // queued; poll_transmit() will send it when pacing allows
-    too_large,      // longer than payloadsize, or than the negotiated MSS carries: never sendable
-    buffer_full,    // the send buffer is full: wait for the writable event, then send it again
-    not_connected,  // unknown id, still connecting, closing gracefully, or closed
+    ok,               // queued; poll_transmit() will send it when pacing allows
+    too_large,        // longer than payloadsize, or than the negotiated MSS carries: never sendable
+    buffer_full,      // the send buffer is full: wait for the writable event, then send it again
+    not_connected,    // unknown id, still connecting, closing gracefully, or closed
+    bad_source_time,  // SendControl::source_time before the connection's start or after now (libsrt MN_INVALMSGAPI)
 };
 
 /// Why poll_transmit() gave no datagram.

@@ -188,6 +188,7 @@ std::optional<std::size_t> Connection::poll_transmit(Micros now, wire::MutableBy
     last_now_ = now;
     auto size = encode_control(now, out);
     if (!size && state_ == ConnectionState::connected) size = transmit_data(now, out);
+    if (!size) size = encode_control(now, out);  // what transmit_data queued instead (a DROPREQ)
     update_timers();
     return size;
 }

@@ -24,6 +24,7 @@
 #include "core/file_congestion.hpp"
 #include "core/handshake_exchange.hpp"
 #include "core/live_pacing.hpp"
+#include "core/message_control.hpp"
 #include "core/receive_buffer.hpp"
 #include "core/receive_rate_meter.hpp"
 #include "core/receiver_loss_list.hpp"
@@ -109,8 +110,8 @@ public:
     void handle_timeout(Micros now);
     std::optional<Event> poll_event();
 
-    SendOutcome send(Micros now, wire::Bytes message);
-    Expected<std::size_t, NoMessage> receive(Micros now, wire::MutableBytes out);
+    SendOutcome send(Micros now, wire::Bytes message, const SendControl& control);
+    Expected<std::size_t, NoMessage> receive(Micros now, wire::MutableBytes out, MessageInfo* info);
     void close(Micros now, bool graceful, std::optional<Micros> linger);
     /// Ends the connection without a SHUTDOWN: its peer restarted on the same address and port
     /// (a new caller with a new socket id took its place), so nobody is left to tell.
@@ -169,7 +170,10 @@ private:
     void refuse_rendezvous_peer(int code);
 
     // connection_sender.cpp
-    SendOutcome submit(Micros now, wire::Bytes message);
+    SendOutcome submit(Micros now, wire::Bytes message, const SendControl& control);
+    /// Gives up the message of `entry` (its TTL is over): DROPREQ for its packets, counted once.
+    void give_up_expired(SendBuffer::Entry& entry);
+    void queue_drop_request(const SendBuffer::DroppedRange& dropped);
     void handle_ack(Micros now, const wire::ControlPacket& packet, const wire::AckBody& ack);
     void handle_nak(Micros now, const wire::NakBody& nak);
     void drop_too_late_on_sender(Micros now);
@@ -188,7 +192,7 @@ private:
     [[nodiscard]] std::optional<Micros> file_retransmission_time() const;
 
     // connection_receiver.cpp
-    Expected<std::size_t, NoMessage> take_message(Micros now, wire::MutableBytes out);
+    Expected<std::size_t, NoMessage> take_message(Micros now, wire::MutableBytes out, MessageInfo* info);
     void handle_data(Micros now, const wire::DataPacket& packet);
     void handle_ackack(Micros now, const wire::ControlPacket& packet);
     void handle_drop_request(const wire::DropRequestBody& body);

@@ -199,13 +199,13 @@ void Connection::handle_drop_request(const wire::DropRequestBody& body) {
         highest_received_ = body.last;
 }
 
-Expected<std::size_t, NoMessage> Connection::receive(Micros now, wire::MutableBytes out) {
-    const auto result = take_message(now, out);
+Expected<std::size_t, NoMessage> Connection::receive(Micros now, wire::MutableBytes out, MessageInfo* info) {
+    const auto result = take_message(now, out, info);
     settle(now);
     return result;
 }
 
-Expected<std::size_t, NoMessage> Connection::take_message(Micros now, wire::MutableBytes out) {
+Expected<std::size_t, NoMessage> Connection::take_message(Micros now, wire::MutableBytes out, MessageInfo* info) {
     const bool readable = state_ == ConnectionState::connected || unread_after_peer_close();
     if (!readable) return NoMessage::not_connected;
     // Once the peer closed, everything that arrived is due at once and gaps can never fill.
@@ -224,6 +224,12 @@ Expected<std::size_t, NoMessage> Connection::take_message(Micros now, wire::Muta
         receiver_loss_.remove_up_to(delivered->seq);
     }
     std::memcpy(out.data(), delivered->payload.data(), delivered->payload.size());
+    if (info) {
+        info->message_number = delivered->msgno.value();
+        info->sequence = delivered->seq.value();
+        // Timed: due one latency after the sender made it. File mode stored the arrival time.
+        info->source_time = delivered->delivery_time - (config_.tsbpd ? tsbpd_.latency() : 0);
+    }
     return delivered->payload.size();
 }
 

@@ -19,14 +19,14 @@ constexpr std::uint32_t probe_mask = 0xF;
 
 }  // namespace
 
-SendOutcome Connection::send(Micros now, wire::Bytes message) {
-    const SendOutcome outcome = submit(now, message);
+SendOutcome Connection::send(Micros now, wire::Bytes message, const SendControl& control) {
+    const SendOutcome outcome = submit(now, message, control);
     if (outcome == SendOutcome::buffer_full) want_writable_ = true;
     settle(now);
     return outcome;
 }
 
-SendOutcome Connection::submit(Micros now, wire::Bytes message) {
+SendOutcome Connection::submit(Micros now, wire::Bytes message, const SendControl& control) {
     if (state_ != ConnectionState::connected || closing_) return SendOutcome::not_connected;
     // libsrt refuses a live message longer than SRTO_PAYLOADSIZE (SRT_ELARGEMSG).
     if (message.size() > static_cast<std::size_t>(config_.payload_size)) return SendOutcome::too_large;
@@ -34,8 +34,17 @@ SendOutcome Connection::submit(Micros now, wire::Bytes message) {
     // below ours), AES-GCM's tag included: the peer drops a longer one unread.
     const std::size_t room = static_cast<std::size_t>(negotiated_.mss - header_overhead);
     if (message.size() + (crypto_ ? crypto_->overhead() : 0) > room) return SendOutcome::too_large;
+    // libsrt sendmsg2 refuses a source time before the connection's start (the timestamp would be
+    // negative), and uses one only with TSBPD and the message API. One in the future is refused
+    // here too: the receiver would take its timestamp for a damaged one.
+    Micros origin = now;
+    if (control.source_time) {
+        if (*control.source_time < start_time_ || *control.source_time > now) return SendOutcome::bad_source_time;
+        if (config_.tsbpd && config_.message_api) origin = *control.source_time;
+    }
+    const Micros expires_at = control.ttl && *control.ttl >= 0 ? origin + *control.ttl : forever;
     drop_too_late_on_sender(now);
-    switch (send_buffer_.submit(message, now, false)) {
+    switch (send_buffer_.submit(message, origin, control.in_order, expires_at)) {
     case SendBuffer::SubmitOutcome::ok: break;
     case SendBuffer::SubmitOutcome::too_large: return SendOutcome::too_large;
     case SendBuffer::SubmitOutcome::full: return SendOutcome::buffer_full;
@@ -119,10 +128,23 @@ void Connection::drop_too_late_on_sender(Micros now) {
     count(&TrafficCounters::byteSndDrop, dropped->bytes);
     sender_loss_.remove_up_to(dropped->last.next());
     if (wire::SeqNo::offset(last_ack_received_, dropped->last.next()) > 0) last_ack_received_ = dropped->last.next();
+    queue_drop_request(*dropped);
+}
+
+void Connection::queue_drop_request(const SendBuffer::DroppedRange& dropped) {
     // Tell the receiver to stop waiting for them (libsrt sends UMSG_DROPREQ with the first
     // message number and the sequence range).
-    queue_control(wire::ControlType::drop_request, dropped->first_msgno.value(),
-                  wire::DropRequestBody{dropped->first, dropped->last});
+    queue_control(wire::ControlType::drop_request, dropped.first_msgno.value(),
+                  wire::DropRequestBody{dropped.first, dropped.last});
+}
+
+void Connection::give_up_expired(SendBuffer::Entry& entry) {
+    if (!entry.given_up) {
+        entry.given_up = true;
+        count(&TrafficCounters::pktSndDrop);
+        count(&TrafficCounters::byteSndDrop, entry.size);
+    }
+    queue_drop_request({entry.seq, entry.seq, entry.msgno, entry.msgno, 1, entry.size});
 }
 
 void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const wire::AckBody& ack) {
@@ -200,6 +222,12 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
         const auto seq = sender_loss_.pop_front();
         SendBuffer::Entry* lost = send_buffer_.find(*seq);
         if (!lost || lost->last_sent_time == 0) continue;  // acknowledged, dropped, or never sent
+        // Asked for again after its TTL: the receiver is told to drop it instead (libsrt
+        // packLostData, when CSndBuffer::readData finds the message expired).
+        if (now > lost->expires_at) {
+            give_up_expired(*lost);
+            continue;
+        }
         // Retransmission algorithm "efficient" (libsrt default since 1.4.4, checkRexmitRightTime):
         // a packet already retransmitted within the last SRTT − 4·RTTVar is not sent again for a
         // repeated NAK report. The first retransmission is never held back.
@@ -212,6 +240,15 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     }
     if (!entry) {
         if (!may_send_new_data()) return std::nullopt;
+        // Messages whose TTL ran out before their turn are skipped, their sequence numbers spent
+        // (libsrt CSndBuffer::readData). libsrt lets the receiver find the gap and NAK it; the
+        // DROPREQ is sent at once here, ahead of the next packet, so the receiver sees no loss.
+        if (const auto skipped = send_buffer_.skip_expired_unsent(now)) {
+            count(&TrafficCounters::pktSndDrop, skipped->packets);
+            count(&TrafficCounters::byteSndDrop, skipped->bytes);
+            queue_drop_request(*skipped);
+            return std::nullopt;  // the caller sends the DROPREQ first
+        }
         entry = send_buffer_.next_unsent();
         if (!entry) return std::nullopt;
     }

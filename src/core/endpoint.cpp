@@ -316,15 +316,16 @@ void Endpoint::reap_closed() {
     if (transmit_cursor_ >= transmit_order_.size()) transmit_cursor_ = 0;
 }
 
-SendOutcome Endpoint::send(ConnectionId id, Micros now, wire::Bytes message) {
+SendOutcome Endpoint::send(ConnectionId id, Micros now, wire::Bytes message, const SendControl& control) {
     const auto it = connections_.find(id);
-    return it == connections_.end() ? SendOutcome::not_connected : it->second->send(now, message);
+    return it == connections_.end() ? SendOutcome::not_connected : it->second->send(now, message, control);
 }
 
-Expected<std::size_t, NoMessage> Endpoint::receive(ConnectionId id, Micros now, wire::MutableBytes out) {
+Expected<std::size_t, NoMessage> Endpoint::receive(ConnectionId id, Micros now, wire::MutableBytes out,
+                                                   MessageInfo* info) {
     const auto it = connections_.find(id);
     if (it == connections_.end()) return NoMessage::not_connected;
-    return it->second->receive(now, out);
+    return it->second->receive(now, out, info);
 }
 
 void Endpoint::close(ConnectionId id, Micros now, bool graceful, std::optional<Micros> linger) {

@@ -48,6 +48,7 @@
 #include "core/connection_config.hpp"
 #include "core/endpoint_events.hpp"
 #include "core/kek_cache.hpp"
+#include "core/message_control.hpp"
 #include "core/random_source.hpp"
 #include "core/socket_address.hpp"
 #include "core/source_rate_limiter.hpp"
@@ -156,12 +157,15 @@ public:
     /// The next event, in the order they happened per connection; nothing when none is left.
     std::optional<Event> poll_event();
 
-    /// Queues one message (live mode: at most payloadsize bytes, within the negotiated MSS).
-    /// Answers are SendOutcome's (call_results.hpp); nothing is queued unless it says ok.
-    SendOutcome send(ConnectionId id, Micros now, wire::Bytes message);
-    /// The next message that is due (its TSBPD time has come), copied whole into `out`: its size.
-    /// Or why there is none (NoMessage): a message longer than `out` stays queued, never cut.
-    Expected<std::size_t, NoMessage> receive(ConnectionId id, Micros now, wire::MutableBytes out);
+    /// Queues one message (at most payloadsize bytes, within the negotiated MSS), with the
+    /// message API's options (message_control.hpp: TTL, in-order, source time). Answers are
+    /// SendOutcome's (call_results.hpp); nothing is queued unless it says ok.
+    SendOutcome send(ConnectionId id, Micros now, wire::Bytes message, const SendControl& control = {});
+    /// The next message that is due (its TSBPD time has come), copied whole into `out`: its size,
+    /// and into `info` (when given) its message number, sequence and source time. Or why there is
+    /// none (NoMessage): a message longer than `out` stays queued, never cut.
+    Expected<std::size_t, NoMessage> receive(ConnectionId id, Micros now, wire::MutableBytes out,
+                                             MessageInfo* info = nullptr);
     /// Ends a connection. graceful: stop accepting send(), wait until everything sent is
     /// acknowledged and played out by the peer (drained event) or the linger is over, then
     /// SHUTDOWN and the closed event. `linger`: how long at most (nothing: the config's, see

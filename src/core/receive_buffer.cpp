@@ -101,7 +101,9 @@ std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, boo
     const int offset = *ready;
     advance(offset);  // too-late drop of the missing ones before it
     const int index = ring_index(0);
-    Delivered delivered{start_seq_, wire::Bytes(slots_.payload(index), present_slot(0)->size), offset};
+    const Slot& slot = *present_slot(0);
+    Delivered delivered{start_seq_, wire::Bytes(slots_.payload(index), slot.size), offset, slot.msgno,
+                        slot.delivery_time};
     advance(1, /*keep_last=*/true);  // the payload stays readable until the next change
     return delivered;
 }

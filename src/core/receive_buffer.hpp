@@ -22,6 +22,8 @@ public:
         wire::SeqNo seq;
         wire::Bytes payload;     // valid until the next mutating call
         int dropped_before = 0;  // missing packets skipped to reach this one
+        wire::MsgNo msgno;
+        Micros delivery_time = 0;
     };
 
     ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq);

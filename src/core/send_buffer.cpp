@@ -13,7 +13,8 @@ void SendBuffer::set_initial_seq(wire::SeqNo seq) {
     if (count_ == 0) first_seq_ = seq;
 }
 
-SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_time, bool in_order) {
+SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_time, bool in_order,
+                                             Micros expires_at) {
     if (payload.size() > static_cast<std::size_t>(max_payload_)) return SubmitOutcome::too_large;
     if (count_ == capacity_) return SubmitOutcome::full;
     const int index = ring_index(count_);
@@ -25,6 +26,8 @@ SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_
     entry.msgno = next_msgno_;
     entry.in_order = in_order;
     entry.origin_time = origin_time;
+    entry.expires_at = expires_at;
+    entry.given_up = false;
     entry.last_sent_time = 0;
     entry.retransmit_count = 0;
     entry.key = wire::EncryptionKey::none;
@@ -45,6 +48,22 @@ void SendBuffer::mark_sent(wire::SeqNo seq, Micros now) {
     if (!entry) return;
     entry->last_sent_time = now;
     if (wire::SeqNo::offset(first_seq_, seq) == unsent_offset_) ++unsent_offset_;
+}
+
+std::optional<SendBuffer::DroppedRange> SendBuffer::skip_expired_unsent(Micros now) {
+    std::optional<DroppedRange> skipped;
+    while (unsent_offset_ < count_ && now > at(unsent_offset_).expires_at) {
+        Entry& entry = at(unsent_offset_);
+        if (!skipped) skipped = DroppedRange{entry.seq, entry.seq, entry.msgno, entry.msgno, 0, 0};
+        skipped->last = entry.seq;
+        skipped->last_msgno = entry.msgno;
+        ++skipped->packets;
+        skipped->bytes += entry.size;
+        entry.given_up = true;
+        entry.last_sent_time = now;  // spent: acknowledgeable, and NAKed like a sent one
+        ++unsent_offset_;
+    }
+    return skipped;
 }
 
 bool SendBuffer::store_sealed(wire::SeqNo seq, wire::EncryptionKey key, wire::Bytes sealed) {

@@ -25,7 +25,9 @@ public:
         wire::MsgNo msgno;
         bool in_order = false;
         Micros origin_time = 0;
-        Micros last_sent_time = 0;  // 0: never sent
+        Micros expires_at = forever;  // its TTL is over from then on (SendControl::ttl)
+        Micros last_sent_time = 0;    // 0: never sent
+        bool given_up = false;        // skipped or not resent for its TTL: the receiver was told to drop it
         int retransmit_count = 0;
         wire::EncryptionKey key = wire::EncryptionKey::none;  // set once sealed: the payload is ciphertext
         std::uint32_t size = 0;
@@ -46,13 +48,17 @@ public:
 
     /// Only before the first submit: the sequence number of the first packet (the ISN).
     void set_initial_seq(wire::SeqNo seq);
-    SubmitOutcome submit(wire::Bytes payload, Micros origin_time, bool in_order);
+    SubmitOutcome submit(wire::Bytes payload, Micros origin_time, bool in_order, Micros expires_at = forever);
 
     /// The oldest packet not yet sent, or nullptr.
     [[nodiscard]] const Entry* next_unsent() const;
     [[nodiscard]] wire::SeqNo next_unsent_seq() const { return first_seq_.plus(unsent_offset_); }
     /// Records a (re)transmission; sending the next unsent packet moves the unsent cursor.
     void mark_sent(wire::SeqNo seq, Micros now);
+    /// Skips the unsent packets at the cursor whose TTL is over at `now`, marked given up (their
+    /// sequence numbers are spent: libsrt CSndBuffer::readData's skipped packets). The range
+    /// skipped, or nothing.
+    std::optional<DroppedRange> skip_expired_unsent(Micros now);
     /// Replaces an entry's payload with its encrypted form (the ciphertext, and the GCM tag), so
     /// that a retransmission is the original's exact copy whatever keys change meanwhile (libsrt
     /// encrypts in its send buffer too). False when it does not fit the entry's slot.

@@ -132,11 +132,12 @@ void Simulator::flush(int index) {
             node.open.push_back(event->connection);
     }
     if (!node.reads) return;
+    core::MessageInfo info;
     for (const core::ConnectionId id : node.open)
-        while (auto size = node.endpoint->receive(id, local, buffer))
+        while (auto size = node.endpoint->receive(id, local, buffer, &info))
             node.deliveries.push_back(
                 {id, std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*size)),
-                 now_});
+                 now_, info});
     std::erase_if(node.open, [&](core::ConnectionId id) { return node.endpoint->connection(id) == nullptr; });
 }
 

@@ -38,6 +38,7 @@ struct Delivery {
     core::ConnectionId connection;
     std::vector<std::uint8_t> message;
     Micros global_time;
+    core::MessageInfo info;  // what receive() told of it (message number, sequence, source time)
 };
 
 /// Decides whether a link loses one datagram, given its index among the datagrams the link was

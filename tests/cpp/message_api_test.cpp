@@ -1,0 +1,146 @@
+// The message API (libsrt srt_sendmsg2 / srt_recvmsg2) between two Endpoints on the simulator:
+// a message's TTL gives it up before it is sent or when it is asked for again too late, the
+// receiver is told by DROPREQ and plays the rest in order; what receive() tells of a message; a
+// source time moves the message's play-out. Both sides run without too-late drop, so only the
+// DROPREQ can let the receiver go past what the sender gave up.
+#define BOOST_TEST_MODULE message_api
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+
+#include "connection_pair.hpp"
+
+using namespace websrt;
+using namespace websrt::core;
+using namespace websrt::test;
+
+namespace {
+
+ConnectionConfig without_too_late_drop() {
+    ConnectionConfig config;
+    config.too_late_packet_drop = false;
+    return config;
+}
+
+/// A numbered message (numbered_stream.hpp's layout) of `size` bytes.
+std::vector<std::uint8_t> numbered(int index, std::size_t size) {
+    std::vector<std::uint8_t> message(size, static_cast<std::uint8_t>(index));
+    for (int b = 0; b < 4; ++b) message[b] = static_cast<std::uint8_t>(index >> (8 * b));
+    return message;
+}
+
+/// The indexes received, checked to be strictly increasing.
+std::vector<int> indexes_in_order(const std::vector<Delivery>& received) {
+    std::vector<int> indexes;
+    for (const Delivery& delivery : received) {
+        const int index = index_of(delivery.message);
+        if (!indexes.empty()) BOOST_TEST(index > indexes.back());
+        indexes.push_back(index);
+    }
+    return indexes;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(messages_not_sent_within_their_ttl_are_skipped_and_the_rest_play_in_order) {
+    ConnectionPair pair(without_too_late_drop());
+    ConnectionConfig caller = without_too_late_drop();
+    caller.max_bw_bytes_per_s = 100'000;  // about 95 packets a second: a queue builds up
+    pair.connect(caller);
+    pair.sim.run_for(milliseconds(100));
+    // 100 messages at once; every tenth without a TTL, the others with 50 ms.
+    for (int i = 0; i < 100; ++i) {
+        SendControl control;
+        if (i % 10 != 0) control.ttl = milliseconds(50);
+        BOOST_REQUIRE(pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(i, 1000), control) ==
+                      SendOutcome::ok);
+    }
+    pair.sim.run_for(seconds(3));
+
+    const auto indexes = indexes_in_order(pair.received_by_listener());
+    for (int i = 0; i < 100; i += 10) BOOST_TEST((std::find(indexes.begin(), indexes.end(), i) != indexes.end()), i);
+    const auto dropped = static_cast<std::int64_t>(100 - indexes.size());
+    BOOST_TEST(dropped > 50);  // at ~10 ms a packet, no more than about 5 TTL messages make it
+    const auto sender = *pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
+    const auto receiver = *pair.sim.endpoint(pair.listener).stats(pair.accepted_id(), pair.now(), false);
+    BOOST_TEST(sender.total.pktSndDrop == dropped);
+    BOOST_TEST(receiver.total.pktRcvDrop == dropped);
+    // The DROPREQ goes out ahead of the next packet: the receiver never saw a gap to report.
+    BOOST_TEST(receiver.total.pktRcvLoss == 0);
+    BOOST_TEST(sender.total.pktSentUnique == static_cast<std::int64_t>(indexes.size()));
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_packet_asked_for_after_its_ttl_is_given_up_not_resent) {
+    ConnectionPair pair(without_too_late_drop());
+    pair.connect(without_too_late_drop());
+    pair.sim.run_for(milliseconds(100));
+    const std::uint32_t isn =
+        pair.sim.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    pair.sim.set_drop_rule(pair.caller, pair.listener, lose_data_always(isn + 20));
+    // A TTL shorter than the NAK takes to come back (one RTT, 20 ms).
+    for (int i = 0; i < 100; ++i) {
+        SendControl control;
+        control.ttl = milliseconds(5);
+        pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(i, 1000), control);
+        pair.sim.run_for(milliseconds(2));
+    }
+    pair.sim.run_for(seconds(2));
+
+    const auto indexes = indexes_in_order(pair.received_by_listener());
+    BOOST_REQUIRE_EQUAL(indexes.size(), 99u);
+    BOOST_TEST((std::find(indexes.begin(), indexes.end(), 20) == indexes.end()));
+    const auto sender = *pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
+    const auto receiver = *pair.sim.endpoint(pair.listener).stats(pair.accepted_id(), pair.now(), false);
+    BOOST_TEST(sender.total.pktSndDrop == 1);
+    BOOST_TEST(sender.total.pktRetrans == 0);
+    BOOST_TEST(receiver.total.pktRcvDrop == 1);
+    BOOST_TEST(pair.sent(pair.caller, "drop_request") >= 1u);
+}
+
+BOOST_AUTO_TEST_CASE(received_messages_tell_their_number_sequence_and_source_time) {
+    ConnectionPair pair;
+    pair.connect();
+    pair.sim.run_for(milliseconds(100));
+    const Connection& connection = *pair.sim.endpoint(pair.caller).connection(pair.caller_id);
+    const std::uint32_t isn = connection.negotiated().initial_seq.value();
+    std::vector<Micros> made;
+    for (int i = 0; i < 20; ++i) {
+        SendControl control;
+        // Message 10 was made 3 ms before it is sent (less than the 5 ms since message 9, which
+        // plays first: delivery is in order): it plays 3 ms sooner.
+        if (i == 10) control.source_time = pair.now() - milliseconds(3);
+        made.push_back(control.source_time.value_or(pair.now()));
+        BOOST_REQUIRE(pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(i, 500), control) ==
+                      SendOutcome::ok);
+        pair.sim.run_for(milliseconds(5));
+    }
+    pair.sim.run_for(seconds(1));
+
+    const auto received = pair.received_by_listener();
+    BOOST_REQUIRE_EQUAL(received.size(), 20u);
+    const Micros latency = milliseconds(120);
+    for (std::size_t i = 0; i < received.size(); ++i) {
+        const MessageInfo& info = received[i].info;
+        BOOST_TEST(info.message_number == received[0].info.message_number + i);
+        BOOST_TEST(info.sequence == isn + i);
+        // Source time on the receiver's clock: when it was made, plus the one-way delay the TSBPD
+        // base holds; the message plays one latency after it.
+        BOOST_TEST(std::llabs(info.source_time - made[i] - one_way_delay) <= milliseconds(1), i);
+        BOOST_TEST(std::llabs(received[i].global_time - info.source_time - latency) <= milliseconds(1), i);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_source_time_before_the_connection_or_in_the_future_is_refused) {
+    ConnectionPair pair;
+    pair.connect();
+    pair.sim.run_for(milliseconds(100));
+    Endpoint& caller = pair.sim.endpoint(pair.caller);
+    SendControl control;
+    control.source_time = 0;  // before the connection started
+    BOOST_TEST((caller.send(pair.caller_id, pair.now(), numbered(0, 100), control) == SendOutcome::bad_source_time));
+    control.source_time = pair.now() + 1;
+    BOOST_TEST((caller.send(pair.caller_id, pair.now(), numbered(1, 100), control) == SendOutcome::bad_source_time));
+    pair.sim.run_for(milliseconds(500));
+    BOOST_TEST(pair.received_by_listener().empty());
+    BOOST_TEST(caller.stats(pair.caller_id, pair.now(), false)->total.pktSent == 0);
+}
