@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <span>
 
@@ -65,11 +66,13 @@ class RecordWriter {
 public:
     explicit RecordWriter(std::span<std::uint8_t> buffer) : buffer_(buffer) {}
 
-    [[nodiscard]] std::span<std::uint8_t> slot() const {
-        if (buffer_.size() - offset_ < record_header + max_record_payload) return {};
-        return buffer_.subspan(offset_ + record_header, max_record_payload);
+    /// Room for the next record's payload, `size` bytes (a datagram's at most by default), or
+    /// empty when the buffer has no room for that much.
+    [[nodiscard]] std::span<std::uint8_t> slot(std::size_t size = max_record_payload) const {
+        if (buffer_.size() - offset_ < record_header + size) return {};
+        return buffer_.subspan(offset_ + record_header, size);
     }
-    /// Records the `size` bytes written into slot() (size <= max_record_payload).
+    /// Records the `size` bytes written into slot() (at most the slot's size).
     void commit(std::size_t size, std::uint32_t tag) {
         put_u32(buffer_.data() + offset_, static_cast<std::uint32_t>(size));
         put_u32(buffer_.data() + offset_ + 4, tag);
@@ -82,6 +85,37 @@ private:
     std::span<std::uint8_t> buffer_;
     std::size_t offset_ = 0;
     std::size_t count_ = 0;
+};
+
+/// A buffer for one message longer than the batch buffers, from malloc: reserve() answers false
+/// when memory is short instead of aborting (the wasm module has no exceptions).
+class LongMessageBuffer {
+public:
+    LongMessageBuffer() = default;
+    LongMessageBuffer(const LongMessageBuffer&) = delete;
+    LongMessageBuffer& operator=(const LongMessageBuffer&) = delete;
+    ~LongMessageBuffer() { release(); }
+
+    [[nodiscard]] bool reserve(std::size_t size) {
+        if (size <= size_) return true;
+        void* grown = std::realloc(data_, size);
+        if (!grown) return false;
+        data_ = static_cast<std::uint8_t*>(grown);
+        size_ = size;
+        return true;
+    }
+    void release() {
+        std::free(data_);
+        data_ = nullptr;
+        size_ = 0;
+    }
+    [[nodiscard]] std::uint8_t* data() const { return data_; }
+    [[nodiscard]] std::size_t size() const { return size_; }
+    [[nodiscard]] std::span<std::uint8_t> span() const { return {data_, size_}; }
+
+private:
+    std::uint8_t* data_ = nullptr;
+    std::size_t size_ = 0;
 };
 
 }  // namespace websrt::bindings

@@ -95,7 +95,9 @@ public:
     SrtEndpoint() : endpoint_(random_), inbox_(buffer_size), outbox_(buffer_size) {}
 
     [[nodiscard]] std::uintptr_t inbox_address() const { return reinterpret_cast<std::uintptr_t>(inbox_.data()); }
-    [[nodiscard]] std::uintptr_t outbox_address() const { return reinterpret_cast<std::uintptr_t>(outbox_.data()); }
+    [[nodiscard]] std::uintptr_t outbox_address() const {
+        return reinterpret_cast<std::uintptr_t>(long_outbox_active_ ? long_outbox_.data() : outbox_.data());
+    }
     [[nodiscard]] std::size_t buffer_capacity() const { return buffer_size; }
     /// False once the entropy source failed: keys and ids can no longer be trusted.
     [[nodiscard]] bool healthy() const { return random_.healthy(); }
@@ -166,6 +168,7 @@ public:
     /// Fills the outbox with datagrams to send (records tagged with their destination); returns
     /// how many. Call again while it returns a full batch.
     int poll_transmits(double now) {
+        use_outbox();
         websrt::bindings::RecordWriter writer(outbox_);
         for (auto slot = writer.slot(); !slot.empty(); slot = writer.slot()) {
             const auto transmit = endpoint_.poll_transmit(micros(now), slot);
@@ -214,22 +217,40 @@ public:
     /// "buffer_full", "not_connected" or "bad_source_time".
     std::string send(std::uint32_t id, double now, std::uint32_t length, double ttl_us, bool in_order,
                      double source_time) {
-        if (length > inbox_.size()) return outcome_name(websrt::core::SendOutcome::too_large);
+        const bool long_message = length > inbox_.size();
+        if (long_message && length > long_inbox_.size()) return outcome_name(websrt::core::SendOutcome::too_large);
+        const std::uint8_t* message = long_message ? long_inbox_.data() : inbox_.data();
         websrt::core::SendControl control;
         control.in_order = in_order;
         if (std::isfinite(ttl_us) && ttl_us >= 0) control.ttl = micros(std::min(ttl_us, max_micros));
         if (std::isfinite(source_time) && source_time >= 0)
             control.source_time = micros(std::min(source_time, max_micros));
-        return outcome_name(endpoint_.send(id, micros(now), {inbox_.data(), length}, control));
+        const auto outcome = endpoint_.send(id, micros(now), {message, length}, control);
+        long_inbox_.release();
+        return outcome_name(outcome);
     }
 
     /// Fills the outbox with at most `max_messages` of the messages whose time has come
     /// (untagged records), and for each the message number, sequence and source time, three
     /// doubles from infoAddress(); returns how many. The rest wait in the core's bounded buffer.
+    /// -1: the next message is longer than memory can hold (the connection cannot go on).
     int receive_batch(std::uint32_t id, double now, std::uint32_t max_messages) {
-        websrt::bindings::RecordWriter writer(outbox_);
+        use_outbox();  // JS copied out the long message of the last call
         std::size_t count = 0;
-        for (auto slot = writer.slot(); !slot.empty() && writer.count() < max_messages; slot = writer.slot()) {
+        websrt::bindings::RecordWriter writer(outbox_);
+        while (count < max_messages) {
+            const auto next = endpoint_.next_message_size(id, micros(now));
+            if (!next) break;
+            auto slot = writer.slot(*next);
+            if (slot.empty()) {
+                if (count > 0) break;  // the next batch takes it
+                // A file-mode message longer than the whole outbox (the core bounds it by its
+                // receive buffer) comes alone in a buffer of its own, at outboxAddress().
+                if (!long_outbox_.reserve(websrt::bindings::record_header + websrt::bindings::padded(*next))) return -1;
+                writer = websrt::bindings::RecordWriter(long_outbox_.span());
+                slot = writer.slot(*next);
+                long_outbox_active_ = true;
+            }
             websrt::core::MessageInfo info;
             const auto size = endpoint_.receive(id, micros(now), slot, &info);
             if (!size) break;
@@ -240,8 +261,16 @@ public:
             info_[3 * count + 2] = static_cast<double>(info.source_time);
             ++count;
         }
-        return static_cast<int>(writer.count());
+        return static_cast<int>(count);
     }
+    /// Where JS writes a `length`-byte message for send(): the inbox, or for a file-mode message
+    /// longer than it a buffer of its own, freed by send(). 0 when memory is short.
+    std::uintptr_t inbox_for(std::uint32_t length) {
+        if (length <= inbox_.size()) return inbox_address();
+        if (!long_inbox_.reserve(length)) return 0;
+        return reinterpret_cast<std::uintptr_t>(long_inbox_.data());
+    }
+
     /// Where receiveBatch's message metadata starts (an index into HEAPF64 is this / 8).
     [[nodiscard]] std::uintptr_t info_address() const { return reinterpret_cast<std::uintptr_t>(info_.data()); }
 
@@ -327,8 +356,19 @@ private:
 
     websrt::core::CryptoRandom random_;
     websrt::core::Endpoint endpoint_;
+    void use_outbox() {
+        long_outbox_active_ = false;
+        long_outbox_.release();
+    }
+
     std::vector<std::uint8_t> inbox_;
     std::vector<std::uint8_t> outbox_;
+    // One message longer than the batch buffers, each way: from malloc, so that a peer's (or the
+    // application's) long message that memory cannot hold is an error, not an abort (the module
+    // has no exceptions: a failing std::vector would abort it).
+    websrt::bindings::LongMessageBuffer long_inbox_;
+    websrt::bindings::LongMessageBuffer long_outbox_;
+    bool long_outbox_active_ = false;                         // outboxAddress() is long_outbox_'s until the next call
     std::vector<double> info_ = std::vector<double>(3 * 64);  // receive_batch's metadata, 3 per message
     std::vector<websrt::core::SocketAddress> addresses_;
     std::unordered_map<websrt::core::SocketAddress, int, websrt::core::SocketAddressHash> tags_;
@@ -359,6 +399,7 @@ EMSCRIPTEN_BINDINGS(websrt_endpoint) {
         .function("send", &SrtEndpoint::send)
         .function("receiveBatch", &SrtEndpoint::receive_batch)
         .function("infoAddress", &SrtEndpoint::info_address)
+        .function("inboxFor", &SrtEndpoint::inbox_for)
         .function("close", &SrtEndpoint::close)
         .function("stats", &SrtEndpoint::stats);
 }

@@ -157,6 +157,12 @@ export class EndpointDriver {
       if (room <= 0) return;  // a slow reader: leave the rest in the core
       const count = this.endpoint.receiveBatch(id, now, room);
       if (count === 0) return;
+      if (count < 0) {
+        // A file-mode message longer than the wasm memory can hold: it can never be read.
+        this.endpoint.close(id, now, false, 0);
+        connection.finish(new SrtError("a received message is longer than memory can hold", { code: "ERR_SRT_CONNECTION_LOST" }));
+        return;  // its closed event comes next and finds the socket already ended
+      }
       const heap = this.heap();
       const base = this.endpoint.outboxAddress();
       const info = this.endpoint.infoAddress() >> 3;  // three doubles a message
@@ -211,8 +217,10 @@ export class EndpointDriver {
   /** Sends one message: "ok", "too_large", "buffer_full", "not_connected" or "bad_source_time".
    * `control`: { ttlUs, inOrder, srcTime } (times in µs, -1 for none). */
   send(id, bytes, { ttlUs = -1, inOrder = false, srcTime = -1 } = {}) {
-    if (bytes.length > this.capacity) return "too_large";
-    this.heap().set(bytes, this.endpoint.inboxAddress());
+    // A file-mode message may be longer than the inbox, which then grows for it.
+    const address = bytes.length > this.capacity ? this.endpoint.inboxFor(bytes.length) : this.endpoint.inboxAddress();
+    if (address === 0) return "too_large";
+    this.heap().set(bytes, address);
     const outcome = this.endpoint.send(id, this.clock.now(), bytes.length, ttlUs, inOrder, srcTime);
     // Only a queued message gives the core something to send; a refused one must not spin a
     // service → room → send loop of microtasks that would starve I/O and timers.

@@ -144,8 +144,13 @@ void UdpDriver::service() {
 }
 
 void UdpDriver::deliver(core::ConnectionId id, core::Micros now) {
-    while (auto size = endpoint_.receive(id, now, message_buffer_))
+    while (const auto next = endpoint_.next_message_size(id, now)) {
+        // A file-mode message may be longer than a packet (bounded by the core's receive buffer).
+        if (*next > message_buffer_.size()) message_buffer_.resize(*next);
+        const auto size = endpoint_.receive(id, now, message_buffer_);
+        if (!size) break;
         if (callbacks_.on_message) callbacks_.on_message(id, wire::Bytes(message_buffer_.data(), *size));
+    }
 }
 
 void UdpDriver::rearm_timer() {

@@ -38,7 +38,7 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
       rexmit_budget_(config.max_rexmit_bw_bytes_per_s),
       pacing_(config),
       last_ack_received_(initial_seq),
-      receive_buffer_(config.receive_buffer_pkts, max_payload(config), initial_seq),
+      receive_buffer_(config.receive_buffer_pkts, max_payload(config), initial_seq, config.message_api),
       receiver_loss_(config.receive_buffer_pkts),
       last_full_ack_seq_(initial_seq),
       highest_received_(initial_seq.prev()),
@@ -73,7 +73,7 @@ Connection::Connection(ConnectionId id, Micros now, const SocketAddress& peer, c
       rexmit_budget_(config.max_rexmit_bw_bytes_per_s),
       pacing_(config),
       last_ack_received_(negotiated.initial_seq),
-      receive_buffer_(config.receive_buffer_pkts, max_payload(config), negotiated.initial_seq),
+      receive_buffer_(config.receive_buffer_pkts, max_payload(config), negotiated.initial_seq, config.message_api),
       receiver_loss_(config.receive_buffer_pkts),
       last_full_ack_seq_(negotiated.initial_seq),
       highest_received_(negotiated.initial_seq.prev()),
@@ -115,7 +115,8 @@ void Connection::dispatch_packet(Micros now, const wire::Packet& packet) {
         break;
     case ControlType::ackack: handle_ackack(now, control); break;
     case ControlType::drop_request:
-        if (const auto* drop = std::get_if<wire::DropRequestBody>(&control.body)) handle_drop_request(*drop);
+        if (const auto* drop = std::get_if<wire::DropRequestBody>(&control.body))
+            handle_drop_request(*drop, wire::MsgNo(control.header.type_info));
         break;
     case ControlType::user_defined: handle_key_material(control); break;
     case ControlType::shutdown:

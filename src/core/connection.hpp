@@ -112,6 +112,8 @@ public:
 
     SendOutcome send(Micros now, wire::Bytes message, const SendControl& control);
     Expected<std::size_t, NoMessage> receive(Micros now, wire::MutableBytes out, MessageInfo* info);
+    /// The size of the message receive() would give now, or why there is none.
+    Expected<std::size_t, NoMessage> ready_message_size(Micros now);
     void close(Micros now, bool graceful, std::optional<Micros> linger);
     /// Ends the connection without a SHUTDOWN: its peer restarted on the same address and port
     /// (a new caller with a new socket id took its place), so nobody is left to tell.
@@ -193,9 +195,14 @@ private:
 
     // connection_receiver.cpp
     Expected<std::size_t, NoMessage> take_message(Micros now, wire::MutableBytes out, MessageInfo* info);
+    /// Once the peer closed, everything that arrived is due at once and gaps can never fill.
+    [[nodiscard]] Micros delivery_due_by(Micros now) const { return peer_closed_ ? forever : now; }
+    [[nodiscard]] bool delivery_drops_missing() const {
+        return peer_closed_ || (config_.too_late_packet_drop && negotiated_.peer_tlpktdrop);
+    }
     void handle_data(Micros now, const wire::DataPacket& packet);
     void handle_ackack(Micros now, const wire::ControlPacket& packet);
-    void handle_drop_request(const wire::DropRequestBody& body);
+    void handle_drop_request(const wire::DropRequestBody& body, wire::MsgNo msgno);
     void handle_key_material(const wire::ControlPacket& packet);
     /// The payload a received data packet delivers: decrypted, or clear; nothing when it cannot
     /// be decrypted or arrives clear on an encrypted connection (libsrt processData).

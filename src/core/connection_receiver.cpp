@@ -72,7 +72,8 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
     }
 
     const Micros delivery_time = timed ? tsbpd_.delivery_time(packet.timestamp_us) : now;
-    switch (receive_buffer_.insert(packet.seq, *payload, delivery_time, packet.message_number, packet.in_order)) {
+    switch (receive_buffer_.insert(packet.seq, *payload, delivery_time, packet.message_number, packet.in_order,
+                                   packet.position)) {
     case ReceiveBuffer::InsertOutcome::inserted:
         count(&TrafficCounters::pktRecvUnique);
         count(&TrafficCounters::byteRecvUnique, payload_bytes);
@@ -179,17 +180,18 @@ void Connection::send_periodic_nak(Micros now) {
     count(&TrafficCounters::pktSentNAK);
 }
 
-void Connection::handle_drop_request(const wire::DropRequestBody& body) {
-    // The sender gave up on [first, last]: stop asking for them, and let delivery skip them once
-    // a later packet is due. Packets of the range that did arrive are still delivered (libsrt
-    // processCtrlDropReq, dropMessage with KEEP_EXISTING).
+void Connection::handle_drop_request(const wire::DropRequestBody& body, wire::MsgNo msgno) {
+    // The sender gave up on [first, last] (of message `msgno`): stop asking for them, and let
+    // delivery skip them once a later packet is due. Packets of the range that did arrive are
+    // still delivered when each is a message of its own; a message's other packets are dropped
+    // with it (libsrt processCtrlDropReq, dropMessage with KEEP_EXISTING).
     if (wire::SeqNo::offset(body.first, body.last) < 0) return;
     const wire::SeqNo after = body.last.next();
     if (wire::SeqNo::offset(receive_buffer_.delivery_point(), after) <= 0) return;  // already past
     // The sender keeps at most its flight window (our buffer's size) beyond our ACK point, which
     // is at most a buffer ahead of the delivery point: a range reaching further was damaged.
     if (wire::SeqNo::offset(receive_buffer_.delivery_point(), body.last) >= 2 * config_.receive_buffer_pkts) return;
-    receive_buffer_.forget_missing_before(after);
+    receive_buffer_.drop_message(body.first, body.last, msgno);
     count(&TrafficCounters::pktRcvDrop, receive_buffer_.skip_forgotten());
     receiver_loss_.remove_up_to(after);
     // A range right after the highest packet seen moves it on, so its packets are not taken
@@ -205,17 +207,24 @@ Expected<std::size_t, NoMessage> Connection::receive(Micros now, wire::MutableBy
     return result;
 }
 
-Expected<std::size_t, NoMessage> Connection::take_message(Micros now, wire::MutableBytes out, MessageInfo* info) {
+Expected<std::size_t, NoMessage> Connection::ready_message_size(Micros now) {
     const bool readable = state_ == ConnectionState::connected || unread_after_peer_close();
     if (!readable) return NoMessage::not_connected;
-    // Once the peer closed, everything that arrived is due at once and gaps can never fill.
-    const Micros due_by = peer_closed_ ? forever : now;
-    const bool drop_missing = peer_closed_ || (config_.too_late_packet_drop && negotiated_.peer_tlpktdrop);
     count(&TrafficCounters::pktRcvDrop, receive_buffer_.skip_forgotten());
-    const auto size = receive_buffer_.ready_size(due_by, drop_missing);
+    count(&TrafficCounters::pktRcvDrop, receive_buffer_.discard_undeliverable(delivery_drops_missing()));
+    receiver_loss_.remove_up_to(receive_buffer_.delivery_point());
+    const auto size = receive_buffer_.ready_size(delivery_due_by(now), delivery_drops_missing());
     if (!size) return NoMessage::none_due;
+    return *size;
+}
+
+Expected<std::size_t, NoMessage> Connection::take_message(Micros now, wire::MutableBytes out, MessageInfo* info) {
+    const auto size = ready_message_size(now);
+    if (!size) return size.error();
     if (*size > out.size()) return NoMessage::buffer_too_small;
-    auto delivered = receive_buffer_.pop_ready(due_by, drop_missing);
+    const Micros due_by = delivery_due_by(now);
+    const bool drop_missing = delivery_drops_missing();
+    auto delivered = receive_buffer_.pop_message(due_by, drop_missing, out);
     if (delivered->dropped_before > 0) {
         // Too-late drop: the missing packets before this one will never be delivered.
         count(&TrafficCounters::pktRcvDrop, delivered->dropped_before);
@@ -223,7 +232,6 @@ Expected<std::size_t, NoMessage> Connection::take_message(Micros now, wire::Muta
                                                  static_cast<std::int64_t>(delivered->payload.size()));
         receiver_loss_.remove_up_to(delivered->seq);
     }
-    std::memcpy(out.data(), delivered->payload.data(), delivered->payload.size());
     if (info) {
         info->message_number = delivered->msgno.value();
         info->sequence = delivered->seq.value();

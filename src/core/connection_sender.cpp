@@ -28,12 +28,14 @@ SendOutcome Connection::send(Micros now, wire::Bytes message, const SendControl&
 
 SendOutcome Connection::submit(Micros now, wire::Bytes message, const SendControl& control) {
     if (state_ != ConnectionState::connected || closing_) return SendOutcome::not_connected;
-    // libsrt refuses a live message longer than SRTO_PAYLOADSIZE (SRT_ELARGEMSG).
-    if (message.size() > static_cast<std::size_t>(config_.payload_size)) return SendOutcome::too_large;
-    // The datagram must fit the MSS both sides settled on (the smaller of the two, which may be
+    // A datagram must fit the MSS both sides settled on (the smaller of the two, which may be
     // below ours), AES-GCM's tag included: the peer drops a longer one unread.
-    const std::size_t room = static_cast<std::size_t>(negotiated_.mss - header_overhead);
-    if (message.size() + (crypto_ ? crypto_->overhead() : 0) > room) return SendOutcome::too_large;
+    const std::size_t room =
+        static_cast<std::size_t>(negotiated_.mss - header_overhead) - (crypto_ ? crypto_->overhead() : 0);
+    const std::size_t packet_payload = std::min(room, static_cast<std::size_t>(config_.payload_size));
+    // libsrt refuses a live message longer than SRTO_PAYLOADSIZE (SRT_ELARGEMSG); in file mode it
+    // splits a message, or a stream write, into packets of at most that (CSndBuffer::addBuffer).
+    if (!file_cc_ && message.size() > packet_payload) return SendOutcome::too_large;
     // libsrt sendmsg2 refuses a source time before the connection's start (the timestamp would be
     // negative), and uses one only with TSBPD and the message API. One in the future is refused
     // here too: the receiver would take its timestamp for a damaged one.
@@ -44,7 +46,7 @@ SendOutcome Connection::submit(Micros now, wire::Bytes message, const SendContro
     }
     const Micros expires_at = control.ttl && *control.ttl >= 0 ? origin + *control.ttl : forever;
     drop_too_late_on_sender(now);
-    switch (send_buffer_.submit(message, origin, control.in_order, expires_at)) {
+    switch (send_buffer_.submit(message, origin, control.in_order, expires_at, packet_payload)) {
     case SendBuffer::SubmitOutcome::ok: break;
     case SendBuffer::SubmitOutcome::too_large: return SendOutcome::too_large;
     case SendBuffer::SubmitOutcome::full: return SendOutcome::buffer_full;
@@ -254,7 +256,7 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     }
 
     packet.seq = entry->seq;
-    packet.position = wire::PacketPosition::solo;
+    packet.position = entry->position;
     packet.in_order = entry->in_order;
     packet.message_number = entry->msgno;
     packet.retransmitted = retransmission && negotiated_.peer_rexmit_flag;

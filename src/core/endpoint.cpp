@@ -328,6 +328,12 @@ Expected<std::size_t, NoMessage> Endpoint::receive(ConnectionId id, Micros now, 
     return it->second->receive(now, out, info);
 }
 
+Expected<std::size_t, NoMessage> Endpoint::next_message_size(ConnectionId id, Micros now) {
+    const auto it = connections_.find(id);
+    if (it == connections_.end()) return NoMessage::not_connected;
+    return it->second->ready_message_size(now);
+}
+
 void Endpoint::close(ConnectionId id, Micros now, bool graceful, std::optional<Micros> linger) {
     if (const auto it = connections_.find(id); it != connections_.end()) it->second->close(now, graceful, linger);
 }

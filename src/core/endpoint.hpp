@@ -166,6 +166,9 @@ public:
     /// none (NoMessage): a message longer than `out` stays queued, never cut.
     Expected<std::size_t, NoMessage> receive(ConnectionId id, Micros now, wire::MutableBytes out,
                                              MessageInfo* info = nullptr);
+    /// The size of the message receive() would give now (a file-mode message may be longer than
+    /// max_message_size: the driver's buffer must hold it), or why there is none.
+    Expected<std::size_t, NoMessage> next_message_size(ConnectionId id, Micros now);
     /// Ends a connection. graceful: stop accepting send(), wait until everything sent is
     /// acknowledged and played out by the peer (drained event) or the linger is over, then
     /// SHUTDOWN and the closed event. `linger`: how long at most (nothing: the config's, see
@@ -183,7 +186,8 @@ public:
 
     /// The largest datagram SRT sends: the largest MSS (libsrt SRTO_MSS at most 1500).
     static constexpr std::size_t max_datagram_size = limits::max_mss;
-    /// The longest message receive() gives: a live packet's largest payload.
+    /// The longest message receive() gives in live mode, and with file mode's stream API: a
+    /// packet's largest payload. A file-mode message-API message may be longer (next_message_size).
     static constexpr std::size_t max_message_size = limits::max_live_payload;
     /// Stateless answers (induction responses, rejections) waiting for poll_transmit: a driver
     /// drains them after every datagram, so this bound only matters when it does not.

@@ -5,15 +5,16 @@
 
 namespace websrt::core {
 
-ReceiveBuffer::ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq)
+ReceiveBuffer::ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq, bool whole_messages)
     : capacity_(std::max(capacity_pkts, 1)),
       max_payload_(std::max(max_payload_bytes, 1)),
+      whole_messages_(whole_messages),
       slots_(capacity_, max_payload_),
       start_seq_(initial_seq) {}
 
 ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time,
-                                                   wire::MsgNo msgno, bool in_order) {
-    (void)in_order;  // live mode delivers strictly in sequence order anyway
+                                                   wire::MsgNo msgno, bool in_order, wire::PacketPosition position) {
+    (void)in_order;  // delivery is in sequence order anyway (libsrt's out-of-order reading is an option)
     release_delivered();
     const auto offset = wire::SeqNo::offset(start_seq_, seq);
     if (offset < 0) return InsertOutcome::too_old;
@@ -25,6 +26,8 @@ ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes 
     if (!slot) return InsertOutcome::out_of_memory;
     Slot& s = *slot;
     s.present = true;
+    s.dropped = false;
+    s.position = position;
     s.size = static_cast<std::uint32_t>(payload.size());
     s.delivery_time = delivery_time;
     s.msgno = msgno;
@@ -61,6 +64,7 @@ void ReceiveBuffer::advance(int count, bool keep_last) {
             --present_;
             bytes_ -= s->size;
             s->present = false;
+            s->dropped = false;
             if (keep_last && i == count - 1)
                 delivered_index_ = index;
             else
@@ -79,19 +83,106 @@ void ReceiveBuffer::release_delivered() {
     delivered_index_.reset();
 }
 
-std::optional<int> ReceiveBuffer::ready_offset(Micros now, bool drop_missing) const {
+std::optional<int> ReceiveBuffer::reachable_offset(bool drop_missing) const {
     const int offset = first_present_offset();
     if (offset < 0) return std::nullopt;
     const bool forgotten = forget_before_ && wire::SeqNo::offset(start_seq_.plus(offset), *forget_before_) >= 0;
     if (offset > 0 && !drop_missing && !forgotten) return std::nullopt;
-    if (present_slot(offset)->delivery_time > now) return std::nullopt;
     return offset;
 }
 
-std::optional<std::size_t> ReceiveBuffer::ready_size(Micros now, bool drop_missing) const {
+std::optional<int> ReceiveBuffer::ready_offset(Micros now, bool drop_missing) const {
+    const auto offset = reachable_offset(drop_missing);
+    if (!offset || present_slot(*offset)->delivery_time > now) return std::nullopt;
+    return offset;
+}
+
+int ReceiveBuffer::whole_message_at(int offset, bool drop_missing) const {
+    using wire::PacketPosition;
+    const Slot* first = present_slot(offset);
+    if (!first || first->dropped) return broken_message;
+    if (first->position == PacketPosition::solo) return 1;
+    if (first->position != PacketPosition::first) return broken_message;  // its first packet is gone
+    for (int i = offset + 1; i < span_; ++i) {
+        const Slot* next = present_slot(i);
+        if (!next) return drop_missing ? broken_message : incomplete_message;  // a hole, to fill or not
+        if (next->dropped || next->position == PacketPosition::first || next->position == PacketPosition::solo)
+            return broken_message;
+        if (next->position == PacketPosition::last) return i - offset + 1;
+    }
+    return drop_missing ? broken_message : incomplete_message;  // the rest has not arrived (yet)
+}
+
+std::optional<ReceiveBuffer::ReadySpan> ReceiveBuffer::ready_span(Micros now, bool drop_missing) const {
     const auto offset = ready_offset(now, drop_missing);
     if (!offset) return std::nullopt;
-    return present_slot(*offset)->size;
+    if (!whole_messages_) return ReadySpan{*offset, 1, present_slot(*offset)->size};
+    const int packets = whole_message_at(*offset, drop_missing);
+    if (packets <= 0) return std::nullopt;
+    ReadySpan span{*offset, packets, 0};
+    for (int i = 0; i < packets; ++i) span.size += present_slot(*offset + i)->size;
+    return span;
+}
+
+std::optional<std::size_t> ReceiveBuffer::ready_size(Micros now, bool drop_missing) const {
+    const auto span = ready_span(now, drop_missing);
+    if (!span) return std::nullopt;
+    return span->size;
+}
+
+std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_message(Micros now, bool drop_missing,
+                                                                   wire::MutableBytes out) {
+    release_delivered();
+    const auto span = ready_span(now, drop_missing);
+    if (!span || span->size > out.size()) return std::nullopt;
+    advance(span->offset);  // too-late drop of the missing ones before it
+    const Slot& first = *present_slot(0);
+    Delivered delivered{start_seq_, {}, span->offset, first.msgno, first.delivery_time};
+    std::size_t written = 0;
+    for (int i = 0; i < span->packets; ++i) {
+        const Slot& slot = *present_slot(i);
+        std::memcpy(out.data() + written, slots_.payload(ring_index(i)), slot.size);
+        written += slot.size;
+    }
+    advance(span->packets);
+    delivered.payload = wire::Bytes(out.data(), written);
+    return delivered;
+}
+
+int ReceiveBuffer::discard_undeliverable(bool drop_missing) {
+    int discarded = 0;
+    for (;;) {
+        const auto offset = reachable_offset(drop_missing);
+        if (!offset) break;
+        const Slot& slot = *present_slot(*offset);
+        const bool undeliverable =
+            slot.dropped || (whole_messages_ && whole_message_at(*offset, drop_missing) == broken_message);
+        if (!undeliverable) break;
+        advance(*offset + 1);
+        discarded += *offset + 1;
+    }
+    return discarded;
+}
+
+void ReceiveBuffer::drop_message(wire::SeqNo first, wire::SeqNo last, wire::MsgNo msgno) {
+    if (whole_messages_) {
+        const auto from = wire::SeqNo::offset(start_seq_, first);
+        const auto to = std::min<std::int64_t>(wire::SeqNo::offset(start_seq_, last), span_ - 1);
+        for (auto i = std::max<std::int64_t>(from, 0); i <= to; ++i)
+            if (Slot* s = slots_.meta(ring_index(static_cast<int>(i)));
+                s && s->present && s->position != wire::PacketPosition::solo)
+                s->dropped = true;
+        // The message may have begun before `first` (its first packets were acknowledged, so the
+        // sender no longer names them): walk back over its packets (libsrt dropMessage by msgno).
+        for (auto i = std::min<std::int64_t>(from, span_) - 1; i >= 0; --i) {
+            Slot* s = slots_.meta(ring_index(static_cast<int>(i)));
+            if (!s || !s->present) continue;
+            if (s->msgno != msgno || s->position == wire::PacketPosition::solo) break;
+            s->dropped = true;
+            if (s->position == wire::PacketPosition::first) break;
+        }
+    }
+    forget_missing_before(last.next());
 }
 
 std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, bool drop_missing) {

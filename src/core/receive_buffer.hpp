@@ -1,6 +1,11 @@
-// The live receiver's buffer: packets by sequence number in a fixed ring from the delivery point
-// on, each with its TSBPD delivery time (libsrt CRcvBuffer). Payload storage comes in blocks as
+// The receiver's buffer: packets by sequence number in a fixed ring from the delivery point on,
+// each with its TSBPD delivery time (libsrt CRcvBuffer). Payload storage comes in blocks as
 // packets arrive and goes back as they are delivered (slot_blocks.hpp).
+//
+// Delivery is packet by packet (live mode, where a message is one packet, and file mode's stream
+// API, where boundaries mean nothing), or with `whole_messages` (the message API) a message at a
+// time once all its packets, first to last, are in: libsrt readMessage. A message the sender gave
+// up in part (DROPREQ) is dropped whole.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +15,7 @@
 #include "core/slot_blocks.hpp"
 #include "core/time.hpp"
 #include "wire/byte_io.hpp"
+#include "wire/constants.hpp"
 #include "wire/seq.hpp"
 
 namespace websrt::core {
@@ -26,17 +32,30 @@ public:
         Micros delivery_time = 0;
     };
 
-    ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq);
+    ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq, bool whole_messages = false);
 
-    InsertOutcome insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time, wire::MsgNo msgno, bool in_order);
+    InsertOutcome insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time, wire::MsgNo msgno, bool in_order,
+                         wire::PacketPosition position = wire::PacketPosition::solo);
 
     /// Delivery time of the first packet present at or after the delivery point.
     [[nodiscard]] std::optional<Micros> next_delivery_time() const;
     /// The next packet whose time has come. With `drop_missing` (TLPKTDROP) the missing packets
     /// before it are given up; without it, only a present head is delivered.
     std::optional<Delivered> pop_ready(Micros now, bool drop_missing);
-    /// The payload size of what pop_ready() would deliver now, without delivering it.
+    /// The size of what pop_message() would deliver now (a whole message with whole_messages),
+    /// without delivering it.
     [[nodiscard]] std::optional<std::size_t> ready_size(Micros now, bool drop_missing) const;
+    /// The next packet, or whole message, whose time has come, copied into `out` (which must hold
+    /// ready_size() bytes; nothing is taken otherwise). Its payload is `out`'s first bytes.
+    std::optional<Delivered> pop_message(Micros now, bool drop_missing, wire::MutableBytes out);
+    /// Drops, from the delivery point on, what can never be delivered whole: packets of a message
+    /// whose first packet is gone or was given up, and (with `drop_missing`, the peer having
+    /// closed) messages with a hole. Returns how many packets it dropped.
+    int discard_undeliverable(bool drop_missing);
+    /// The sender gave up message `msgno` in [first, last] (DROPREQ): its packets there and
+    /// before `first` are dropped, unless a packet is a message of its own (libsrt dropMessage
+    /// with KEEP_EXISTING), and the missing ones forgotten (forget_missing_before).
+    void drop_message(wire::SeqNo first, wire::SeqNo last, wire::MsgNo msgno);
     /// The sender gave up the packets before `seq` (DROPREQ): those still missing may be skipped
     /// when a later packet is delivered, even without TLPKTDROP. Packets present are kept and
     /// delivered, and a missing one that still arrives in time is too (libsrt dropMessage with
@@ -68,10 +87,27 @@ public:
 private:
     struct Slot {
         bool present = false;
+        bool dropped = false;  // arrived (so acknowledged) but never to be delivered
+        wire::PacketPosition position = wire::PacketPosition::solo;
         std::uint32_t size = 0;
         Micros delivery_time = 0;
         wire::MsgNo msgno;
     };
+    /// The offset and packet count of what is ready now, and its size.
+    struct ReadySpan {
+        int offset = 0;
+        int packets = 1;
+        std::size_t size = 0;
+    };
+    /// With whole_messages: how many packets the complete message starting at `offset` has (a
+    /// first or solo packet, none dropped); incomplete_message while some may still come;
+    /// broken_message when it can never be delivered whole.
+    static constexpr int incomplete_message = 0;
+    static constexpr int broken_message = -1;
+    [[nodiscard]] int whole_message_at(int offset, bool drop_missing) const;
+    [[nodiscard]] std::optional<ReadySpan> ready_span(Micros now, bool drop_missing) const;
+    /// The first present offset delivery may go to: 0, or past a gap it may skip.
+    [[nodiscard]] std::optional<int> reachable_offset(bool drop_missing) const;
     [[nodiscard]] int ring_index(int offset) const { return (head_ + offset) % capacity_; }
     /// The slot `offset` after the delivery point if a packet is there.
     [[nodiscard]] const Slot* present_slot(int offset) const {
@@ -89,6 +125,7 @@ private:
 
     int capacity_;
     int max_payload_;
+    bool whole_messages_;
     SlotBlocks<Slot> slots_;
     std::optional<int> delivered_index_;  // the slot whose payload pop_ready() handed out
     int head_ = 0;

@@ -13,29 +13,47 @@ void SendBuffer::set_initial_seq(wire::SeqNo seq) {
     if (count_ == 0) first_seq_ = seq;
 }
 
-SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes payload, Micros origin_time, bool in_order,
-                                             Micros expires_at) {
-    if (payload.size() > static_cast<std::size_t>(max_payload_)) return SubmitOutcome::too_large;
-    if (count_ == capacity_) return SubmitOutcome::full;
-    const int index = ring_index(count_);
-    Entry* occupied = entries_.occupy(index);
-    if (!occupied) return SubmitOutcome::out_of_memory;
-    Entry& entry = *occupied;
-    entry.storage = entries_.payload(index);
-    entry.seq = first_seq_.plus(count_);
-    entry.msgno = next_msgno_;
-    entry.in_order = in_order;
-    entry.origin_time = origin_time;
-    entry.expires_at = expires_at;
-    entry.given_up = false;
-    entry.last_sent_time = 0;
-    entry.retransmit_count = 0;
-    entry.key = wire::EncryptionKey::none;
-    entry.size = static_cast<std::uint32_t>(payload.size());
-    std::copy(payload.begin(), payload.end(), entry.storage);
+SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes message, Micros origin_time, bool in_order, Micros expires_at,
+                                             std::size_t packet_payload) {
+    const std::size_t chunk = packet_payload > 0 ? std::min<std::size_t>(packet_payload, max_payload_) : max_payload_;
+    if (packet_payload == 0 && message.size() > chunk) return SubmitOutcome::too_large;
+    // An empty message is still one (empty) packet.
+    const std::size_t packets = std::max<std::size_t>((message.size() + chunk - 1) / chunk, 1);
+    if (packets > static_cast<std::size_t>(capacity_)) return SubmitOutcome::too_large;
+    if (packets > static_cast<std::size_t>(capacity_ - count_)) return SubmitOutcome::full;
+    for (std::size_t i = 0; i < packets; ++i) {
+        const int index = ring_index(count_);
+        Entry* occupied = entries_.occupy(index);
+        if (!occupied) {
+            while (i-- > 0) {  // all or nothing: take back the packets already queued
+                --count_;
+                bytes_ -= at(count_).size;
+                entries_.vacate(ring_index(count_));
+            }
+            return SubmitOutcome::out_of_memory;
+        }
+        const wire::Bytes piece = message.subspan(i * chunk, std::min(chunk, message.size() - i * chunk));
+        Entry& entry = *occupied;
+        entry.storage = entries_.payload(index);
+        entry.seq = first_seq_.plus(count_);
+        entry.msgno = next_msgno_;
+        entry.position = packets == 1       ? wire::PacketPosition::solo
+                         : i == 0           ? wire::PacketPosition::first
+                         : i + 1 == packets ? wire::PacketPosition::last
+                                            : wire::PacketPosition::middle;
+        entry.in_order = in_order;
+        entry.origin_time = origin_time;
+        entry.expires_at = expires_at;
+        entry.given_up = false;
+        entry.last_sent_time = 0;
+        entry.retransmit_count = 0;
+        entry.key = wire::EncryptionKey::none;
+        entry.size = static_cast<std::uint32_t>(piece.size());
+        std::copy(piece.begin(), piece.end(), entry.storage);
+        ++count_;
+        bytes_ += static_cast<std::int64_t>(piece.size());
+    }
     next_msgno_ = next_msgno_.next_message();
-    ++count_;
-    bytes_ += static_cast<std::int64_t>(payload.size());
     return SubmitOutcome::ok;
 }
 

@@ -1,5 +1,7 @@
-// The live sender's buffer: every message from submission until it is acknowledged or dropped
-// too late, one packet per message, in a fixed ring (libsrt CSndBuffer in live mode). Storage
+// The sender's buffer: every packet from submission until it is acknowledged or dropped, in a
+// fixed ring (libsrt CSndBuffer). A live message is one packet; a file-mode message (or a stream
+// write) longer than a packet is split into several, numbered first … last under one message
+// number, as libsrt addBuffer does. Storage
 // comes in blocks as messages are submitted and goes back as they are acknowledged
 // (slot_blocks.hpp): no allocation per packet, and none for capacity never used.
 #pragma once
@@ -23,6 +25,7 @@ public:
     struct Entry {
         wire::SeqNo seq;
         wire::MsgNo msgno;
+        wire::PacketPosition position = wire::PacketPosition::solo;  // its place in the message
         bool in_order = false;
         Micros origin_time = 0;
         Micros expires_at = forever;  // its TTL is over from then on (SendControl::ttl)
@@ -48,7 +51,10 @@ public:
 
     /// Only before the first submit: the sequence number of the first packet (the ISN).
     void set_initial_seq(wire::SeqNo seq);
-    SubmitOutcome submit(wire::Bytes payload, Micros origin_time, bool in_order, Micros expires_at = forever);
+    /// Queues one message in packets of at most `packet_payload` bytes (all of them or none:
+    /// full when they do not all fit now, too_large when they never could).
+    SubmitOutcome submit(wire::Bytes message, Micros origin_time, bool in_order, Micros expires_at = forever,
+                         std::size_t packet_payload = 0);
 
     /// The oldest packet not yet sent, or nullptr.
     [[nodiscard]] const Entry* next_unsent() const;

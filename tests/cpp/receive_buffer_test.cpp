@@ -133,3 +133,63 @@ BOOST_AUTO_TEST_CASE(a_delivered_payload_stays_readable_until_the_next_change) {
     BOOST_TEST(delivered->payload.size() == 10u);
     BOOST_TEST(delivered->payload[9] == 7);
 }
+
+namespace {
+using websrt::wire::PacketPosition;
+constexpr bool whole_messages = true;
+/// Inserts packet `seq` of message `msgno` (its byte: the sequence number) at its place.
+void insert_part(ReceiveBuffer& buffer, std::uint32_t seq, std::uint32_t msgno, PacketPosition position) {
+    buffer.insert(SeqNo(seq), message(static_cast<std::uint8_t>(seq)), 0, MsgNo(msgno), false, position);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_message_api_delivers_a_message_of_several_packets_whole_once_all_are_in) {
+    ReceiveBuffer buffer(16, 1456, SeqNo(0), whole_messages);
+    insert_part(buffer, 0, 1, PacketPosition::first);
+    insert_part(buffer, 2, 1, PacketPosition::last);
+    BOOST_TEST(!buffer.ready_size(0, false));  // the middle packet is missing
+    BOOST_TEST(buffer.ack_point().value() == 1u);
+    insert_part(buffer, 1, 1, PacketPosition::middle);
+    BOOST_TEST(buffer.ready_size(0, false).value() == 30u);
+    std::vector<std::uint8_t> out(29);
+    BOOST_TEST(!buffer.pop_message(0, false, out));  // too small: nothing taken
+    out.resize(30);
+    const auto delivered = buffer.pop_message(0, false, out);
+    BOOST_REQUIRE(delivered);
+    BOOST_TEST(delivered->payload.size() == 30u);
+    BOOST_TEST(delivered->msgno.value() == 1u);
+    BOOST_TEST((out[0] == 0 && out[10] == 1 && out[20] == 2));
+    BOOST_TEST(buffer.delivery_point().value() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_message_given_up_in_part_is_dropped_whole_and_solo_packets_are_kept) {
+    ReceiveBuffer buffer(16, 1456, SeqNo(0), whole_messages);
+    insert_part(buffer, 0, 1, PacketPosition::solo);
+    insert_part(buffer, 1, 2, PacketPosition::first);
+    insert_part(buffer, 2, 2, PacketPosition::middle);
+    insert_part(buffer, 5, 3, PacketPosition::solo);
+    // The sender gives up message 2 from packet 3 on (packets 1 and 2 were acknowledged, so it
+    // names only the rest): the receiver walks back to the message's first packet.
+    buffer.drop_message(SeqNo(3), SeqNo(4), MsgNo(2));
+    BOOST_TEST(buffer.skip_forgotten() == 0);  // message 1 is still there to deliver first
+    std::vector<std::uint8_t> out(1456);
+    BOOST_TEST(buffer.pop_message(0, false, out)->msgno.value() == 1u);
+    BOOST_TEST(buffer.discard_undeliverable(false) == 2);  // packets 1 and 2, which arrived
+    const auto next = buffer.pop_message(0, false, out);
+    BOOST_REQUIRE(next);
+    BOOST_TEST(next->dropped_before == 2);  // packets 3 and 4, which never did
+    BOOST_TEST(next->msgno.value() == 3u);
+    BOOST_TEST(next->seq.value() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(packets_whose_first_packet_is_gone_are_discarded_not_held) {
+    ReceiveBuffer buffer(16, 1456, SeqNo(0), whole_messages);
+    // The message's first packet (seq 0) was forgotten (DROPREQ) and never came; its last did.
+    buffer.forget_missing_before(SeqNo(1));
+    insert_part(buffer, 1, 7, PacketPosition::last);
+    insert_part(buffer, 2, 8, PacketPosition::solo);
+    BOOST_TEST(buffer.skip_forgotten() == 1);
+    BOOST_TEST(buffer.discard_undeliverable(false) == 1);
+    std::vector<std::uint8_t> out(1456);
+    BOOST_TEST(buffer.pop_message(0, false, out)->msgno.value() == 8u);
+}

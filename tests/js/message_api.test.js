@@ -14,9 +14,10 @@ const message = (i, size = 1000) => {
 const indexOf = (bytes) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
 const nowUs = () => Math.floor(performance.now() * 1000);
 
-async function pair(callerOptions = "") {
-  const server = await SrtServer.listen("srt://127.0.0.1:0?mode=listener");
-  const socket = await SrtSocket.connect(`srt://127.0.0.1:${server.address().port}${callerOptions}`);
+/** A listener and a caller, both with `options` ("?a=b&c=d"). */
+async function pair(options = "") {
+  const server = await SrtServer.listen(`srt://127.0.0.1:0?mode=listener${options.replace("?", "&")}`);
+  const socket = await SrtSocket.connect(`srt://127.0.0.1:${server.address().port}${options}`);
   const { value: accepted } = await server.next();
   return { socket, accepted, close: async () => { await socket.close({ lingerMs: 0 }); await server.close(); } };
 }
@@ -74,6 +75,45 @@ test("send() refuses bad message options before sending anything", async () => {
     await assert.rejects(socket.send(message(0), { srcTime: nowUs() + 1_000_000 }), RangeError, "a future srcTime");
     await assert.rejects(socket.send(message(0), { srcTime: 0 }), RangeError, "a srcTime before the connection");
     assert.equal(socket.stats().pktSent, 0);
+  } finally {
+    await close();
+  }
+});
+
+test("file mode's message API carries messages of many packets whole, even longer than the batch buffers", async () => {
+  const { socket, accepted, close } = await pair("?transtype=file&messageapi=1");
+  try {
+    const sizes = [1, 1456, 1457, 10_000, 300_000, 2_000_000, 7];
+    const sent = sizes.map((size, i) => Uint8Array.from({ length: size }, (_, j) => (i * 31 + j * 7) & 0xff));
+    const sending = Promise.all(sent.map((bytes) => socket.send(bytes)));
+    for (const bytes of sent) {
+      const { data } = await accepted.readMessage();
+      assert.equal(data.length, bytes.length);
+      assert.ok(Buffer.from(data).equals(Buffer.from(bytes)), `a message of ${bytes.length} bytes`);
+    }
+    await sending;
+  } finally {
+    await close();
+  }
+});
+
+test("file mode's stream API takes writes of many packets and delivers their bytes in order", async () => {
+  const { socket, accepted, close } = await pair("?transtype=file");
+  try {
+    const bytes = Uint8Array.from({ length: 3_000_000 }, (_, j) => (j * 13 + (j >> 11)) & 0xff);
+    const sending = (async () => {
+      for (let offset = 0; offset < bytes.length; offset += 250_000) await socket.send(bytes.subarray(offset, offset + 250_000));
+    })();
+    const received = [];
+    let length = 0;
+    while (length < bytes.length) {
+      const chunk = await accepted.read();
+      assert.ok(chunk.length <= 1456, "the stream API delivers packet by packet");
+      received.push(chunk);
+      length += chunk.length;
+    }
+    await sending;
+    assert.ok(Buffer.concat(received).equals(Buffer.from(bytes)));
   } finally {
     await close();
   }

@@ -133,11 +133,17 @@ void Simulator::flush(int index) {
     }
     if (!node.reads) return;
     core::MessageInfo info;
-    for (const core::ConnectionId id : node.open)
-        while (auto size = node.endpoint->receive(id, local, buffer, &info))
+    for (const core::ConnectionId id : node.open) {
+        // A file-mode message may be longer than a datagram: the buffer grows to what is next.
+        while (const auto next = node.endpoint->next_message_size(id, local)) {
+            if (*next > buffer.size()) buffer.resize(*next);
+            const auto size = node.endpoint->receive(id, local, buffer, &info);
+            if (!size) break;
             node.deliveries.push_back(
                 {id, std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*size)),
                  now_, info});
+        }
+    }
     std::erase_if(node.open, [&](core::ConnectionId id) { return node.endpoint->connection(id) == nullptr; });
 }
 
