@@ -11,6 +11,9 @@ Sections (bench/README.md says how each is measured):
   listener    accepts per second and RSS per idle and active connection of a websrt and a libsrt
               listener under the same libsrt callers (bench/libsrt_peer.py, listener_peer.cpp)
   wasm        WebAssembly memory and the package's gzipped size (bench/wasm_memory.js)
+  file        file mode: one file websrt → websrt and srt-file-transmit → srt-file-transmit, directly
+              and through `websrt impair` at 1/5 % loss (bench/file_transfer.py); and the simulator's
+              FileCC goodput by link rate, loss and RTT (tests/sim/file_goodput.cpp)
 
 Writes build/bench/bench-<time>.json and .png (and latest.json/latest.png), prints the tables,
 and with --check compares the ratios to libsrt against bench/baseline.json: it fails only when
@@ -29,6 +32,7 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
 sys.path.insert(0, BENCH)
 
+import file_transfer  # noqa: E402
 import latency_under_loss  # noqa: E402
 import loopback_throughput  # noqa: E402
 
@@ -38,9 +42,11 @@ TOOLS = ["websrt", "websrt Node/WASM", "srt-live-transmit"]
 
 MODES = {
     "short": {"rates": [25e6], "ciphers": [0, 16], "seconds": 2, "losses": [0, 10], "loss_seconds": 5,
-              "core_packets": 200_000, "callers": 30},
+              "core_packets": 200_000, "callers": 30, "file_mb": 20, "file_losses": [0, 5],
+              "sim": {"rates": "10,100", "losses": "0,1,5,10", "rtts": "20,200"}},
     "full": {"rates": [20e6, 50e6, 100e6], "ciphers": [0, 16, 32], "seconds": 4, "losses": [0, 5, 10, 20],
-             "loss_seconds": 10, "core_packets": 1_000_000, "callers": 100},
+             "loss_seconds": 10, "core_packets": 1_000_000, "callers": 100, "file_mb": 100, "file_losses": [0, 1, 5],
+             "sim": {"rates": "10,100", "losses": "0,1,2,5,10", "rtts": "20,50,100,200"}},
 }
 
 
@@ -145,6 +151,22 @@ def listeners(mode):
     return rows
 
 
+# ---- file mode ----
+
+def file_mode(mode):
+    transfers = []
+    for loss_percent in mode["file_losses"]:
+        for tool in file_transfer.TOOLS:
+            log(f"file: {tool}, {mode['file_mb']} MB, {loss_percent} % loss")
+            transfers.append(file_transfer.run(tool, WEBSRT, int(mode["file_mb"] * 1e6), loss_percent, 22, 90))
+    log("file: simulator goodput rows")
+    sim = mode["sim"]
+    out = subprocess.run([os.path.join(NATIVE, "tests", "sim", "websrt_sim_file"), "--rates", sim["rates"],
+                          "--losses", sim["losses"], "--rtts", sim["rtts"], "--limit", "60"],
+                         capture_output=True, text=True, timeout=600)
+    return {"transfers": transfers, "simulated": [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]}
+
+
 def wasm_memory(_mode):
     log("wasm: memory and package size")
     out = subprocess.run(["node", os.path.join(BENCH, "wasm_memory.js")], capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -178,6 +200,14 @@ def ratios(result):
         out[f"delivery_{r['loss']:g}pct"] = r["delivery"] / slt["delivery"] if slt["delivery"] else 0
         if r["retransmit_ratio"] and slt["retransmit_ratio"]:
             out[f"retransmit_economy_{r['loss']:g}pct"] = slt["retransmit_ratio"] / r["retransmit_ratio"]
+    for r in result["file"]["transfers"]:
+        sft = pick(result["file"]["transfers"], tool="srt-file-transmit", loss=r["loss"])
+        if r["tool"] != "websrt" or not (r["finished"] and sft and sft["finished"]):
+            continue
+        out[f"file_throughput_{r['loss']:g}pct"] = r["mbps"] / sft["mbps"]
+        if not r["loss"]:
+            both = lambda x: x["sender_cpu_s_per_gb"] + x["receiver_cpu_s_per_gb"]  # noqa: E731
+            out["file_throughput_per_cpu"] = both(sft) / both(r)
     lw, ll = result["listener"]["websrt"], result["listener"]["libsrt"]
     out["accepts_per_second"] = lw["accepts_per_second"] / ll["accepts_per_second"]
     for key in ("idle", "active"):
@@ -212,6 +242,17 @@ def tables(result):
                      [[name, f"{r['accepts_per_second']:.0f}", f"{r['rss_kib_listening'] / 1024:.1f} MiB",
                        f"{r['kib_per_idle_connection']:.0f}", f"{r['kib_per_active_connection']:.0f}"]
                       for name, r in result["listener"].items()])
+    lines += section("File mode, one file (20 ms each way through `websrt impair` when lossy, seed 22)",
+                     ["loss", "tool", "Mbit/s", "intact", "finished", "sender CPU s/GB", "receiver CPU s/GB"],
+                     [[f"{r['loss']:g} %", r["tool"], f"{r['mbps']:.1f}", "yes" if r["intact"] else "NO",
+                       "yes" if r["finished"] else f"no ({100 * r['received'] / r['size']:.0f} % in {r['seconds']:.0f} s)",
+                       f"{r['sender_cpu_s_per_gb']:.2f}", f"{r['receiver_cpu_s_per_gb']:.2f}"]
+                      for r in result["file"]["transfers"]])
+    lines += section("File mode on the simulator: websrt's FileCC (libsrt's formulas), 5 MB, goodput by link",
+                     ["link Mbit/s", "RTT ms", "loss", "goodput Mbit/s", "share of link", "retransmitted", "finished"],
+                     [[f"{r['rate_mbit']:g}", f"{r['rtt_ms']:g}", f"{r['loss']:g} %", f"{r['goodput_mbit']:.2f}",
+                       f"{100 * r['goodput_mbit'] / r['rate_mbit']:.0f} %", f"{100 * r['retransmitted']:.1f} %",
+                       "yes" if r["finished"] else "no"] for r in result["file"]["simulated"]])
     w = result["wasm"]
     lines += section("WebAssembly (Node; both ends of each connection in one module)",
                      ["wasm memory", "heap per endpoint", "heap per idle connection", "heap per active connection",
@@ -294,11 +335,12 @@ def main():
     parser.add_argument("--baseline", default=os.path.join(BENCH, "baseline.json"))
     parser.add_argument("--margin", type=float, default=0.5, help="a ratio may fall to this share of its baseline")
     parser.add_argument("--update-baseline", action="store_true")
-    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,listener,wasm)")
+    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,listener,wasm,file)")
     args = parser.parse_args()
     mode_name = "short" if args.short else "full"
     mode = MODES[mode_name]
-    sections = {"throughput": throughput, "core": core, "loss": loss, "listener": listeners, "wasm": wasm_memory}
+    sections = {"throughput": throughput, "core": core, "loss": loss, "listener": listeners, "wasm": wasm_memory,
+                "file": file_mode}
     wanted = args.only.split(",") if args.only else list(sections)
     result = {"date": time.strftime("%Y-%m-%d %H:%M"), "mode": mode_name,
               "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "python": platform.python_version()}}
