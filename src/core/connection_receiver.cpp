@@ -186,14 +186,15 @@ void Connection::handle_drop_request(const wire::DropRequestBody& body, wire::Ms
     // still delivered when each is a message of its own; a message's other packets are dropped
     // with it (libsrt processCtrlDropReq, dropMessage with KEEP_EXISTING).
     if (wire::SeqNo::offset(body.first, body.last) < 0) return;
-    const wire::SeqNo after = body.last.next();
-    if (wire::SeqNo::offset(receive_buffer_.delivery_point(), after) <= 0) return;  // already past
+    if (wire::SeqNo::offset(receive_buffer_.delivery_point(), body.last.next()) <= 0) return;  // already past
     // The sender keeps at most its flight window (our buffer's size) beyond our ACK point, which
     // is at most a buffer ahead of the delivery point: a range reaching further was damaged.
     if (wire::SeqNo::offset(receive_buffer_.delivery_point(), body.last) >= 2 * config_.receive_buffer_pkts) return;
     receive_buffer_.drop_message(body.first, body.last, msgno);
     count(&TrafficCounters::pktRcvDrop, receive_buffer_.skip_forgotten());
-    receiver_loss_.remove_up_to(after);
+    // Only the range is given up: a packet missing before it is still asked for (libsrt drops
+    // just the range; a lost message without a TTL must still arrive).
+    receiver_loss_.remove_range(body.first, body.last);
     // A range right after the highest packet seen moves it on, so its packets are not taken
     // as a gap when the next one comes (libsrt: "dropping ahead of the current largest").
     if (wire::SeqNo::offset(body.first, highest_received_.next()) >= 0 &&

@@ -86,8 +86,7 @@ void ReceiveBuffer::release_delivered() {
 std::optional<int> ReceiveBuffer::reachable_offset(bool drop_missing) const {
     const int offset = first_present_offset();
     if (offset < 0) return std::nullopt;
-    const bool forgotten = forget_before_ && wire::SeqNo::offset(start_seq_.plus(offset), *forget_before_) >= 0;
-    if (offset > 0 && !drop_missing && !forgotten) return std::nullopt;
+    if (offset > 0 && !drop_missing && !gap_forgotten(offset)) return std::nullopt;
     return offset;
 }
 
@@ -182,7 +181,7 @@ void ReceiveBuffer::drop_message(wire::SeqNo first, wire::SeqNo last, wire::MsgN
             if (s->position == wire::PacketPosition::first) break;
         }
     }
-    forget_missing_before(last.next());
+    forget_missing(first, last);
 }
 
 std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, bool drop_missing) {
@@ -199,24 +198,67 @@ std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, boo
     return delivered;
 }
 
-void ReceiveBuffer::forget_missing_before(wire::SeqNo seq) {
-    if (!forget_before_ || wire::SeqNo::offset(*forget_before_, seq) > 0) forget_before_ = seq;
+void ReceiveBuffer::forget_missing(wire::SeqNo first, wire::SeqNo last) {
+    if (wire::SeqNo::offset(first, last) < 0) return;
+    if (wire::SeqNo::offset(start_seq_, last) < 0) return;  // all delivered already
+    if (wire::SeqNo::offset(start_seq_, first) < 0) first = start_seq_;
+    // Insert in order, merging with ranges it overlaps or touches.
+    auto it = std::find_if(forgotten_.begin(), forgotten_.end(),
+                           [&](const SeqRange& r) { return wire::SeqNo::offset(r.last.next(), first) <= 0; });
+    while (it != forgotten_.end() && wire::SeqNo::offset(last.next(), it->first) <= 0) {
+        if (wire::SeqNo::offset(it->first, first) > 0) first = it->first;
+        if (wire::SeqNo::offset(last, it->last) > 0) last = it->last;
+        it = forgotten_.erase(it);
+    }
+    if (forgotten_.size() >= static_cast<std::size_t>(capacity_)) return;
+    forgotten_.insert(it, {first, last});
+}
+
+bool ReceiveBuffer::gap_forgotten(int count) const {
+    // Walk the gap's missing packets: each must lie in a forgotten range.
+    wire::SeqNo seq = start_seq_;
+    const wire::SeqNo end = start_seq_.plus(count);
+    for (const SeqRange& r : forgotten_) {
+        if (wire::SeqNo::offset(seq, end) <= 0) return true;
+        // Packets present before this range are fine; a missing one is not.
+        while (wire::SeqNo::offset(seq, r.first) > 0 && wire::SeqNo::offset(seq, end) > 0) {
+            if (!present_slot(static_cast<int>(wire::SeqNo::offset(start_seq_, seq)))) return false;
+            seq = seq.next();
+        }
+        if (wire::SeqNo::offset(seq, r.last) >= 0) seq = r.last.next();
+    }
+    for (; wire::SeqNo::offset(seq, end) > 0; seq = seq.next())
+        if (!present_slot(static_cast<int>(wire::SeqNo::offset(start_seq_, seq)))) return false;
+    return true;
+}
+
+void ReceiveBuffer::prune_forgotten() {
+    std::erase_if(forgotten_, [&](const SeqRange& r) { return wire::SeqNo::offset(start_seq_, r.last) < 0; });
 }
 
 int ReceiveBuffer::skip_forgotten() {
     release_delivered();
-    if (!forget_before_) return 0;
-    const auto offset = wire::SeqNo::offset(start_seq_, *forget_before_);
-    if (offset <= 0) {
-        forget_before_.reset();
-        return 0;
+    prune_forgotten();
+    int skipped = 0;
+    // Missing packets at the delivery point that the sender gave up: skip them. A present one
+    // stops the skip (pop_message delivers it first), and so does a missing one not given up.
+    while (!forgotten_.empty() && !present_slot(0)) {
+        const SeqRange range = forgotten_.front();
+        if (wire::SeqNo::offset(range.first, start_seq_) < 0) break;
+        const auto remaining = wire::SeqNo::offset(start_seq_, range.last) + 1;
+        int step = 0;
+        while (step < remaining && step < capacity_ && !present_slot(step)) ++step;
+        advance(step);
+        skipped += step;
+        if (step < remaining && step < capacity_) break;  // a present packet inside the range
+        if (step < remaining) {
+            // The range reaches beyond the ring, which is now empty: nothing was stored there.
+            skipped += static_cast<int>(remaining - step);
+            start_seq_ = range.last.next();
+        }
+        forgotten_.erase(forgotten_.begin());
     }
-    const int first = first_present_offset();
-    if (first >= 0 && first < offset) return 0;  // delivered first; pop_ready skips the gaps
-    advance(static_cast<int>(std::min<std::int64_t>(offset, capacity_)));
-    start_seq_ = *forget_before_;  // beyond the ring: nothing was stored there anyway
-    forget_before_.reset();
-    return static_cast<int>(offset);
+    return skipped;
 }
 
 std::optional<wire::SeqNo> ReceiveBuffer::first_missing() const {

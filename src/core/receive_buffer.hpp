@@ -54,16 +54,16 @@ public:
     int discard_undeliverable(bool drop_missing);
     /// The sender gave up message `msgno` in [first, last] (DROPREQ): its packets there and
     /// before `first` are dropped, unless a packet is a message of its own (libsrt dropMessage
-    /// with KEEP_EXISTING), and the missing ones forgotten (forget_missing_before).
+    /// with KEEP_EXISTING), and the missing ones in the range forgotten (forget_missing).
     void drop_message(wire::SeqNo first, wire::SeqNo last, wire::MsgNo msgno);
-    /// The sender gave up the packets before `seq` (DROPREQ): those still missing may be skipped
-    /// when a later packet is delivered, even without TLPKTDROP. Packets present are kept and
-    /// delivered, and a missing one that still arrives in time is too (libsrt dropMessage with
-    /// KEEP_EXISTING).
-    void forget_missing_before(wire::SeqNo seq);
-    /// Moves the delivery point past the forgotten packets when none is present before it (so a
-    /// range beyond the buffer's room, never stored, does not hold up what follows); returns how
-    /// many were skipped.
+    /// The sender gave up the packets [first, last] (DROPREQ): those still missing may be skipped
+    /// when a later packet is delivered, even without TLPKTDROP; missing packets outside the
+    /// range are still waited for. Packets present are kept and delivered, and a missing one that
+    /// still arrives in time is too (libsrt dropMessage with KEEP_EXISTING). Ranges are kept
+    /// until delivery passes them, at most one per slot of the ring (more are not taken).
+    void forget_missing(wire::SeqNo first, wire::SeqNo last);
+    /// Moves the delivery point past forgotten packets at its head (so a range beyond the
+    /// buffer's room, never stored, does not hold up what follows); returns how many were skipped.
     int skip_forgotten();
 
     /// Every packet held becomes due `earlier` µs sooner (the TSBPD base was found late).
@@ -134,7 +134,15 @@ private:
     int contiguous_ = 0;  // present packets from the head without a gap
     std::int64_t bytes_ = 0;
     wire::SeqNo start_seq_;
-    std::optional<wire::SeqNo> forget_before_;
+    /// Whether every missing packet in [delivery point, delivery point + count) was forgotten.
+    [[nodiscard]] bool gap_forgotten(int count) const;
+    void prune_forgotten();
+
+    struct SeqRange {
+        wire::SeqNo first;
+        wire::SeqNo last;
+    };
+    std::vector<SeqRange> forgotten_;  // sorted, disjoint, not touching; none wholly before the delivery point
 };
 
 }  // namespace websrt::core

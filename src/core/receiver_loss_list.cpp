@@ -58,6 +58,21 @@ void ReceiverLossList::remove_up_to(SeqNo first_kept) {
     if (!ranges_.empty() && before(ranges_.front().first, first_kept)) ranges_.front().first = first_kept;
 }
 
+void ReceiverLossList::remove_range(SeqNo first, SeqNo last) {
+    if (before(last, first)) return;
+    std::vector<Range> kept;
+    kept.reserve(ranges_.size() + 1);
+    for (const Range& r : ranges_) {
+        if (before(r.last, first) || before(last, r.first)) {
+            kept.push_back(r);
+            continue;
+        }
+        if (before(r.first, first)) kept.push_back({r.first, first.prev(), r.last_reported});
+        if (before(last, r.last)) kept.push_back({last.next(), r.last, r.last_reported});
+    }
+    ranges_ = std::move(kept);
+}
+
 std::optional<SeqNo> ReceiverLossList::first() const {
     if (ranges_.empty()) return std::nullopt;
     return ranges_.front().first;

@@ -22,6 +22,8 @@ public:
     bool remove(wire::SeqNo seq);
     /// Forgets everything before `first_kept` (delivered, dropped, or given up by the sender).
     void remove_up_to(wire::SeqNo first_kept);
+    /// Forgets [first, last] (the sender gave them up), keeping what is missing around it.
+    void remove_range(wire::SeqNo first, wire::SeqNo last);
 
     [[nodiscard]] std::optional<wire::SeqNo> first() const;
     [[nodiscard]] int size() const;

@@ -144,3 +144,32 @@ BOOST_AUTO_TEST_CASE(a_source_time_before_the_connection_or_in_the_future_is_ref
     BOOST_TEST(pair.received_by_listener().empty());
     BOOST_TEST(caller.stats(pair.caller_id, pair.now(), false)->total.pktSent == 0);
 }
+
+BOOST_AUTO_TEST_CASE(a_drop_request_gives_up_only_its_message_and_an_earlier_lost_one_still_arrives) {
+    // Found against libsrt through a lossy relay: a DROPREQ for a message past its TTL made the
+    // receiver forget every packet missing before it, so a lost message without a TTL vanished.
+    ConnectionPair pair(without_too_late_drop());
+    pair.connect(without_too_late_drop());
+    pair.sim.run_for(milliseconds(100));
+    const std::uint32_t isn =
+        pair.sim.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    // Message 10 (no TTL) is lost three times; message 12 (TTL 5 ms) every time.
+    pair.sim.set_drop_rule(
+        pair.caller, pair.listener,
+        [first = sim::lose_data_once({isn + 10, isn + 10, isn + 10}), always = lose_data_always(isn + 12)](
+            std::uint64_t index, wire::Bytes datagram) { return always(index, datagram) || first(index, datagram); });
+    for (int i = 0; i < 100; ++i) {
+        SendControl control;
+        if (i == 12) control.ttl = milliseconds(5);
+        pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(i, 1000), control);
+        pair.sim.run_for(milliseconds(2));
+    }
+    pair.sim.run_for(seconds(2));
+
+    const auto indexes = indexes_in_order(pair.received_by_listener());
+    BOOST_REQUIRE_EQUAL(indexes.size(), 99u);
+    BOOST_TEST((std::find(indexes.begin(), indexes.end(), 10) != indexes.end()));
+    BOOST_TEST((std::find(indexes.begin(), indexes.end(), 12) == indexes.end()));
+    const auto receiver = *pair.sim.endpoint(pair.listener).stats(pair.accepted_id(), pair.now(), false);
+    BOOST_TEST(receiver.total.pktRcvDrop == 1);
+}

@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_drop_request_skips_only_what_never_arrived) {
     buffer.insert(SeqNo(1), message(1), 0, MsgNo(1), false);
     buffer.insert(SeqNo(4), message(4), 0, MsgNo(1), false);
     BOOST_TEST(!buffer.pop_ready(0, false));  // 0 is missing: without TLPKTDROP, wait
-    buffer.forget_missing_before(SeqNo(4));
+    buffer.forget_missing(SeqNo(0), SeqNo(3));
     // 2 arrives late but in time: kept. 1 and 2 are delivered; 0 and 3 are skipped.
     buffer.insert(SeqNo(2), message(2), 0, MsgNo(1), false);
     const auto first = buffer.pop_ready(0, false);
@@ -82,6 +82,32 @@ BOOST_AUTO_TEST_CASE(a_drop_request_skips_only_what_never_arrived) {
     BOOST_REQUIRE(last);
     BOOST_TEST(last->seq.value() == 4u);
     BOOST_TEST(last->dropped_before == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_drop_request_forgets_only_its_range_and_a_missing_packet_before_it_is_awaited) {
+    ReceiveBuffer buffer(16, 1456, SeqNo(0));
+    buffer.insert(SeqNo(5), message(5), 0, MsgNo(6), false);
+    buffer.forget_missing(SeqNo(2), SeqNo(4));  // message 3-5 given up; 0 and 1 were not
+    BOOST_TEST(buffer.skip_forgotten() == 0);
+    BOOST_TEST(!buffer.pop_ready(0, false));  // 0 is missing and not given up: wait
+    buffer.insert(SeqNo(0), message(0), 0, MsgNo(1), false);
+    BOOST_TEST(buffer.pop_ready(0, false)->seq.value() == 0u);
+    BOOST_TEST(!buffer.pop_ready(0, false));  // 1 is still awaited
+    buffer.insert(SeqNo(1), message(1), 0, MsgNo(2), false);
+    BOOST_TEST(buffer.pop_ready(0, false)->seq.value() == 1u);
+    BOOST_TEST(buffer.skip_forgotten() == 3);  // 2, 3, 4
+    const auto last = buffer.pop_ready(0, false);
+    BOOST_REQUIRE(last);
+    BOOST_TEST(last->seq.value() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(a_forgotten_range_beyond_the_ring_does_not_hold_up_what_follows) {
+    ReceiveBuffer buffer(8, 1456, SeqNo(0));
+    buffer.forget_missing(SeqNo(0), SeqNo(19));
+    BOOST_TEST(buffer.skip_forgotten() == 20);
+    BOOST_TEST(buffer.delivery_point().value() == 20u);
+    BOOST_TEST((buffer.insert(SeqNo(20), message(20), 0, MsgNo(21), false) == Outcome::inserted));
+    BOOST_TEST(buffer.pop_ready(0, false)->seq.value() == 20u);
 }
 
 RC_BOOST_PROP(every_inserted_packet_is_delivered_once_in_sequence_order, (std::vector<std::uint16_t> arrivals)) {
@@ -185,7 +211,7 @@ BOOST_AUTO_TEST_CASE(a_message_given_up_in_part_is_dropped_whole_and_solo_packet
 BOOST_AUTO_TEST_CASE(packets_whose_first_packet_is_gone_are_discarded_not_held) {
     ReceiveBuffer buffer(16, 1456, SeqNo(0), whole_messages);
     // The message's first packet (seq 0) was forgotten (DROPREQ) and never came; its last did.
-    buffer.forget_missing_before(SeqNo(1));
+    buffer.forget_missing(SeqNo(0), SeqNo(0));
     insert_part(buffer, 1, 7, PacketPosition::last);
     insert_part(buffer, 2, 8, PacketPosition::solo);
     BOOST_TEST(buffer.skip_forgotten() == 1);
