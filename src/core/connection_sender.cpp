@@ -177,8 +177,10 @@ void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const
         last_ackack_sent_number_ = ack_number;
         last_ackack_time_ = now;
     }
-    if (ack.word_count >= wire::AckBody::small_words && ack.rtt_us > 0)
+    if (ack.word_count >= wire::AckBody::small_words && ack.rtt_us > 0) {
         rtt_.on_ack_report(static_cast<Micros>(ack.rtt_us), static_cast<Micros>(ack.rtt_var_us));
+        if (file_cc_) file_cc_->on_rtt_report(static_cast<Micros>(ack.rtt_us), static_cast<Micros>(ack.rtt_var_us));
+    }
     if (ack.word_count >= wire::AckBody::full_words)
         peer_rates_.on_ack(static_cast<std::int32_t>(ack.bandwidth_pkts),
                            static_cast<std::int32_t>(ack.receive_speed_pkts));

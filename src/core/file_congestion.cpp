@@ -96,6 +96,12 @@ void FileCongestion::on_ack(Micros now, wire::SeqNo ack, std::int32_t delivery_r
 void FileCongestion::on_loss_report(wire::SeqNo first_lost, wire::SeqNo last_sent, int loss_length,
                                     std::int32_t delivery_rate_pkts, Micros srtt, RandomSource& random) {
     if (slow_start_) leave_slow_start(delivery_rate_pkts, srtt);
+    // A loss with no queue on the path is not congestion: it is answered as libsrt answers a loss below 2 % (the
+    // increase's reference becomes the current rate), and the increases go on.
+    if (!queue_building(srtt)) {
+        last_decrease_period_us_ = period_us_;
+        return;
+    }
     loss_since_increase_ = true;
 
     // libsrt estimates the packets in flight as SRTT / period (its TODO suggests the sequence span instead).
@@ -168,6 +174,20 @@ void FileCongestion::increase_rate(std::int32_t bandwidth_pkts) {
         increase = std::max(std::pow(10.0, std::ceil(std::log10(spare_bits))) * increase_beta / mss_, min_increase);
     }
     period_us_ = (period_us_ * rc_interval_f) / (period_us_ * increase + rc_interval_f);
+}
+
+void FileCongestion::on_rtt_report(Micros rtt, Micros rttvar) {
+    constexpr Micros initial_rtt = 100'000;
+    constexpr Micros initial_rttvar = 50'000;
+    if (rtt <= 0 || (rtt == initial_rtt && rttvar == initial_rttvar)) return;
+    if (min_rtt_ == 0 || rtt < min_rtt_) min_rtt_ = rtt;
+}
+
+bool FileCongestion::queue_building(Micros srtt) const {
+    if (min_rtt_ == 0) return true;
+    const double margin =
+        std::max(queueing_share * static_cast<double>(min_rtt_), static_cast<double>(min_queueing_delay));
+    return usable_srtt_us(srtt) > static_cast<double>(min_rtt_) + margin;
 }
 
 void FileCongestion::decrease_rate() { period_us_ = std::min(std::ceil(period_us_ * decrease_factor), max_period_us); }

@@ -8,6 +8,15 @@
 // window_pkts() and send_period_us() (libsrt m_iCongestionWindow and m_tdSendInterval). New data goes out only while
 // the flight span is below min(flow window, window_pkts()); retransmissions ignore the window.
 //
+// websrt departs from libsrt in one place, on purpose: a loss report counts as congestion only when the RTT shows a
+// queue (SRTT above the smallest RTT the ACKs reported, by a quarter of it and at least 1 ms), or before an ACK
+// reported a measured RTT. FileCC reads every loss as congestion, and its loss share is the loss list over SRTT / period
+// packets: the slower it sends, the fewer packets "in flight", the larger one loss looks. On a path that loses
+// packets at random (a radio link; `websrt impair --loss 5`) it slows down at every loss and never recovers: through
+// a 5 % loss relay with a flat 40 ms RTT the period went from 0.9 ms to 18 ms in a minute (tests/sim/file_goodput,
+// --trace 1), libsrt's own sender crawls the same way. A queue that overflows does raise the RTT first, so a
+// congested path is still answered as libsrt answers it.
+//
 // Where libsrt's arithmetic is undefined or divides by zero on hostile figures (a negative rate, a huge SRTT, an
 // out-of-range double-to-int cast), this class clamps or saturates instead; each place says so. Figures a correct
 // connection produces give libsrt's numbers exactly.
@@ -49,6 +58,10 @@ public:
     /// (SRTO_MAXBW = 1 byte/s with a hostile MSS asks for years). Real settings stay below it: MAXBW 1 byte/s with MSS
     /// 1500 gives 1500 s, and decreases stop once the period exceeds SRTT (nothing counts as in flight then).
     static constexpr double max_period_us = 3'600'000'000.0;
+    /// How far SRTT must exceed the smallest SRTT seen for a loss to count as congestion: a quarter of that minimum,
+    /// and at least this much (a loopback's RTT is a fraction of a millisecond, its scheduling noise is not).
+    static constexpr double queueing_share = 0.25;
+    static constexpr Micros min_queueing_delay = 1'000;
     /// The shortest period send_period_us() reports. libsrt truncates the period to whole µs and a period below 1 µs
     /// becomes 0, no pacing at all (it happens when slow start ends with a delivery rate of 0: the period is then
     /// cwnd / (SRTT + 10 ms), packets per µs taken as µs per packet, about 0.1). We report 1 µs instead, 1 million
@@ -75,6 +88,10 @@ public:
     /// decrease divisor.
     void on_loss_report(wire::SeqNo first_lost, wire::SeqNo last_sent, int loss_length, std::int32_t delivery_rate_pkts,
                         Micros srtt, RandomSource& random);
+    /// An ACK's RTT report (the receiver's smoothed RTT and its variance): the smallest is the path's RTT without a
+    /// queue. A report of exactly 100 ms ± 50 ms is a receiver's initial value before it measured anything (libsrt
+    /// INITIAL_RTT / INITIAL_RTTVAR, ours alike) and is not taken.
+    void on_rtt_report(Micros rtt, Micros rttvar);
     /// The retransmission timer fired (libsrt onRTO with TEV_CHT_REXMIT); it ends slow start and nothing else.
     void on_retransmission_timeout(std::int32_t delivery_rate_pkts, Micros srtt);
 
@@ -91,6 +108,8 @@ private:
     void leave_slow_start(std::int32_t delivery_rate_pkts, Micros srtt);
     void increase_rate(std::int32_t bandwidth_pkts);
     void decrease_rate();
+    /// Whether SRTT shows a queue on the path (see the class comment); true until an ACK reported a measured RTT.
+    [[nodiscard]] bool queue_building(Micros srtt) const;
 
     double max_window_pkts_;
     double max_rate_bytes_per_s_;  // 0: uncapped
@@ -108,6 +127,7 @@ private:
     int epoch_nak_count_ = 0;
     int decrease_divisor_ = 1;   // the epoch's NAKs decrease when their count is a multiple of it (libsrt m_iDecRandom)
     int average_nak_count_ = 0;  // NAKs per epoch, a running average (libsrt m_iAvgNAKNum)
+    Micros min_rtt_ = 0;         // the smallest measured RTT an ACK reported; 0: none yet
 };
 
 }  // namespace websrt::core

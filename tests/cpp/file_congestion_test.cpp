@@ -1,5 +1,6 @@
 // FileCongestion: libsrt's FileCC (file-mode congestion control) — slow start, the 10 ms rate-control gate, the
-// loss epochs with their 1.03 decreases, the UDT increase formula, SRTO_MAXBW, and hostile figures.
+// loss epochs with their 1.03 decreases, the UDT increase formula, SRTO_MAXBW, and hostile figures — and websrt's
+// one departure, losses without a queue on the path not counted as congestion.
 #define BOOST_TEST_MODULE file_congestion
 #include <boost/test/unit_test.hpp>
 
@@ -157,6 +158,44 @@ BOOST_AUTO_TEST_CASE(a_loss_above_2_percent_in_a_new_epoch_multiplies_the_period
     // A loss beyond everything sent at the last decrease opens a new epoch.
     cc.on_loss_report(last_sent.next(), isn.plus(400), 10, 3000, srtt_100ms, random);
     BOOST_TEST(cc.send_period_exact_us() == std::ceil(389.0 * 1.03));
+}
+
+BOOST_AUTO_TEST_CASE(a_loss_without_a_queue_on_the_path_does_not_slow_down_and_the_increases_go_on) {
+    // websrt's departure from libsrt (file_congestion.hpp): random loss on a path whose RTT has not risen.
+    FileCongestion cc = make();
+    SeededRandom random(1);
+    cc.on_rtt_report(milliseconds(40), milliseconds(2));
+    cc.on_retransmission_timeout(3000, milliseconds(40));  // 333.3 µs
+    const double before = cc.send_period_exact_us();
+    for (int nak = 0; nak < 20; ++nak)  // every one "above 2 %" by libsrt's count
+        cc.on_loss_report(isn.plus(50 + nak), isn.plus(200), 10, 3000, milliseconds(49), random);
+    BOOST_TEST(cc.send_period_exact_us() == before);
+    // The next rate control increases the rate: the loss did not count against it.
+    cc.on_ack(milliseconds(20), isn.plus(100), 3000, 8000, milliseconds(40));
+    BOOST_TEST(cc.send_period_exact_us() < before);
+}
+
+BOOST_AUTO_TEST_CASE(a_loss_while_the_rtt_shows_a_queue_slows_down_as_libsrt) {
+    FileCongestion cc = make();
+    SeededRandom random(1);
+    cc.on_rtt_report(milliseconds(40), milliseconds(2));
+    cc.on_retransmission_timeout(3000, milliseconds(40));
+    // SRTT 51 ms: above 40 ms + a quarter of it.
+    cc.on_loss_report(isn.plus(50), isn.plus(200), 10, 3000, milliseconds(51), random);
+    BOOST_TEST(cc.send_period_exact_us() == 344.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_receivers_initial_100_ms_report_is_not_taken_for_the_paths_rtt) {
+    // Before its first ACKACK a receiver reports its initial 100 ms ± 50 ms: were that the path's minimum, a real
+    // 200 ms RTT would look like a queue and every random loss like congestion.
+    FileCongestion cc = make();
+    SeededRandom random(1);
+    cc.on_rtt_report(milliseconds(100), milliseconds(50));
+    cc.on_rtt_report(milliseconds(200), milliseconds(5));
+    cc.on_retransmission_timeout(3000, milliseconds(200));
+    const double before = cc.send_period_exact_us();
+    cc.on_loss_report(isn.plus(50), isn.plus(200), 10, 3000, milliseconds(200), random);
+    BOOST_TEST(cc.send_period_exact_us() == before);
 }
 
 BOOST_AUTO_TEST_CASE(later_epochs_decrease_only_on_naks_that_are_multiples_of_the_random_divisor) {
