@@ -5,16 +5,17 @@
 
 namespace websrt::core {
 
-ReceiveBuffer::ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq, bool whole_messages)
+ReceiveBuffer::ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq, bool whole_messages,
+                             bool unordered_delivery)
     : capacity_(std::max(capacity_pkts, 1)),
       max_payload_(std::max(max_payload_bytes, 1)),
       whole_messages_(whole_messages),
+      unordered_delivery_(whole_messages && unordered_delivery),
       slots_(capacity_, max_payload_),
       start_seq_(initial_seq) {}
 
 ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time,
                                                    wire::MsgNo msgno, bool in_order, wire::PacketPosition position) {
-    (void)in_order;  // delivery is in sequence order anyway (libsrt's out-of-order reading is an option)
     release_delivered();
     const auto offset = wire::SeqNo::offset(start_seq_, seq);
     if (offset < 0) return InsertOutcome::too_old;
@@ -27,7 +28,10 @@ ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes 
     Slot& s = *slot;
     s.present = true;
     s.dropped = false;
+    s.taken = false;
+    s.in_order = in_order;
     s.position = position;
+    if (unordered_candidate(s)) ++unordered_candidates_;
     s.size = static_cast<std::uint32_t>(payload.size());
     s.delivery_time = delivery_time;
     s.msgno = msgno;
@@ -61,10 +65,12 @@ void ReceiveBuffer::advance(int count, bool keep_last) {
     for (int i = 0; i < count; ++i) {
         const int index = ring_index(0);
         if (Slot* s = slots_.meta(index); s && s->present) {
+            if (unordered_candidate(*s)) --unordered_candidates_;
             --present_;
             bytes_ -= s->size;
             s->present = false;
             s->dropped = false;
+            s->taken = false;
             if (keep_last && i == count - 1)
                 delivered_index_ = index;
             else
@@ -112,12 +118,31 @@ int ReceiveBuffer::whole_message_at(int offset, bool drop_missing) const {
     return drop_missing ? broken_message : incomplete_message;  // the rest has not arrived (yet)
 }
 
+bool ReceiveBuffer::unordered_candidate(const Slot& slot) const {
+    return unordered_delivery_ && slot.present && !slot.in_order && !slot.taken && !slot.dropped &&
+           (slot.position == wire::PacketPosition::first || slot.position == wire::PacketPosition::solo);
+}
+
+std::optional<ReceiveBuffer::ReadySpan> ReceiveBuffer::unordered_span(Micros now) const {
+    if (unordered_candidates_ == 0) return std::nullopt;
+    for (int i = 1; i < span_; ++i) {
+        const Slot* slot = present_slot(i);
+        if (!slot || !unordered_candidate(*slot) || slot->delivery_time > now) continue;
+        const int packets = whole_message_at(i, false);
+        if (packets <= 0) continue;
+        ReadySpan span{i, packets, 0, true};
+        for (int p = 0; p < packets; ++p) span.size += present_slot(i + p)->size;
+        return span;
+    }
+    return std::nullopt;
+}
+
 std::optional<ReceiveBuffer::ReadySpan> ReceiveBuffer::ready_span(Micros now, bool drop_missing) const {
     const auto offset = ready_offset(now, drop_missing);
-    if (!offset) return std::nullopt;
+    if (!offset) return unordered_span(now);
     if (!whole_messages_) return ReadySpan{*offset, 1, present_slot(*offset)->size};
     const int packets = whole_message_at(*offset, drop_missing);
-    if (packets <= 0) return std::nullopt;
+    if (packets <= 0) return unordered_span(now);
     ReadySpan span{*offset, packets, 0};
     for (int i = 0; i < packets; ++i) span.size += present_slot(*offset + i)->size;
     return span;
@@ -134,6 +159,20 @@ std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_message(Micros now, b
     release_delivered();
     const auto span = ready_span(now, drop_missing);
     if (!span || span->size > out.size()) return std::nullopt;
+    if (span->out_of_order) {
+        // Copied out and marked taken: the slots stay (acknowledged) until delivery reaches them.
+        const Slot& first = *present_slot(span->offset);
+        Delivered delivered{start_seq_.plus(span->offset), {}, 0, first.msgno, first.delivery_time};
+        std::size_t written = 0;
+        for (int i = span->offset; i < span->offset + span->packets; ++i) {
+            Slot& slot = *slots_.meta(ring_index(i));
+            std::memcpy(out.data() + written, slots_.payload(ring_index(i)), slot.size);
+            written += slot.size;
+            update_slot(slot, [](Slot& s) { s.taken = true; });
+        }
+        delivered.payload = wire::Bytes(out.data(), written);
+        return delivered;
+    }
     advance(span->offset);  // too-late drop of the missing ones before it
     const Slot& first = *present_slot(0);
     Delivered delivered{start_seq_, {}, span->offset, first.msgno, first.delivery_time};
@@ -154,6 +193,11 @@ int ReceiveBuffer::discard_undeliverable(bool drop_missing) {
         const auto offset = reachable_offset(drop_missing);
         if (!offset) break;
         const Slot& slot = *present_slot(*offset);
+        if (slot.taken) {  // delivered already, out of order: passed without a count
+            advance(*offset + 1);
+            discarded += *offset;
+            continue;
+        }
         const bool undeliverable =
             slot.dropped || (whole_messages_ && whole_message_at(*offset, drop_missing) == broken_message);
         if (!undeliverable) break;
@@ -170,14 +214,14 @@ void ReceiveBuffer::drop_message(wire::SeqNo first, wire::SeqNo last, wire::MsgN
         for (auto i = std::max<std::int64_t>(from, 0); i <= to; ++i)
             if (Slot* s = slots_.meta(ring_index(static_cast<int>(i)));
                 s && s->present && s->position != wire::PacketPosition::solo)
-                s->dropped = true;
+                update_slot(*s, [](Slot& slot) { slot.dropped = true; });
         // The message may have begun before `first` (its first packets were acknowledged, so the
         // sender no longer names them): walk back over its packets (libsrt dropMessage by msgno).
         for (auto i = std::min<std::int64_t>(from, span_) - 1; i >= 0; --i) {
             Slot* s = slots_.meta(ring_index(static_cast<int>(i)));
             if (!s || !s->present) continue;
             if (s->msgno != msgno || s->position == wire::PacketPosition::solo) break;
-            s->dropped = true;
+            update_slot(*s, [](Slot& slot) { slot.dropped = true; });
             if (s->position == wire::PacketPosition::first) break;
         }
     }

@@ -5,7 +5,9 @@
 // Delivery is packet by packet (live mode, where a message is one packet, and file mode's stream
 // API, where boundaries mean nothing), or with `whole_messages` (the message API) a message at a
 // time once all its packets, first to last, are in: libsrt readMessage. A message the sender gave
-// up in part (DROPREQ) is dropped whole.
+// up in part (DROPREQ) is dropped whole. With `unordered_delivery` as well (file mode, no TSBPD) a
+// complete message sent with in_order false may be delivered ahead of a missing earlier one
+// (libsrt CRcvBuffer's out-of-order reading of messages).
 #pragma once
 
 #include <cstdint>
@@ -32,7 +34,8 @@ public:
         Micros delivery_time = 0;
     };
 
-    ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq, bool whole_messages = false);
+    ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::SeqNo initial_seq, bool whole_messages = false,
+                  bool unordered_delivery = false);
 
     InsertOutcome insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time, wire::MsgNo msgno, bool in_order,
                          wire::PacketPosition position = wire::PacketPosition::solo);
@@ -88,6 +91,8 @@ private:
     struct Slot {
         bool present = false;
         bool dropped = false;  // arrived (so acknowledged) but never to be delivered
+        bool in_order = true;  // its message may not be delivered before earlier ones
+        bool taken = false;    // delivered out of order, ahead of the delivery point
         wire::PacketPosition position = wire::PacketPosition::solo;
         std::uint32_t size = 0;
         Micros delivery_time = 0;
@@ -98,7 +103,19 @@ private:
         int offset = 0;
         int packets = 1;
         std::size_t size = 0;
+        bool out_of_order = false;  // a message delivered ahead of a missing earlier one
     };
+    /// A complete message sent without in_order, past a gap at the delivery point, due by `now`.
+    [[nodiscard]] std::optional<ReadySpan> unordered_span(Micros now) const;
+    /// Whether a slot is the first packet of a message out-of-order delivery may take.
+    [[nodiscard]] bool unordered_candidate(const Slot& slot) const;
+    /// Changes a slot's flags keeping unordered_candidates_ right.
+    template <typename Change>
+    void update_slot(Slot& slot, Change change) {
+        if (unordered_candidate(slot)) --unordered_candidates_;
+        change(slot);
+        if (unordered_candidate(slot)) ++unordered_candidates_;
+    }
     /// With whole_messages: how many packets the complete message starting at `offset` has (a
     /// first or solo packet, none dropped); incomplete_message while some may still come;
     /// broken_message when it can never be delivered whole.
@@ -126,6 +143,8 @@ private:
     int capacity_;
     int max_payload_;
     bool whole_messages_;
+    bool unordered_delivery_;
+    int unordered_candidates_ = 0;  // present first/solo packets of messages sent without in_order, not yet taken
     SlotBlocks<Slot> slots_;
     std::optional<int> delivered_index_;  // the slot whose payload pop_ready() handed out
     int head_ = 0;

@@ -219,7 +219,7 @@ describe("message API against libsrt 1.5.1 (srt_sendmsg2 / srt_recvmsg2)", () =>
   const fileMessage = 10_000;  // 7 packets of at most 1456 bytes
   const fileCount = 100;
 
-  test("libsrt sends 10 kB messages in file mode with the message API; websrt delivers each whole, in order", { timeout: 60_000 }, async () => {
+  test("libsrt sends 10 kB messages in file mode with the message API; websrt delivers each whole", { timeout: 60_000 }, async () => {
     const server = await SrtServer.listen("srt://:0?transtype=file&messageapi=1");
     try {
       const sender = start(peerBin, ["send", "127.0.0.1", String(server.address().port), String(fileCount),
@@ -227,8 +227,10 @@ describe("message API against libsrt 1.5.1 (srt_sendmsg2 / srt_recvmsg2)", () =>
       const socket = await server.accept();
       const messages = await readAll(socket, false, fileMessage);
       await exitWithin(sender, 20_000, "libsrt_msg_peer send");
-      assert.deepEqual(messages.map((m) => m.index), [...Array(fileCount).keys()]);
-      assertIncreasing(messages.map((m) => m.messageNumber), "message numbers");
+      // libsrt sends without in_order by default: a complete message may overtake one that lost a
+      // packet (none should on loopback), so each must arrive once, whole, in whatever order.
+      assert.deepEqual(messages.map((m) => m.index).sort((a, b) => a - b), [...Array(fileCount).keys()]);
+      assert.ok(messages.every((m) => m.messageNumber === m.index + 1), "message numbers from 1, one a message");
     } finally {
       await server.close();
     }
