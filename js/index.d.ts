@@ -255,8 +255,9 @@ export interface SendOptions {
   /** Give the message up unless it is sent within this many milliseconds (libsrt msgttl): the
    * receiver is told to skip it (DROPREQ), and it counts in pktSndDrop. Default: never. */
   ttl?: number;
-  /** The receiver may not deliver it before earlier messages (libsrt inorder; websrt's own
-   * receiver always delivers in order). Default false. */
+  /** The receiver may not deliver it before earlier messages (libsrt inorder). Without it, in file
+   * mode's message API, a complete message may overtake one still missing a packet. Live mode
+   * delivers in order anyway. Default false, as libsrt's. */
   inOrder?: boolean;
   /** When the message was made, in microseconds on the socket's clock (performance.now() × 1000
    * unless a clock was given): its play-out time at a live receiver counts from then. Used with

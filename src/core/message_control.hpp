@@ -17,8 +17,9 @@ struct SendControl {
     /// receiver asks for again after it expired is not resent; either way the receiver is told by
     /// a DROPREQ and the sender counts it in pktSndDrop (libsrt CSndBuffer::readData).
     std::optional<Micros> ttl;
-    /// The receiver may not deliver it before the messages sent earlier (libsrt inorder, which
-    /// only a file-mode message-API receiver reads; websrt's receiver always delivers in order).
+    /// The receiver may not deliver it before the messages sent earlier (libsrt inorder). Only
+    /// file mode's message API reads it: without it a complete message may overtake one still
+    /// missing a packet (ReceiveBuffer's unordered delivery). Live mode delivers in order anyway.
     bool in_order = false;
     /// When the message was made, on the core's clock (libsrt srctime): its timestamp, and so its
     /// play-out time at a live receiver, counts from here instead of from send(). Used only with
