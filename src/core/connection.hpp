@@ -79,6 +79,11 @@ inline constexpr int shutdown_copies = 3;
 /// peer (its latency after we sent it): a libsrt receiver drops what its TSBPD clock still holds
 /// when SHUTDOWN arrives, and the clocks of both sides drift by milliseconds.
 inline constexpr Micros played_out_margin = milliseconds(100);
+/// Every this many CONCLUSIONs a caller sends an INDUCTION instead, and concludes again with the
+/// cookie that comes back. libsrt resends its CONCLUSION with the same cookie until the connect
+/// timeout; if the cookie it got was damaged on the way (the simulator's corrupted datagrams found
+/// it: UDP's checksum makes it rare, not impossible), every CONCLUSION is refused silently.
+inline constexpr int conclusions_per_induction = 4;
 /// The 32-bit microsecond timestamp space (draft §3: Timestamp).
 inline constexpr std::int64_t timestamp_span = std::int64_t{1} << 32;
 }  // namespace timing
@@ -239,6 +244,7 @@ private:
     // Handshake (caller).
     wire::SeqNo initial_seq_;
     std::uint32_t cookie_ = 0;
+    int conclusions_sent_ = 0;  // CONCLUSIONs sent unanswered (conclusions_per_induction)
     Micros connect_deadline_ = 0;
     Micros next_handshake_send_ = 0;
     std::optional<OutgoingHandshake> handshake_to_send_;

@@ -15,6 +15,11 @@ constexpr std::size_t default_key_size = 16;
 void Connection::queue_caller_handshake(Micros now) {
     if (state_ == ConnectionState::inducing) {
         handshake_to_send_ = caller_induction(id_, initial_seq_, config_, peer_);
+    } else if (state_ == ConnectionState::concluding &&
+               ++conclusions_sent_ % (timing::conclusions_per_induction + 1) == 0) {
+        // Ask for the cookie again: ours may have been damaged on the way (handle_handshake takes
+        // the new one and concludes with it at once).
+        handshake_to_send_ = caller_induction(id_, initial_seq_, config_, peer_);
     } else if (state_ == ConnectionState::concluding) {
         std::optional<wire::KmMessage> km;
         if (crypto_)
@@ -73,8 +78,16 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
         return;
     }
     case ConnectionState::concluding: {
-        // A late copy of the induction answer changes nothing; wait for the conclusion answer.
-        if (hs->request_type == static_cast<std::int32_t>(wire::HandshakeRequest::induction)) return;
+        // An induction answer: a late copy changes nothing; the answer to our repeated INDUCTION
+        // (conclusions_per_induction) may bring a cookie other than the one we conclude with.
+        if (hs->request_type == static_cast<std::int32_t>(wire::HandshakeRequest::induction)) {
+            const auto answer = read_induction_response(*hs);
+            if (const auto* cookie = std::get_if<std::uint32_t>(&answer); cookie && *cookie != cookie_) {
+                cookie_ = *cookie;
+                queue_caller_handshake(now);
+            }
+            return;
+        }
         const auto answer = read_conclusion_response(*hs, initial_seq_, config_);
         if (const auto* rejection = std::get_if<Rejection>(&answer)) return refuse_answer(rejection->code);
         if (reject_for_key_material(*hs)) return;
@@ -106,7 +119,8 @@ void Connection::become_connected(Micros now, const Negotiated& negotiated, Micr
     tsbpd_.set_base(peer_start_time, milliseconds(negotiated.receiver_latency_ms));
     if (negotiated.peer_initial_seq != initial_seq_) {
         // Rendezvous: the peer sends from its own ISN; nothing has been received yet.
-        receive_buffer_ = ReceiveBuffer(config_.receive_buffer_pkts, max_payload(config_), negotiated.peer_initial_seq);
+        receive_buffer_ = ReceiveBuffer(config_.receive_buffer_pkts, max_payload(config_), negotiated.peer_initial_seq,
+                                        config_.message_api, !config_.tsbpd);
         last_full_ack_seq_ = negotiated.peer_initial_seq;
         highest_received_ = negotiated.peer_initial_seq.prev();
     }
