@@ -248,7 +248,7 @@ def tables(result):
                        "yes" if r["finished"] else f"no ({100 * r['received'] / r['size']:.0f} % in {r['seconds']:.0f} s)",
                        f"{r['sender_cpu_s_per_gb']:.2f}", f"{r['receiver_cpu_s_per_gb']:.2f}"]
                       for r in result["file"]["transfers"]])
-    lines += section("File mode on the simulator: websrt's FileCC (libsrt's formulas), 5 MB, goodput by link",
+    lines += section("File mode on the simulator: websrt's FileCC, 5 MB, goodput by link",
                      ["link Mbit/s", "RTT ms", "loss", "goodput Mbit/s", "share of link", "retransmitted", "finished"],
                      [[f"{r['rate_mbit']:g}", f"{r['rtt_ms']:g}", f"{r['loss']:g} %", f"{r['goodput_mbit']:.2f}",
                        f"{100 * r['goodput_mbit'] / r['rate_mbit']:.0f} %", f"{100 * r['retransmitted']:.1f} %",
