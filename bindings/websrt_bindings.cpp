@@ -17,6 +17,7 @@
 #include "core/key_material.hpp"
 #include "core/payload_cipher.hpp"
 #include "crypto/aes_ctr.hpp"
+#include "crypto/aes_gcm.hpp"
 #include "crypto/crypto_error.hpp"
 #include "crypto/pbkdf2.hpp"
 #include "wire/packet.hpp"
@@ -104,6 +105,47 @@ val aes_ctr(const val& key_js, const val& iv_js, const val& data_js) {
     return success_with_bytes(data);
 }
 
+/// AES-GCM with a 16/24/32-byte key and a 12-byte IV: {ok, bytes} (the ciphertext followed by
+/// the 16-byte tag) or {ok: false, error}.
+val aes_gcm_seal(const val& key_js, const val& iv_js, const val& aad_js, const val& plaintext_js) {
+    const ByteVector iv = copy_from_js(iv_js);
+    if (iv.size() != websrt::crypto::AesGcm::iv_size) return failure("iv must be 12 bytes");
+    websrt::crypto::AesGcm gcm;
+    if (const auto status = gcm.set_key(copy_from_js(key_js)); !status) return failure(describe(status.error()));
+    const ByteVector aad = copy_from_js(aad_js);
+    ByteVector sealed = copy_from_js(plaintext_js);
+    const std::size_t text_size = sealed.size();
+    sealed.resize(text_size + websrt::crypto::AesGcm::tag_size);
+    const std::span<std::uint8_t> text(sealed.data(), text_size);
+    const auto status =
+        gcm.seal(std::span<const std::uint8_t, websrt::crypto::AesGcm::iv_size>(iv.data(), iv.size()), aad, text, text,
+                 std::span<std::uint8_t, websrt::crypto::AesGcm::tag_size>(sealed.data() + text_size,
+                                                                           websrt::crypto::AesGcm::tag_size));
+    if (!status) return failure(describe(status.error()));
+    return success_with_bytes(sealed);
+}
+
+/// Opens what aesGcmSeal made (ciphertext then tag): {ok, bytes} (the plaintext) or
+/// {ok: false, error} (a changed byte anywhere fails authentication).
+val aes_gcm_open(const val& key_js, const val& iv_js, const val& aad_js, const val& sealed_js) {
+    const ByteVector iv = copy_from_js(iv_js);
+    if (iv.size() != websrt::crypto::AesGcm::iv_size) return failure("iv must be 12 bytes");
+    ByteVector sealed = copy_from_js(sealed_js);
+    if (sealed.size() < websrt::crypto::AesGcm::tag_size) return failure("shorter than the tag");
+    websrt::crypto::AesGcm gcm;
+    if (const auto status = gcm.set_key(copy_from_js(key_js)); !status) return failure(describe(status.error()));
+    const ByteVector aad = copy_from_js(aad_js);
+    const std::size_t text_size = sealed.size() - websrt::crypto::AesGcm::tag_size;
+    const std::span<std::uint8_t> text(sealed.data(), text_size);
+    const auto status =
+        gcm.open(std::span<const std::uint8_t, websrt::crypto::AesGcm::iv_size>(iv.data(), iv.size()), aad, text,
+                 std::span<const std::uint8_t, websrt::crypto::AesGcm::tag_size>(sealed.data() + text_size,
+                                                                                 websrt::crypto::AesGcm::tag_size),
+                 text);
+    if (!status) return failure(describe(status.error()));
+    return success_with_bytes(text);
+}
+
 /// The KM message a datagram carries: a handshake's KMREQ/KMRSP block or an in-band KMREQ/KMRSP.
 const websrt::wire::KmMessage* key_material_of(const websrt::wire::Packet& packet) {
     const auto* control = std::get_if<websrt::wire::ControlPacket>(&packet);
@@ -150,5 +192,7 @@ EMSCRIPTEN_BINDINGS(websrt_core) {
     emscripten::function("wireDescribe", &wire_describe);
     emscripten::function("pbkdf2HmacSha1", &pbkdf2_hmac_sha1);
     emscripten::function("aesCtr", &aes_ctr);
+    emscripten::function("aesGcmSeal", &aes_gcm_seal);
+    emscripten::function("aesGcmOpen", &aes_gcm_open);
     emscripten::function("srtDecrypt", &srt_decrypt);
 }

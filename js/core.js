@@ -101,6 +101,24 @@ function wrap(raw) {
         guard(() => raw.aesCtr(key, iv, data))
       );
     },
+    aesGcmSeal(key, iv, aad, plaintext) {
+      return (
+        checkBytes("key", key) ??
+        checkBytes("iv", iv) ??
+        checkBytes("aad", aad) ??
+        checkBytes("plaintext", plaintext) ??
+        guard(() => raw.aesGcmSeal(key, iv, aad, plaintext))
+      );
+    },
+    aesGcmOpen(key, iv, aad, sealed) {
+      return (
+        checkBytes("key", key) ??
+        checkBytes("iv", iv) ??
+        checkBytes("aad", aad) ??
+        checkBytes("sealed", sealed) ??
+        guard(() => raw.aesGcmOpen(key, iv, aad, sealed))
+      );
+    },
     srtDecrypt(passphrase, kmDatagram, dataDatagram) {
       if (typeof passphrase !== "string") return failure("passphrase must be a string");
       return (

@@ -82,6 +82,24 @@ export interface WebsrtCore {
   aesCtr(key: Uint8Array, iv: Uint8Array, data: Uint8Array): BytesResult;
 
   /**
+   * AES-GCM (NIST SP 800-38D), SRT's authenticated payload cipher (libsrt 1.5.2 and later).
+   * @param key - 16, 24 or 32 bytes (AES-128/192/256).
+   * @param iv - the 12-byte nonce; never use one twice with the same key.
+   * @param aad - data authenticated but not encrypted (SRT: the packet header), any length.
+   * @param plaintext - any length, including zero.
+   * @returns the ciphertext followed by the 16-byte tag, or a failure for a bad key or iv size.
+   */
+  aesGcmSeal(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): BytesResult;
+
+  /**
+   * Checks and decrypts what {@link WebsrtCore.aesGcmSeal} made.
+   * @param sealed - the ciphertext followed by the 16-byte tag.
+   * @returns the plaintext, or a failure ("authentication tag mismatch") when any byte of `aad`
+   *   or `sealed` was changed, or for a bad key or iv size.
+   */
+  aesGcmOpen(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array): BytesResult;
+
+  /**
    * Decrypts one SRT data packet with the core's key material and payload cipher: the keys come
    * from the KM that `kmDatagram` carries (a conclusion handshake's KMREQ/KMRSP, or an in-band
    * KMREQ/KMRSP), unwrapped with `passphrase`; the packet's KK flags pick the key.

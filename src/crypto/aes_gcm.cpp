@@ -1,6 +1,7 @@
 // AesGcm on wolfCrypt's one-shot wc_AesGcmEncrypt/wc_AesGcmDecrypt.
 #include "crypto/aes_gcm.hpp"
 
+#include "crypto/aes_arguments.hpp"
 #include "crypto/wolfcrypt_backend.hpp"
 
 #include <wolfssl/wolfcrypt/settings.h>
@@ -14,16 +15,6 @@ namespace {
 
 // wolfCrypt's one-shot GCM takes 32-bit lengths.
 bool fits_word32(std::size_t size) noexcept { return size <= UINT32_MAX; }
-
-// In place is fine; any other overlap would have GHASH read bytes already overwritten.
-bool same_or_disjoint(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
-    if (a.empty() || b.empty() || a.data() == b.data()) {
-        return true;
-    }
-    const auto a_begin = reinterpret_cast<std::uintptr_t>(a.data());
-    const auto b_begin = reinterpret_cast<std::uintptr_t>(b.data());
-    return a_begin + a.size() <= b_begin || b_begin + b.size() <= a_begin;
-}
 
 }  // namespace
 
@@ -72,7 +63,7 @@ CryptoStatus AesGcm::seal(std::span<const std::uint8_t, iv_size> iv, std::span<c
                           std::span<const std::uint8_t> plaintext, std::span<std::uint8_t> ciphertext_out,
                           std::span<std::uint8_t, tag_size> tag_out) noexcept {
     if (!has_key() || plaintext.size() != ciphertext_out.size() || !fits_word32(plaintext.size()) ||
-        !fits_word32(aad.size()) || !same_or_disjoint(plaintext, ciphertext_out)) {
+        !fits_word32(aad.size()) || !detail::same_or_disjoint(plaintext, ciphertext_out)) {
         return CryptoError::bad_argument;
     }
     const int result =
@@ -89,7 +80,7 @@ CryptoStatus AesGcm::open(std::span<const std::uint8_t, iv_size> iv, std::span<c
                           std::span<const std::uint8_t> ciphertext, std::span<const std::uint8_t, tag_size> tag,
                           std::span<std::uint8_t> plaintext_out) noexcept {
     if (!has_key() || ciphertext.size() != plaintext_out.size() || !fits_word32(ciphertext.size()) ||
-        !fits_word32(aad.size()) || !same_or_disjoint(ciphertext, plaintext_out)) {
+        !fits_word32(aad.size()) || !detail::same_or_disjoint(ciphertext, plaintext_out)) {
         return CryptoError::bad_argument;
     }
     const int result =

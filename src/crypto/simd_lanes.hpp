@@ -1,0 +1,110 @@
+// 128 bits as sixteen byte lanes, the register the bitsliced AES (bitsliced_aes.cpp) works on:
+// WebAssembly SIMD128 in the wasm build, a portable stand-in of two 64-bit words natively, where
+// AES-NI serves production and this stand-in lets the native tests and fuzzers pin the wasm
+// build's algorithm to wolfCrypt. Only operations whose timing does not depend on the data.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
+namespace websrt::crypto::detail {
+
+/// A byte permutation: lane p of the result is lane `from[p]` of the input.
+using BytePermutation = std::array<std::uint8_t, 16>;
+
+/// The permutation that applies `first`, then `second`.
+constexpr BytePermutation then(const BytePermutation& first, const BytePermutation& second) {
+    BytePermutation composed{};
+    for (std::size_t p = 0; p < 16; ++p) composed[p] = first[second[p]];
+    return composed;
+}
+
+#if defined(__wasm_simd128__)
+
+struct Lanes {
+    v128_t v;
+
+    static Lanes load(const std::uint8_t* bytes) noexcept { return {wasm_v128_load(bytes)}; }
+    void store(std::uint8_t* bytes) const noexcept { wasm_v128_store(bytes, v); }
+    /// Every 64-bit half holds `word`.
+    static Lanes repeat64(std::uint64_t word) noexcept { return {wasm_u64x2_splat(word)}; }
+    /// Bytes 0-7 from `first` and 8-15 from `second`, each little-endian.
+    static Lanes from_words(std::uint64_t first, std::uint64_t second) noexcept {
+        return {wasm_i64x2_make(static_cast<std::int64_t>(first), static_cast<std::int64_t>(second))};
+    }
+
+    friend Lanes operator^(Lanes a, Lanes b) noexcept { return {wasm_v128_xor(a.v, b.v)}; }
+    friend Lanes operator&(Lanes a, Lanes b) noexcept { return {wasm_v128_and(a.v, b.v)}; }
+    friend Lanes operator|(Lanes a, Lanes b) noexcept { return {wasm_v128_or(a.v, b.v)}; }
+    friend Lanes operator~(Lanes a) noexcept { return {wasm_v128_not(a.v)}; }
+    Lanes& operator^=(Lanes other) noexcept { return *this = *this ^ other; }
+
+    /// Shifts each 64-bit half (bits do not cross between the halves).
+    template <int bits>
+    Lanes shr64() const noexcept {
+        return {wasm_u64x2_shr(v, bits)};
+    }
+    template <int bits>
+    Lanes shl64() const noexcept {
+        return {wasm_i64x2_shl(v, bits)};
+    }
+
+    template <BytePermutation from>
+    Lanes permuted() const noexcept {
+        return {wasm_i8x16_shuffle(v, v, from[0], from[1], from[2], from[3], from[4], from[5], from[6], from[7],
+                                   from[8], from[9], from[10], from[11], from[12], from[13], from[14], from[15])};
+    }
+};
+
+#else
+
+// Byte p is byte p % 8 of word p / 8, as in the wasm register: the words are little-endian.
+static_assert(std::endian::native == std::endian::little, "the portable lanes assume a little-endian host");
+
+struct Lanes {
+    std::array<std::uint64_t, 2> words;
+
+    static Lanes load(const std::uint8_t* bytes) noexcept {
+        Lanes lanes;
+        std::memcpy(lanes.words.data(), bytes, 16);
+        return lanes;
+    }
+    void store(std::uint8_t* bytes) const noexcept { std::memcpy(bytes, words.data(), 16); }
+    static Lanes repeat64(std::uint64_t word) noexcept { return {{word, word}}; }
+    static Lanes from_words(std::uint64_t first, std::uint64_t second) noexcept { return {{first, second}}; }
+
+    friend Lanes operator^(Lanes a, Lanes b) noexcept { return {{a.words[0] ^ b.words[0], a.words[1] ^ b.words[1]}}; }
+    friend Lanes operator&(Lanes a, Lanes b) noexcept { return {{a.words[0] & b.words[0], a.words[1] & b.words[1]}}; }
+    friend Lanes operator|(Lanes a, Lanes b) noexcept { return {{a.words[0] | b.words[0], a.words[1] | b.words[1]}}; }
+    friend Lanes operator~(Lanes a) noexcept { return {{~a.words[0], ~a.words[1]}}; }
+    Lanes& operator^=(Lanes other) noexcept { return *this = *this ^ other; }
+
+    template <int bits>
+    Lanes shr64() const noexcept {
+        return {{words[0] >> bits, words[1] >> bits}};
+    }
+    template <int bits>
+    Lanes shl64() const noexcept {
+        return {{words[0] << bits, words[1] << bits}};
+    }
+
+    template <BytePermutation from>
+    Lanes permuted() const noexcept {
+        std::array<std::uint8_t, 16> in{};
+        std::array<std::uint8_t, 16> out{};
+        store(in.data());
+        for (std::size_t p = 0; p < 16; ++p) out[p] = in[from[p]];
+        return load(out.data());
+    }
+};
+
+#endif
+
+}  // namespace websrt::crypto::detail
