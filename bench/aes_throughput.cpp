@@ -1,9 +1,11 @@
 // AES throughput of one core, per CPU second, on SRT-sized payloads (1316 bytes, a live packet of
 // seven TS packets): the bitsliced constant-time AES the wasm build uses, next to wolfCrypt
-// (AES-NI natively; its table-based C code in wasm, which the wasm build used before), for
+// (AES-NI natively; its table-based C code in wasm, which the wasm build used before) and, natively,
+// the AES-NI counter mode AesCtr uses (aesni_ctr.cpp), for
 // CTR and GCM with 128- and 256-bit keys. Built natively and with Emscripten (run with node), so
 // bench/run.py puts the two builds side by side. Before timing, each pair is checked to produce
 // the same bytes. Prints one JSON object per line.
+#include "crypto/aes_ctr.hpp"
 #include "crypto/bitsliced_aes.hpp"
 #include "crypto/bitsliced_gcm.hpp"
 
@@ -78,9 +80,11 @@ int main(int argc, char** argv) {
 #if defined(__EMSCRIPTEN__)
     const char* build = "wasm";
     const char* wolfcrypt_name = "wolfCrypt C (tables)";
+    const char* own_ctr_name = nullptr;
 #else
     const char* build = "native";
     const char* wolfcrypt_name = "wolfCrypt AES-NI";
+    const char* own_ctr_name = "websrt AES-NI";
 #endif
     std::vector<std::uint8_t> data(payload_size, 0x47);
     std::vector<std::uint8_t> expected(payload_size);
@@ -110,6 +114,12 @@ int main(int argc, char** argv) {
         auto bitsliced_ctr_apply = [&](std::uint32_t packet, std::uint8_t* out) {
             bitsliced.ctr_xor(counter_for(packet), BitslicedAes::CounterWidth::bits128, data.data(), out, payload_size);
         };
+        // The build's own AesCtr: natively the AES-NI counter mode of aesni_ctr.cpp.
+        websrt::crypto::AesCtr own_ctr;
+        if (!own_ctr.set_key(key).ok()) fail("AesCtr key setup failed");
+        auto own_ctr_apply = [&](std::uint32_t packet, std::uint8_t* out) {
+            (void)own_ctr.apply(counter_for(packet), data, std::span<std::uint8_t>(out, payload_size));
+        };
         auto wolf_gcm_apply = [&](std::uint32_t packet, std::uint8_t* out, std::uint8_t* tag_out) {
             const auto iv = counter_for(packet);
             wc_AesGcmEncrypt(&wolf_gcm, out, data.data(), payload_size, iv.data(), 12, tag_out, 16, aad.data(),
@@ -127,22 +137,28 @@ int main(int argc, char** argv) {
         wolf_ctr_apply(12345, expected.data());
         bitsliced_ctr_apply(12345, out.data());
         if (out != expected) fail("bitsliced CTR differs from wolfCrypt's");
+        own_ctr_apply(12345, out.data());
+        if (out != expected) fail("AesCtr differs from wolfCrypt's");
         wolf_gcm_apply(12345, expected.data(), expected_tag.data());
         bitsliced_gcm_apply(12345, out.data(), tag.data());
         if (out != expected || tag != expected_tag) fail("bitsliced GCM differs from wolfCrypt's");
 
         // A warm-up first, so that the JIT (in wasm) has compiled each of them fully.
-        const std::array<std::function<void(std::uint32_t)>, 4> appliers = {
+        const std::array<std::function<void(std::uint32_t)>, 5> appliers = {
             [&](std::uint32_t p) { bitsliced_ctr_apply(p, out.data()); },
             [&](std::uint32_t p) { wolf_ctr_apply(p, out.data()); },
             [&](std::uint32_t p) { bitsliced_gcm_apply(p, out.data(), tag.data()); },
             [&](std::uint32_t p) { wolf_gcm_apply(p, out.data(), tag.data()); },
+            [&](std::uint32_t p) { own_ctr_apply(p, out.data()); },
         };
         megabytes_per_cpu_second(budget / 4, appliers);
         const auto rates = megabytes_per_cpu_second(budget, appliers);
-        const std::array<const char*, 4> implementations = {"bitsliced", wolfcrypt_name, "bitsliced", wolfcrypt_name};
-        const std::array<const char*, 4> modes = {"CTR", "CTR", "GCM", "GCM"};
-        for (std::size_t i = 0; i < appliers.size(); ++i) {
+        const std::array<const char*, 5> implementations = {"bitsliced", wolfcrypt_name, "bitsliced", wolfcrypt_name,
+                                                            own_ctr_name};
+        const std::array<const char*, 5> modes = {"CTR", "CTR", "GCM", "GCM", "CTR"};
+        // In wasm the build's AesCtr is the bitsliced one, already in the first row.
+        const std::size_t rows = own_ctr_name != nullptr ? appliers.size() : appliers.size() - 1;
+        for (std::size_t i = 0; i < rows; ++i) {
             std::printf(
                 "{\"build\":\"%s\",\"implementation\":\"%s\",\"mode\":\"%s\",\"key_bits\":%zu,"
                 "\"megabytes_per_cpu_second\":%.1f}\n",

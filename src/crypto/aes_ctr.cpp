@@ -1,6 +1,8 @@
-// AesCtr on wolfCrypt's wc_AesCtrEncrypt, run out of place into an aligned scratch buffer.
+// AesCtr in the native build: our AES-NI counter mode (aesni_ctr.hpp) where the CPU has AES-NI,
+// else wolfCrypt's wc_AesCtrEncrypt, run out of place into an aligned scratch buffer.
 #include "crypto/aes_ctr.hpp"
 
+#include "crypto/aesni_ctr.hpp"
 #include "crypto/wolfcrypt_backend.hpp"
 
 #include <wolfssl/wolfcrypt/settings.h>
@@ -13,6 +15,8 @@
 namespace websrt::crypto {
 
 struct AesCtr::Impl {
+    const bool use_aesni = AesNiCtr::supported();
+    AesNiCtr aesni;
     Aes aes;  // 16-byte aligned for AES-NI; operator new honours alignof(Impl)
     // Out of place, wolfSSL's CTR writes the counter blocks into its output and encrypts them all
     // in one ECB call; an unaligned output would cost a bounce buffer per block. A packet fits.
@@ -47,6 +51,10 @@ CryptoStatus AesCtr::set_key(std::span<const std::uint8_t> key) noexcept {
     if (!detail::is_aes_key_length(key.size())) {
         return CryptoError::bad_key_length;
     }
+    if (impl_->use_aesni) {
+        impl_->keyed = impl_->aesni.set_key(key);
+        return impl_->keyed ? CryptoStatus{} : CryptoStatus{CryptoError::backend_failure};
+    }
     // Counter mode only ever runs the forward cipher, for both directions.
     const int result = wc_AesSetKey(&impl_->aes, key.data(), static_cast<word32>(key.size()), nullptr, AES_ENCRYPTION);
     if (result != 0) {
@@ -64,6 +72,10 @@ CryptoStatus AesCtr::apply(std::span<const std::uint8_t, iv_size> iv, std::span<
         return CryptoError::bad_argument;
     }
     if (output.empty()) {
+        return {};
+    }
+    if (impl_->use_aesni) {
+        impl_->aesni.ctr_xor(iv, input.data(), output.data(), output.size());
         return {};
     }
     int result = wc_AesSetIV(&impl_->aes, iv.data());  // also drops leftover keystream bytes

@@ -1,6 +1,7 @@
 // Bitsliced AES: key schedule, the eight-block cipher and counter mode (see bitsliced_aes.hpp).
 #include "crypto/bitsliced_aes.hpp"
 
+#include "crypto/aes_key_expansion.hpp"
 #include "crypto/wolfcrypt_backend.hpp"
 
 #include <algorithm>
@@ -28,9 +29,6 @@ constexpr BytePermutation rows_up_2 = {8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3,
 // MixColumns maps a column of four equal bytes to itself (2 ⊕ 3 ⊕ 1 ⊕ 1 = 1), so the constant
 // passes through both unchanged. That saves four NOTs a round.
 constexpr std::uint8_t sub_bytes_constant = 0x63;
-
-// The round constants of the key expansion (FIPS-197 §5.2, Rcon[i] = x^(i-1) in GF(2^8)).
-constexpr std::array<std::uint8_t, 10> round_constants = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36};
 
 /// SubBytes on bitsliced data: q[r] holds bit r of every byte. Boyar and Peralta's circuit
 /// (eprint 2009/191, figure 7), whose variables x0 … x7 run from the high bit to the low one.
@@ -198,26 +196,9 @@ BitslicedAes::~BitslicedAes() { detail::secure_zero(round_keys_.data(), sizeof r
 bool BitslicedAes::set_key(std::span<const std::uint8_t> key) noexcept {
     detail::secure_zero(round_keys_.data(), sizeof round_keys_);
     rounds_ = 0;
-    if (!detail::is_aes_key_length(key.size())) return false;
-
-    // The key expansion of FIPS-197 §5.2, on little-endian words (byte 0 of the key lowest).
-    const std::size_t key_words = key.size() / 4;        // Nk
-    const int rounds = static_cast<int>(key_words) + 6;  // Nr
-    std::array<std::uint32_t, 4 * (max_rounds + 1)> words{};
-    const std::size_t total_words = 4 * static_cast<std::size_t>(rounds + 1);
-    for (std::size_t i = 0; i < key_words; ++i) {
-        words[i] = static_cast<std::uint32_t>(key[4 * i]) | static_cast<std::uint32_t>(key[4 * i + 1]) << 8 |
-                   static_cast<std::uint32_t>(key[4 * i + 2]) << 16 | static_cast<std::uint32_t>(key[4 * i + 3]) << 24;
-    }
-    for (std::size_t i = key_words; i < total_words; ++i) {
-        std::uint32_t temp = words[i - 1];
-        if (i % key_words == 0) {
-            temp = sub_word((temp >> 8) | (temp << 24)) ^ round_constants[i / key_words - 1];  // RotWord first
-        } else if (key_words > 6 && i % key_words == 4) {
-            temp = sub_word(temp);
-        }
-        words[i] = words[i - key_words] ^ temp;
-    }
+    detail::AesKeyWords words{};
+    const int rounds = detail::expand_aes_key(key, words, sub_word);
+    if (rounds == 0) return false;
 
     // Each round key as slices: lane 4 × row + column of slice r is all ones where bit r of that
     // byte is set. Every round key after the first carries the previous SubBytes's 0x63.

@@ -9,6 +9,7 @@
 // Natively the same code runs on portable lanes (simd_lanes.hpp), for tests against wolfCrypt.
 #pragma once
 
+#include "crypto/aes_key_expansion.hpp"
 #include "crypto/simd_lanes.hpp"
 
 #include <array>
@@ -50,10 +51,8 @@ public:
 private:
     using Slices = std::array<detail::Lanes, 8>;
 
-    static constexpr int max_rounds = 14;  // AES-256 (FIPS-197 §5, Nr)
-
     // round_keys_[k][r]: byte lane p is 0xff where bit r of round key k's byte p is set.
-    std::array<Slices, max_rounds + 1> round_keys_{};
+    std::array<Slices, detail::aes_max_rounds + 1> round_keys_{};
     int rounds_ = 0;
 };
 
