@@ -11,6 +11,9 @@ Sections (bench/README.md says how each is measured):
   listener    accepts per second and RSS per idle and active connection of a websrt and a libsrt
               listener under the same libsrt callers (bench/libsrt_peer.py, listener_peer.cpp)
   wasm        WebAssembly memory and the package's gzipped size (bench/wasm_memory.js)
+  aes         AES per core on 1316-byte payloads, CTR and GCM, 128/256: the wasm build's bitsliced
+              AES next to wolfCrypt's table-based C in wasm, and natively websrt's AES-NI counter
+              mode next to wolfCrypt's (aes_throughput.cpp)
   file        file mode: one file websrt → websrt and srt-file-transmit → srt-file-transmit, directly
               and through `websrt impair` at 1/5 % loss (bench/file_transfer.py); and the simulator's
               FileCC goodput by link rate, loss and RTT (tests/sim/file_goodput.cpp)
@@ -43,10 +46,10 @@ TOOLS = ["websrt", "websrt Node/WASM", "srt-live-transmit"]
 MODES = {
     "short": {"rates": [25e6], "ciphers": [0, 16], "seconds": 2, "losses": [0, 10], "loss_seconds": 5,
               "core_packets": 200_000, "callers": 30, "file_mb": 20, "file_losses": [0, 5],
-              "sim": {"rates": "10,100", "losses": "0,1,5,10", "rtts": "20,200"}},
+              "sim": {"rates": "10,100", "losses": "0,1,5,10", "rtts": "20,200"}, "aes_seconds": 1.5},
     "full": {"rates": [20e6, 50e6, 100e6], "ciphers": [0, 16, 32], "seconds": 4, "losses": [0, 5, 10, 20],
              "loss_seconds": 10, "core_packets": 1_000_000, "callers": 100, "file_mb": 100, "file_losses": [0, 1, 5],
-             "sim": {"rates": "10,100", "losses": "0,1,2,5,10", "rtts": "20,50,100,200"}},
+             "sim": {"rates": "10,100", "losses": "0,1,2,5,10", "rtts": "20,50,100,200"}, "aes_seconds": 4},
 }
 
 
@@ -82,6 +85,19 @@ def core(mode):
                                  capture_output=True, text=True, timeout=600)
             result = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append({"build": build, "cipher": cipher, **result})
+    return rows
+
+
+# ---- AES per core ----
+
+def aes(mode):
+    rows = []
+    wasm = os.path.join(ROOT, "build", "wasm", "bench", "websrt_aes_bench.cjs")
+    for build, command in (("native", [os.path.join(NATIVE, "bench", "websrt_aes_bench")]), ("wasm", ["node", wasm])):
+        log(f"aes: {build}")
+        out = subprocess.run(command + ["--seconds", str(mode["aes_seconds"])], capture_output=True, text=True,
+                             timeout=600, check=True)
+        rows += [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     return rows
 
 
@@ -208,6 +224,18 @@ def ratios(result):
         if not r["loss"]:
             both = lambda x: x["sender_cpu_s_per_gb"] + x["receiver_cpu_s_per_gb"]  # noqa: E731
             out["file_throughput_per_cpu"] = both(sft) / both(r)
+    # AES against the implementation it replaces, timed in the same process (robust on a noisy host).
+    for r in result["aes"]:
+        if r["implementation"] == "bitsliced" and r["build"] == "wasm":
+            reference = pick(result["aes"], build="wasm", implementation="wolfCrypt C (tables)", mode=r["mode"],
+                             key_bits=r["key_bits"])
+            out[f"aes_wasm_{r['mode']}_{r['key_bits']}_vs_wolfcrypt_c"] = \
+                r["megabytes_per_cpu_second"] / reference["megabytes_per_cpu_second"]
+        if r["implementation"] == "websrt AES-NI":
+            reference = pick(result["aes"], build="native", implementation="wolfCrypt AES-NI", mode="CTR",
+                             key_bits=r["key_bits"])
+            out[f"aes_native_CTR_{r['key_bits']}_vs_wolfcrypt"] = \
+                r["megabytes_per_cpu_second"] / reference["megabytes_per_cpu_second"]
     lw, ll = result["listener"]["websrt"], result["listener"]["libsrt"]
     out["accepts_per_second"] = lw["accepts_per_second"] / ll["accepts_per_second"]
     for key in ("idle", "active"):
@@ -253,6 +281,10 @@ def tables(result):
                      [[f"{r['rate_mbit']:g}", f"{r['rtt_ms']:g}", f"{r['loss']:g} %", f"{r['goodput_mbit']:.2f}",
                        f"{100 * r['goodput_mbit'] / r['rate_mbit']:.0f} %", f"{100 * r['retransmitted']:.1f} %",
                        "yes" if r["finished"] else "no"] for r in result["file"]["simulated"]])
+    lines += section("AES per core, 1316-byte payloads (MB per CPU second)",
+                     ["build", "implementation", "mode", "key bits", "MB/s"],
+                     [[r["build"], r["implementation"], r["mode"], r["key_bits"], f"{r['megabytes_per_cpu_second']:.0f}"]
+                      for r in result["aes"]])
     w = result["wasm"]
     lines += section("WebAssembly (Node; both ends of each connection in one module)",
                      ["wasm memory", "heap per endpoint", "heap per idle connection", "heap per active connection",
@@ -260,7 +292,8 @@ def tables(result):
                      [[f"{w['wasmMemoryActive'] / 2**20:.0f} MiB", f"{w['heapPerEndpoint'] / 1024:.0f} KiB",
                        f"{w['heapPerIdleConnection'] / 1024:.0f} KiB", f"{w['heapPerActiveConnection'] / 1024:.0f} KiB",
                        f"{w['wasm'] / 1024:.0f} KiB ({w['wasmGzip'] / 1024:.0f} KiB)", f"{w['jsGzip'] / 1024:.0f} KiB"]])
-    lines += section("websrt as a multiple of libsrt (higher is better)", ["figure", "ratio"],
+    lines += section("websrt as a multiple of libsrt (aes_*: of the wolfCrypt code it replaces; higher is better)",
+                     ["figure", "ratio"],
                      [[k, f"{v:.2f}"] for k, v in result["ratios"].items()])
     return "\n".join(lines[1:])
 
@@ -335,12 +368,12 @@ def main():
     parser.add_argument("--baseline", default=os.path.join(BENCH, "baseline.json"))
     parser.add_argument("--margin", type=float, default=0.5, help="a ratio may fall to this share of its baseline")
     parser.add_argument("--update-baseline", action="store_true")
-    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,listener,wasm,file)")
+    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,listener,wasm,file,aes)")
     args = parser.parse_args()
     mode_name = "short" if args.short else "full"
     mode = MODES[mode_name]
     sections = {"throughput": throughput, "core": core, "loss": loss, "listener": listeners, "wasm": wasm_memory,
-                "file": file_mode}
+                "file": file_mode, "aes": aes}
     wanted = args.only.split(",") if args.only else list(sections)
     result = {"date": time.strftime("%Y-%m-%d %H:%M"), "mode": mode_name,
               "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "python": platform.python_version()}}
