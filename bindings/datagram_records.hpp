@@ -87,14 +87,15 @@ private:
     std::size_t count_ = 0;
 };
 
-/// A buffer for one message longer than the batch buffers, from malloc: reserve() answers false
-/// when memory is short instead of aborting (the wasm module has no exceptions).
-class LongMessageBuffer {
+/// A buffer from malloc that grows (the batch buffers, and one message longer than them):
+/// reserve() answers false when memory is short instead of aborting (the wasm module has no
+/// exceptions). Growing may move it.
+class GrowableBuffer {
 public:
-    LongMessageBuffer() = default;
-    LongMessageBuffer(const LongMessageBuffer&) = delete;
-    LongMessageBuffer& operator=(const LongMessageBuffer&) = delete;
-    ~LongMessageBuffer() { release(); }
+    GrowableBuffer() = default;
+    GrowableBuffer(const GrowableBuffer&) = delete;
+    GrowableBuffer& operator=(const GrowableBuffer&) = delete;
+    ~GrowableBuffer() { release(); }
 
     [[nodiscard]] bool reserve(std::size_t size) {
         if (size <= size_) return true;

@@ -31,8 +31,17 @@ namespace {
 using emscripten::val;
 using websrt::core::Micros;
 
-/// Room for a batch of datagrams (or messages) each way: 128 full-size packets.
-constexpr std::size_t buffer_size = 128 * 1536;
+/// The batch buffers each way start with room for 16 full-size datagrams (or messages) and
+/// double, up to 128, whenever a batch fills one: an idle or slow endpoint keeps its heap small
+/// (48 KiB for both), a busy one gets the large batches that make the crossings few.
+constexpr std::size_t record_room = 1536;  // a record of max_record_payload bytes, with room to spare
+constexpr std::size_t initial_buffer_size = 16 * record_room;
+constexpr std::size_t max_buffer_size = 128 * record_room;
+
+/// Doubles `buffer` up to max_buffer_size; false when memory is short (it keeps its size).
+bool grow(websrt::bindings::GrowableBuffer& buffer) {
+    return buffer.reserve(std::min(max_buffer_size, std::max(initial_buffer_size, 2 * buffer.size())));
+}
 
 /// JS numbers carry microseconds exactly up to 2^53.
 Micros micros(double now) { return static_cast<Micros>(now); }
@@ -92,13 +101,27 @@ websrt::Expected<websrt::core::SrtUri, std::string> parse_srt(const std::string&
 
 class SrtEndpoint {
 public:
-    SrtEndpoint() : endpoint_(random_), inbox_(buffer_size), outbox_(buffer_size) {}
+    SrtEndpoint() : endpoint_(random_) {
+        // Short of memory, the capacity stays 0 and JS refuses the endpoint (bufferCapacity()).
+        if (!inbox_.reserve(initial_buffer_size) || !outbox_.reserve(initial_buffer_size)) {
+            inbox_.release();
+            outbox_.release();
+        }
+    }
 
     [[nodiscard]] std::uintptr_t inbox_address() const { return reinterpret_cast<std::uintptr_t>(inbox_.data()); }
     [[nodiscard]] std::uintptr_t outbox_address() const {
         return reinterpret_cast<std::uintptr_t>(long_outbox_active_ ? long_outbox_.data() : outbox_.data());
     }
-    [[nodiscard]] std::size_t buffer_capacity() const { return buffer_size; }
+    /// The inbox's size: how many bytes of records JS may write before handleInbox(); 0 when the
+    /// endpoint could not get its buffers.
+    [[nodiscard]] std::size_t buffer_capacity() const { return inbox_.size(); }
+    /// For JS when a batch did not fit the inbox: doubles it (up to its bound) and returns the
+    /// new capacity. The inbox may move: JS asks inboxAddress() again.
+    std::size_t grow_inbox() {
+        (void)grow(inbox_);
+        return inbox_.size();
+    }
     /// False once the entropy source failed: keys and ids can no longer be trusted.
     [[nodiscard]] bool healthy() const { return random_.healthy(); }
 
@@ -159,7 +182,7 @@ public:
 
     /// Hands the core the `count` datagram records JS wrote into the inbox.
     void handle_inbox(double now, int count) {
-        websrt::bindings::RecordReader reader(inbox_, count > 0 ? static_cast<std::size_t>(count) : 0);
+        websrt::bindings::RecordReader reader(inbox_.span(), count > 0 ? static_cast<std::size_t>(count) : 0);
         while (const auto record = reader.next())
             if (record->tag < addresses_.size())
                 endpoint_.handle_datagram(micros(now), addresses_[record->tag], record->bytes);
@@ -169,12 +192,13 @@ public:
     /// how many. Call again while it returns a full batch.
     int poll_transmits(double now) {
         use_outbox();
-        websrt::bindings::RecordWriter writer(outbox_);
+        websrt::bindings::RecordWriter writer(outbox_.span());
         for (auto slot = writer.slot(); !slot.empty(); slot = writer.slot()) {
             const auto transmit = endpoint_.poll_transmit(micros(now), slot);
             if (!transmit) break;
             writer.commit(transmit->size, static_cast<std::uint32_t>(tag_of(transmit->to)));
         }
+        outbox_filled_ = writer.slot().empty();
         return static_cast<int>(writer.count());
     }
 
@@ -237,7 +261,7 @@ public:
     int receive_batch(std::uint32_t id, double now, std::uint32_t max_messages) {
         use_outbox();  // JS copied out the long message of the last call
         std::size_t count = 0;
-        websrt::bindings::RecordWriter writer(outbox_);
+        websrt::bindings::RecordWriter writer(outbox_.span());
         while (count < max_messages) {
             const auto next = endpoint_.next_message_size(id, micros(now));
             if (!next) break;
@@ -255,6 +279,7 @@ public:
             const auto size = endpoint_.receive(id, micros(now), slot, &info);
             if (!size) break;
             writer.commit(*size, 0);
+            outbox_filled_ = !long_outbox_active_ && writer.slot().empty();
             if (info_.size() < 3 * (count + 1)) info_.resize(3 * (count + 1));
             info_[3 * count] = info.message_number;
             info_[3 * count + 1] = info.sequence;
@@ -356,18 +381,23 @@ private:
 
     websrt::core::CryptoRandom random_;
     websrt::core::Endpoint endpoint_;
+    /// Before the outbox is written again (JS has read it): frees the last long message and grows
+    /// the outbox if the last batch filled it.
     void use_outbox() {
         long_outbox_active_ = false;
         long_outbox_.release();
+        if (outbox_filled_) (void)grow(outbox_);
+        outbox_filled_ = false;
     }
 
-    std::vector<std::uint8_t> inbox_;
-    std::vector<std::uint8_t> outbox_;
-    // One message longer than the batch buffers, each way: from malloc, so that a peer's (or the
-    // application's) long message that memory cannot hold is an error, not an abort (the module
-    // has no exceptions: a failing std::vector would abort it).
-    websrt::bindings::LongMessageBuffer long_inbox_;
-    websrt::bindings::LongMessageBuffer long_outbox_;
+    // The batch buffers, and one message longer than them each way: from malloc, so that running
+    // out of memory is an error, not an abort (the module has no exceptions: a failing
+    // std::vector would abort it).
+    websrt::bindings::GrowableBuffer inbox_;
+    websrt::bindings::GrowableBuffer outbox_;
+    bool outbox_filled_ = false;  // the last batch filled the outbox: it grows before the next
+    websrt::bindings::GrowableBuffer long_inbox_;
+    websrt::bindings::GrowableBuffer long_outbox_;
     bool long_outbox_active_ = false;                         // outboxAddress() is long_outbox_'s until the next call
     std::vector<double> info_ = std::vector<double>(3 * 64);  // receive_batch's metadata, 3 per message
     std::vector<websrt::core::SocketAddress> addresses_;
@@ -384,6 +414,7 @@ EMSCRIPTEN_BINDINGS(websrt_endpoint) {
         .function("inboxAddress", &SrtEndpoint::inbox_address)
         .function("outboxAddress", &SrtEndpoint::outbox_address)
         .function("bufferCapacity", &SrtEndpoint::buffer_capacity)
+        .function("growInbox", &SrtEndpoint::grow_inbox)
         .function("healthy", &SrtEndpoint::healthy)
         .function("registerAddress", &SrtEndpoint::register_address)
         .function("addressOf", &SrtEndpoint::address_of)

@@ -26,7 +26,13 @@ export class EndpointDriver {
     this.clock = clock;
     this.endpoint = new module.SrtEndpoint();
     this.transport = transport;
+    this.sendFrom = typeof transport.sendFrom === "function";
+    // The inbox's size: it starts small and grows when a batch does not fit (growInbox()).
     this.capacity = this.endpoint.bufferCapacity();
+    if (this.capacity === 0) {
+      this.endpoint.delete();
+      throw new SrtError("out of memory for the endpoint's buffers", { code: "ERR_SRT_OUT_OF_MEMORY" });
+    }
     this.tags = new Map();  // address text → tag
     this.addresses = [];    // tag → address text
     this.connections = new Map();  // id → a socket's sink: { room(), onMessages(array), onEvent(event), finish(error), close() }
@@ -77,7 +83,7 @@ export class EndpointDriver {
     if (this.closed) return;
     let offset = 0;
     let count = 0;
-    const base = this.endpoint.inboxAddress();
+    let base = this.endpoint.inboxAddress();
     const flush = () => {
       if (count) this.endpoint.handleInbox(this.clock.now(), count);
       offset = 0;
@@ -85,7 +91,13 @@ export class EndpointDriver {
     };
     for (const { bytes, address } of batch) {
       if (bytes.length > 1500) continue;  // larger than any SRT packet: not ours
-      if (offset + recordHeader + padded(bytes.length) > this.capacity) flush();
+      if (offset + recordHeader + padded(bytes.length) > this.capacity) {
+        // A batch larger than the inbox: hand over what it holds, and let the inbox grow (it may
+        // move) so that the next batches cross in fewer calls.
+        flush();
+        this.capacity = this.endpoint.growInbox();
+        base = this.endpoint.inboxAddress();
+      }
       const tag = this.tagOf(address);
       if (tag < 0) continue;
       const words = this.words();
@@ -143,8 +155,10 @@ export class EndpointDriver {
         const size = words[(base + offset) >> 2];
         const tag = words[((base + offset) >> 2) + 1];
         const start = base + offset + recordHeader;
-        // A copy: the transport may keep the bytes past the next call into the core.
-        this.transport.send(heap.slice(start, start + size), this.addressOf(tag));
+        // Straight from wasm memory where the transport can (one copy, into its own send slots);
+        // else a copy, since a transport may keep the bytes past the next call into the core.
+        if (this.sendFrom) this.transport.sendFrom(heap, start, size, this.addressOf(tag));
+        else this.transport.send(heap.slice(start, start + size), this.addressOf(tag));
         offset += recordHeader + padded(size);
       }
     }

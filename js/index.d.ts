@@ -154,6 +154,7 @@ export type SrtErrorCode =
   | "ERR_SRT_CLOSED"              // the socket is closed
   | "ERR_SRT_MESSAGE_TOO_LARGE"   // a message longer than payloadsize
   | "ERR_SRT_TRANSPORT"           // no transport to carry the datagrams (e.g. in a browser without one)
+  | "ERR_SRT_OUT_OF_MEMORY"       // the WebAssembly memory cannot hold another endpoint's buffers
   | "ERR_SRT_CALLBACK";           // an application callback (accept, onRefused) threw; passed to onError
 
 export class SrtError extends Error {
@@ -187,7 +188,8 @@ export interface Clock {
   clearTimer(handle: unknown): void;
 }
 
-/** performance.now() and setTimeout. */
+/** performance.now(), and timers from setTimeout, or for a deadline less than a millisecond away
+ * the next turn of the event loop (setImmediate in Node, a MessageChannel message in browsers). */
 export const systemClock: Clock;
 
 /** UDP through node:dgram. Node only: the browser entry does not export it, so a browser bundle

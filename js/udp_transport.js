@@ -2,8 +2,23 @@
 // what arrived in batches (one call per turn of the event loop, not one per datagram).
 //
 // A transport is { bind(), send(bytes, address), onBatch(handler), close(), localAddress() }
-// where an address is "1.2.3.4:5" or "[::1]:5" and a batch is [{ bytes, address }].
+// where an address is "1.2.3.4:5" or "[::1]:5" and a batch is [{ bytes, address }]. This one
+// also has sendFrom(memory, start, size, address), which the driver prefers: it copies the
+// datagram straight from wasm memory into a ring of send slots, where send() would need a copy
+// of its own per datagram (node:dgram keeps the bytes until the kernel has them).
 import { createSocket } from "node:dgram";
+
+/** Send slots: a datagram's bytes stay in its slot until node:dgram's callback says they left. */
+const slotBytes = 1500;
+const slotCount = 2048;  // 3 MB: more than a sending socket's buffer holds in flight
+/** Destinations kept parsed; past this many the cache starts afresh (a listener's callers). */
+const maxParsedAddresses = 8192;
+
+/** "1.2.3.4:5" or "[::1]:5" → { host, port }. */
+function parseAddress(address) {
+  const colon = address.lastIndexOf(":");
+  return { host: address.slice(0, colon).replace(/^\[|\]$/g, ""), port: Number(address.slice(colon + 1)) };
+}
 
 export class NodeUdpTransport {
   /** @param {{ type?: "udp4" | "udp6" }} [options] */
@@ -13,6 +28,15 @@ export class NodeUdpTransport {
     this.pending = [];
     this.flushScheduled = false;
     this.handler = () => {};
+    this.destinations = new Map();  // address → { host, port }
+    this.slots = Buffer.allocUnsafeSlow(slotBytes * slotCount);
+    this.nextSlot = 0;
+    this.slotsInFlight = 0;
+    // One callback for every send: node:dgram completes a socket's sends in order, so each call
+    // frees the oldest slot (a closure per datagram would be an allocation per datagram).
+    this.releaseSlot = () => {
+      this.slotsInFlight -= 1;
+    };
   }
 
   /** Binds the socket (port 0: any free port); resolves once it listens. */
@@ -50,10 +74,34 @@ export class NodeUdpTransport {
     if (batch.length) this.handler(batch);
   }
 
+  destination(address) {
+    let parsed = this.destinations.get(address);
+    if (parsed === undefined) {
+      if (this.destinations.size >= maxParsedAddresses) this.destinations.clear();
+      parsed = parseAddress(address);
+      this.destinations.set(address, parsed);
+    }
+    return parsed;
+  }
+
   send(bytes, address) {
-    const colon = address.lastIndexOf(":");
-    const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
-    this.socket?.send(bytes, Number(address.slice(colon + 1)), host);
+    const { host, port } = this.destination(address);
+    this.socket?.send(bytes, port, host);
+  }
+
+  /** Sends `size` bytes of `memory` from `start`, which may change once this returns. */
+  sendFrom(memory, start, size, address) {
+    if (!this.socket) return;
+    if (size > slotBytes || this.slotsInFlight === slotCount) {
+      this.send(memory.slice(start, start + size), address);  // a copy of its own
+      return;
+    }
+    const { host, port } = this.destination(address);
+    const offset = this.nextSlot * slotBytes;
+    this.nextSlot = (this.nextSlot + 1) % slotCount;
+    this.slotsInFlight += 1;
+    Buffer.prototype.copy.call(memory, this.slots, offset, start, start + size);
+    this.socket.send(this.slots, offset, size, port, host, this.releaseSlot);
   }
 
   localAddress() {

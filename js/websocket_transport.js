@@ -6,6 +6,8 @@
 // WebSocket message is a round of IPC, so one per SRT packet caps the rate. Without it
 // (`{ batch: false }`), each message is one datagram.
 
+import { nextTask } from "./next_task.js";
+
 const batchSubprotocol = "websrt-batch";
 /** The largest batch message, as the bridge's datagram_batch::max_message. */
 const maxBatchBytes = 64 * 1024;
@@ -15,22 +17,6 @@ const maxQueued = 256;
  * congested bridge link then loses packets as a congested UDP path does, and SRT recovers them,
  * instead of the page buffering without bound. 1 MiB is 80 ms at 100 Mbit/s. */
 const defaultMaxBufferedBytes = 1 << 20;
-
-/**
- * Runs `callback` as a task of its own, after the current one and its microtasks: what an
- * application sends across several awaits of one turn goes out together. Node has setImmediate;
- * browsers get a MessageChannel task (setTimeout(0) is clamped to 4 ms when nested).
- */
-const nextTask = (() => {
-  if (typeof setImmediate === "function") return (callback) => setImmediate(callback);
-  const channel = new MessageChannel();
-  const callbacks = [];
-  channel.port1.onmessage = () => callbacks.shift()?.();
-  return (callback) => {
-    callbacks.push(callback);
-    channel.port2.postMessage(null);
-  };
-})();
 
 /** Packs datagrams into as few batch messages as fit under maxBatchBytes. */
 function* packBatches(datagrams) {
@@ -80,7 +66,11 @@ export class WebSocketTransport {
     this.url = url;
     this.WebSocketClass = WebSocketClass;
     this.batch = batch;
-    this.outgoing = [];  // batch mode: this turn's datagrams
+    // Batch mode: this turn's datagrams, packed as they come into `packing` (one allocation per
+    // batch message, not one per datagram); full batch messages wait in `outgoing`.
+    this.packing = new Uint8Array(maxBatchBytes);
+    this.packedBytes = 0;
+    this.outgoing = [];
     this.outgoingBytes = 0;
     this.socket = undefined;
     this.target = undefined;
@@ -117,13 +107,38 @@ export class WebSocketTransport {
         return;
       }
       if (!this.batch) return this.socket.send(bytes);
-      this.outgoingBytes += bytes.length;
-      if (this.outgoing.push(bytes) === 1) nextTask(() => this.sendOutgoing());
+      this.pack(bytes, 0, bytes.length);
     } else if (this.socket.readyState === 0 && this.queue.length < maxQueued) {
       this.queue.push(bytes);
     } else {
       this.droppedDatagrams += 1;
     }
+  }
+
+  /** Sends `size` bytes of `memory` from `start`, which may change once this returns: in batch
+   * mode on an open WebSocket they are packed at once, with no copy of their own. */
+  sendFrom(memory, start, size, address) {
+    if (this.batch && this.socket?.readyState === 1 && address === this.target) {
+      if (this.congested()) this.droppedDatagrams += 1;
+      else this.pack(memory, start, size);
+      return;
+    }
+    this.send(memory.slice(start, start + size), address);
+  }
+
+  /** Adds a datagram to this turn's batch messages; the first one of a turn schedules sending. */
+  pack(source, start, size) {
+    if (this.packedBytes + 2 + size > maxBatchBytes) {
+      this.outgoing.push(this.packing.slice(0, this.packedBytes));
+      this.packedBytes = 0;
+    }
+    const at = this.packedBytes;
+    this.packing[at] = size >> 8;
+    this.packing[at + 1] = size & 0xff;
+    this.packing.set(start === 0 && size === source.length ? source : source.subarray(start, start + size), at + 2);
+    this.packedBytes += 2 + size;
+    this.outgoingBytes += size;
+    if (this.outgoing.length === 0 && at === 0) nextTask(() => this.sendOutgoing());
   }
 
   /** More than maxBufferedBytes wait in the WebSocket's send buffer (and this turn's batch). */
@@ -132,14 +147,16 @@ export class WebSocketTransport {
   }
 
   sendOutgoing() {
-    const datagrams = this.outgoing;
+    const messages = this.outgoing;
+    if (this.packedBytes) messages.push(this.packing.slice(0, this.packedBytes));
     this.outgoing = [];
     this.outgoingBytes = 0;
+    this.packedBytes = 0;
     if (this.socket.readyState !== 1) {
-      this.droppedDatagrams += datagrams.length;
+      for (const message of messages) this.droppedDatagrams += unpackBatch(message).length;
       return;
     }
-    for (const message of packBatches(datagrams)) this.socket.send(message);
+    for (const message of messages) this.socket.send(message);
   }
 
   open(address) {

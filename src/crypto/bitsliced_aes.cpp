@@ -101,14 +101,32 @@ void transpose(std::array<Lanes, 8>& q) noexcept {
     for (int i = 0; i < 4; ++i) swap_bits<4>(q[i], q[i + 4], m4);
 }
 
+template <BytePermutation permutation>
+alignas(16) constexpr BytePermutation permutation_table = permutation;
+
+/// `permutation` as a register of indices for Lanes::swizzled, loaded from memory: V8 builds
+/// the mask of a constant shuffle anew at every use, four instructions (two 64-bit immediates
+/// into an xmm register) before its pshufb, while a loaded index register costs one load and
+/// swizzle's range fix (paddusb). The empty asm hides the table's contents from LLVM, which
+/// would otherwise turn the swizzle back into a constant shuffle.
+template <BytePermutation permutation>
+Lanes indices() noexcept {
+    const std::uint8_t* table = permutation_table<permutation>.data();
+    __asm__("" : "+r"(table));
+    return Lanes::load(table);
+}
+
 /// ShiftRows then MixColumns on slices. Per column, MixColumns is
 /// out = 2·(a ⊕ up1(a)) ⊕ up1(a) ⊕ up2(a ⊕ up1(a)), with 2· (xtime) on slices a renaming of
 /// the bits plus the reduction by x^8 + x^4 + x^3 + x + 1 (bit 7 into bits 0, 1, 3 and 4).
 void shift_rows_mix_columns(std::array<Lanes, 8>& q) noexcept {
     std::array<Lanes, 8> up1;  // the shifted state's rows moved up by one
     std::array<Lanes, 8> t;    // shifted ⊕ up1
+    // ShiftRows as a swizzle by loaded indices: about 11% faster CTR in V8 than the constant
+    // shuffle (see indices()). The row moves stay constant shuffles, each a single pshufd.
+    const Lanes shift_indices = indices<shift_rows>();
     for (int r = 0; r < 8; ++r) {
-        const Lanes shifted = q[r].permuted<shift_rows>();
+        const Lanes shifted = q[r].swizzled(shift_indices);
         up1[r] = shifted.permuted<rows_up_1>();
         t[r] = shifted ^ up1[r];
     }
@@ -174,7 +192,8 @@ Lanes counter_block(Counter counter) noexcept {
 template <class RoundKeys>
 [[gnu::always_inline]] inline void encrypt_in_registers(std::array<Lanes, 8>& q, const RoundKeys& round_keys,
                                                         int rounds) noexcept {
-    for (auto& block : q) block = block.permuted<column_major_to_row_major>();
+    const Lanes to_rows = indices<column_major_to_row_major>();
+    for (auto& block : q) block = block.swizzled(to_rows);
     transpose(q);
     add_round_key(q, round_keys[0]);
     for (int k = 1; k < rounds; ++k) {
@@ -183,10 +202,12 @@ template <class RoundKeys>
         add_round_key(q, round_keys[static_cast<std::size_t>(k)]);
     }
     sub_bytes<false>(q);
-    for (auto& slice : q) slice = slice.permuted<shift_rows>();
+    const Lanes shift_indices = indices<shift_rows>();
+    for (auto& slice : q) slice = slice.swizzled(shift_indices);
     add_round_key(q, round_keys[static_cast<std::size_t>(rounds)]);
     transpose(q);
-    for (auto& block : q) block = block.permuted<column_major_to_row_major>();
+    const Lanes to_columns = indices<column_major_to_row_major>();
+    for (auto& block : q) block = block.swizzled(to_columns);
 }
 
 }  // namespace

@@ -5,6 +5,14 @@
 // multiplications of operands with every fourth bit kept, so carries land in the holes and are
 // masked away, three of them per 64 × 64 product by Karatsuba, and a bit reversal for the high
 // halves. Integer multiplication takes constant time on the 64-bit CPUs wasm runs on.
+//
+// Eight blocks at a time, Horner's rule is unrolled with the powers H … H^8 (aggregated
+// reduction, as in Gueron and Kounavis's Intel CLMUL white paper and OpenSSL's ghash-x86_64):
+// Y' = (Y ⊕ X1)·H^8 ⊕ X2·H^7 ⊕ … ⊕ X8·H. Everything after the integer multiplications
+// (Karatsuba's recombination, the bit reversals of the high halves, the reduction) is linear,
+// so it runs once per group on the sum of the products; and the blocks' byte swaps and bit
+// reversals are done in SIMD registers (ghash.cpp). In wasm this hashes about twice as fast
+// as one block at a time (eight blocks measured about 5% ahead of four).
 #pragma once
 
 #include <array>
@@ -35,14 +43,21 @@ public:
     /// The hash so far.
     [[nodiscard]] std::array<std::uint8_t, block_size> digest() const noexcept;
 
-private:
-    void absorb_block(std::uint64_t high, std::uint64_t low) noexcept;
+    /// A field element as the multiplier needs it: the two 64-bit halves (big-endian), their XOR
+    /// (Karatsuba's middle operand), and the three bit-reversed, for the high product halves.
+    struct Operand {
+        std::uint64_t high, low, sum;
+        std::uint64_t high_reversed, low_reversed, sum_reversed;
+    };
 
-    // H as two 64-bit halves (big-endian), their XOR (Karatsuba's middle operand), and the three
-    // bit-reversed, for the high halves of the products.
-    std::uint64_t h_high_ = 0, h_low_ = 0, h_sum_ = 0;
-    std::uint64_t h_high_reversed_ = 0, h_low_reversed_ = 0, h_sum_reversed_ = 0;
-    std::uint64_t y_high_ = 0, y_low_ = 0;  // the state
+private:
+    static constexpr std::size_t aggregated_blocks = 8;
+
+    /// Y = (Y ⊕ X1)·H^n ⊕ X2·H^(n-1) ⊕ … ⊕ Xn·H for the n (1 to 8) blocks at `blocks`.
+    void absorb_blocks(const std::uint8_t* blocks, std::size_t n) noexcept;
+
+    std::array<Operand, aggregated_blocks> powers_{};  // powers_[i] is H^(i + 1)
+    std::uint64_t y_high_ = 0, y_low_ = 0;             // the state
 };
 
 }  // namespace websrt::crypto

@@ -56,6 +56,17 @@ struct Lanes {
         return {wasm_i64x2_shl(v, bits)};
     }
 
+    /// The 64-bit half `half` (bytes 8 · half to 8 · half + 7, little-endian).
+    template <int half>
+    std::uint64_t word() const noexcept {
+        return static_cast<std::uint64_t>(wasm_i64x2_extract_lane(v, half));
+    }
+
+    /// Lane p of the result is lane `from`'s lane p of this (every index below 16): the
+    /// permutation held in a register, for the permutations V8 would rebuild at every use as
+    /// constants (see bitsliced_aes.cpp, indices()). The indices are public constants.
+    Lanes swizzled(Lanes from) const noexcept { return {wasm_i8x16_swizzle(v, from.v)}; }
+
     template <BytePermutation from>
     Lanes permuted() const noexcept {
         return {wasm_i8x16_shuffle(v, v, from[0], from[1], from[2], from[3], from[4], from[5], from[6], from[7],
@@ -93,6 +104,21 @@ struct Lanes {
     template <int bits>
     Lanes shl64() const noexcept {
         return {{words[0] << bits, words[1] << bits}};
+    }
+
+    template <int half>
+    std::uint64_t word() const noexcept {
+        return words[half];
+    }
+
+    Lanes swizzled(Lanes from) const noexcept {
+        std::array<std::uint8_t, 16> in{};
+        std::array<std::uint8_t, 16> index{};
+        std::array<std::uint8_t, 16> out{};
+        store(in.data());
+        from.store(index.data());
+        for (std::size_t p = 0; p < 16; ++p) out[p] = in[index[p] & 15];
+        return load(out.data());
     }
 
     template <BytePermutation from>
