@@ -168,8 +168,12 @@ export class SrtError extends Error {
 export interface Transport {
   /** Binds (or connects) the transport; port 0 picks a free one. */
   bind(port?: number, address?: string): Promise<void>;
-  /** Sends one datagram to "1.2.3.4:5" or "[::1]:5". */
+  /** Sends one datagram to "1.2.3.4:5" or "[::1]:5"; `bytes` is the transport's to keep. */
   send(bytes: Uint8Array, address: string): void;
+  /** Optional, preferred when present: sends `size` bytes of `memory` (the wasm memory) from
+   * `start`. They change once this returns, so a transport that sends later copies them first;
+   * this saves the copy send() would be given. */
+  sendFrom?(memory: Uint8Array, start: number, size: number, address: string): void;
   /** Receives what arrived, in batches. */
   onBatch(handler: (batch: Array<{ bytes: Uint8Array; address: string }>) => void): void;
   localAddress(): { address: string; port: number };

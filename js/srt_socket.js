@@ -10,6 +10,7 @@ import { checkClock, systemClock } from "./clock.js";
 import { SrtError } from "./srt_error.js";
 import { parseSrtUri, withHostAddress } from "./srt_uri.js";
 import { abortable, throwIfAborted } from "./abortable.js";
+import { messageIterator, readableOf, writableOf } from "./socket_streams.js";
 import { defaultTransport, resolveHostName, toNodeStream } from "#platform";
 
 export { SrtError };
@@ -276,16 +277,7 @@ export class SrtSocket {
   /** Messages until the peer closes. Leaving the loop early (break, return, throw) closes the
    * socket, as it destroys a Node Readable. */
   [Symbol.asyncIterator]() {
-    return {
-      next: () => this.next(),
-      return: async () => {
-        await this.close();
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return messageIterator(this);
   }
 
   /** `await using socket = …` closes it at the end of the scope. */
@@ -295,24 +287,13 @@ export class SrtSocket {
 
   /** Messages as a Web Stream; cancelling it closes the socket. */
   get readable() {
-    this.#readable ??= new ReadableStream({
-      pull: async (controller) => {
-        const message = await this.read();
-        if (message === undefined) controller.close();
-        else controller.enqueue(message);
-      },
-      cancel: () => this.close(),
-    });
+    this.#readable ??= readableOf(this);
     return this.#readable;
   }
 
   /** Each chunk written is one message; closing or aborting the stream closes the socket. */
   get writable() {
-    this.#writable ??= new WritableStream({
-      write: (chunk) => this.send(chunk),
-      close: () => this.close(),
-      abort: () => this.close({ lingerMs: 0 }),
-    });
+    this.#writable ??= writableOf(this);
     return this.#writable;
   }
 

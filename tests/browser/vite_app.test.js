@@ -5,7 +5,8 @@
 // Chromium the app receives a stream from srt-live-transmit through that bridge, compared byte for
 // byte by SHA-256. The bundle must hold no node: import, Vite must have
 // emitted the wasm as an asset, and the bundle's sizes are printed for the issue's figures. The
-// dev server (`vite`, with the app's one-line vite.config.js) must load the core too.
+// dev server (`vite`, with the app's one-line vite.config.js) must load the core too. A second app
+// (tests/browser/vite-worker-app/) receives the stream in an SrtWorker, the core off the main thread.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
@@ -145,5 +146,42 @@ test("the dev server, with the app's vite.config.js, serves the package and load
     assert.deepEqual(warnings, []);
   } finally {
     await server.close();
+  }
+});
+
+test("an app using websrt/worker (built with its vite.config.js) receives 2.1 MB from srt-live-transmit in a Worker", { timeout: 90_000 }, async () => {
+  // Its own project beside the first: an app without SrtWorker needs no configuration at all.
+  const workerProject = join(work, "worker-app");
+  await mkdir(workerProject);
+  await cp(join(repoRoot, "tests", "browser", "vite-worker-app"), workerProject, { recursive: true });
+  await writeFile(join(workerProject, "package.json"), JSON.stringify({ name: "websrt-vite-worker-app", private: true, type: "module" }));
+  await installPackedWebsrt(work, workerProject);
+  const warnings = [];
+  await build({ root: workerProject, logLevel: "warn", customLogger: recordingLogger(warnings) });
+  assert.deepEqual(warnings, []);
+  const workerBuilt = join(workerProject, "dist");
+  const port = await reservedUdpPort();
+  const workerBridge = start("npx", ["--offline", "websrt", "bridge", "--listen", "127.0.0.1:0", "--static", workerBuilt,
+    "--allow", `127.0.0.1:${port}`], { cwd: workerProject, detached: true });
+  try {
+    const httpPort = await listeningPort(workerBridge, "npx websrt bridge", 20_000);
+    const workerPage = await browser.newPage();
+    workerPage.on("pageerror", (error) => pageErrors.push(`worker app: ${error.message}`));
+    await workerPage.goto(`http://127.0.0.1:${httpPort}/`);
+    await workerPage.waitForFunction(() => window.app !== undefined, null, { timeout: 10_000 });
+    const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener`]);
+    await udpPortBound(port, 5000, sender);
+    const receiving = workerPage.evaluate((args) => window.app.receive(args), { target: `127.0.0.1:${port}`, size });
+    await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
+    const feeding = feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
+    const result = await receiving;
+    await feeding;
+    sender.kill("SIGINT");
+    assert.equal(result.bytes, size);
+    assert.equal(result.sha256, createHash("sha256").update(payload).digest("hex"));
+    assert.ok(result.packetsReceived >= size / sltChunk, `the worker's statistics say ${result.packetsReceived} packets`);
+    console.log(`SrtWorker page: the main thread's longest gap between 10 ms ticks was ${result.longestGap.toFixed(0)} ms`);
+  } finally {
+    if (workerBridge.exitCode === null) process.kill(-workerBridge.pid, "SIGKILL");
   }
 });

@@ -130,3 +130,17 @@ export async function publishUsage(socket: SrtSocket, stream: MediaStream, signa
   await publication.stop();
   return stats.mbpsSent + stats.rttMs + stats.retransmitted + stats.videoFrames;
 }
+
+// SRT in a worker: the same socket API through a proxy; stats() is a promise there.
+import { SrtWorker, type WorkerSrtSocket } from "websrt/worker";
+
+export async function workerUsage(): Promise<number> {
+  const worker: SrtWorker = await SrtWorker.start();
+  const socket: WorkerSrtSocket = await worker.connect("srt://127.0.0.1:9000", { bridge: "ws://127.0.0.1:8080/srt" });
+  await socket.send(new Uint8Array(1316), { ttl: 100 });
+  const stats = await socket.stats();
+  for await (const message of socket) void message.length;
+  const { unacknowledged } = await socket.close();
+  await worker.terminate();
+  return unacknowledged + (stats?.pktSentTotal ?? 0);
+}

@@ -1,0 +1,47 @@
+// Types of websrt/worker (js/srt_worker.js): SRT off the main thread.
+import type { ReceivedMessage, SendOptions, SrtError, SrtStats } from "./index.js";
+
+/**
+ * SRT off the main thread: the WebAssembly core, its timers and its transport run in a dedicated
+ * Worker (a worker_threads thread in Node), so that a page's rendering and its player do not
+ * compete with the protocol. Its sockets are proxies with SrtSocket's API; messages cross in
+ * batches, their buffers transferred. In browsers the worker is a module Worker that a bundler
+ * (Vite, webpack) builds from the package (Vite: with `worker: { format: "es" }` in its config, as
+ * the core loads its glue with a dynamic import); it reaches the network through `websrt bridge`.
+ */
+export class SrtWorker {
+  /** Not for applications: use SrtWorker.start(). */
+  private constructor();
+  /** Starts the worker; resolves once it has loaded the core. In Node it keeps the process
+   * alive only while a socket is open or a call is waiting. */
+  static start(): Promise<SrtWorker>;
+  /**
+   * SrtSocket.connect() in the worker (same URIs, same rejections).
+   * @param options.bridge - the `websrt bridge` WebSocket URL that carries the datagrams
+   *   (browsers need one; in Node, without it, the worker opens a UDP socket).
+   */
+  connect(uri: string, options?: { bridge?: string; signal?: AbortSignal }): Promise<WorkerSrtSocket>;
+  /** Stops the worker at once; its connections end without SHUTDOWN (close them first). */
+  terminate(): Promise<void>;
+}
+
+/** A connection running in an SrtWorker: SrtSocket's API, except that stats() is a promise and
+ * there is no toNodeStream(). srcTime in readMessage() is on the worker's clock. */
+export class WorkerSrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
+  /** Not for applications: use SrtWorker.connect(). */
+  private constructor();
+  readonly peer: string;
+  readonly streamId: string;
+  readonly bufferedMessages: number;
+  readonly closed: Promise<SrtError | undefined>;
+  send(message: Uint8Array, options?: SendOptions): Promise<void>;
+  read(options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined>;
+  readMessage(options?: { signal?: AbortSignal }): Promise<ReceivedMessage | undefined>;
+  next(): Promise<IteratorResult<Uint8Array, undefined>>;
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
+  [Symbol.asyncDispose](): Promise<void>;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+  stats(clear?: boolean): Promise<SrtStats | undefined>;
+  close(options?: { lingerMs?: number }): Promise<{ unacknowledged: number }>;
+}

@@ -1,0 +1,294 @@
+// SrtWorker: SRT off the main thread. The WebAssembly core, its timers and its transport run in a
+// dedicated Worker (worker_threads in Node); the sockets it hands out here are thin proxies with
+// SrtSocket's API, whose messages cross in batches, their buffers moved (transferred), not
+// copied. A page's rendering and its player then never delay the protocol, nor it them.
+// The protocol between the two sides: js/worker/protocol.js.
+import { abortable, throwIfAborted } from "./abortable.js";
+import { nextTask } from "./next_task.js";
+import { asyncDispose } from "./srt_socket.js";
+import { SrtError } from "./srt_error.js";
+import { messageIterator, readableOf, writableOf } from "./socket_streams.js";
+import { errorFromWire, messageCredit } from "./worker/protocol.js";
+import { spawnWorker } from "#worker-threads";
+
+const constructing = Symbol("SrtWorker construction");
+
+export class SrtWorker {
+  #channel;
+  #calls = new Map();    // call id → { resolve, reject }
+  #sockets = new Map();  // socket id → WorkerSrtSocket
+  #nextCall = 1;
+  #failure;
+
+  /** Starts the worker; resolves once it has loaded the core. */
+  static async start() {
+    const channel = spawnWorker();
+    const worker = new SrtWorker(constructing, channel);
+    channel.hold(true);  // until it answers
+    try {
+      await new Promise((resolve, reject) => {
+        worker.#onReady = { resolve, reject };
+      });
+    } catch (error) {
+      await channel.terminate();
+      throw error;
+    }
+    worker.#updateHold();
+    return worker;
+  }
+
+  #onReady;
+
+  /** @internal use SrtWorker.start() */
+  constructor(token, channel) {
+    if (token !== constructing) throw new TypeError("use SrtWorker.start()");
+    this.#channel = channel;
+    channel.listen((message) => this.#receive(message));
+    channel.onError((error) => this.#fail(new SrtError(`the SRT worker failed: ${error.message}`, { code: "ERR_SRT_TRANSPORT", cause: error })));
+  }
+
+  /** In Node, the worker keeps the process alive only while a call waits or a socket is open. */
+  #updateHold() {
+    this.#channel.hold(this.#calls.size > 0 || this.#sockets.size > 0);
+  }
+
+  #receive(message) {
+    switch (message?.op) {
+      case "ready":
+        return this.#onReady?.resolve();
+      case "failed":
+        return this.#onReady?.reject(errorFromWire(message.error));
+      case "results":
+        for (const { call, value, error } of message.results) {
+          const pending = this.#calls.get(call);
+          this.#calls.delete(call);
+          if (error) pending?.reject(errorFromWire(error));
+          else pending?.resolve(value);
+        }
+        return this.#updateHold();
+      case "messages":
+        return this.#sockets.get(message.socket)?._deliver(message.messages);
+      case "end": {
+        const socket = this.#sockets.get(message.socket);
+        this.#sockets.delete(message.socket);
+        this.#updateHold();
+        return socket?._end(message.error && errorFromWire(message.error));
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  #fail(error) {
+    this.#failure = error;
+    this.#onReady?.reject(error);
+    for (const pending of this.#calls.values()) pending.reject(error);
+    this.#calls.clear();
+    for (const socket of this.#sockets.values()) socket._end(error);
+    this.#sockets.clear();
+  }
+
+  /** @internal a request and the promise of its answer */
+  _call(request, transfer = []) {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const call = this.#nextCall++;
+    const answer = new Promise((resolve, reject) => this.#calls.set(call, { resolve, reject }));
+    this.#updateHold();
+    this._post({ ...request, call }, transfer);
+    return answer;
+  }
+
+  /** @internal a request without an answer, or with answers listed inside it */
+  _post(message, transfer = []) {
+    this.#channel.post(message, transfer);
+  }
+
+  /** @internal a call id for a request that carries several */
+  _callId(resolve, reject) {
+    const call = this.#nextCall++;
+    this.#calls.set(call, { resolve, reject });
+    this.#updateHold();
+    return call;
+  }
+
+  /**
+   * SrtSocket.connect() in the worker: resolves with a socket on this side. `bridge` — the
+   * `websrt bridge` WebSocket URL to carry the datagrams (browsers need one; in Node the worker
+   * opens a UDP socket when it is absent). Rejects as SrtSocket.connect() does.
+   */
+  async connect(uri, { bridge, signal } = {}) {
+    throwIfAborted(signal);
+    if (typeof uri !== "string") throw new TypeError("connect() takes an srt:// URI string");
+    const { socket, peer, streamId } = await abortable(this._call({ op: "connect", uri, bridge }), signal);
+    const proxy = new WorkerSrtSocket(constructing, this, socket, { peer, streamId });
+    this.#sockets.set(socket, proxy);
+    this.#updateHold();
+    return proxy;
+  }
+
+  /** Stops the worker at once: its connections end without SHUTDOWN (close them first). */
+  async terminate() {
+    this.#fail(new SrtError("the SRT worker was terminated", { code: "ERR_SRT_CLOSED" }));
+    await this.#channel.terminate();
+  }
+}
+
+/** A socket whose connection runs in an SrtWorker: SrtSocket's API, except that stats() is async. */
+export class WorkerSrtSocket {
+  #worker;
+  #id;
+  #peer;
+  #streamId;
+  #messages = [];
+  #readers = [];
+  #ended = false;
+  #error;
+  #consumed = 0;     // messages read since the last grant
+  #sending = [];     // this turn's messages, sent as one batch
+  #readable;
+  #writable;
+  #closing;
+  #resolveClosed;
+  #closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+
+  /** @internal use SrtWorker.connect() */
+  constructor(token, worker, id, { peer, streamId }) {
+    if (token !== constructing) throw new TypeError("use SrtWorker.connect()");
+    this.#worker = worker;
+    this.#id = id;
+    this.#peer = peer;
+    this.#streamId = streamId;
+  }
+
+  get peer() {
+    return this.#peer;
+  }
+
+  get streamId() {
+    return this.#streamId;
+  }
+
+  get bufferedMessages() {
+    return this.#messages.length;
+  }
+
+  /** Resolves once the connection ended: with the SrtError that ended it, or undefined. */
+  get closed() {
+    return this.#closed;
+  }
+
+  /** @internal messages the worker forwarded */
+  _deliver(messages) {
+    for (const message of messages) {
+      const delivered = { ...message, data: new Uint8Array(message.data) };
+      const reader = this.#readers.shift();
+      if (reader) this.#take(reader, delivered);
+      else this.#messages.push(delivered);
+    }
+  }
+
+  /** @internal the connection ended */
+  _end(error) {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#error = error;
+    this.#resolveClosed(error);
+    for (const reader of this.#readers.splice(0)) {
+      if (error) reader.reject(error);
+      else reader.resolve(undefined);
+    }
+  }
+
+  #take(reader, message) {
+    // Credit back to the worker in halves of what it may forward, not once per message.
+    this.#consumed += 1;
+    if (this.#consumed >= messageCredit / 2) {
+      this.#worker._post({ op: "grant", socket: this.#id, count: this.#consumed });
+      this.#consumed = 0;
+    }
+    reader.resolve(message);
+  }
+
+  /** As SrtSocket.send(): resolves once the worker's core took the message (it waits for room). */
+  send(message, { ttl, inOrder = false, srcTime } = {}) {
+    if (!(message instanceof Uint8Array)) return Promise.reject(new TypeError("send() takes a Uint8Array"));
+    if (this.#ended) return Promise.reject(this.#error ?? new SrtError("socket is closed", { code: "ERR_SRT_CLOSED" }));
+    return new Promise((resolve, reject) => {
+      // A copy in a buffer of its own, moved to the worker: the caller keeps its bytes (a Node
+      // Buffer's slice() would share, and moving its buffer would take Node's whole pool).
+      const data = new Uint8Array(message).buffer;
+      const call = this.#worker._callId(resolve, reject);
+      if (this.#sending.push({ call, data, ttl, inOrder, srcTime }) === 1) nextTask(() => this.#flushSends());
+    });
+  }
+
+  #flushSends() {
+    if (this.#sending.length === 0) return;
+    const items = this.#sending;
+    this.#sending = [];
+    this.#worker._post({ op: "send", socket: this.#id, items }, items.map((item) => item.data));
+  }
+
+  read({ signal } = {}) {
+    return this.readMessage({ signal }).then((message) => message?.data);
+  }
+
+  /** As SrtSocket.readMessage(): { data, messageNumber, sequence, srcTime } (srcTime on the worker's clock). */
+  readMessage({ signal } = {}) {
+    try {
+      throwIfAborted(signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#messages.length) {
+      return new Promise((resolve, reject) => this.#take({ resolve, reject }, this.#messages.shift()));
+    }
+    if (this.#ended) return this.#error ? Promise.reject(this.#error) : Promise.resolve(undefined);
+    let reader;
+    const waiting = new Promise((resolve, reject) => {
+      reader = { resolve, reject };
+      this.#readers.push(reader);
+    });
+    return abortable(waiting, signal, () => {
+      const index = this.#readers.indexOf(reader);
+      if (index >= 0) this.#readers.splice(index, 1);
+    });
+  }
+
+  async next() {
+    const value = await this.read();
+    return value === undefined ? { value: undefined, done: true } : { value, done: false };
+  }
+
+  [Symbol.asyncIterator]() {
+    return messageIterator(this);
+  }
+
+  async [asyncDispose]() {
+    await this.close();
+  }
+
+  get readable() {
+    this.#readable ??= readableOf(this);
+    return this.#readable;
+  }
+
+  get writable() {
+    this.#writable ??= writableOf(this);
+    return this.#writable;
+  }
+
+  /** libsrt-named statistics, from the worker: a promise (undefined once closed). */
+  stats(clear = false) {
+    if (this.#ended) return Promise.resolve(undefined);
+    return this.#worker._call({ op: "stats", socket: this.#id, clear: Boolean(clear) });
+  }
+
+  /** As SrtSocket.close(): resolves with { unacknowledged }. */
+  close({ lingerMs } = {}) {
+    if (this.#ended) return Promise.resolve({ unacknowledged: 0 });
+    this.#flushSends();  // messages sent before close() go first
+    this.#closing ??= this.#worker._call({ op: "close", socket: this.#id, lingerMs });
+    return this.#closing;
+  }
+}
