@@ -10,6 +10,7 @@ import { checkClock, systemClock } from "./clock.js";
 import { SrtError } from "./srt_error.js";
 import { parseSrtUri, withHostAddress } from "./srt_uri.js";
 import { abortable, throwIfAborted } from "./abortable.js";
+import { MessageInbox } from "./message_inbox.js";
 import { messageIterator, readableOf, writableOf } from "./socket_streams.js";
 import { defaultTransport, resolveHostName, toNodeStream } from "#platform";
 
@@ -61,8 +62,9 @@ export class SrtSocket {
   #ownsDriver;
   #peer;
   #streamId;
-  #messages = [];
-  #readers = [];              // reads waiting for a message: { resolve, reject }
+  #inbox = new MessageInbox((queued) => {
+    if (queued < readerHighWater / 2) this.#driver.schedule();  // pull more from the core
+  });
   #roomWaiters = new Set();   // senders waiting for room: woken by the core's writable event, or by the end
   #ended = false;
   #error;
@@ -121,7 +123,7 @@ export class SrtSocket {
     this.#ready.catch(() => {});  // a caller that never connected reports it from connect()
     if (connected) this.#resolveReady();
     driver.connections.set(id, {
-      room: () => readerHighWater - this.#messages.length,
+      room: () => readerHighWater - this.#inbox.size,
       onMessages: (messages) => this.#onMessages(messages),
       onEvent: (event) => this.#onEvent(event),
       finish: (error) => this.#finish(error),
@@ -142,7 +144,7 @@ export class SrtSocket {
   /** Messages received and held here until read (at most 1024: beyond, they wait in the core's
    * bounded receive buffer; only a connection the peer closed hands over all it holds). */
   get bufferedMessages() {
-    return this.#messages.length;
+    return this.#inbox.size;
   }
 
   /** Resolves once the connection has ended: with the SrtError that ended it, or undefined for a
@@ -154,11 +156,7 @@ export class SrtSocket {
   // ---- called by the driver, through the sink ----
 
   #onMessages(messages) {
-    for (const message of messages) {
-      const reader = this.#readers.shift();
-      if (reader) reader.resolve(message);
-      else this.#messages.push(message);
-    }
+    this.#inbox.deliver(messages);
   }
 
   #onEvent(event) {
@@ -179,10 +177,7 @@ export class SrtSocket {
     this.#ended = true;
     this.#error = error;
     this.#rejectReady(error ?? new SrtError("closed before connecting", { code: "ERR_SRT_CLOSED" }));
-    for (const reader of this.#readers.splice(0)) {
-      if (error) reader.reject(error);
-      else reader.resolve(undefined);
-    }
+    this.#inbox.end(error);
     // A send() waiting for room settles now (with the error): no writable event comes again.
     this.#wakeSenders();
     // The SHUTDOWN just queued leaves on this turn; the port closes on the next.
@@ -246,26 +241,7 @@ export class SrtSocket {
    * microseconds on this socket's clock (performance.now() × 1000 unless a clock was given).
    */
   readMessage({ signal } = {}) {
-    try {
-      throwIfAborted(signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const message = this.#messages.shift();
-    if (message) {
-      if (this.#messages.length < readerHighWater / 2) this.#driver.schedule();  // pull more from the core
-      return Promise.resolve(message);
-    }
-    if (this.#ended) return this.#error ? Promise.reject(this.#error) : Promise.resolve(undefined);
-    let reader;
-    const waiting = new Promise((resolve, reject) => {
-      reader = { resolve, reject };
-      this.#readers.push(reader);
-    });
-    return abortable(waiting, signal, () => {
-      const index = this.#readers.indexOf(reader);
-      if (index >= 0) this.#readers.splice(index, 1);
-    });
+    return this.#inbox.take({ signal });
   }
 
   /** The next message as an iterator result: done when the peer closed. */

@@ -5,6 +5,7 @@
 // The protocol between the two sides: js/worker/protocol.js.
 import { abortable, throwIfAborted } from "./abortable.js";
 import { nextTask } from "./next_task.js";
+import { MessageInbox } from "./message_inbox.js";
 import { asyncDispose } from "./srt_socket.js";
 import { SrtError } from "./srt_error.js";
 import { messageIterator, readableOf, writableOf } from "./socket_streams.js";
@@ -139,8 +140,7 @@ export class WorkerSrtSocket {
   #id;
   #peer;
   #streamId;
-  #messages = [];
-  #readers = [];
+  #inbox = new MessageInbox(() => this.#taken(1));
   #ended = false;
   #error;
   #consumed = 0;     // messages read since the last grant
@@ -169,7 +169,7 @@ export class WorkerSrtSocket {
   }
 
   get bufferedMessages() {
-    return this.#messages.length;
+    return this.#inbox.size;
   }
 
   /** Resolves once the connection ended: with the SrtError that ended it, or undefined. */
@@ -179,12 +179,7 @@ export class WorkerSrtSocket {
 
   /** @internal messages the worker forwarded */
   _deliver(messages) {
-    for (const message of messages) {
-      const delivered = { ...message, data: new Uint8Array(message.data) };
-      const reader = this.#readers.shift();
-      if (reader) this.#take(reader, delivered);
-      else this.#messages.push(delivered);
-    }
+    this.#taken(this.#inbox.deliver(messages.map((message) => ({ ...message, data: new Uint8Array(message.data) }))));
   }
 
   /** @internal the connection ended */
@@ -193,20 +188,17 @@ export class WorkerSrtSocket {
     this.#ended = true;
     this.#error = error;
     this.#resolveClosed(error);
-    for (const reader of this.#readers.splice(0)) {
-      if (error) reader.reject(error);
-      else reader.resolve(undefined);
-    }
+    this.#inbox.end(error);
   }
 
-  #take(reader, message) {
-    // Credit back to the worker in halves of what it may forward, not once per message.
-    this.#consumed += 1;
+  /** `count` messages went to the application: credit for as many more, given back to the
+   * worker in halves of what it may forward, not once per message. */
+  #taken(count) {
+    this.#consumed += count;
     if (this.#consumed >= messageCredit / 2) {
       this.#worker._post({ op: "grant", socket: this.#id, count: this.#consumed });
       this.#consumed = 0;
     }
-    reader.resolve(message);
   }
 
   /** As SrtSocket.send(): resolves once the worker's core took the message (it waits for room). */
@@ -235,24 +227,7 @@ export class WorkerSrtSocket {
 
   /** As SrtSocket.readMessage(): { data, messageNumber, sequence, srcTime } (srcTime on the worker's clock). */
   readMessage({ signal } = {}) {
-    try {
-      throwIfAborted(signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (this.#messages.length) {
-      return new Promise((resolve, reject) => this.#take({ resolve, reject }, this.#messages.shift()));
-    }
-    if (this.#ended) return this.#error ? Promise.reject(this.#error) : Promise.resolve(undefined);
-    let reader;
-    const waiting = new Promise((resolve, reject) => {
-      reader = { resolve, reject };
-      this.#readers.push(reader);
-    });
-    return abortable(waiting, signal, () => {
-      const index = this.#readers.indexOf(reader);
-      if (index >= 0) this.#readers.splice(index, 1);
-    });
+    return this.#inbox.take({ signal });
   }
 
   async next() {

@@ -117,10 +117,12 @@ test("without a transport, the bundled SrtSocket.connect rejects with ERR_SRT_TR
   assert.equal(result.code, "ERR_SRT_TRANSPORT", result.message);
 });
 
-test("the bundled app receives 2.1 MB from srt-live-transmit through the bridge, byte for byte", { timeout: 60_000 }, async () => {
-  const sender = start("srt-live-transmit", ["file://con", `srt://:${sltPort}?mode=listener`]);
-  await udpPortBound(sltPort, 5000, sender);
-  const receiving = page.evaluate((args) => window.app.receive(args), { target: `127.0.0.1:${sltPort}`, size });
+/** srt-live-transmit serves the payload on `port` while `onPage`'s app receives it (its
+ * window.app.receive), which must get every byte; resolves with the app's result. */
+async function receiveFromSltOnPage(onPage, port) {
+  const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener`]);
+  await udpPortBound(port, 5000, sender);
+  const receiving = onPage.evaluate((args) => window.app.receive(args), { target: `127.0.0.1:${port}`, size });
   await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
   const feeding = feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
   const result = await receiving;
@@ -128,6 +130,11 @@ test("the bundled app receives 2.1 MB from srt-live-transmit through the bridge,
   sender.kill("SIGINT");
   assert.equal(result.bytes, size);
   assert.equal(result.sha256, createHash("sha256").update(payload).digest("hex"));
+  return result;
+}
+
+test("the bundled app receives 2.1 MB from srt-live-transmit through the bridge, byte for byte", { timeout: 60_000 }, async () => {
+  await receiveFromSltOnPage(page, sltPort);
 });
 
 test("the dev server, with the app's vite.config.js, serves the package and loads its wasm", { timeout: 60_000 }, async () => {
@@ -169,16 +176,7 @@ test("an app using websrt/worker (built with its vite.config.js) receives 2.1 MB
     workerPage.on("pageerror", (error) => pageErrors.push(`worker app: ${error.message}`));
     await workerPage.goto(`http://127.0.0.1:${httpPort}/`);
     await workerPage.waitForFunction(() => window.app !== undefined, null, { timeout: 10_000 });
-    const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener`]);
-    await udpPortBound(port, 5000, sender);
-    const receiving = workerPage.evaluate((args) => window.app.receive(args), { target: `127.0.0.1:${port}`, size });
-    await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
-    const feeding = feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
-    const result = await receiving;
-    await feeding;
-    sender.kill("SIGINT");
-    assert.equal(result.bytes, size);
-    assert.equal(result.sha256, createHash("sha256").update(payload).digest("hex"));
+    const result = await receiveFromSltOnPage(workerPage, port);
     assert.ok(result.packetsReceived >= size / sltChunk, `the worker's statistics say ${result.packetsReceived} packets`);
     console.log(`SrtWorker page: the main thread's longest gap between 10 ms ticks was ${result.longestGap.toFixed(0)} ms`);
   } finally {
