@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { chromium } from "playwright-core";
 
-import { listeningPort, repoRoot, reservedUdpPort } from "../interop/peers.js";
+import { listeningPort, repoRoot, reservedUdpPort, sleep } from "../interop/peers.js";
 
 let demo;
 after(() => {
@@ -66,8 +66,22 @@ test("npm start's demo plays the live SRT stream in Chromium through the bridge"
     assert.match(await page.textContent("#publish-status"), /^live to .*Mbit\/s, RTT/);
     await page.click("#publish-form button");
     await page.waitForFunction(() => document.getElementById("publish-status").textContent === "stopped", null, { timeout: 20_000 });
-    const { stdout } = await promisify(execFile)("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "json", published]);
-    assert.deepEqual(JSON.parse(stdout).streams.map((st) => st.codec_name).sort(), ["aac", "h264"], "the recording holds H.264 and AAC");
+    // ffmpeg writes the recording once it has seen the end of the publication, a moment after the
+    // page's close completes: probed until it holds both streams (or 10 s passed).
+    const codecs = async () => {
+      try {
+        const { stdout } = await promisify(execFile)("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "json", published]);
+        return JSON.parse(stdout).streams.map((st) => st.codec_name).sort();
+      } catch {
+        return [];  // not written yet
+      }
+    };
+    let recorded = [];
+    for (const deadline = Date.now() + 10_000; recorded.length < 2 && Date.now() < deadline;) {
+      recorded = await codecs();
+      if (recorded.length < 2) await sleep(100);
+    }
+    assert.deepEqual(recorded, ["aac", "h264"], "the recording holds H.264 and AAC");
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
