@@ -8,9 +8,12 @@
 // of its own per datagram (node:dgram keeps the bytes until the kernel has them).
 import { createSocket } from "node:dgram";
 
-/** Send slots: a datagram's bytes stay in its slot until node:dgram's callback says they left. */
+/** Send slots: a datagram's bytes stay in its slot until node:dgram's callback says they left.
+ * Node calls back a turn later, so the slots in flight are about one turn's datagrams; beyond
+ * them a datagram gets a copy of its own. 384 KB per transport (each caller socket has one),
+ * touched only as far as the traffic reaches. */
 const slotBytes = 1500;
-const slotCount = 2048;  // 3 MB: more than a sending socket's buffer holds in flight
+const slotCount = 256;
 /** Destinations kept parsed; past this many the cache starts afresh (a listener's callers). */
 const maxParsedAddresses = 8192;
 
