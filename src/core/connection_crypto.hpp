@@ -74,6 +74,11 @@ public:
     /// (libsrt interpretSrtHandshake with SRTO_ENFORCEDENCRYPTION).
     [[nodiscard]] std::optional<int> reject_code(wire::KmState state) const;
 
+    /// The peer's announced SRT version picks the AES-GCM nonce and associated-data layout, as
+    /// libsrt picks it (see GcmLayout). Until it is known, the current layout.
+    void set_peer_version(std::uint32_t peer_srt_version) { gcm_layout_ = gcm_layout_for_peer(peer_srt_version); }
+    [[nodiscard]] GcmLayout gcm_layout() const { return gcm_layout_; }
+
     // ---- data ----
 
     [[nodiscard]] bool encrypting() const { return tx_.keyed(); }
@@ -92,11 +97,11 @@ public:
     wire::EncryptionKey key_for_new_packet(Micros now);
     /// Encrypts the packet encoded in `datagram` with the key its KK flags name.
     std::optional<std::size_t> seal(const wire::DataPacket& packet, wire::MutableBytes datagram) {
-        return tx_.seal(packet, datagram);
+        return tx_.seal(packet, datagram, gcm_layout_);
     }
     /// The decrypted payload of a received packet (valid until the next call), or nothing.
     std::optional<wire::Bytes> open(const wire::DataPacket& packet) {
-        const auto size = rx_.open(packet, scratch_);
+        const auto size = rx_.open(packet, scratch_, gcm_layout_);
         if (!size) return std::nullopt;
         return wire::Bytes(scratch_.data(), *size);
     }
@@ -138,6 +143,7 @@ private:
 
     PayloadCipher tx_;
     PayloadCipher rx_;
+    GcmLayout gcm_layout_ = GcmLayout::current;
     StreamKeys tx_keys_;
     StreamKeys rx_keys_;  // what rx_ was last keyed with
     wire::EncryptionKey active_ = wire::EncryptionKey::even;

@@ -112,6 +112,7 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
 
 void Connection::become_connected(Micros now, const Negotiated& negotiated, Micros peer_start_time) {
     negotiated_ = negotiated;
+    if (crypto_) crypto_->set_peer_version(negotiated.peer_srt_version);
     state_ = ConnectionState::connected;
     // TSBPD base: the local arrival of the peer's handshake minus its timestamp, so that
     // base + timestamp is when the peer sent a packet, on our clock (draft §4.5; libsrt

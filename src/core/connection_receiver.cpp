@@ -106,7 +106,10 @@ std::optional<wire::Bytes> Connection::clear_payload(const wire::DataPacket& pac
 void Connection::handle_key_material(const wire::ControlPacket& packet) {
     const auto subtype = static_cast<wire::ExtensionType>(packet.header.subtype);
     if (subtype != wire::ExtensionType::kmreq && subtype != wire::ExtensionType::kmrsp) return;
-    if (!crypto_) crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
+    if (!crypto_) {
+        crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
+        crypto_->set_peer_version(negotiated_.peer_srt_version);
+    }
     if (subtype == wire::ExtensionType::kmreq) {
         if (const auto* km = std::get_if<wire::KmMessage>(&packet.body)) crypto_->on_kmreq(*km, highest_received_);
         return;

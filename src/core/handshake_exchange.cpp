@@ -73,10 +73,6 @@ const wire::ExtensionBody* find_key_material(const wire::Handshake& hs, wire::Ex
     return nullptr;
 }
 
-std::uint32_t announced_srt_version(const ConnectionConfig& config) {
-    return config.crypto_mode == CryptoMode::aes_gcm ? srt_version_gcm : websrt_srt_version;
-}
-
 int flight_capacity(const ConnectionConfig& config) {
     return std::min(config.flight_window_pkts, config.receive_buffer_pkts);
 }
@@ -113,7 +109,7 @@ OutgoingHandshake caller_conclusion(std::uint32_t socket_id, wire::SeqNo isn, st
     hs.cookie = cookie;
 
     wire::SrtHandshakeMessage hsreq;
-    hsreq.srt_version = announced_srt_version(config);
+    hsreq.srt_version = websrt_srt_version;
     hsreq.flags = local_flags(config);
     if (config.tsbpd) {
         hsreq.receiver_latency_ms = static_cast<std::uint16_t>(config.receiver_latency_ms);
@@ -255,7 +251,7 @@ OutgoingHandshake listener_conclusion_response(const ConclusionRequest& r, const
     // fillSrtHandshake_HSRSP: TSBPDRCV with our receiver delay, TSBPDSND with the delay we
     // granted the peer's receiver, and the flags we honour.
     wire::SrtHandshakeMessage hsrsp;
-    hsrsp.srt_version = announced_srt_version(config);
+    hsrsp.srt_version = websrt_srt_version;
     hsrsp.flags = wire::srt_flag_haicrypt | wire::srt_flag_filtercap;
     if (config.tsbpd) {
         hsrsp.flags |= wire::srt_flag_tsbpd_rcv;

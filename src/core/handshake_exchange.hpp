@@ -15,11 +15,11 @@
 
 namespace websrt::core {
 
-/// The SRT version we announce in HSREQ/HSRSP: the protocol of libsrt 1.5.1 (0x00MMmmpp).
-inline constexpr std::uint32_t websrt_srt_version = 0x01'05'01;
-/// With AES-GCM we announce 1.5.4: libsrt 1.5.2/1.5.3 built the GCM nonce and AAD differently
-/// and picks that older layout for peers announcing <= 1.5.3 (crypto.cpp m_bUseGcm153).
-inline constexpr std::uint32_t srt_version_gcm = 0x01'05'04;
+/// The SRT version we announce in HSREQ/HSRSP (0x00MMmmpp): 1.5.4, the first with AES-GCM's
+/// current nonce and associated data. libsrt uses its older layout towards a peer announcing
+/// 1.5.3 or less (GcmLayout), and no libsrt behaviour depends on a peer version above 1.2.0
+/// otherwise (core.cpp's SrtVersion() checks).
+inline constexpr std::uint32_t websrt_srt_version = 0x01'05'04;
 /// Oldest peer version that speaks HSv5 (libsrt SRT_VERSION_FEAT_HSv5).
 inline constexpr std::uint32_t min_hsv5_peer_version = 0x01'03'00;
 /// libsrt flightCapacity(): the flight window announced is min(FC, receive buffer).
@@ -111,7 +111,6 @@ OutgoingHandshake rejection_response(const wire::Handshake& request, int code);
 const wire::ExtensionBody* find_key_material(const wire::Handshake& hs, wire::ExtensionType type);
 
 /// The SRT version our HSREQ/HSRSP announce for `config`.
-std::uint32_t announced_srt_version(const ConnectionConfig& config);
 
 /// The peer-address field as libsrt fills it (CIPAddress::ntop): the other side's IP.
 std::array<std::uint8_t, 16> handshake_peer_ip(const SocketAddress& address);

@@ -7,14 +7,17 @@ namespace websrt::core {
 
 namespace {
 
-/// The GCM associated data is the 16-byte header in network order with the R flag cleared, so a
-/// retransmission authenticates like the original (libsrt processData resets R before decrypt).
-std::array<std::uint8_t, wire::header_size> gcm_aad(const wire::DataPacket& packet) {
+/// The GCM associated data is the 16-byte header with the R flag cleared, so a retransmission
+/// authenticates like the original (libsrt processData resets R before decrypt): in network order,
+/// or, for libsrt 1.5.3 and older, each word little-endian (see GcmLayout).
+std::array<std::uint8_t, wire::header_size> gcm_aad(const wire::DataPacket& packet, GcmLayout layout) {
     wire::DataPacket header = packet;
     header.retransmitted = false;
     header.payload = {};
     std::array<std::uint8_t, wire::header_size> aad{};
     (void)wire::encode_data_packet(header, aad);
+    if (layout == GcmLayout::libsrt_1_5_3)
+        for (auto word = aad.begin(); word != aad.end(); word += 4) std::reverse(word, word + 4);
     return aad;
 }
 
@@ -81,7 +84,8 @@ bool PayloadCipher::has_key(wire::EncryptionKey which) const {
     return s && s->current.keyed;
 }
 
-std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, wire::MutableBytes datagram) {
+std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, wire::MutableBytes datagram,
+                                                GcmLayout layout) {
     Slot* slot_of_packet = slot(packet.key);
     Key* s = slot_of_packet && slot_of_packet->current.keyed ? &slot_of_packet->current : nullptr;
     if (!s) return std::nullopt;
@@ -89,8 +93,8 @@ std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, w
     auto payload = datagram.subspan(wire::header_size, packet.payload.size());
     if (cipher_ == km_cipher_aes_gcm) {
         if (datagram.size() < size + gcm_tag_size) return std::nullopt;
-        const auto aad = gcm_aad(packet);
-        const auto iv = gcm_iv(salt_, packet.seq);
+        const auto aad = gcm_aad(packet, layout);
+        const auto iv = gcm_iv(salt_, packet.seq, layout);
         const auto tag = std::span<std::uint8_t, gcm_tag_size>(datagram.subspan(size, gcm_tag_size));
         if (!s->gcm.seal(iv, aad, payload, payload, tag)) return std::nullopt;
         return size + gcm_tag_size;
@@ -100,7 +104,8 @@ std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, w
     return size;
 }
 
-std::optional<std::size_t> PayloadCipher::open(const wire::DataPacket& packet, wire::MutableBytes out) {
+std::optional<std::size_t> PayloadCipher::open(const wire::DataPacket& packet, wire::MutableBytes out,
+                                                GcmLayout layout) {
     const Slot* slot_of_packet = slot(packet.key);
     Key* s = slot_of_packet ? const_cast<Key*>(key_for(*slot_of_packet, packet.seq)) : nullptr;
     if (!s) return std::nullopt;
@@ -108,8 +113,8 @@ std::optional<std::size_t> PayloadCipher::open(const wire::DataPacket& packet, w
         if (packet.payload.size() < gcm_tag_size) return std::nullopt;
         const std::size_t size = packet.payload.size() - gcm_tag_size;
         if (out.size() < size) return std::nullopt;
-        const auto aad = gcm_aad(packet);
-        const auto iv = gcm_iv(salt_, packet.seq);
+        const auto aad = gcm_aad(packet, layout);
+        const auto iv = gcm_iv(salt_, packet.seq, layout);
         const auto tag = std::span<const std::uint8_t, gcm_tag_size>(packet.payload.subspan(size, gcm_tag_size));
         if (!s->gcm.open(iv, aad, packet.payload.first(size), tag, out.first(size))) return std::nullopt;
         return size;
@@ -120,8 +125,19 @@ std::optional<std::size_t> PayloadCipher::open(const wire::DataPacket& packet, w
     return packet.payload.size();
 }
 
-std::array<std::uint8_t, 12> gcm_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq) {
+GcmLayout gcm_layout_for_peer(std::uint32_t peer_srt_version) {
+    constexpr std::uint32_t last_version_with_old_layout = 0x01'05'03;  // libsrt SrtVersion(1, 5, 3)
+    return peer_srt_version <= last_version_with_old_layout ? GcmLayout::libsrt_1_5_3 : GcmLayout::current;
+}
+
+std::array<std::uint8_t, 12> gcm_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq,
+                                    GcmLayout layout) {
     std::array<std::uint8_t, 12> iv{};
+    if (layout == GcmLayout::libsrt_1_5_3) {
+        const auto counter_block = ctr_iv(salt, seq);  // OpenSSL's GCM reads 12 of its 16 bytes
+        std::copy_n(counter_block.begin(), iv.size(), iv.begin());
+        return iv;
+    }
     std::copy_n(salt.begin(), iv.size(), iv.begin());
     xor_packet_index(iv, 8, seq.value());
     return iv;

@@ -19,6 +19,23 @@ namespace websrt::core {
 /// AES-GCM appends a full 16-byte tag after the payload (libsrt HAICRYPT_AUTHTAG_MAX).
 inline constexpr std::size_t gcm_tag_size = crypto::AesGcm::tag_size;
 
+/// How AES-GCM derives a packet's nonce and associated data. libsrt 1.5.4 changed both and, for
+/// compatibility, still uses the old way towards a peer announcing 1.5.3 or older (core.cpp
+/// createCrypter / crypto.cpp m_bUseGcm153, cryspr.c crysprFallback_MsEncrypt).
+enum class GcmLayout {
+    /// libsrt >= 1.5.4: the nonce is the salt's first 12 bytes with the packet index XORed into
+    /// bytes 8..11 (hcrypt_SetGcmIV); the associated data is the header in network order.
+    current,
+    /// libsrt 1.5.2 and 1.5.3: the nonce is the first 12 bytes of the CTR counter block (so only
+    /// the index's upper 16 bits reach it, in bytes 10..11), and the associated data is the header
+    /// as libsrt holds it in memory: each 32-bit word in host order, little-endian on every
+    /// platform libsrt ships for.
+    libsrt_1_5_3,
+};
+
+/// The layout libsrt uses towards a peer announcing `peer_srt_version` (0x00MMmmpp).
+GcmLayout gcm_layout_for_peer(std::uint32_t peer_srt_version);
+
 class PayloadCipher {
 public:
     /// Keys the even and/or odd context with what `keys` carries, and takes its salt and cipher.
@@ -42,11 +59,13 @@ public:
     /// Encrypts, in place, the payload of the data packet `packet` already encoded into
     /// `datagram` (header included), with the key its KK flags name. Returns the datagram's new
     /// size (GCM appends the tag, so `datagram` needs that room).
-    std::optional<std::size_t> seal(const wire::DataPacket& packet, wire::MutableBytes datagram);
+    std::optional<std::size_t> seal(const wire::DataPacket& packet, wire::MutableBytes datagram,
+                                    GcmLayout layout = GcmLayout::current);
 
     /// Decrypts the payload of a received `packet` into `out`; its size, or nothing when the key
     /// is missing or (GCM) the packet fails authentication.
-    std::optional<std::size_t> open(const wire::DataPacket& packet, wire::MutableBytes out);
+    std::optional<std::size_t> open(const wire::DataPacket& packet, wire::MutableBytes out,
+                                    GcmLayout layout = GcmLayout::current);
 
 private:
     struct Key {
@@ -69,8 +88,8 @@ private:
     std::uint8_t cipher_ = km_cipher_aes_ctr;
 };
 
-/// The AES-GCM nonce of the packet with `seq`: the salt's first 12 bytes with the packet index
-/// XORed into bytes 8..11 (libsrt ≥ 1.5.4 hcrypt_SetGcmIV).
-std::array<std::uint8_t, 12> gcm_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq);
+/// The AES-GCM nonce of the packet with `seq` in `layout`.
+std::array<std::uint8_t, 12> gcm_iv(std::span<const std::uint8_t, km_salt_size> salt, wire::SeqNo seq,
+                                    GcmLayout layout = GcmLayout::current);
 
 }  // namespace websrt::core

@@ -258,10 +258,11 @@ wire::DataPacket random_packet(const std::vector<std::uint8_t>& payload) {
 }
 
 /// Seals `payload` as `packet` would go out, and returns the datagram as the receiver decodes it.
-std::vector<std::uint8_t> sealed_datagram(PayloadCipher& tx, const wire::DataPacket& packet) {
+std::vector<std::uint8_t> sealed_datagram(PayloadCipher& tx, const wire::DataPacket& packet,
+                                          GcmLayout layout = GcmLayout::current) {
     std::vector<std::uint8_t> datagram(1500 + gcm_tag_size);
     RC_ASSERT(wire::encode_data_packet(packet, datagram).ok());
-    const auto size = tx.seal(packet, datagram);
+    const auto size = tx.seal(packet, datagram, layout);
     RC_ASSERT(size.has_value());
     datagram.resize(*size);
     return datagram;
@@ -279,7 +280,8 @@ RC_BOOST_PROP(sealed_payloads_open_to_the_original_for_any_key_index_and_size, (
     const auto payload = *rc::gen::container<std::vector<std::uint8_t>>(
         *rc::gen::inRange<std::size_t>(0, 1456 - tx.overhead() + 1), rc::gen::arbitrary<std::uint8_t>());
     const wire::DataPacket packet = random_packet(payload);
-    auto datagram = sealed_datagram(tx, packet);
+    const GcmLayout layout = *rc::gen::element(GcmLayout::current, GcmLayout::libsrt_1_5_3);
+    auto datagram = sealed_datagram(tx, packet, layout);
     RC_ASSERT(datagram.size() == wire::header_size + payload.size() + tx.overhead());
 
     // A retransmission (R set) decrypts too: GCM authenticates the header with R cleared.
@@ -287,7 +289,7 @@ RC_BOOST_PROP(sealed_payloads_open_to_the_original_for_any_key_index_and_size, (
     const auto received = wire::decode_data_packet(datagram);
     RC_ASSERT(received.ok());
     std::vector<std::uint8_t> out(1500);
-    const auto size = rx.open(*received, out);
+    const auto size = rx.open(*received, out, layout);
     RC_ASSERT(size.has_value());
     RC_ASSERT(
         std::equal(payload.begin(), payload.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(*size)));
@@ -321,6 +323,40 @@ BOOST_AUTO_TEST_CASE(gcm_nonce_is_the_salt_with_the_packet_index_in_bytes_8_to_1
     const std::array<std::uint8_t, 12> expected{0x10, 0x11, 0x12,     0x13,     0x14,     0x15,
                                                 0x16, 0x17, 0x18 ^ 1, 0x19 ^ 2, 0x1A ^ 3, 0x1B ^ 4};
     BOOST_TEST(iv == expected);
+}
+
+BOOST_AUTO_TEST_CASE(gcm_nonce_towards_libsrt_1_5_3_is_the_first_12_bytes_of_the_ctr_counter_block) {
+    std::array<std::uint8_t, km_salt_size> salt{};
+    for (std::size_t i = 0; i < salt.size(); ++i) salt[i] = static_cast<std::uint8_t>(0x10 + i);
+    const auto iv = gcm_iv(salt, wire::SeqNo(0x01020304), GcmLayout::libsrt_1_5_3);
+    const std::array<std::uint8_t, 12> expected{0x10, 0x11, 0x12, 0x13, 0x14,     0x15,
+                                                0x16, 0x17, 0x18, 0x19, 0x1A ^ 1, 0x1B ^ 2};
+    BOOST_TEST(iv == expected);
+}
+
+BOOST_AUTO_TEST_CASE(the_gcm_layout_follows_the_peers_announced_version_as_libsrt_picks_it) {
+    BOOST_TEST((gcm_layout_for_peer(0x01'05'01) == GcmLayout::libsrt_1_5_3));
+    BOOST_TEST((gcm_layout_for_peer(0x01'05'03) == GcmLayout::libsrt_1_5_3));
+    BOOST_TEST((gcm_layout_for_peer(0x01'05'04) == GcmLayout::current));
+    BOOST_TEST((gcm_layout_for_peer(0x01'05'05) == GcmLayout::current));
+    BOOST_TEST((gcm_layout_for_peer(0x01'06'00) == GcmLayout::current));
+}
+
+RC_BOOST_PROP(a_gcm_packet_sealed_in_one_layout_does_not_open_in_the_other, ()) {
+    const StreamKeys keys = random_keys(km_cipher_aes_gcm);
+    PayloadCipher tx;
+    PayloadCipher rx;
+    RC_ASSERT(tx.install(keys).ok());
+    RC_ASSERT(rx.install(keys).ok());
+    const auto payload = *rc::gen::container<std::vector<std::uint8_t>>(*rc::gen::inRange<std::size_t>(0, 1441),
+                                                                        rc::gen::arbitrary<std::uint8_t>());
+    const GcmLayout layout = *rc::gen::element(GcmLayout::current, GcmLayout::libsrt_1_5_3);
+    const GcmLayout other = layout == GcmLayout::current ? GcmLayout::libsrt_1_5_3 : GcmLayout::current;
+    const auto datagram = sealed_datagram(tx, random_packet(payload), layout);
+    const auto received = wire::decode_data_packet(datagram);
+    RC_ASSERT(received.ok());
+    std::vector<std::uint8_t> out(1500);
+    RC_ASSERT(!rx.open(*received, out, other).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_refreshed_key_the_peer_never_confirms_is_given_up_before_one_key_covers_the_sequence_space) {

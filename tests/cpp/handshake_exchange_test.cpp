@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(the_conclusion_carries_libsrts_blocks_in_libsrts_order_with
                                                  raw(wire::ExtensionType::congestion), raw(wire::ExtensionType::filter),
                                                  raw(wire::ExtensionType::kmreq)};
     BOOST_TEST(order == expected, boost::test_tools::per_element());
-    BOOST_TEST(std::get<wire::SrtHandshakeMessage>(full.extensions[0].body).srt_version == srt_version_gcm);
+    BOOST_TEST(std::get<wire::SrtHandshakeMessage>(full.extensions[0].body).srt_version == websrt_srt_version);
     BOOST_TEST(std::get<wire::TextExtension>(full.extensions[2].body).text == "file");
     BOOST_TEST(find_key_material(full, wire::ExtensionType::kmreq) == &full.extensions[4].body);
     BOOST_TEST(!find_key_material(full, wire::ExtensionType::kmrsp));

@@ -1,7 +1,7 @@
 // Shared plumbing for the interop tests: the websrt binary, loopback ports no other process can
 // take, child processes that are always killed, and waits for a condition that never hang.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { existsSync, readFileSync } from "node:fs";
@@ -15,6 +15,69 @@ export const websrtBin = process.env.WEBSRT_BIN ?? join(repoRoot, "build", "nati
 export function requireWebsrt() {
   if (!existsSync(websrtBin)) throw new Error(`websrt binary missing at ${websrtBin}: run npm run build`);
   return websrtBin;
+}
+
+/**
+ * The libsrt builds the interop suite runs against: Debian's 1.5.1 (srt-tools) and 1.5.5, built
+ * from ../shared/peers by scripts/libsrt-peer.sh into ~/.cache/websrt (scripts/test.sh builds it
+ * before the interop step and passes its folder in WEBSRT_LIBSRT_155; otherwise the first test
+ * that starts it builds it, which takes about a minute). `peer.tool(name)` is the path of one of
+ * its programs; start them with `peer.env`.
+ */
+export const libsrt151 = { version: "1.5.1", tool: (name) => name, env: process.env };
+let libsrt155Folder = process.env.WEBSRT_LIBSRT_155;
+export const libsrt155 = {
+  version: "1.5.5",
+  folder() {
+    libsrt155Folder ??= execFileSync("bash", [join(repoRoot, "scripts", "libsrt-peer.sh")],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 900_000 }).trim();
+    return libsrt155Folder;
+  },
+  tool(name) { return join(this.folder(), "bin", name); },
+  get env() {
+    const lib = join(this.folder(), "lib");
+    return { ...process.env, LD_LIBRARY_PATH: lib + (process.env.LD_LIBRARY_PATH ? `:${process.env.LD_LIBRARY_PATH}` : "") };
+  },
+};
+export const libsrtPeers = [libsrt151, libsrt155];
+
+/** Starts `tool` (srt-live-transmit, srt-file-transmit) of the libsrt build `peer`. */
+export const startLibsrt = (peer, tool, args) => start(peer.tool(tool), args, { env: peer.env });
+
+/**
+ * Starts `peer`'s srt-live-transmit sending to `srtUri` what feedSlt() gives it (`options` go
+ * before the source). 1.5.1 reads its stdin. 1.5.5's stdin source sends a whole -c chunk even when
+ * a read returned less, the rest stale bytes (apps/transmitmedia.cpp ConsoleSource::Read), so it
+ * reads one message per datagram from a loopback UDP port instead (../shared/peers/README.md).
+ */
+export async function startSltSender(peer, srtUri, options = []) {
+  if (peer === libsrt151) return startLibsrt(peer, "srt-live-transmit", [...options, "file://con", srtUri]);
+  const port = await reservedUdpPort();
+  // Room for a quarter of a second at the tests' fastest rate while the process is descheduled.
+  const sender = startLibsrt(peer, "srt-live-transmit", [...options, `udp://127.0.0.1:${port}?rcvbuf=4194304`, srtUri]);
+  await udpPortBound(port, 5000, sender);
+  sender.udpInput = port;
+  return sender;
+}
+
+/** Feeds a startSltSender() sender `data` at `bytesPerSecond`, in sltChunk messages. */
+export async function feedSlt(sender, data, bytesPerSecond) {
+  if (sender.udpInput === undefined) return feed(sender.stdin, data, bytesPerSecond);
+  const socket = createSocket("udp4");
+  await new Promise((resolve, reject) => socket.connect(sender.udpInput, "127.0.0.1", (error) => error ? reject(error) : resolve()));
+  try {
+    const started = Date.now();
+    for (let offset = 0; offset < data.length; offset += sltChunk) {
+      await new Promise((resolve, reject) => socket.send(data.subarray(offset, offset + sltChunk), (error) => error ? reject(error) : resolve()));
+      // Paced in bursts of 16 messages (23 KB): well inside the source's receive buffer.
+      if ((offset / sltChunk) % 16 === 15) {
+        const due = started + ((offset + sltChunk) / bytesPerSecond) * 1000;
+        if (due > Date.now()) await sleep(due - Date.now());
+      }
+    }
+  } finally {
+    socket.close();
+  }
 }
 
 /**
