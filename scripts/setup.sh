@@ -15,6 +15,8 @@ apt_packages=(
   # libsrt's headers for the message-API interop test's peer (tests/interop/libsrt_msg_peer.c);
   # the gnutls flavour, the one srt-tools uses (it conflicts with libsrt-openssl-dev).
   libsrt-gnutls-dev
+  # OpenSSL's headers for libsrt 1.5.5, the second reference peer (scripts/libsrt-peer.sh).
+  libssl-dev
   # What Debian's own Node 18 needs besides its two packages (scripts/test-node.sh unpacks
   # those for the suite's Node 18 run when the system Node is another one).
   libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 node-acorn node-cjs-module-lexer node-undici

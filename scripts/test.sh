@@ -48,7 +48,10 @@ for major in 18 22; do
   "$(bash scripts/test-node.sh "$major")" --test tests/js/*.test.js
 done
 
-step "interop: websrt transmit with srt-live-transmit and ffmpeg (loopback)"
+step "interop: websrt transmit with srt-live-transmit (libsrt 1.5.1 and 1.5.5) and ffmpeg (loopback)"
+# libsrt 1.5.5, the second reference peer, is built once from ../shared/peers into ~/.cache/websrt.
+WEBSRT_LIBSRT_155=$(bash scripts/libsrt-peer.sh)
+export WEBSRT_LIBSRT_155
 node --test tests/interop/
 
 step "adversarial: websrt transmit against a hostile SRT peer (issue 12: NAK bombs, floods, crafted packets)"

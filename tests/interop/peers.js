@@ -60,18 +60,21 @@ export async function startSltSender(peer, srtUri, options = []) {
   return sender;
 }
 
-/** Feeds a startSltSender() sender `data` at `bytesPerSecond`, in sltChunk messages. */
-export async function feedSlt(sender, data, bytesPerSecond) {
+/**
+ * Feeds a startSltSender() sender `data` at `bytesPerSecond`; through UDP, in `chunk`-byte
+ * messages (AES-GCM's tag leaves 1440 bytes of a 1456-byte payload: libsrt refuses longer ones).
+ */
+export async function feedSlt(sender, data, bytesPerSecond, chunk = sltChunk) {
   if (sender.udpInput === undefined) return feed(sender.stdin, data, bytesPerSecond);
   const socket = createSocket("udp4");
   await new Promise((resolve, reject) => socket.connect(sender.udpInput, "127.0.0.1", (error) => error ? reject(error) : resolve()));
   try {
     const started = Date.now();
-    for (let offset = 0; offset < data.length; offset += sltChunk) {
-      await new Promise((resolve, reject) => socket.send(data.subarray(offset, offset + sltChunk), (error) => error ? reject(error) : resolve()));
+    for (let offset = 0; offset < data.length; offset += chunk) {
+      await new Promise((resolve, reject) => socket.send(data.subarray(offset, offset + chunk), (error) => error ? reject(error) : resolve()));
       // Paced in bursts of 16 messages (23 KB): well inside the source's receive buffer.
-      if ((offset / sltChunk) % 16 === 15) {
-        const due = started + ((offset + sltChunk) / bytesPerSecond) * 1000;
+      if ((offset / chunk) % 16 === 15) {
+        const due = started + ((offset + chunk) / bytesPerSecond) * 1000;
         if (due > Date.now()) await sleep(due - Date.now());
       }
     }
