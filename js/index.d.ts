@@ -138,6 +138,10 @@ export interface SrtStats {
   byteRcvLoss: number; byteRcvLossTotal: number; byteRetrans: number; byteRetransTotal: number;
   byteSndDrop: number; byteSndDropTotal: number; byteRcvDrop: number; byteRcvDropTotal: number;
   byteRcvUndecrypt: number; byteRcvUndecryptTotal: number;
+  /** The packet filter (FEC): its packets sent and received besides data, the lost packets it
+   * rebuilt, and the losses it gave up on. */
+  pktSndFilterExtra: number; pktSndFilterExtraTotal: number; pktRcvFilterExtra: number; pktRcvFilterExtraTotal: number;
+  pktRcvFilterSupply: number; pktRcvFilterSupplyTotal: number; pktRcvFilterLoss: number; pktRcvFilterLossTotal: number;
   mbpsSendRate: number; mbpsRecvRate: number; usPktSndPeriod: number; pktFlowWindow: number;
   pktFlightSize: number; msRTT: number; mbpsBandwidth: number; mbpsMaxBW: number;
   byteAvailSndBuf: number; byteAvailRcvBuf: number; byteMSS: number; pktSndBuf: number;

@@ -21,6 +21,8 @@
 #include "core/connection_config.hpp"
 #include "core/connection_crypto.hpp"
 #include "core/endpoint_events.hpp"
+#include "core/fec_receiver.hpp"
+#include "core/fec_sender.hpp"
 #include "core/file_congestion.hpp"
 #include "core/handshake_exchange.hpp"
 #include "core/live_pacing.hpp"
@@ -162,6 +164,11 @@ private:
     void fail_rejected(int code);
     void start_encryption(std::size_t advertised_key_size);
     [[nodiscard]] bool reject_for_key_material(const wire::Handshake& response);
+    /// The caller's packet filter from the listener's response into `negotiated`; true when it
+    /// refused it (SRT_REJ_FILTER) and the connection has failed.
+    [[nodiscard]] bool reject_for_packet_filter(const wire::Handshake& response, Negotiated& negotiated);
+    /// Fails with `code` after the listener admitted us, and tells it so with a SHUTDOWN.
+    void refuse_admission(int code, const wire::Handshake& response);
 
     // connection_rendezvous.cpp: both sides of a rendezvous handshake.
     enum class RendezvousPhase { waving, attention, fine, initiated };
@@ -206,6 +213,20 @@ private:
         return peer_closed_ || (config_.too_late_packet_drop && negotiated_.peer_tlpktdrop);
     }
     void handle_data(Micros now, const wire::DataPacket& packet);
+    /// A data packet, received or rebuilt by FEC, into loss detection and the receive buffer.
+    void accept_data(Micros now, const wire::DataPacket& packet);
+    /// The FEC packet filter's part of a received data packet: FEC packets consumed, lost packets
+    /// rebuilt (into accept_data with the packet, in sequence order), arq:onreq's NAK.
+    void filter_received(Micros now, const wire::DataPacket& packet);
+    /// Builds the agreed packet filter's sender and receiver (at become_connected).
+    void start_packet_filter(const Negotiated& negotiated);
+    /// Whether SRT NAKs losses itself (always, unless a packet filter says arq:onreq or never).
+    [[nodiscard]] bool naks_losses() const { return !fec_config_ || fec_config_->arq == FecArq::always; }
+    /// The packet filter's FEC packet due in this send slot, if any.
+    std::optional<std::size_t> transmit_fec(Micros now, wire::MutableBytes out);
+    [[nodiscard]] bool fec_packet_due() const;
+    /// Schedules the next send slot one send period on.
+    void pace_next_packet(Micros now);
     void handle_ackack(Micros now, const wire::ControlPacket& packet);
     void handle_drop_request(const wire::DropRequestBody& body, wire::MsgNo msgno);
     void handle_key_material(const wire::ControlPacket& packet);
@@ -234,6 +255,10 @@ private:
     ConnectionConfig config_;
     RandomSource& random_;
     std::unique_ptr<ConnectionCrypto> crypto_;
+    // The fec packet filter, when one was agreed (libsrt SRTO_PACKETFILTER).
+    std::optional<FecConfig> fec_config_;
+    std::optional<FecSender> fec_sender_;
+    std::optional<FecReceiver> fec_receiver_;
     ConnectionState state_;
     TimerTable timers_;
     Micros last_now_ = 0;  // the latest `now` given: the closed event's statistics are taken then

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/packet_filter_config.hpp"
+
 namespace websrt::core {
 
 namespace {
@@ -59,7 +61,13 @@ std::optional<std::string> ConnectionConfig::validate() const {
         return "pbkeylen expects 0, 16, 24 or 32";
     if (km_refresh_rate_pkts < 0 || km_preannounce_pkts < 0)
         return "kmrefreshrate and kmpreannounce must not be negative";
-    if (!packet_filter.empty()) return "packetfilter is not supported yet";
+    if (!packet_filter.empty()) {
+        if (auto problem = check_packet_filter_option(packet_filter)) return problem;
+        // Each FEC packet carries a whole payload after its 4-byte header (libsrt clamps
+        // SRTO_PAYLOADSIZE to 1452 once a filter is set).
+        if (payload_size > limits::max_live_payload - fec_header_size)
+            return range("payloadsize with a packetfilter", 1, limits::max_live_payload - fec_header_size);
+    }
     return std::nullopt;
 }
 

@@ -82,6 +82,9 @@ public:
     // ---- data ----
 
     [[nodiscard]] bool encrypting() const { return tx_.keyed(); }
+    /// The key new packets go out with now, none when not encrypting (libsrt
+    /// getSndCryptoFlags, which FEC packets carry).
+    [[nodiscard]] wire::EncryptionKey active_key() const { return encrypting() ? active_ : wire::EncryptionKey::none; }
     /// The active key has encrypted max_packets_per_key packets and the peer never confirmed
     /// the next one: the connection must close rather than send more under it.
     [[nodiscard]] std::int64_t packets_with_active_key() const { return packets_with_active_; }

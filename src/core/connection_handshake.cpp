@@ -48,11 +48,38 @@ bool Connection::reject_for_key_material(const wire::Handshake& response) {
     if (!crypto_) crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
     const auto code = crypto_->reject_code(crypto_->accept_handshake_kmrsp(kmrsp));
     if (!code) return false;
-    fail_rejected(*code);
+    refuse_admission(*code, response);
+    return true;
+}
+
+bool Connection::reject_for_packet_filter(const wire::Handshake& response, Negotiated& negotiated) {
+    auto filter = caller_packet_filter(response, config_);
+    if (const auto* rejection = std::get_if<Rejection>(&filter)) {
+        refuse_admission(rejection->code, response);
+        return true;
+    }
+    negotiated.packet_filter = std::move(std::get<std::string>(filter));
+    return false;
+}
+
+void Connection::refuse_admission(int code, const wire::Handshake& response) {
+    fail_rejected(code);
     // The listener has admitted us already: tell it we are gone rather than let it time out.
     negotiated_.peer_socket_id = response.socket_id;
     queue_control(wire::ControlType::shutdown, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});
-    return true;
+}
+
+void Connection::start_packet_filter(const Negotiated& negotiated) {
+    if (negotiated.packet_filter.empty()) return;
+    const auto config = agreed_fec_config(negotiated.packet_filter);
+    if (!config) return;  // cannot happen: the negotiation checked that it builds
+    // Every FEC packet carries a full payload as sent: SRTO_PAYLOADSIZE plus the GCM tag
+    // (libsrt PacketFilter::payloadSize). The peer must use the same payload size.
+    const auto capacity =
+        static_cast<std::size_t>(config_.payload_size) + (crypto_ ? crypto_->overhead() : std::size_t{0});
+    fec_config_ = *config;
+    fec_sender_.emplace(*config, negotiated.initial_seq, capacity);
+    fec_receiver_.emplace(*config, negotiated.peer_initial_seq, capacity);
 }
 
 void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet) {
@@ -88,9 +115,9 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
             }
             return;
         }
-        const auto answer = read_conclusion_response(*hs, initial_seq_, config_);
+        auto answer = read_conclusion_response(*hs, initial_seq_, config_);
         if (const auto* rejection = std::get_if<Rejection>(&answer)) return refuse_answer(rejection->code);
-        if (reject_for_key_material(*hs)) return;
+        if (reject_for_key_material(*hs) || reject_for_packet_filter(*hs, std::get<Negotiated>(answer))) return;
         become_connected(now, std::get<Negotiated>(answer), now - static_cast<Micros>(packet.header.timestamp_us));
         return;
     }
@@ -113,6 +140,7 @@ void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet)
 void Connection::become_connected(Micros now, const Negotiated& negotiated, Micros peer_start_time) {
     negotiated_ = negotiated;
     if (crypto_) crypto_->set_peer_version(negotiated.peer_srt_version);
+    start_packet_filter(negotiated);
     state_ = ConnectionState::connected;
     // TSBPD base: the local arrival of the peer's handshake minus its timestamp, so that
     // base + timestamp is when the peer sent a packet, on our clock (draft §4.5; libsrt

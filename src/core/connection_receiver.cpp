@@ -8,11 +8,49 @@
 namespace websrt::core {
 
 void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
-    const auto payload_bytes = static_cast<std::int64_t>(packet.payload.size());
     count(&TrafficCounters::pktRecv);
-    count(&TrafficCounters::byteRecv, payload_bytes);
+    count(&TrafficCounters::byteRecv, static_cast<std::int64_t>(packet.payload.size()));
     if (packet.retransmitted) count(&TrafficCounters::pktRcvRetrans);
+    if (fec_receiver_) return filter_received(now, packet);
     rate_meter_.on_data(packet.seq, now, packet.payload.size());
+    accept_data(now, packet);
+}
+
+void Connection::filter_received(Micros now, const wire::DataPacket& packet) {
+    // FEC works on packets as sent, before decryption (libsrt processData calls the filter first).
+    const FecReceiveResult& fec = fec_receiver_->on_packet(packet);
+    if (fec.is_fec) {
+        count(&TrafficCounters::pktRcvFilterExtra);
+    } else {
+        rate_meter_.on_data(packet.seq, now, packet.payload.size());
+    }
+    if (fec.rebuilt.empty()) {
+        if (!fec.is_fec) accept_data(now, packet);
+    } else {
+        // The packet and those rebuilt go to the buffer in sequence order, as libsrt hands them
+        // (packetfilter.cpp PacketFilter::receive), so a rebuilt one is not first taken as lost.
+        bool packet_accepted = fec.is_fec;
+        for (const wire::DataPacket& rebuilt : fec.rebuilt) {
+            if (!packet_accepted && wire::SeqNo::offset(packet.seq, rebuilt.seq) > 0) {
+                accept_data(now, packet);
+                packet_accepted = true;
+            }
+            count(&TrafficCounters::pktRcvFilterSupply);
+            accept_data(now, rebuilt);
+        }
+        if (!packet_accepted) accept_data(now, packet);
+    }
+    // arq:onreq: what FEC gave up on is NAKed once, now (libsrt core.cpp processData).
+    if (!fec.given_up.empty() && fec_config_->arq == FecArq::onreq) {
+        for (const wire::LossRange& range : fec.given_up)
+            count(&TrafficCounters::pktRcvFilterLoss, wire::SeqNo::length(range.first, range.last));
+        queue_control(wire::ControlType::nak, 0, wire::NakBody{fec.given_up});
+        count(&TrafficCounters::pktSentNAK);
+    }
+}
+
+void Connection::accept_data(Micros now, const wire::DataPacket& packet) {
+    const auto payload_bytes = static_cast<std::int64_t>(packet.payload.size());
 
     // No slot for it yet (rate × latency exceeds the buffer, or the application reads too slowly):
     // ignore it as if lost, before loss detection, so the gap is found and NAKed once room is made
@@ -59,8 +97,12 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
         receiver_loss_.insert(first, last, now);
         count(&TrafficCounters::pktRcvLoss, ahead - 1);
         count(&TrafficCounters::byteRcvLoss, (ahead - 1) * payload_bytes);
-        queue_control(wire::ControlType::nak, 0, wire::NakBody{{wire::LossRange{first, last}}});
-        count(&TrafficCounters::pktSentNAK);
+        // With a packet filter's arq:onreq or never, the gap is kept (the ACK stops at it) but not
+        // NAKed: FEC may rebuild it (libsrt: no immediate loss report then).
+        if (naks_losses()) {
+            queue_control(wire::ControlType::nak, 0, wire::NakBody{{wire::LossRange{first, last}}});
+            count(&TrafficCounters::pktSentNAK);
+        }
     }
     if (ahead > 0) {
         highest_received_ = packet.seq;
@@ -176,7 +218,7 @@ Micros Connection::nak_period() const {
 }
 
 void Connection::send_periodic_nak(Micros now) {
-    if (!config_.nak_report) return;
+    if (!config_.nak_report || !naks_losses()) return;  // a packet filter's arq:onreq/never has none
     auto ranges = receiver_loss_.ranges_due(now, nak_period());
     if (ranges.empty()) return;
     queue_control(wire::ControlType::nak, 0, wire::NakBody{std::move(ranges)});

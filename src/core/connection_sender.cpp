@@ -59,7 +59,13 @@ SendOutcome Connection::submit(Micros now, wire::Bytes message, const SendContro
     return SendOutcome::ok;
 }
 
-bool Connection::has_data_to_send() const { return !sender_loss_.empty() || may_send_new_data(); }
+bool Connection::has_data_to_send() const {
+    return !sender_loss_.empty() || may_send_new_data() || fec_packet_due();
+}
+
+bool Connection::fec_packet_due() const {
+    return fec_sender_ && fec_sender_->has_packet_due(send_buffer_.next_unsent_seq().prev());
+}
 
 bool Connection::may_send_new_data() const {
     if (send_buffer_.unsent_packets() == 0) return false;
@@ -73,7 +79,7 @@ bool Connection::may_send_new_data() const {
 
 std::optional<Micros> Connection::next_data_time() const {
     std::optional<Micros> earliest;
-    if (may_send_new_data()) earliest = next_data_send_time_;
+    if (may_send_new_data() || fec_packet_due()) earliest = next_data_send_time_;
     if (!sender_loss_.empty())
         if (const auto ready =
                 file_cc_ ? std::optional<Micros>{0} : rexmit_budget_.ready_time(retransmission_estimate())) {
@@ -243,6 +249,8 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
         break;
     }
     if (!entry) {
+        // The packet filter's FEC packet goes between retransmissions and new data (libsrt packData).
+        if (const auto fec = transmit_fec(now, out)) return fec;
         if (!may_send_new_data()) return std::nullopt;
         // Messages whose TTL ran out before their turn are skipped, their sequence numbers spent
         // (libsrt CSndBuffer::readData). libsrt lets the receiver find the gap and NAK it; the
@@ -303,6 +311,9 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
     }
     send_buffer_.mark_sent(packet.seq, now);
     last_send_time_ = now;
+    if (fec_sender_ && !retransmission)
+        fec_sender_->on_data_sent(packet.seq, packet.timestamp_us, packet.key,
+                                  out.subspan(wire::header_size, written - wire::header_size));
 
     if (file_cc_ && !retransmission && (packet.seq.value() & probe_mask) == 0) {
         // Packets 16n and 16n+1 leave back to back: the receiver measures the link's capacity by
@@ -310,10 +321,38 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
         next_data_send_time_ = now;
         return written;
     }
+    pace_next_packet(now);
+    return written;
+}
+
+void Connection::pace_next_packet(Micros now) {
     // One packet per send period: LiveCC's (draft §5.1.1) or FileCC's.
     const Micros period = file_cc_ ? file_cc_->send_period_us() : pacing_.send_period();
     next_data_send_time_ = std::max(next_data_send_time_, now - max_pacing_catch_up) + period;
-    return written;
+}
+
+std::optional<std::size_t> Connection::transmit_fec(Micros now, wire::MutableBytes out) {
+    if (!fec_sender_) return std::nullopt;
+    const auto fec = fec_sender_->next_packet(send_buffer_.next_unsent_seq().prev());
+    if (!fec) return std::nullopt;
+    // An FEC packet is a data packet with message number 0, the last data packet's sequence
+    // number, and the key flags new packets carry now (libsrt PacketFilter::packControlPacket).
+    wire::DataPacket packet;
+    packet.seq = fec->seq;
+    packet.position = wire::PacketPosition::solo;
+    packet.key = crypto_ ? crypto_->active_key() : wire::EncryptionKey::none;
+    packet.message_number = wire::MsgNo(0);
+    packet.timestamp_us = fec->timestamp;
+    packet.dest_socket_id = negotiated_.peer_socket_id;
+    packet.payload = fec->payload;
+    const auto written = wire::encode_packet(packet, out);
+    if (!written) return std::nullopt;
+    count(&TrafficCounters::pktSent);
+    count(&TrafficCounters::byteSent, static_cast<std::int64_t>(fec->payload.size()));
+    count(&TrafficCounters::pktSndFilterExtra);
+    last_send_time_ = now;
+    pace_next_packet(now);
+    return *written;
 }
 
 }  // namespace websrt::core

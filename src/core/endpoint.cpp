@@ -55,6 +55,9 @@ Expected<ConnectionId, std::string> Endpoint::rendezvous(Micros now, const Socke
 Expected<ConnectionId, std::string> Endpoint::start_connection(Micros now, const SocketAddress& peer,
                                                                const ConnectionConfig& config, ConnectMode mode) {
     if (auto problem = config.validate()) return *problem;
+    // libsrt's rendezvous filter negotiation (identical strings on both sides) is not built yet.
+    if (mode == ConnectMode::rendezvous && !config.packet_filter.empty())
+        return std::string("packetfilter is not supported in rendezvous yet");
     const ConnectionId id = new_socket_id();
     // The ISN is random in [0, 2^31) (libsrt generateISN).
     const wire::SeqNo isn(random_.next_u32());
@@ -220,6 +223,10 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     // The application's per-caller settings are checked as listen()'s were.
     if (decision.config && decision.config->validate())
         return refuse(static_cast<int>(RejectReason::ipe), request.stream_id);
+    // The packet filter both sides agree to, or SRT_REJ_FILTER (libsrt interpretSrtHandshake).
+    auto packet_filter = listener_packet_filter(request, config);
+    if (const auto* rejection = std::get_if<Rejection>(&packet_filter))
+        return refuse(rejection->code, request.stream_id);
 
     // Key material: the caller's KMREQ keys both directions; a mismatch with our passphrase (or
     // its absence on either side) is refused as libsrt refuses it (interpretSrtHandshake).
@@ -239,7 +246,8 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
         }
     }
     if (previous) previous->supersede();
-    const Negotiated negotiated = listener_negotiate(request, config);
+    Negotiated negotiated = listener_negotiate(request, config);
+    negotiated.packet_filter = std::move(std::get<std::string>(packet_filter));
     const ConnectionId id = new_socket_id();
     OutgoingHandshake response = listener_conclusion_response(request, negotiated, id, config, from,
                                                               crypto ? crypto->handshake_kmrsp() : std::nullopt);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/packet_filter_config.hpp"
+
 namespace websrt::core {
 
 namespace {
@@ -199,6 +201,7 @@ std::variant<ConclusionRequest, Rejection> read_conclusion_request(const wire::H
     if (const auto* sid = find_extension<wire::TextExtension>(hs, ExtensionType::sid)) r.stream_id = sid->text;
     if (const auto* cc = find_extension<wire::TextExtension>(hs, ExtensionType::congestion)) r.congestion = cc->text;
     if (const auto* f = find_extension<wire::TextExtension>(hs, ExtensionType::filter)) r.packet_filter = f->text;
+    if (r.packet_filter && r.packet_filter->size() > max_packet_filter_size) return Rejection{static_cast<int>(RejectReason::filter)};
     // Both sides must run the same congestion controller (libsrt SRT_REJ_CONGESTION).
     const std::string local_congestion = config.congestion.empty() ? "live" : config.congestion;
     if (r.congestion != local_congestion) return Rejection{static_cast<int>(RejectReason::congestion)};
@@ -273,12 +276,39 @@ OutgoingHandshake listener_conclusion_response(const ConclusionRequest& r, const
         add_text(hs, ExtensionType::congestion, config.congestion);
         hs.extension_field |= wire::hs_ext_config;
     }
+    if (!n.packet_filter.empty()) {
+        add_text(hs, ExtensionType::filter, n.packet_filter);
+        hs.extension_field |= wire::hs_ext_config;
+    }
     if (key_material_response) {
         // The KMRSP travels under the KMREQ extension flag (libsrt createSrtHandshake).
         hs.extensions.push_back({static_cast<std::uint16_t>(ExtensionType::kmrsp), std::move(*key_material_response)});
         hs.extension_field |= wire::hs_ext_kmreq;
     }
     return {std::move(hs), r.caller_socket_id};
+}
+
+namespace {
+
+std::variant<std::string, Rejection> buildable(Expected<std::string, FilterError> agreed) {
+    const Rejection refused{static_cast<int>(RejectReason::filter)};
+    if (!agreed) return refused;
+    // libsrt builds the filter in setupCC: a setting that does not build (no cols, a bad value
+    // from the peer) refuses the connection there.
+    if (!agreed->empty() && !agreed_fec_config(*agreed)) return refused;
+    return std::move(*agreed);
+}
+
+}  // namespace
+
+std::variant<std::string, Rejection> listener_packet_filter(const ConclusionRequest& r, const ConnectionConfig& config) {
+    return buildable(negotiate_filter_as_responder(config.packet_filter, r.packet_filter));
+}
+
+std::variant<std::string, Rejection> caller_packet_filter(const wire::Handshake& response, const ConnectionConfig& config) {
+    const auto* filter = find_extension<wire::TextExtension>(response, ExtensionType::filter);
+    return buildable(negotiate_filter_as_initiator(
+        config.packet_filter, filter ? std::optional<std::string_view>(filter->text) : std::nullopt));
 }
 
 OutgoingHandshake rejection_response(const wire::Handshake& request_hs, int code) {

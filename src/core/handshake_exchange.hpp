@@ -40,6 +40,7 @@ struct Negotiated {
     bool peer_nak_report = false;
     bool peer_rexmit_flag = false;
     std::string stream_id;
+    std::string packet_filter;  // the agreed SRTO_PACKETFILTER, empty for none
 };
 
 /// A handshake to send: the body and the destination socket id for the packet header.
@@ -87,7 +88,7 @@ struct ConclusionRequest {
     wire::SrtHandshakeMessage hsreq;
     std::string stream_id;
     std::string congestion = "live";
-    std::string packet_filter;
+    std::optional<std::string> packet_filter;  // the caller's FILTER extension, when it sent one
 };
 
 /// Validates a CONCLUSION request (version, HSREQ present and sane, message API, congestion).
@@ -96,6 +97,15 @@ std::variant<ConclusionRequest, Rejection> read_conclusion_request(const wire::H
 
 /// Settles latency, MSS and flags as libsrt's listener does (processSrtMsg_HSREQ, acceptAndRespond).
 Negotiated listener_negotiate(const ConclusionRequest& request, const ConnectionConfig& config);
+
+/// The packet filter a listener agrees to (empty for none), or SRT_REJ_FILTER (see
+/// negotiate_filter_as_responder; an agreed filter must also build).
+std::variant<std::string, Rejection> listener_packet_filter(const ConclusionRequest& request,
+                                                            const ConnectionConfig& config);
+/// The packet filter a caller ends up with from the listener's response (empty for none), or
+/// SRT_REJ_FILTER: a filter we asked for went unanswered, or the agreed one does not build.
+std::variant<std::string, Rejection> caller_packet_filter(const wire::Handshake& response,
+                                                          const ConnectionConfig& config);
 
 /// CONCLUSION response with HSRSP (and the KMRSP, when key material was exchanged), from our new
 /// socket id, to the caller's socket id.
@@ -109,8 +119,6 @@ OutgoingHandshake rejection_response(const wire::Handshake& request, int code);
 
 /// The body of a handshake's KMREQ or KMRSP block (a KmMessage or a KmErrorReport), if any.
 const wire::ExtensionBody* find_key_material(const wire::Handshake& hs, wire::ExtensionType type);
-
-/// The SRT version our HSREQ/HSRSP announce for `config`.
 
 /// The peer-address field as libsrt fills it (CIPAddress::ntop): the other side's IP.
 std::array<std::uint8_t, 16> handshake_peer_ip(const SocketAddress& address);

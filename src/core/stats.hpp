@@ -34,6 +34,12 @@ struct TrafficCounters {
     std::int64_t byteSndDrop = 0;
     std::int64_t byteRcvDrop = 0;
     std::int64_t byteRcvUndecrypt = 0;
+    // The packet filter (FEC): packets it sent and received besides data, lost packets it
+    // rebuilt, and losses it gave up on (libsrt's pkt*Filter* counters).
+    std::int64_t pktSndFilterExtra = 0;
+    std::int64_t pktRcvFilterExtra = 0;
+    std::int64_t pktRcvFilterSupply = 0;
+    std::int64_t pktRcvFilterLoss = 0;
 };
 
 struct ConnectionStats {

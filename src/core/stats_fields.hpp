@@ -41,6 +41,10 @@ inline constexpr CounterField counter_fields[] = {
     {"byteSndDrop", "byteSndDropTotal", &TrafficCounters::byteSndDrop},
     {"byteRcvDrop", "byteRcvDropTotal", &TrafficCounters::byteRcvDrop},
     {"byteRcvUndecrypt", "byteRcvUndecryptTotal", &TrafficCounters::byteRcvUndecrypt},
+    {"pktSndFilterExtra", "pktSndFilterExtraTotal", &TrafficCounters::pktSndFilterExtra},
+    {"pktRcvFilterExtra", "pktRcvFilterExtraTotal", &TrafficCounters::pktRcvFilterExtra},
+    {"pktRcvFilterSupply", "pktRcvFilterSupplyTotal", &TrafficCounters::pktRcvFilterSupply},
+    {"pktRcvFilterLoss", "pktRcvFilterLossTotal", &TrafficCounters::pktRcvFilterLoss},
 };
 
 /// Calls `visit(name, value)` for every field, in libsrt's order; values keep their types

@@ -4,8 +4,9 @@
 // The design is Käsper and Schwabe's ("Faster and Timing-Attack Resistant AES-GCM", CHES 2009,
 // the layout of OpenSSL's bsaes): register r holds bit r of every byte of the eight blocks, byte
 // lane p of it the eight blocks' byte p, so ShiftRows and MixColumns's row rotations are byte
-// shuffles (i8x16.shuffle) and SubBytes is Boyar and Peralta's 113-gate S-box circuit (eprint
-// 2009/191) run once for all 128 bytes, in the form BearSSL's aes_ct64.c uses (MIT licence).
+// shuffles and SubBytes is Boyar, Peralta and Calik's 113-gate S-box circuit (eprint 2009/191,
+// SLP_AES_113) run once for all 128 bytes, its gates in the order RustCrypto's aes crate
+// (fixslice64.rs, MIT/Apache-2.0) took from Stoffelen's register-pressure scheduler.
 // Natively the same code runs on portable lanes (simd_lanes.hpp), for tests against wolfCrypt.
 #pragma once
 

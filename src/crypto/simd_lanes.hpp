@@ -45,6 +45,8 @@ struct Lanes {
     friend Lanes operator|(Lanes a, Lanes b) noexcept { return {wasm_v128_or(a.v, b.v)}; }
     friend Lanes operator~(Lanes a) noexcept { return {wasm_v128_not(a.v)}; }
     Lanes& operator^=(Lanes other) noexcept { return *this = *this ^ other; }
+    /// Adds the 64-bit halves, each modulo 2^64 (no carry between them).
+    Lanes add64(Lanes other) const noexcept { return {wasm_i64x2_add(v, other.v)}; }
 
     /// Shifts each 64-bit half (bits do not cross between the halves).
     template <int bits>
@@ -96,6 +98,7 @@ struct Lanes {
     friend Lanes operator|(Lanes a, Lanes b) noexcept { return {{a.words[0] | b.words[0], a.words[1] | b.words[1]}}; }
     friend Lanes operator~(Lanes a) noexcept { return {{~a.words[0], ~a.words[1]}}; }
     Lanes& operator^=(Lanes other) noexcept { return *this = *this ^ other; }
+    Lanes add64(Lanes other) const noexcept { return {{words[0] + other.words[0], words[1] + other.words[1]}}; }
 
     template <int bits>
     Lanes shr64() const noexcept {
