@@ -73,13 +73,16 @@ void Connection::start_packet_filter(const Negotiated& negotiated) {
     if (negotiated.packet_filter.empty()) return;
     const auto config = agreed_fec_config(negotiated.packet_filter);
     if (!config) return;  // cannot happen: the negotiation checked that it builds
-    // Every FEC packet carries a full payload as sent: SRTO_PAYLOADSIZE plus the GCM tag
-    // (libsrt PacketFilter::payloadSize). The peer must use the same payload size.
+    // Every FEC packet we send carries a full payload as sent: SRTO_PAYLOADSIZE plus the GCM tag
+    // (libsrt PacketFilter::payloadSize); a libsrt receiver takes no longer one. The payload size
+    // is not negotiated: libsrt peers often use 1452 (srt-live-transmit's -c clamped for the
+    // filter), so what we receive is clipped to the longest payload any packet can carry.
     const auto capacity =
         static_cast<std::size_t>(config_.payload_size) + (crypto_ ? crypto_->overhead() : std::size_t{0});
     fec_config_ = *config;
     fec_sender_.emplace(*config, negotiated.initial_seq, capacity);
-    fec_receiver_.emplace(*config, negotiated.peer_initial_seq, capacity);
+    fec_receiver_.emplace(*config, negotiated.peer_initial_seq,
+                          static_cast<std::size_t>(negotiated.mss - header_overhead));
 }
 
 void Connection::handle_handshake(Micros now, const wire::ControlPacket& packet) {

@@ -59,9 +59,7 @@ SendOutcome Connection::submit(Micros now, wire::Bytes message, const SendContro
     return SendOutcome::ok;
 }
 
-bool Connection::has_data_to_send() const {
-    return !sender_loss_.empty() || may_send_new_data() || fec_packet_due();
-}
+bool Connection::has_data_to_send() const { return !sender_loss_.empty() || may_send_new_data() || fec_packet_due(); }
 
 bool Connection::fec_packet_due() const {
     return fec_sender_ && fec_sender_->has_packet_due(send_buffer_.next_unsent_seq().prev());

@@ -96,7 +96,8 @@ void FecReceiver::slide_one_series() {
     if (config_.arq == FecArq::onreq) {
         for (int r = 0; r < depth_; ++r) dismiss(*row_of(r * config_.cols));
         for (int c = 0; c < static_cast<int>(columns_.size()) && c < config_.cols; ++c)
-            dismiss(GroupRef{&columns_[static_cast<std::size_t>(c)], Dimension::column, column_offsets_[static_cast<std::size_t>(c)]});
+            dismiss(GroupRef{&columns_[static_cast<std::size_t>(c)], Dimension::column,
+                             column_offsets_[static_cast<std::size_t>(c)]});
     }
     // The series' groups are reused at the window's end; its cells become the last series'.
     for (int r = 0; r < depth_; ++r) {

@@ -20,7 +20,7 @@ namespace websrt::core {
 
 /// What one received packet gave. Views stay valid until the next on_packet().
 struct FecReceiveResult {
-    bool is_fec = false;                   // an FEC packet: consumed here, not data
+    bool is_fec = false;                    // an FEC packet: consumed here, not data
     std::vector<wire::DataPacket> rebuilt;  // lost packets rebuilt from FEC (R set, message number 1)
     std::vector<wire::LossRange> given_up;  // arq:onreq only: lost and not rebuilt, to NAK once
 };
@@ -28,7 +28,7 @@ struct FecReceiveResult {
 class FecReceiver {
 public:
     /// `first_seq`: the peer's first data sequence number; `capacity`: the longest payload a data
-    /// packet may have as sent (SRTO_PAYLOADSIZE plus the GCM tag; the peer must use the same).
+    /// packet may have as sent (an FEC packet's clip may be shorter: it is zero-padded).
     FecReceiver(const FecConfig& config, wire::SeqNo first_seq, std::size_t capacity);
 
     /// A received data packet (message number 0: an FEC packet), as it came, before decryption.
@@ -79,9 +79,9 @@ private:
     int depth_;   // rows per series: the column depth, 1 without columns
     int matrix_;  // packets per series
     std::vector<int> column_offsets_;
-    wire::SeqNo anchor_;  // first packet of the window's first series
-    std::deque<Group> rows_;     // kept_series × depth_, from anchor_
-    std::deque<Group> columns_;  // kept_series × cols, series by series
+    wire::SeqNo anchor_;               // first packet of the window's first series
+    std::deque<Group> rows_;           // kept_series × depth_, from anchor_
+    std::deque<Group> columns_;        // kept_series × cols, series by series
     std::vector<std::uint8_t> cells_;  // received flags, one series more than the window
     std::size_t cell_start_ = 0;       // cells_ index of anchor_
     bool last_in_order_ = false;

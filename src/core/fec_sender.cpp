@@ -81,7 +81,8 @@ std::optional<FecPacketOut> FecSender::next_packet(wire::SeqNo last_sent) {
 bool FecSender::has_packet_due(wire::SeqNo last_sent) const {
     if (config_.has_columns()) {
         const int offset = wire::SeqNo::offset(row_.base, last_sent);
-        if (offset >= 0 && columns_[static_cast<std::size_t>(offset % config_.cols)].collected >= config_.column_depth())
+        if (offset >= 0 &&
+            columns_[static_cast<std::size_t>(offset % config_.cols)].collected >= config_.column_depth())
             return true;
     }
     return config_.sends_rows() && row_.collected >= config_.cols;

@@ -16,8 +16,8 @@ namespace websrt::core {
 /// An FEC packet to send: the header fields that differ from a data packet's, and its payload
 /// (valid until the next call on the FecSender).
 struct FecPacketOut {
-    wire::SeqNo seq;               // the last data packet's
-    std::uint32_t timestamp = 0;   // the XOR of the group's timestamps, not a time
+    wire::SeqNo seq;              // the last data packet's
+    std::uint32_t timestamp = 0;  // the XOR of the group's timestamps, not a time
     std::span<const std::uint8_t> payload;
 };
 

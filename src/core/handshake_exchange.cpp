@@ -201,7 +201,8 @@ std::variant<ConclusionRequest, Rejection> read_conclusion_request(const wire::H
     if (const auto* sid = find_extension<wire::TextExtension>(hs, ExtensionType::sid)) r.stream_id = sid->text;
     if (const auto* cc = find_extension<wire::TextExtension>(hs, ExtensionType::congestion)) r.congestion = cc->text;
     if (const auto* f = find_extension<wire::TextExtension>(hs, ExtensionType::filter)) r.packet_filter = f->text;
-    if (r.packet_filter && r.packet_filter->size() > max_packet_filter_size) return Rejection{static_cast<int>(RejectReason::filter)};
+    if (r.packet_filter && r.packet_filter->size() > max_packet_filter_size)
+        return Rejection{static_cast<int>(RejectReason::filter)};
     // Both sides must run the same congestion controller (libsrt SRT_REJ_CONGESTION).
     const std::string local_congestion = config.congestion.empty() ? "live" : config.congestion;
     if (r.congestion != local_congestion) return Rejection{static_cast<int>(RejectReason::congestion)};
@@ -301,11 +302,13 @@ std::variant<std::string, Rejection> buildable(Expected<std::string, FilterError
 
 }  // namespace
 
-std::variant<std::string, Rejection> listener_packet_filter(const ConclusionRequest& r, const ConnectionConfig& config) {
+std::variant<std::string, Rejection> listener_packet_filter(const ConclusionRequest& r,
+                                                            const ConnectionConfig& config) {
     return buildable(negotiate_filter_as_responder(config.packet_filter, r.packet_filter));
 }
 
-std::variant<std::string, Rejection> caller_packet_filter(const wire::Handshake& response, const ConnectionConfig& config) {
+std::variant<std::string, Rejection> caller_packet_filter(const wire::Handshake& response,
+                                                          const ConnectionConfig& config) {
     const auto* filter = find_extension<wire::TextExtension>(response, ExtensionType::filter);
     return buildable(negotiate_filter_as_initiator(
         config.packet_filter, filter ? std::optional<std::string_view>(filter->text) : std::nullopt));

@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 
+#include "core/packet_filter_config.hpp"
+
 namespace websrt::core {
 
 namespace {
@@ -183,6 +185,12 @@ const std::map<std::string, Setter, std::less<>>& srt_options() {
             if (v.size() > limits::max_stream_id_size)
                 return "is longer than " + std::to_string(limits::max_stream_id_size) + " bytes";
             uri.config.stream_id = v;
+            return std::nullopt;
+        };
+        // SRTO_PACKETFILTER: libsrt's fec filter, e.g. fec,cols:10,rows:5,layout:staircase,arq:onreq.
+        o["packetfilter"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {
+            if (auto problem = check_packet_filter_option(v)) return problem;
+            uri.config.packet_filter = v;
             return std::nullopt;
         };
         o["passphrase"] = [](SrtUri& uri, const std::string& v) -> std::optional<std::string> {

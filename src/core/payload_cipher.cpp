@@ -85,7 +85,7 @@ bool PayloadCipher::has_key(wire::EncryptionKey which) const {
 }
 
 std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, wire::MutableBytes datagram,
-                                                GcmLayout layout) {
+                                               GcmLayout layout) {
     Slot* slot_of_packet = slot(packet.key);
     Key* s = slot_of_packet && slot_of_packet->current.keyed ? &slot_of_packet->current : nullptr;
     if (!s) return std::nullopt;
@@ -105,7 +105,7 @@ std::optional<std::size_t> PayloadCipher::seal(const wire::DataPacket& packet, w
 }
 
 std::optional<std::size_t> PayloadCipher::open(const wire::DataPacket& packet, wire::MutableBytes out,
-                                                GcmLayout layout) {
+                                               GcmLayout layout) {
     const Slot* slot_of_packet = slot(packet.key);
     Key* s = slot_of_packet ? const_cast<Key*>(key_for(*slot_of_packet, packet.seq)) : nullptr;
     if (!s) return std::nullopt;

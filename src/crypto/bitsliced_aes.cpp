@@ -201,8 +201,8 @@ template <BytePermutation permutation>
 Lanes indices() noexcept {
 #if defined(__wasm_simd128__)
     constexpr auto& p = permutation;
-    v128_t v = wasm_i8x16_const(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12],
-                                p[13], p[14], p[15]);
+    v128_t v = wasm_i8x16_const(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
+                                p[14], p[15]);
     __asm__("" : "+r"(v));
     return {v};
 #else

@@ -91,7 +91,8 @@ std::vector<std::string> fec_order(const FecConfig& config, int count) {
 BOOST_AUTO_TEST_CASE(staircase_columns_start_one_row_and_one_packet_apart) {
     // libsrt fec.cpp's example (10 × 5): column bases 500, 511, 522, 533, 544, 505, 516, 527, 538, 549.
     const std::vector<int> expected{0, 11, 22, 33, 44, 5, 16, 27, 38, 49};
-    BOOST_TEST(fec_column_offsets(FecConfig{10, 5, FecLayout::staircase}) == expected, boost::test_tools::per_element());
+    BOOST_TEST(fec_column_offsets(FecConfig{10, 5, FecLayout::staircase}) == expected,
+               boost::test_tools::per_element());
     const std::vector<int> even{0, 1, 2, 3};
     BOOST_TEST(fec_column_offsets(FecConfig{4, 3, FecLayout::even}) == even, boost::test_tools::per_element());
     for (int cols = 2; cols < 30; ++cols)
@@ -107,15 +108,16 @@ BOOST_AUTO_TEST_CASE(staircase_columns_start_one_row_and_one_packet_apart) {
 BOOST_AUTO_TEST_CASE(the_sender_emits_columns_before_rows_in_libsrts_order) {
     // Even 10 × 5 from 500: each column's FEC right after its last member, then the row's.
     const auto even = fec_order(FecConfig{10, 5, FecLayout::even}, 50);
-    const std::vector<std::string> even_expected{
-        "H509", "H519", "H529", "H539", "V540(0)", "V541(1)", "V542(2)", "V543(3)", "V544(4)", "V545(5)", "V546(6)",
-        "V547(7)", "V548(8)", "V549(9)", "H549"};
+    const std::vector<std::string> even_expected{"H509",    "H519",    "H529",    "H539",    "V540(0)",
+                                                 "V541(1)", "V542(2)", "V543(3)", "V544(4)", "V545(5)",
+                                                 "V546(6)", "V547(7)", "V548(8)", "V549(9)", "H549"};
     BOOST_TEST(even == even_expected, boost::test_tools::per_element());
     // Staircase: ..539, H539, 540, V540(0), 541..545, V545(5), 546..549, H549, 550, 551, V551(1), ...
     const auto stairs = fec_order(FecConfig{10, 5, FecLayout::staircase}, 100);
-    const std::vector<std::string> stairs_expected{
-        "H509", "H519", "H529", "H539", "V540(0)", "V545(5)", "H549", "V551(1)", "V556(6)", "H559", "V562(2)",
-        "V567(7)", "H569", "V573(3)", "V578(8)", "H579", "V584(4)", "V589(9)", "H589", "V590(0)", "V595(5)", "H599"};
+    const std::vector<std::string> stairs_expected{"H509", "H519",    "H529",    "H539", "V540(0)", "V545(5)",
+                                                   "H549", "V551(1)", "V556(6)", "H559", "V562(2)", "V567(7)",
+                                                   "H569", "V573(3)", "V578(8)", "H579", "V584(4)", "V589(9)",
+                                                   "H589", "V590(0)", "V595(5)", "H599"};
     BOOST_TEST(stairs == stairs_expected, boost::test_tools::per_element());
     // Columns only: no rows.
     const auto columns_only = fec_order(FecConfig{4, -2, FecLayout::even}, 8);
@@ -200,8 +202,10 @@ RC_BOOST_PROP(every_rebuilt_packet_is_the_lost_original_and_a_lone_loss_per_grou
         const int offset = wire::SeqNo::offset(isn, p.seq);
         bool lose = *rc::gen::inRange(0, 100) < loss_percent;
         if (lone_losses) lose = lose && !p.fec && rows_with_loss.insert(offset / config.cols).second;
-        if (!lose) arriving.push_back(&p);
-        else if (!p.fec) lost_data.insert(p.seq.value());
+        if (!lose)
+            arriving.push_back(&p);
+        else if (!p.fec)
+            lost_data.insert(p.seq.value());
     }
     std::map<std::uint32_t, const SentPacket*> originals;
     for (const SentPacket& p : sent)
@@ -236,7 +240,8 @@ BOOST_AUTO_TEST_CASE(two_losses_in_a_row_come_back_through_the_columns_and_then_
     // Even 4 × 4: lose two packets of row 1; each column rebuilds one (the row alone cannot).
     const FecConfig config{4, 4, FecLayout::even, FecArq::never};
     const wire::SeqNo isn(1000);
-    const auto sent = send_stream(config, isn, 16, [](int i) { return std::vector<std::uint8_t>(100, static_cast<std::uint8_t>(i)); });
+    const auto sent = send_stream(config, isn, 16,
+                                  [](int i) { return std::vector<std::uint8_t>(100, static_cast<std::uint8_t>(i)); });
     FecReceiver receiver(config, isn, capacity);
     std::set<std::uint32_t> rebuilt;
     for (const SentPacket& p : sent) {

@@ -71,7 +71,8 @@ BOOST_AUTO_TEST_CASE(a_listener_refuses_a_conflict) {
 }
 
 BOOST_AUTO_TEST_CASE(a_caller_takes_the_listeners_answer_and_refuses_none) {
-    const auto taken = negotiate_filter_as_initiator("fec,cols:10,rows:5", "fec,arq:never,cols:10,layout:staircase,rows:5");
+    const auto taken =
+        negotiate_filter_as_initiator("fec,cols:10,rows:5", "fec,arq:never,cols:10,layout:staircase,rows:5");
     BOOST_REQUIRE(taken.ok());
     BOOST_TEST(*taken == "fec,arq:never,cols:10,layout:staircase,rows:5");
     const auto adopted = negotiate_filter_as_initiator("", "fec,cols:8");
@@ -85,6 +86,7 @@ BOOST_AUTO_TEST_CASE(a_caller_takes_the_listeners_answer_and_refuses_none) {
 
 BOOST_AUTO_TEST_CASE(an_agreement_without_cols_does_not_build) {
     // test_fec_rebuilding.cpp: caller "fec,rows:10" with no listener filter, or with "fec,arq:never".
-    for (const auto& agreed : {agreed_by_listener("fec,rows:10", ""), agreed_by_listener("fec,rows:10", "fec,arq:never")})
+    for (const auto& agreed :
+         {agreed_by_listener("fec,rows:10", ""), agreed_by_listener("fec,rows:10", "fec,arq:never")})
         BOOST_TEST(!agreed_fec_config(agreed).ok(), agreed);
 }

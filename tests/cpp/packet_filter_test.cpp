@@ -50,10 +50,10 @@ struct FilteredPair {
         isn = caller_connection().negotiated().initial_seq.value();
     }
     const Connection& caller_connection() { return *pair.sim.endpoint(pair.caller).connection(pair.caller_id); }
-    const Connection& listener_connection() {
-        return *pair.sim.endpoint(pair.listener).connection(pair.accepted_id());
+    const Connection& listener_connection() { return *pair.sim.endpoint(pair.listener).connection(pair.accepted_id()); }
+    TrafficCounters caller_totals() {
+        return pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false)->total;
     }
-    TrafficCounters caller_totals() { return pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false)->total; }
     TrafficCounters listener_totals() {
         return pair.sim.endpoint(pair.listener).stats(pair.accepted_id(), pair.now(), false)->total;
     }
@@ -88,7 +88,8 @@ BOOST_AUTO_TEST_CASE(a_listeners_filter_alone_is_dropped_as_libsrt_1_5_5_drops_i
 BOOST_AUTO_TEST_CASE(with_arq_never_a_lost_packet_per_row_is_rebuilt_and_nothing_is_naked) {
     FilteredPair fp(with_filter("fec,cols:10,arq:never"), with_filter("fec,cols:10"));
     // One data packet in each of three rows, never to arrive by itself (rows end at +9, +19, …).
-    fp.pair.sim.set_drop_rule(fp.pair.caller, fp.pair.listener, lose_data_always({fp.isn + 3, fp.isn + 15, fp.isn + 27}));
+    fp.pair.sim.set_drop_rule(fp.pair.caller, fp.pair.listener,
+                              lose_data_always({fp.isn + 3, fp.isn + 15, fp.isn + 27}));
     fp.pair.stream(fp.pair.caller, fp.pair.caller_id, message_count, message_size, milliseconds(2));
     fp.pair.sim.run_for(milliseconds(800));
     check_stream_intact(fp.pair.received_by_listener(), message_count);
@@ -122,7 +123,8 @@ BOOST_AUTO_TEST_CASE(fec_rebuilds_aes_ctr_packets_which_then_decrypt) {
     caller.packet_filter = "fec,cols:5,rows:5";
     FilteredPair fp(listener, caller);
     // Two in one row and one in another column's way: columns, then the row, rebuild them.
-    fp.pair.sim.set_drop_rule(fp.pair.caller, fp.pair.listener, lose_data_always({fp.isn + 6, fp.isn + 7, fp.isn + 31}));
+    fp.pair.sim.set_drop_rule(fp.pair.caller, fp.pair.listener,
+                              lose_data_always({fp.isn + 6, fp.isn + 7, fp.isn + 31}));
     fp.pair.stream(fp.pair.caller, fp.pair.caller_id, message_count, message_size, milliseconds(2));
     fp.pair.sim.run_for(milliseconds(800));
     check_stream_intact(fp.pair.received_by_listener(), message_count);

@@ -48,10 +48,11 @@ export const startLibsrt = (peer, tool, args) => start(peer.tool(tool), args, { 
  * Starts `peer`'s srt-live-transmit sending to `srtUri` what feedSlt() gives it (`options` go
  * before the source). 1.5.1 reads its stdin. 1.5.5's stdin source sends a whole -c chunk even when
  * a read returned less, the rest stale bytes (apps/transmitmedia.cpp ConsoleSource::Read), so it
- * reads one message per datagram from a loopback UDP port instead (../shared/peers/README.md).
+ * reads one message per datagram from a loopback UDP port instead (../shared/peers/README.md);
+ * `throughUdp` asks that of 1.5.1 too, where messages must keep their size.
  */
-export async function startSltSender(peer, srtUri, options = []) {
-  if (peer === libsrt151) return startLibsrt(peer, "srt-live-transmit", [...options, "file://con", srtUri]);
+export async function startSltSender(peer, srtUri, options = [], { throughUdp = peer !== libsrt151 } = {}) {
+  if (!throughUdp) return startLibsrt(peer, "srt-live-transmit", [...options, "file://con", srtUri]);
   const port = await reservedUdpPort();
   // Room for a quarter of a second at the tests' fastest rate while the process is descheduled.
   const sender = startLibsrt(peer, "srt-live-transmit", [...options, `udp://127.0.0.1:${port}?rcvbuf=4194304`, srtUri]);
@@ -295,10 +296,11 @@ export async function until(predicate, ms, what) {
  * relay has bound it (it prints its "relaying" line after the bind). A reserved port: given port
  * 0, impair binds one but prints the 0 it was given.
  */
-export async function impairRelay(targetPort, seed, { loss = 5, delay = 20, jitter = 5 } = {}) {
+export async function impairRelay(targetPort, seed, { loss = 5, delay = 20, jitter = 5, burst } = {}) {
   const port = await reservedUdpPort();
   const impair = start(requireWebsrt(), ["impair", "--listen", `127.0.0.1:${port}`, "--to", `127.0.0.1:${targetPort}`,
-    "--loss", String(loss), "--delay", String(delay), "--jitter", String(jitter), "--seed", String(seed)]);
+    "--loss", String(loss), "--delay", String(delay), "--jitter", String(jitter), "--seed", String(seed),
+    ...(burst ? ["--burst", String(burst)] : [])]);
   await stderrMatches(impair, /relaying/, 5000, "websrt impair");
   return port;
 }

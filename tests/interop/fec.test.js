@@ -1,0 +1,173 @@
+// The fec packet filter against libsrt 1.5.1 and 1.5.5 (srt-live-transmit), both directions,
+// through `websrt impair` at 1 % and 5 % random loss and 5 % in bursts: every message arrives, in
+// order, byte for byte, with FEC rebuilding packets (pktRcvFilterSupply) or libsrt's receiver
+// taking websrt's FEC. With arq:never (FEC alone), what a websrt receiver delivers is compared with
+// what a libsrt receiver delivers from the same libsrt sender through the same relay.
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
+import {
+  exitWithin, feedSlt, impairRelay, killAll, lastStats, libsrtPeers, libsrt155, listeningPort, requireWebsrt,
+  reservedUdpPort, sleep, start, startLibsrt, startSltSender, stderrMatches, udpPortBound, until,
+} from "./peers.js";
+
+after(killAll);
+
+const size = 1316;  // 7 MPEG-TS packets, the live payload default
+const count = 2000;  // 2.6 MB
+const rate = 2_000_000;
+const latency = "latency=400";
+const filter = "packetfilter=fec,cols:10,rows:5";  // staircase, arq:onreq: libsrt's defaults
+
+function message(index) {
+  const bytes = Buffer.alloc(size, index & 0xff);
+  bytes.writeUInt32BE(index, 0);
+  return bytes;
+}
+const stream = Buffer.concat(Array.from({ length: count }, (_, i) => message(i)));
+// Half a second more, so that a lost last packet is noticed; numbered on, never compared.
+const tail = Buffer.concat(Array.from({ length: Math.ceil(rate / 2 / size) }, (_, i) => message(count + i)));
+
+/** A UDP socket on loopback that keeps the numbered messages it receives, by number. */
+async function numberedSink() {
+  const socket = createSocket("udp4");
+  await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const received = new Map();
+  socket.on("message", (m) => {
+    if (m.length === size && m.readUInt32BE(0) < count) received.set(m.readUInt32BE(0), m);
+  });
+  return { socket, received, port: socket.address().port, close: () => socket.close() };
+}
+
+/** Sends the numbered stream as datagrams at `rate`, then the tail. */
+async function sendNumbered(port) {
+  const socket = createSocket("udp4");
+  const data = Buffer.concat([stream, tail]);
+  const started = Date.now();
+  for (let offset = 0, i = 0; offset < data.length; offset += size, ++i) {
+    await new Promise((resolve) => socket.send(data.subarray(offset, offset + size), port, "127.0.0.1", resolve));
+    if (i % 16 === 15) {
+      const due = started + ((offset + size) / rate) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+  }
+  socket.close();
+}
+
+function assertWhole(received, what) {
+  assert.equal(received.size, count, `${what}: ${received.size} of ${count} messages`);
+  for (let i = 0; i < count; ++i) assert.ok(received.get(i)?.equals(message(i)), `${what}: message ${i}`);
+}
+
+// With arq:onreq a packet is NAKed once, when FEC gives up on it; a lost retransmission is
+// given up (libsrt's design: a libsrt pair loses a few packets in 2000 through bursts of 3 so).
+// Bursts therefore run with arq:always, FEC and SRT's own retransmission together.
+const profiles = [
+  { name: "1 % loss", relay: { loss: 1, delay: 10, jitter: 0 }, filter },
+  { name: "5 % loss", relay: { loss: 5, delay: 10, jitter: 0 }, filter },
+  { name: "5 % loss in bursts of 3 (arq:always)", relay: { loss: 5, burst: 3, delay: 10, jitter: 0 },
+    filter: `${filter},arq:always` },
+];
+
+for (const peer of libsrtPeers) describe(`FEC with libsrt ${peer.version}`, () => {
+  for (const [p, { name, relay, filter }] of profiles.entries()) {
+    test(`srt-live-transmit sends to websrt through ${name}: whole, with packets rebuilt`, { timeout: 60_000 }, async () => {
+      const sink = await numberedSink();
+      try {
+        const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "500",
+          `srt://:0?mode=listener&${filter}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
+        const port = await listeningPort(receiver, "websrt listener");
+        const target = await impairRelay(port, 11 + p, relay);
+        const sender = await startSltSender(peer, `srt://127.0.0.1:${target}?${filter}&${latency}`, ["-a:no"],
+          { throughUdp: true });
+        await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
+        await feedSlt(sender, Buffer.concat([stream, tail]), rate, size);
+        await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
+        await until(() => /"pktRcvFilterSupplyTotal"/.test(receiver.stderrText), 5000, () => "a stats line");
+        sender.kill("SIGINT");
+        receiver.kill("SIGINT");
+        await exitWithin(receiver, 10_000, "websrt listener");
+        assertWhole(sink.received, "websrt");
+        const stats = lastStats(receiver);
+        assert.ok(stats.pktRcvFilterExtraTotal > count / 10, `FEC packets received: ${stats.pktRcvFilterExtraTotal}`);
+        assert.ok(stats.pktRcvFilterSupplyTotal > 0, "no packet rebuilt from FEC");
+      } finally {
+        sink.close();
+      }
+    });
+
+    test(`websrt sends to srt-live-transmit through ${name}: whole`, { timeout: 60_000 }, async () => {
+      const sink = await numberedSink();
+      try {
+        const port = await reservedUdpPort();
+        const receiver = startLibsrt(peer, "srt-live-transmit",
+          [`srt://:${port}?mode=listener&${filter}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
+        await udpPortBound(port, 5000, receiver);
+        const target = await impairRelay(port, 21 + p, relay);
+        const inputPort = await reservedUdpPort();
+        const sender = start(requireWebsrt(), ["transmit", "--stats-every", "500", `udp://127.0.0.1:${inputPort}`,
+          `srt://127.0.0.1:${target}?${filter}&${latency}`]);
+        await stderrMatches(sender, /connected/, 10_000, "websrt caller");
+        await udpPortBound(inputPort, 5000, sender);
+        await sendNumbered(inputPort);
+        await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
+        sender.kill("SIGINT");
+        await exitWithin(sender, 10_000, "websrt caller");
+        receiver.kill("SIGINT");
+        assertWhole(sink.received, `srt-live-transmit ${peer.version}`);
+        assert.ok(lastStats(sender).pktSndFilterExtraTotal > count / 10, "FEC packets sent");
+      } finally {
+        sink.close();
+      }
+    });
+  }
+});
+
+describe("FEC alone (arq:never): websrt receives as much as libsrt 1.5.5 does", () => {
+  const never = "packetfilter=fec,cols:10,rows:5,arq:never";
+  const relay = { loss: 5, delay: 10, jitter: 0 };
+
+  /** What `receiver` (started to write to the sink) delivers from srt-live-transmit 1.5.5. */
+  async function delivered(startReceiver, seed) {
+    const sink = await numberedSink();
+    try {
+      const { child, port } = await startReceiver(sink.port);
+      const target = await impairRelay(port, seed, relay);
+      const sender = await startSltSender(libsrt155, `srt://127.0.0.1:${target}?${never}&${latency}`, ["-a:no"]);
+      await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
+      await feedSlt(sender, Buffer.concat([stream, tail]), rate, size);
+      await sleep(1000);  // the latency and the last FEC rows
+      sender.kill("SIGINT");
+      child.kill("SIGINT");
+      await exitWithin(child, 10_000, "receiver");
+      for (const [i, m] of sink.received) assert.ok(m.equals(message(i)), `message ${i} intact`);
+      return sink.received.size;
+    } finally {
+      sink.close();
+    }
+  }
+
+  test("the same relay and seeds, websrt then libsrt receiving", { timeout: 120_000 }, async () => {
+    const seeds = [31, 32, 33];
+    let websrt = 0;
+    let libsrt = 0;
+    for (const seed of seeds) {
+      websrt += await delivered(async (sinkPort) => {
+        const child = start(requireWebsrt(), ["transmit", `srt://:0?mode=listener&${never}&${latency}`, `udp://127.0.0.1:${sinkPort}`]);
+        return { child, port: await listeningPort(child, "websrt listener") };
+      }, seed);
+      libsrt += await delivered(async (sinkPort) => {
+        const port = await reservedUdpPort();
+        const child = startLibsrt(libsrt155, "srt-live-transmit",
+          [`srt://:${port}?mode=listener&${never}&${latency}`, `udp://127.0.0.1:${sinkPort}`]);
+        await udpPortBound(port, 5000, child);
+        return { child, port };
+      }, seed);
+    }
+    const total = seeds.length * count;
+    console.log(`arq:never through 5 % loss: websrt delivered ${(100 * websrt / total).toFixed(2)} %, ` +
+      `libsrt 1.5.5 ${(100 * libsrt / total).toFixed(2)} % of ${total} messages`);
+    assert.ok(websrt >= libsrt - total * 0.005, `websrt ${websrt} against libsrt ${libsrt} of ${total}`);
+    assert.ok(websrt > total * 0.95, "FEC alone recovers most of 5 % loss");
+  });
+});
