@@ -1,14 +1,16 @@
 // The fec packet filter against libsrt 1.5.1 and 1.5.5 (srt-live-transmit), both directions,
 // through `websrt impair` at 1 % and 5 % random loss and 5 % in bursts: every message arrives, in
 // order, byte for byte, with FEC rebuilding packets (pktRcvFilterSupply) or libsrt's receiver
-// taking websrt's FEC. With arq:never (FEC alone), what a websrt receiver delivers is compared with
+// taking websrt's FEC; the same from the Node API (the WebAssembly core). With arq:never (FEC alone), what a websrt receiver delivers is compared with
 // what a libsrt receiver delivers from the same libsrt sender through the same relay.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
+
+import { SrtServer, SrtSocket } from "websrt";
 import {
   exitWithin, feedSlt, impairRelay, killAll, lastStats, libsrtPeers, libsrt155, listeningPort, requireWebsrt,
-  reservedUdpPort, sleep, start, startLibsrt, startSltSender, stderrMatches, udpPortBound, until,
+  reservedUdpPort, sendPaced, sleep, start, startLibsrt, startSltSender, stderrMatches, udpPortBound, until,
 } from "./peers.js";
 
 after(killAll);
@@ -121,6 +123,56 @@ for (const peer of libsrtPeers) describe(`FEC with libsrt ${peer.version}`, () =
       }
     });
   }
+});
+
+describe("FEC from the Node API (WebAssembly core) with srt-live-transmit 1.5.5 through 5 % loss", () => {
+  const relay = { loss: 5, delay: 10, jitter: 0 };
+
+  test("a Node caller sends; every message arrives and FEC packets were sent", { timeout: 60_000 }, async () => {
+    const sink = await numberedSink();
+    try {
+      const port = await reservedUdpPort();
+      const receiver = startLibsrt(libsrt155, "srt-live-transmit",
+        [`srt://:${port}?mode=listener&${filter}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
+      await udpPortBound(port, 5000, receiver);
+      const target = await impairRelay(port, 41, relay);
+      const socket = await SrtSocket.connect(`srt://127.0.0.1:${target}?${filter}&${latency}`);
+      await sendPaced(socket, Buffer.concat([stream, tail]), rate, size);
+      await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
+      assert.ok(socket.stats().pktSndFilterExtraTotal > count / 10, "FEC packets sent");
+      await socket.close();
+      receiver.kill("SIGINT");
+      assertWhole(sink.received, "srt-live-transmit");
+    } finally {
+      sink.close();
+    }
+  });
+
+  test("a Node listener receives; every message arrives, some rebuilt from FEC", { timeout: 60_000 }, async () => {
+    const server = await SrtServer.listen(`srt://:0?mode=listener&${filter}&${latency}`);
+    try {
+      const target = await impairRelay(server.address().port, 42, relay);
+      const sender = await startSltSender(libsrt155, `srt://127.0.0.1:${target}?${filter}&${latency}`, ["-a:no"]);
+      const { value: connection } = await server.next();
+      const received = new Map();
+      const reading = (async () => {
+        for await (const bytes of connection) {
+          const m = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+          if (m.length === size && m.readUInt32BE(0) < count) received.set(m.readUInt32BE(0), m);
+        }
+      })();
+      await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
+      await feedSlt(sender, Buffer.concat([stream, tail]), rate, size);
+      await until(() => received.size >= count, 15_000, () => `${count} messages (${received.size} arrived)`);
+      assert.ok(connection.stats().pktRcvFilterSupplyTotal > 0, "no packet rebuilt from FEC");
+      sender.kill("SIGINT");
+      await connection.close();
+      await reading;
+      assertWhole(received, "Node listener");
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe("FEC alone (arq:never): websrt receives as much as libsrt 1.5.5 does", () => {

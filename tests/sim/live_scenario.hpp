@@ -47,6 +47,8 @@ struct LiveScenario {
     std::int64_t km_refresh_rate_pkts = 0;
     std::int64_t km_preannounce_pkts = 0;
     bool aes_gcm = false;
+    // SRTO_PACKETFILTER on both sides (none when empty).
+    std::string packet_filter;
     // The stream.
     int messages = 1000;
     Micros interval = core::milliseconds(2);
@@ -67,6 +69,7 @@ struct LiveOutcome {
     std::int64_t counted_dropped = 0;
     std::int64_t unique_sent = 0;
     std::int64_t retransmitted = 0;
+    std::int64_t filter_extra = 0;  // FEC packets sent
     std::uint64_t undecodable = 0;
     Micros min_delay = 0;
     Micros max_delay = 0;
@@ -75,8 +78,9 @@ struct LiveOutcome {
     std::vector<std::string> violations;
 
     [[nodiscard]] double delivery_ratio() const { return sent ? static_cast<double>(delivered) / sent : 0; }
+    /// Retransmissions and FEC packets per original packet.
     [[nodiscard]] double overhead() const {
-        return unique_sent ? static_cast<double>(retransmitted) / static_cast<double>(unique_sent) : 0;
+        return unique_sent ? static_cast<double>(retransmitted + filter_extra) / static_cast<double>(unique_sent) : 0;
     }
 };
 

@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
     if (!options.seed_file.empty()) return run_seed_file(options.seed_file, argv[0]);
     int failures = 0;
     bool matched = false;
-    std::printf("%-48s %6s %11s %11s %10s %9s %8s\n", "scenario", "seeds", "delivered", "worst seed", "rexmit ovh",
+    std::printf("%-48s %6s %11s %11s %10s %9s %8s\n", "scenario", "seeds", "delivered", "worst seed", "overhead",
                 "dropped", "failed");
     for (const LiveScenario& scenario : standard_live_scenarios()) {
         if (!options.scenario.empty() && scenario.name.find(options.scenario) == std::string::npos) continue;
