@@ -9,9 +9,12 @@ The feeder writes 1456-byte messages at a steady rate, each starting with its in
 monotonic time it was written; the reader stamps each message as it comes out of the receiver.
 Delivery is the share of messages that arrived, delay is arrival minus write time (p50, p99),
 and the retransmission overhead is what the relay saw: SRT data packets from the sender beyond
-the messages, divided by the messages (the same count for both tools).
+the messages, divided by the messages (the same count for both tools; FEC packets included).
 
-    python3 bench/latency_under_loss.py [--losses 0,5,10,20] [--seconds 10] [--mbit 5]
+With a packet filter (`--filter fec,cols:10,rows:5,arq:never`) both ends set it, and messages are
+1316 bytes (a filter's FEC header leaves 1452 of a packet's 1456; srt-live-transmit is told -chunk).
+
+    python3 bench/latency_under_loss.py [--losses 0,5,10,20] [--seconds 10] [--mbit 5] [--filter F]
 """
 import argparse
 import json
@@ -26,18 +29,19 @@ from loopback_throughput import free_udp_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHUNK = 1456  # srt-live-transmit's stdin chunk; websrt's payloadsize is set to the same
+FILTER_CHUNK = 1316  # the live default, for runs with a packet filter
 LATENCY_MS = 120
 ONE_WAY_DELAY_MS = 20
 
 
-def commands(tool, websrt, port, relay_port):
-    options = f"latency={LATENCY_MS}&payloadsize={CHUNK}"
+def commands(tool, websrt, port, relay_port, chunk, packet_filter):
+    options = f"latency={LATENCY_MS}&payloadsize={chunk}" + (f"&packetfilter={packet_filter}" if packet_filter else "")
     listener = f"srt://:{port}?mode=listener&{options}"
     caller = f"srt://127.0.0.1:{relay_port}?{options}"
     if tool == "websrt":
         return [websrt, "transmit", "-q", listener, "file://con"], [websrt, "transmit", "-q", "file://con", caller]
-    return (["srt-live-transmit", "-q", listener, "file://con"],
-            ["srt-live-transmit", "-a:no", "-q", "file://con", caller])
+    return (["srt-live-transmit", "-q", f"-chunk:{chunk}", listener, "file://con"],
+            ["srt-live-transmit", "-a:no", "-q", f"-chunk:{chunk}", "file://con", caller])
 
 
 def percentile(values, p):
@@ -47,9 +51,10 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
-def run(tool, websrt, loss, seconds, mbit, seed=7):
+def run(tool, websrt, loss, seconds, mbit, seed=7, packet_filter=None):
+    chunk = FILTER_CHUNK if packet_filter else CHUNK
     port, relay_port = free_udp_port(), free_udp_port()
-    receiver_cmd, sender_cmd = commands(tool, websrt, port, relay_port)
+    receiver_cmd, sender_cmd = commands(tool, websrt, port, relay_port, chunk, packet_filter)
     receiver = subprocess.Popen(receiver_cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     relay = subprocess.Popen([websrt, "impair", "--listen", f"127.0.0.1:{relay_port}", "--to", f"127.0.0.1:{port}",
                               "--loss", str(loss), "--delay", str(ONE_WAY_DELAY_MS), "--seed", str(seed)],
@@ -66,18 +71,18 @@ def run(tool, websrt, loss, seconds, mbit, seed=7):
                 return
             now = time.monotonic_ns()
             pending += data
-            while len(pending) >= CHUNK:
+            while len(pending) >= chunk:
                 index, written = struct.unpack_from("<QQ", pending)
                 arrivals.setdefault(index, (now - written) / 1e6)
-                pending = pending[CHUNK:]
+                pending = pending[chunk:]
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     time.sleep(0.8)  # both tools discard input until connected
-    interval = CHUNK * 8 / (mbit * 1e6)
+    interval = chunk * 8 / (mbit * 1e6)
     count = int(seconds / interval)
     started = time.monotonic()
-    filler = bytes(CHUNK - 16)
+    filler = bytes(chunk - 16)
     for index in range(count):
         due = started + index * interval
         delay = due - time.monotonic()
@@ -115,7 +120,7 @@ def run(tool, websrt, loss, seconds, mbit, seed=7):
     data_packets = counters.get("to_target", {}).get("srt_data_packets", 0)
     sent = index  # messages written, the tail included: what the sender had to carry once
     return {
-        "tool": tool, "loss": loss, "messages": count, "delivered": len(delays),
+        "tool": tool, "loss": loss, "filter": packet_filter or "", "messages": count, "delivered": len(delays),
         "delivery": len(delays) / count if count else 0,
         "p50_ms": percentile(delays, 50), "p99_ms": percentile(delays, 99),
         "retransmit_ratio": max(0, data_packets - sent) / sent if sent and data_packets else None,
@@ -128,13 +133,14 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--mbit", type=float, default=5, help="stream rate, Mbit/s")
     parser.add_argument("--tools", default="websrt,srt-live-transmit")
+    parser.add_argument("--filter", help="packetfilter on both ends, e.g. fec,cols:10,rows:5,arq:never")
     parser.add_argument("--websrt", default=os.environ.get("WEBSRT_BIN", os.path.join(ROOT, "build", "native", "native-shim", "websrt")))
     args = parser.parse_args()
     print(f"{args.mbit} Mbit/s live, latency {LATENCY_MS} ms, RTT {2 * ONE_WAY_DELAY_MS} ms, {args.seconds} s per run")
     print(f"{'tool':<18} {'loss':>5} {'delivered':>10} {'p50 ms':>8} {'p99 ms':>8} {'retransmitted':>14}")
     for loss in (float(x) for x in args.losses.split(",")):
         for tool in args.tools.split(","):
-            r = run(tool, args.websrt, loss, args.seconds, args.mbit)
+            r = run(tool, args.websrt, loss, args.seconds, args.mbit, packet_filter=args.filter)
             rr = "-" if r["retransmit_ratio"] is None else f"{100 * r['retransmit_ratio']:.1f}%"
             p50 = "-" if r["p50_ms"] is None else f"{r['p50_ms']:.1f}"
             p99 = "-" if r["p99_ms"] is None else f"{r['p99_ms']:.1f}"

@@ -8,6 +8,9 @@ Sections (bench/README.md says how each is measured):
   core        the core alone on a simulated 10 Gbit/s link, native and wasm (core_throughput.cpp)
   loss        delivery, p50/p99 delay and retransmissions through `websrt impair` at 0-20 % loss,
               40 ms RTT, 120 ms latency (bench/latency_under_loss.py)
+  fec         the same stream at 1/5/10 % loss with FEC alone (fec,cols:10,rows:5,arq:never), ARQ
+              alone, and both (arq:always): delivery, p99 delay and overhead, websrt next to
+              srt-live-transmit (bench/latency_under_loss.py --filter)
   listener    accepts per second and RSS per idle and active connection of a websrt and a libsrt
               listener under the same libsrt callers (bench/libsrt_peer.py, listener_peer.cpp)
   wasm        WebAssembly memory and the package's gzipped size (bench/wasm_memory.js)
@@ -44,10 +47,11 @@ WEBSRT = os.environ.get("WEBSRT_BIN", os.path.join(NATIVE, "native-shim", "websr
 TOOLS = ["websrt", "websrt Node/WASM", "srt-live-transmit"]
 
 MODES = {
-    "short": {"rates": [25e6], "ciphers": [0, 16], "seconds": 2, "losses": [0, 10], "loss_seconds": 5,
+    "short": {"rates": [25e6], "ciphers": [0, 16], "seconds": 2, "losses": [0, 10], "loss_seconds": 5, "fec_losses": [5],
               "core_packets": 200_000, "callers": 30, "file_mb": 20, "file_losses": [0, 5],
               "sim": {"rates": "10,100", "losses": "0,1,5,10", "rtts": "20,200"}, "aes_seconds": 1.5},
     "full": {"rates": [20e6, 50e6, 100e6], "ciphers": [0, 16, 32], "seconds": 4, "losses": [0, 5, 10, 20],
+             "fec_losses": [1, 5, 10],
              "loss_seconds": 10, "core_packets": 1_000_000, "callers": 100, "file_mb": 100, "file_losses": [0, 1, 5],
              "sim": {"rates": "10,100", "losses": "0,1,2,5,10", "rtts": "20,50,100,200"}, "aes_seconds": 4},
 }
@@ -109,6 +113,23 @@ def loss(mode):
         for tool in ("websrt", "srt-live-transmit"):
             log(f"loss: {tool}, {percent} %")
             rows.append(latency_under_loss.run(tool, WEBSRT, percent, mode["loss_seconds"], 5))
+    return rows
+
+
+# ---- FEC against ARQ ----
+
+# The packet filter's three uses, by the name the tables give them (None: no filter, SRT's ARQ).
+FEC_SCHEMES = {"ARQ": None, "FEC": "fec,cols:10,rows:5,arq:never", "FEC+ARQ": "fec,cols:10,rows:5,arq:always"}
+
+
+def fec(mode):
+    rows = []
+    for percent in mode["fec_losses"]:
+        for scheme, packet_filter in FEC_SCHEMES.items():
+            for tool in ("websrt", "srt-live-transmit"):
+                log(f"fec: {scheme}, {tool}, {percent} %")
+                row = latency_under_loss.run(tool, WEBSRT, percent, mode["loss_seconds"], 5, packet_filter=packet_filter)
+                rows.append(dict(row, scheme=scheme))
     return rows
 
 
@@ -216,6 +237,12 @@ def ratios(result):
         out[f"delivery_{r['loss']:g}pct"] = r["delivery"] / slt["delivery"] if slt["delivery"] else 0
         if r["retransmit_ratio"] and slt["retransmit_ratio"]:
             out[f"retransmit_economy_{r['loss']:g}pct"] = slt["retransmit_ratio"] / r["retransmit_ratio"]
+    for r in result.get("fec", []):
+        if r["tool"] != "websrt":
+            continue
+        slt = pick(result["fec"], tool="srt-live-transmit", loss=r["loss"], scheme=r["scheme"])
+        if slt and slt["delivery"]:
+            out[f"fec_delivery_{r['scheme']}_{r['loss']:g}pct"] = r["delivery"] / slt["delivery"]
     for r in result["file"]["transfers"]:
         sft = pick(result["file"]["transfers"], tool="srt-file-transmit", loss=r["loss"])
         if r["tool"] != "websrt" or not (r["finished"] and sft and sft["finished"]):
@@ -265,6 +292,13 @@ def tables(result):
                      [[f"{r['loss']:g} %", r["tool"], f"{100 * r['delivery']:.2f} %", dash(r["p50_ms"], "{:.1f}"),
                        dash(r["p99_ms"], "{:.1f}"), dash(r["retransmit_ratio"] and 100 * r["retransmit_ratio"], "{:.1f} %")]
                       for r in result["loss"]])
+    if result.get("fec"):
+        lines += section("FEC against ARQ through `websrt impair` (5 Mbit/s of 1316-byte messages, 40 ms RTT, "
+                         "latency 120 ms; FEC: fec,cols:10,rows:5 staircase)",
+                         ["loss", "scheme", "tool", "delivered", "p50 delay ms", "p99 delay ms", "overhead"],
+                         [[f"{r['loss']:g} %", r["scheme"], r["tool"], f"{100 * r['delivery']:.2f} %",
+                           dash(r["p50_ms"], "{:.1f}"), dash(r["p99_ms"], "{:.1f}"),
+                           dash(r["retransmit_ratio"] and 100 * r["retransmit_ratio"], "{:.1f} %")] for r in result["fec"]])
     lines += section("Listeners under the same libsrt callers",
                      ["listener", "accepts per second", "RSS listening", "KiB per idle connection", "KiB per active connection"],
                      [[name, f"{r['accepts_per_second']:.0f}", f"{r['rss_kib_listening'] / 1024:.1f} MiB",
@@ -368,11 +402,11 @@ def main():
     parser.add_argument("--baseline", default=os.path.join(BENCH, "baseline.json"))
     parser.add_argument("--margin", type=float, default=0.5, help="a ratio may fall to this share of its baseline")
     parser.add_argument("--update-baseline", action="store_true")
-    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,listener,wasm,file,aes)")
+    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,fec,listener,wasm,file,aes)")
     args = parser.parse_args()
     mode_name = "short" if args.short else "full"
     mode = MODES[mode_name]
-    sections = {"throughput": throughput, "core": core, "loss": loss, "listener": listeners, "wasm": wasm_memory,
+    sections = {"throughput": throughput, "core": core, "loss": loss, "fec": fec, "listener": listeners, "wasm": wasm_memory,
                 "file": file_mode, "aes": aes}
     wanted = args.only.split(",") if args.only else list(sections)
     result = {"date": time.strftime("%Y-%m-%d %H:%M"), "mode": mode_name,

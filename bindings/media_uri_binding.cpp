@@ -33,6 +33,7 @@ val describe(const websrt::core::SrtUri& srt) {
     result.set("bindPort", websrt::core::bind_port(srt));
     result.set("streamId", srt.config.stream_id);
     result.set("payloadSize", srt.config.payload_size);
+    result.set("packetFilter", srt.config.packet_filter);
     result.set("latencyMs", srt.config.receiver_latency_ms);
     // Whether a passphrase was given, never the passphrase itself.
     result.set("encrypted", !srt.config.passphrase.empty());

@@ -237,6 +237,8 @@ export interface SrtUri {
   readonly streamId: string;
   /** `payloadsize=` (default 1316). */
   readonly payloadSize: number;
+  /** `packetfilter=`, libsrt's fec filter as given (e.g. "fec,cols:10,rows:5"); "" when none. */
+  readonly packetFilter: string;
   /** `latency=`/`rcvlatency=` in milliseconds (default 120). */
   readonly latencyMs: number;
   /** Whether a passphrase was given (the passphrase itself is never returned). */

@@ -157,8 +157,11 @@ test("bad URIs are ERR_SRT_URI errors that name what is wrong", async () => {
 
 test("parseSrtUri reads a URI as the core (and `websrt transmit`) does, never returning the passphrase", async () => {
   assert.deepEqual({ ...(await parseSrtUri("srt://[::1]:9000?streamid=%23!%3A%3Ar%3Dlive&latency=300&passphrase=long-enough-secret")) }, {
-    host: "::1", port: 9000, mode: "caller", bindPort: 0, streamId: "#!::r=live", payloadSize: 1316, latencyMs: 300, encrypted: true,
+    host: "::1", port: 9000, mode: "caller", bindPort: 0, streamId: "#!::r=live", payloadSize: 1316, packetFilter: "", latencyMs: 300,
+    encrypted: true,
   });
+  assert.equal((await parseSrtUri("srt://h:9000?packetfilter=fec,cols:10,rows:5")).packetFilter, "fec,cols:10,rows:5");
+  await assert.rejects(parseSrtUri("srt://h:9000?packetfilter=fec,cols:1"), (e) => e.code === "ERR_SRT_URI" && /cols/.test(e.message));
   assert.equal((await parseSrtUri("srt://:9000?mode=server")).mode, "listener");  // srt-live-transmit's aliases
   assert.equal((await parseSrtUri("srt://h:9000?mode=client")).mode, "caller");
   assert.equal((await parseSrtUri("srt://:0")).port, 0);

@@ -75,3 +75,35 @@ test("on virtual time, each message is played out one latency after it was sent"
   await clock.runUntil(socket.close({ lingerMs: 0 }));
   await server.close();
 });
+
+test("on virtual time, the fec packet filter rebuilds a lost packet per row with no NAK (arq:never)", async () => {
+  const clock = new VirtualClock();
+  const network = new MemoryNetwork(clock, { delayMs: oneWayMs });
+  const filter = "packetfilter=fec,cols:5,arq:never";
+  const { server, socket, accepted } = await pair(clock, network, { caller: `?${filter}`, server: `&${filter}` });
+  // Lose the third data packet of every row of 5 (data packets: F bit clear, message number ≠ 0).
+  let first;
+  network.drop = (bytes) => {
+    if (bytes[0] & 0x80) return false;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const seq = view.getUint32(0);
+    if ((view.getUint32(4) & 0x3ffffff) === 0) return false;  // an FEC packet
+    first ??= seq;
+    return (seq - first) % 5 === 2;
+  };
+  for (let i = 0; i < 20; i += 1) {
+    await socket.send(new Uint8Array(100).fill(i));
+    await clock.advance(5);
+  }
+  for (let i = 0; i < 20; i += 1) {
+    const { value } = await clock.runUntil(accepted.next());
+    assert.equal(value[0], i);
+  }
+  const stats = accepted.stats();
+  assert.equal(stats.pktRcvFilterSupplyTotal, 4);
+  assert.equal(stats.pktRcvFilterExtraTotal, 4);
+  assert.equal(stats.pktSentNAKTotal, 0);
+  assert.equal(socket.stats().pktSndFilterExtraTotal, 4);
+  await clock.runUntil(socket.close({ lingerMs: 0 }));
+  await server.close();
+});

@@ -92,6 +92,8 @@ export class MemoryNetwork {
   #nextPort = 40000;
   linkUp = true;
   datagrams = 0;
+  /** Optional: (bytes) => true loses that datagram. */
+  drop = null;
 
   constructor(clock, { delayMs = 10 } = {}) {
     this.#clock = clock;
@@ -114,7 +116,7 @@ export class MemoryNetwork {
       send(bytes, address) {
         network.datagrams += 1;
         const target = network.#bound.get(address);
-        if (!target || !network.linkUp) return;
+        if (!target || !network.linkUp || network.drop?.(bytes)) return;
         const copy = Uint8Array.from(bytes);
         const from = local;
         network.#clock.setTimer(() => target.receive([{ bytes: copy, address: from }]), network.#delayMs);
