@@ -214,7 +214,8 @@ private:
     }
     void handle_data(Micros now, const wire::DataPacket& packet);
     /// A data packet, received or rebuilt by FEC, into loss detection and the receive buffer.
-    void accept_data(Micros now, const wire::DataPacket& packet);
+    /// False when it could not be decrypted (counted in pktRcvUndecrypt).
+    bool accept_data(Micros now, const wire::DataPacket& packet);
     /// The FEC packet filter's part of a received data packet: FEC packets consumed, lost packets
     /// rebuilt (into accept_data with the packet, in sequence order), arq:onreq's NAK.
     void filter_received(Micros now, const wire::DataPacket& packet);

@@ -24,6 +24,7 @@ void Connection::filter_received(Micros now, const wire::DataPacket& packet) {
     } else {
         rate_meter_.on_data(packet.seq, now, packet.payload.size());
     }
+    std::vector<wire::LossRange> to_nak;
     if (fec.rebuilt.empty()) {
         if (!fec.is_fec) accept_data(now, packet);
     } else {
@@ -36,26 +37,29 @@ void Connection::filter_received(Micros now, const wire::DataPacket& packet) {
                 packet_accepted = true;
             }
             count(&TrafficCounters::pktRcvFilterSupply);
-            accept_data(now, rebuilt);
+            // An AES-GCM packet rebuilt from FEC fails authentication: its message number, which
+            // the tag covers, is not in the clip. libsrt leaves it lost; with arq:onreq we ask
+            // for it (arq:always asks anyway).
+            if (!accept_data(now, rebuilt)) to_nak.push_back({rebuilt.seq, rebuilt.seq});
         }
         if (!packet_accepted) accept_data(now, packet);
     }
     // arq:onreq: what FEC gave up on is NAKed once, now (libsrt core.cpp processData).
-    if (!fec.given_up.empty() && fec_config_->arq == FecArq::onreq) {
-        for (const wire::LossRange& range : fec.given_up)
-            count(&TrafficCounters::pktRcvFilterLoss, wire::SeqNo::length(range.first, range.last));
-        queue_control(wire::ControlType::nak, 0, wire::NakBody{fec.given_up});
-        count(&TrafficCounters::pktSentNAK);
-    }
+    if (fec_config_->arq != FecArq::onreq || (fec.given_up.empty() && to_nak.empty())) return;
+    for (const wire::LossRange& range : fec.given_up)
+        count(&TrafficCounters::pktRcvFilterLoss, wire::SeqNo::length(range.first, range.last));
+    to_nak.insert(to_nak.begin(), fec.given_up.begin(), fec.given_up.end());
+    queue_control(wire::ControlType::nak, 0, wire::NakBody{std::move(to_nak)});
+    count(&TrafficCounters::pktSentNAK);
 }
 
-void Connection::accept_data(Micros now, const wire::DataPacket& packet) {
+bool Connection::accept_data(Micros now, const wire::DataPacket& packet) {
     const auto payload_bytes = static_cast<std::int64_t>(packet.payload.size());
 
     // No slot for it yet (rate × latency exceeds the buffer, or the application reads too slowly):
     // ignore it as if lost, before loss detection, so the gap is found and NAKed once room is made
     // (libsrt processData: "No room to store incoming packet", nothing counted).
-    if (!receive_buffer_.has_room_for(packet.seq)) return;
+    if (!receive_buffer_.has_room_for(packet.seq)) return true;
 
     // The handshake that set the TSBPD base may have been held up on the way (either side's: the
     // caller's CONCLUSION or the listener's answer); the first data packet corrects it (found by
@@ -72,7 +76,7 @@ void Connection::accept_data(Micros now, const wire::DataPacket& packet) {
     // arrivals repeat: then the base was late, and is corrected (TsbpdTime::on_early_arrival).
     if (timed && tsbpd_.peek_delivery_time(packet.timestamp_us) > now + tsbpd_.latency() + timing::max_timestamp_lead) {
         const auto earlier = tsbpd_.on_early_arrival(now, packet.timestamp_us, timing::max_timestamp_lead);
-        if (!earlier) return;
+        if (!earlier) return true;
         receive_buffer_.bring_forward(*earlier);
     } else if (timed) {
         tsbpd_.on_timely_arrival();
@@ -85,7 +89,7 @@ void Connection::accept_data(Micros now, const wire::DataPacket& packet) {
     if (!payload) {
         count(&TrafficCounters::pktRcvUndecrypt);
         count(&TrafficCounters::byteRcvUndecrypt, payload_bytes);
-        return;
+        return false;
     }
 
     const auto ahead = wire::SeqNo::offset(highest_received_, packet.seq);
@@ -130,9 +134,10 @@ void Connection::accept_data(Micros now, const wire::DataPacket& packet) {
         count(&TrafficCounters::pktRcvDrop);
         count(&TrafficCounters::byteRcvDrop, payload_bytes);
         fail(CloseReason::failed, 0, std::string(out_of_memory_detail));
-        return;
+        return true;
     }
     if (++packets_since_ack_ >= timing::light_ack_packets) send_light_ack();
+    return true;
 }
 
 std::optional<wire::Bytes> Connection::clear_payload(const wire::DataPacket& packet) {

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "connection_pair.hpp"
+#include "core/payload_cipher.hpp"
 
 using namespace websrt;
 using namespace websrt::core;
@@ -130,4 +131,19 @@ BOOST_AUTO_TEST_CASE(fec_rebuilds_aes_ctr_packets_which_then_decrypt) {
     check_stream_intact(fp.pair.received_by_listener(), message_count);
     BOOST_TEST(fp.listener_totals().pktRcvUndecrypt == 0);
     BOOST_TEST(fp.listener_totals().pktRcvFilterSupply >= 3);
+}
+
+BOOST_AUTO_TEST_CASE(an_aes_gcm_packet_rebuilt_from_fec_fails_authentication_and_is_asked_for_with_arq_onreq) {
+    ConnectionConfig config = with_filter("fec,cols:5");
+    config.passphrase = "fec-and-gcm-passphrase";
+    config.crypto_mode = CryptoMode::aes_gcm;
+    FilteredPair fp(config, config);
+    fp.pair.sim.set_drop_rule(fp.pair.caller, fp.pair.listener, lose_data_once({fp.isn + 2, fp.isn + 13}));
+    fp.pair.stream(fp.pair.caller, fp.pair.caller_id, message_count, message_size - gcm_tag_size, milliseconds(2));
+    fp.pair.sim.run_for(milliseconds(800));
+    check_stream_intact(fp.pair.received_by_listener(), message_count);
+    const TrafficCounters receiver = fp.listener_totals();
+    BOOST_TEST(receiver.pktRcvFilterSupply == 2);
+    BOOST_TEST(receiver.pktRcvUndecrypt == 2);  // the message number is not in the clip, the tag covers it
+    BOOST_TEST(fp.caller_totals().pktRetrans == 2);
 }
