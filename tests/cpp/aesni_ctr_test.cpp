@@ -21,18 +21,14 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace {
 
 using websrt::crypto::AesNiCtr;
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes from_hex(const std::string& hex) {
-    Bytes bytes;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        bytes.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-    }
-    return bytes;
-}
+using websrt::test::from_hex;
 
 Bytes wolfcrypt_ctr(const Bytes& key, const std::array<std::uint8_t, 16>& counter, const Bytes& input) {
     Aes aes;

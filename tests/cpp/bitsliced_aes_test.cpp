@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace {
 
 using websrt::crypto::AesCtr;
@@ -31,13 +33,7 @@ using websrt::crypto::BitslicedAes;
 using websrt::crypto::BitslicedGcm;
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes from_hex(const std::string& hex) {
-    Bytes bytes;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        bytes.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-    }
-    return bytes;
-}
+using websrt::test::from_hex;
 
 Bytes hex_field(const nlohmann::json& vector, const char* name) { return from_hex(vector.at(name).get<std::string>()); }
 

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace {
 
 using websrt::crypto::AesCtr;
@@ -31,20 +33,7 @@ using websrt::crypto::AesGcm;
 using websrt::crypto::CryptoError;
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes from_hex(std::string_view hex) {
-    auto nibble = [](char c) -> std::uint8_t {
-        if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
-        if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
-        if (c >= 'A' && c <= 'F') return static_cast<std::uint8_t>(c - 'A' + 10);
-        throw std::invalid_argument("bad hex digit");
-    };
-    BOOST_REQUIRE(hex.size() % 2 == 0);
-    Bytes bytes;
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        bytes.push_back(static_cast<std::uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
-    }
-    return bytes;
-}
+using websrt::test::from_hex;
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
     static constexpr char digits[] = "0123456789abcdef";

@@ -74,6 +74,13 @@ inline std::optional<Buffer> parse_hex(std::string_view text) {
     return out;
 }
 
+/// The bytes `hex` spells (a test's own constant: a bad digit fails the test).
+inline Buffer from_hex(std::string_view hex) {
+    auto bytes = parse_hex(hex);
+    BOOST_REQUIRE_MESSAGE(bytes, "bad hex: " << hex);
+    return std::move(*bytes);
+}
+
 /// "12345678 9abcdef0 …": one group per 32-bit word, cut after `max_bytes`.
 inline std::string hex(Bytes bytes, std::size_t max_bytes = 128) {
     static constexpr char digits[] = "0123456789abcdef";
