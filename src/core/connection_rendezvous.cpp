@@ -115,7 +115,11 @@ bool Connection::respond_to_hsreq(Micros now, const wire::ControlPacket& packet,
     // The initiator's KMREQ keys both directions, taken as a listener takes a caller's.
     const wire::ExtensionBody* kmreq = find_key_material(hs, wire::ExtensionType::kmreq);
     if (kmreq || !config_.passphrase.empty()) {
-        crypto_ = std::make_unique<ConnectionCrypto>(config_, random_);
+        // SRTO_CRYPTOMODE auto means AES-CTR in rendezvous, the responder's side included: an
+        // initiator's AES-GCM is refused (libsrt's API-socket-options.md table).
+        ConnectionConfig responder_config = config_;
+        if (responder_config.crypto_mode == CryptoMode::automatic) responder_config.crypto_mode = CryptoMode::aes_ctr;
+        crypto_ = std::make_unique<ConnectionCrypto>(responder_config, random_);
         const auto state = crypto_->answer_handshake(kmreq ? std::get_if<wire::KmMessage>(kmreq) : nullptr);
         if (const auto code = crypto_->reject_code(state)) {
             refuse_rendezvous_peer(*code);

@@ -227,3 +227,46 @@ describe("cryptomode negotiation with libsrt 1.5.5 (SRTO_CRYPTOMODE's table)", (
     });
   }
 });
+
+describe("cryptomode in rendezvous with libsrt 1.5.5 (auto means AES-CTR on both sides)", () => {
+  const withMode = (mode) => `passphrase=${secret}&cryptomode=${mode}`;
+  /** Two ports nobody else takes, one per side; each side names both. */
+  async function portPair() {
+    const slt = await reservedUdpPort();
+    let websrt = await reservedUdpPort();
+    while (websrt === slt) websrt = await reservedUdpPort();
+    return { slt, websrt };
+  }
+  const sltUri = (ports, extra) => `srt://127.0.0.1:${ports.websrt}?mode=rendezvous&port=${ports.slt}&${extra}`;
+  const websrtUri = (ports, extra) => `srt://127.0.0.1:${ports.slt}?mode=rendezvous&port=${ports.websrt}&${extra}`;
+
+  test("AES-GCM on both sides carries the stream", { timeout: 30_000 }, async () => {
+    const ports = await portPair();
+    const message = payload.subarray(0, gcmChunk * 500);
+    const receiver = startLibsrt(libsrt155, "srt-live-transmit", ["-q", sltUri(ports, withMode(2)), "file://con"]);
+    const received = collect(receiver);
+    const sender = start(requireWebsrt(), ["transmit", "file://con", websrtUri(ports, withMode(2))]);
+    await stderrMatches(sender, /connected to 127\.0\.0\.1:/, 10_000, "websrt meeting srt-live-transmit");
+    await feed(sender.stdin, message, 2_000_000);
+    sender.stdin.end();
+    assert.equal((await exitWithin(sender, 15_000, "websrt sender")).code, 0, sender.stderrText);
+    receiver.kill("SIGINT");
+    await exitWithin(receiver, 10_000, "srt-live-transmit");
+    assert.equal(received.bytes, message.length);
+    assert.equal(received.hash.digest("hex"), createHash("sha256").update(message).digest("hex"));
+  });
+
+  for (const [websrtMode, sltMode] of [[2, 0], [0, 2]]) {
+    test(`websrt with cryptomode=${websrtMode} and libsrt with ${sltMode} refuse each other, whichever initiates`,
+      { timeout: 30_000 }, async () => {
+        const ports = await portPair();
+        const libsrt = startLibsrt(libsrt155, "srt-live-transmit", [sltUri(ports, withMode(sltMode)), "file://con"]);
+        const websrt = start(requireWebsrt(), ["transmit", websrtUri(ports, withMode(websrtMode)), "file://con"]);
+        const status = await exitWithin(websrt, 15_000, "websrt");
+        assert.equal(status.code, 1);
+        assert.match(websrt.stderrText, /rejected|refused/);
+        assert.doesNotMatch(websrt.stderrText, /connected to/);
+        libsrt.kill("SIGKILL");
+      });
+  }
+});
