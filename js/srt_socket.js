@@ -11,16 +11,13 @@ import { SrtError } from "./srt_error.js";
 import { parseSrtUri, withHostAddress } from "./srt_uri.js";
 import { abortable, throwIfAborted } from "./abortable.js";
 import { MessageInbox } from "./message_inbox.js";
-import { messageIterator, readableOf, writableOf } from "./socket_streams.js";
+import { MessageSocket, asyncDispose } from "./socket_streams.js";
 import { defaultTransport, resolveHostName, toNodeStream } from "#platform";
 
 export { SrtError };
 
 /** Messages queued in JS per connection before the driver stops pulling from the core. */
 const readerHighWater = 1024;
-
-/** `await using`'s hook; where the runtime predates it, the name polyfills use. */
-export const asyncDispose = Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose");
 
 /** Only the package constructs sockets (SrtSocket.connect, SrtServer). */
 const constructing = Symbol("SrtSocket construction");
@@ -56,7 +53,7 @@ function optionalTime(value, name, scale) {
   return value * scale;
 }
 
-export class SrtSocket {
+export class SrtSocket extends MessageSocket {
   #driver;
   #id;
   #ownsDriver;
@@ -70,8 +67,6 @@ export class SrtSocket {
   #error;
   #finalStats;
   #unacknowledged = 0;        // what the closed event said was never acknowledged
-  #readable;
-  #writable;
   #resolveReady;
   #rejectReady;
   #ready;
@@ -110,6 +105,7 @@ export class SrtSocket {
 
   /** @internal use SrtSocket.connect() or SrtServer */
   constructor(token, driver, id, { ownsDriver, connected, peer = "", streamId = "" }) {
+    super();
     if (token !== constructing) throw new TypeError("use SrtSocket.connect() or SrtServer.listen() to get an SrtSocket");
     this.#driver = driver;
     this.#id = id;
@@ -227,50 +223,12 @@ export class SrtSocket {
   }
 
   /**
-   * The next message, or undefined once the peer closed. Rejects with the SrtError that ended
-   * the connection (ERR_SRT_CONNECTION_LOST, …), or with `signal`'s reason when it aborts first
-   * (the socket stays open; the message is left for the next read).
-   */
-  read({ signal } = {}) {
-    return this.readMessage({ signal }).then((message) => message?.data);
-  }
-
-  /**
    * read() with what the sender said of the message (libsrt srt_recvmsg2's SRT_MSGCTRL):
    * `{ data, messageNumber, sequence, srcTime }`. srcTime: when the sender made it, in
    * microseconds on this socket's clock (performance.now() × 1000 unless a clock was given).
    */
   readMessage({ signal } = {}) {
     return this.#inbox.take({ signal });
-  }
-
-  /** The next message as an iterator result: done when the peer closed. */
-  async next() {
-    const value = await this.read();
-    return value === undefined ? { value: undefined, done: true } : { value, done: false };
-  }
-
-  /** Messages until the peer closes. Leaving the loop early (break, return, throw) closes the
-   * socket, as it destroys a Node Readable. */
-  [Symbol.asyncIterator]() {
-    return messageIterator(this);
-  }
-
-  /** `await using socket = …` closes it at the end of the scope. */
-  async [asyncDispose]() {
-    await this.close();
-  }
-
-  /** Messages as a Web Stream; cancelling it closes the socket. */
-  get readable() {
-    this.#readable ??= readableOf(this);
-    return this.#readable;
-  }
-
-  /** Each chunk written is one message; closing or aborting the stream closes the socket. */
-  get writable() {
-    this.#writable ??= writableOf(this);
-    return this.#writable;
   }
 
   /** A Node Duplex over the Web Streams (Node only). */

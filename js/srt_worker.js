@@ -6,9 +6,8 @@
 import { abortable, throwIfAborted } from "./abortable.js";
 import { nextTask } from "./next_task.js";
 import { MessageInbox } from "./message_inbox.js";
-import { asyncDispose } from "./srt_socket.js";
 import { SrtError } from "./srt_error.js";
-import { messageIterator, readableOf, writableOf } from "./socket_streams.js";
+import { MessageSocket, asyncDispose } from "./socket_streams.js";
 import { errorFromWire, messageCredit } from "./worker/protocol.js";
 import { spawnWorker } from "#worker-threads";
 
@@ -135,7 +134,7 @@ export class SrtWorker {
 }
 
 /** A socket whose connection runs in an SrtWorker: SrtSocket's API, except that stats() is async. */
-export class WorkerSrtSocket {
+export class WorkerSrtSocket extends MessageSocket {
   #worker;
   #id;
   #peer;
@@ -145,14 +144,13 @@ export class WorkerSrtSocket {
   #error;
   #consumed = 0;     // messages read since the last grant
   #sending = [];     // this turn's messages, sent as one batch
-  #readable;
-  #writable;
   #closing;
   #resolveClosed;
   #closed = new Promise((resolve) => (this.#resolveClosed = resolve));
 
   /** @internal use SrtWorker.connect() */
   constructor(token, worker, id, { peer, streamId }) {
+    super();
     if (token !== constructing) throw new TypeError("use SrtWorker.connect()");
     this.#worker = worker;
     this.#id = id;
@@ -221,36 +219,9 @@ export class WorkerSrtSocket {
     this.#worker._post({ op: "send", socket: this.#id, items }, items.map((item) => item.data));
   }
 
-  read({ signal } = {}) {
-    return this.readMessage({ signal }).then((message) => message?.data);
-  }
-
   /** As SrtSocket.readMessage(): { data, messageNumber, sequence, srcTime } (srcTime on the worker's clock). */
   readMessage({ signal } = {}) {
     return this.#inbox.take({ signal });
-  }
-
-  async next() {
-    const value = await this.read();
-    return value === undefined ? { value: undefined, done: true } : { value, done: false };
-  }
-
-  [Symbol.asyncIterator]() {
-    return messageIterator(this);
-  }
-
-  async [asyncDispose]() {
-    await this.close();
-  }
-
-  get readable() {
-    this.#readable ??= readableOf(this);
-    return this.#readable;
-  }
-
-  get writable() {
-    this.#writable ??= writableOf(this);
-    return this.#writable;
   }
 
   /** libsrt-named statistics, from the worker: a promise (undefined once closed). */

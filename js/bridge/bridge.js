@@ -12,7 +12,7 @@ import { join } from "node:path";
 
 import { WebSocketServer } from "ws";
 
-import { asyncDispose } from "../srt_socket.js";
+import { asyncDispose } from "../socket_streams.js";
 import { BridgeRules, bridgeLimits } from "./rules.js";
 import { BridgeSession, endpointText, openUdp } from "./session.js";
 
