@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/packet_filter_config.hpp"
+#include "core/payload_cipher.hpp"
 
 namespace websrt::core {
 
@@ -67,6 +68,11 @@ std::optional<std::string> ConnectionConfig::validate() const {
         // SRTO_PAYLOADSIZE to 1452 once a filter is set).
         if (payload_size > limits::max_live_payload - fec_header_size)
             return range("payloadsize with a packetfilter", 1, limits::max_live_payload - fec_header_size);
+        // With AES-GCM the tag rides in every FEC packet too (libsrt PacketFilter::payloadSize).
+        constexpr int gcm_tag = static_cast<int>(gcm_tag_size);
+        if (crypto_mode == CryptoMode::aes_gcm && payload_size > limits::max_live_payload - fec_header_size - gcm_tag)
+            return range("payloadsize with a packetfilter and AES-GCM", 1,
+                         limits::max_live_payload - fec_header_size - gcm_tag);
     }
     return std::nullopt;
 }
