@@ -217,6 +217,10 @@ export class WebSocketTransport {
 
   close() {
     this.closing = true;
+    // What this turn packed goes first (a closing connection's SHUTDOWN is among it): the
+    // WebSocket sends it before its close frame. Left to the next turn, it would find the socket
+    // closing and be dropped, and the peer would wait out its idle timeout.
+    if (this.socket?.readyState === 1 && (this.outgoing.length > 0 || this.packedBytes > 0)) this.sendOutgoing();
     this.socket?.close();
   }
 }

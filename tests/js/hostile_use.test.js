@@ -111,6 +111,30 @@ test("a WebSocket with more than maxBufferedBytes unsent drops datagrams and cou
   assert.equal(transport.droppedDatagrams, 11);
 });
 
+test("a WebSocketTransport closed in the turn it packed datagrams sends them before its close frame", () => {
+  const events = [];
+  class RecordingWebSocket {
+    constructor() {
+      this.readyState = 1;
+      this.bufferedAmount = 0;
+    }
+    send(bytes) {
+      events.push(`send ${bytes.length}`);
+    }
+    close() {
+      events.push("close");
+      this.readyState = 2;
+    }
+  }
+  const transport = new WebSocketTransport("ws://127.0.0.1:1/srt", { WebSocket: RecordingWebSocket });
+  transport.send(new Uint8Array(100), "127.0.0.1:9000");  // opens the flow (already open here)
+  transport.send(new Uint8Array(16), "127.0.0.1:9000");   // a connection's last datagram: its SHUTDOWN
+  transport.close();
+  // One batch message: two datagrams with their 2-byte lengths, then the close.
+  assert.deepEqual(events, ["send 120", "close"]);
+  assert.equal(transport.droppedDatagrams, 0);
+});
+
 /** An SRT INDUCTION request (HSv4 form, as libsrt callers send it) from `socketId`. */
 function induction(socketId) {
   const bytes = new Uint8Array(64);
