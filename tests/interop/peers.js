@@ -383,13 +383,17 @@ export function drain(socket, limit) {
 /**
  * Plays `payload` (and a trailer) into a srt-live-transmit `sender` that serves it as an SRT
  * listener, and reads it from the connected `socket` until all of it arrived; resolves with the
- * sink (bytes, hash of the payload's length) once the socket ended.
+ * sink (bytes, hash of the payload's length) once the socket ended. The sender's close ends the
+ * socket, unless `lossyLink`: libsrt sends its SHUTDOWN once, and a lossy relay drops it as often
+ * as it drops data (the socket then waits out its idle timeout), so there the socket is closed
+ * here once everything arrived.
  */
-export async function receiveFromSlt(sender, socket, payload, bytesPerSecond) {
+export async function receiveFromSlt(sender, socket, payload, bytesPerSecond, { lossyLink = false } = {}) {
   const sink = drain(socket, payload.length);
   await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
   await feed(sender.stdin, Buffer.concat([payload, trailer(bytesPerSecond)]), bytesPerSecond);
   await until(() => sink.bytes >= payload.length, 30_000, () => `${sink.bytes} of ${payload.length} bytes`);
+  if (lossyLink) await socket.close();
   await stopSltSender(sender);
   await sink.done;
   return sink;
