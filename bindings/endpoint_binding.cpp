@@ -133,7 +133,8 @@ public:
     }
 
     /// Makes this endpoint a listener with the URI's options. `accept(streamId, peer)` (optional)
-    /// returns 0 to admit a caller or a reject code (1403 forbidden, …). At most
+    /// returns 0 to admit a caller, a reject code (1403 forbidden, …), or -1 while it is still
+    /// deciding (AcceptDecision::later: the caller asks again in 250 ms). At most
     /// `max_connections` at once (0: the core's default); beyond, callers get reject code 5.
     val listen(const std::string& uri, val accept, int max_connections) {
         auto parsed = parse_srt(uri);
@@ -143,6 +144,7 @@ public:
             policy = [accept](const websrt::core::AcceptRequest& request) {
                 const val answer = accept(request.stream_id, request.peer.to_string());
                 const int code = answer.isNumber() ? answer.as<int>() : 0;
+                if (code < 0) return websrt::core::AcceptDecision::later();
                 return code == 0 ? websrt::core::AcceptDecision::yes() : websrt::core::AcceptDecision::no(code);
             };
         }
@@ -343,6 +345,7 @@ public:
         result.set("badCookie", static_cast<double>(c.bad_cookie));
         result.set("refusalsLimited", static_cast<double>(c.refusals_limited));
         result.set("statelessDropped", static_cast<double>(c.stateless_dropped));
+        result.set("deferred", static_cast<double>(c.deferred));
         result.set("refused", static_cast<double>(c.refused));
         result.set("keyDerivations", static_cast<double>(c.key_derivations));
         result.set("addressesTracked", static_cast<double>(tags_.size()));

@@ -358,6 +358,17 @@ export class SrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
 }
 
 /** An SRT listener. */
+/** What an accept callback returns: true or nothing admits, false refuses (1403), a number
+ * refuses with that reject code. */
+export type AcceptAnswer = boolean | number | void;
+
+/** SrtServer's counters: its own, then the port's (the core's EndpointCounters). */
+export interface ServerCounters {
+  refusedQueueFull: number; refusedUndecided: number; callbackErrors: number; oversize: number; undecodable: number;
+  unroutable: number; badCookie: number; refusalsLimited: number; statelessDropped: number; deferred: number;
+  refused: number; keyDerivations: number; addressesTracked: number;
+}
+
 export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
   /** Not for applications: use SrtServer.listen(). */
   private constructor();
@@ -366,9 +377,12 @@ export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
    * address()).
    * @param options.signal - aborting it closes the server (before it listens: listen() rejects
    *   with its reason).
-   * @param options.accept - called synchronously for each caller: true (or nothing) admits it,
-   *   false refuses it (1403), a number refuses it with that reject code. `parsedStreamId` is
-   *   the caller's stream id read by parseStreamId (access control, MediaMTX, plain or invalid).
+   * @param options.accept - called for each caller: true (or nothing) admits it, false refuses
+   *   it (1403), a number refuses it with that reject code; or a promise of one of these, and the
+   *   caller is answered when it repeats its handshake after the promise settled (within 250 ms;
+   *   at most maxPending callers wait for an answer, further ones are refused with 5).
+   *   `parsedStreamId` is the caller's stream id read by parseStreamId (access control, MediaMTX,
+   *   plain or invalid).
    * @param options.onRefused - hears of callers refused (wrong passphrase, accept's refusals, …).
    * @param options.onError - hears of callbacks that threw (SrtError ERR_SRT_CALLBACK, the
    *   thrown value as `cause`); default: console.error. A throwing accept refuses that caller.
@@ -378,7 +392,7 @@ export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
   static listen(
     uri: string,
     options?: {
-      accept?: (request: { streamId: string; peer: string; parsedStreamId: ParsedStreamId }) => boolean | number | void;
+      accept?: (request: { streamId: string; peer: string; parsedStreamId: ParsedStreamId }) => AcceptAnswer | Promise<AcceptAnswer>;
       onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
       onError?: (error: SrtError) => void;
       maxPending?: number;
@@ -389,13 +403,10 @@ export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
       clock?: Clock;
     },
   ): Promise<SrtServer>;
-  /** What the server turned away or dropped: callers refused because the accept queue was full,
-   * callbacks that threw, and the port's counters (the core's EndpointCounters). */
-  readonly counters: {
-    refusedQueueFull: number; callbackErrors: number; oversize: number; undecodable: number; unroutable: number;
-    badCookie: number; refusalsLimited: number; statelessDropped: number; refused: number; keyDerivations: number;
-    addressesTracked: number;
-  };
+  /** What the server turned away or dropped: callers refused because the accept queue was full
+   * or too many awaited an asynchronous accept, callbacks that threw, and the port's counters
+   * (the core's EndpointCounters; `deferred`: handshakes left unanswered while accept decided). */
+  readonly counters: ServerCounters;
   /** The local address and port (the one picked for port 0). */
   address(): { address: string; port: number };
   /** Resolves once the server is closed. Never rejects. */

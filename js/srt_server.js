@@ -11,15 +11,23 @@ import { acceptedSocket } from "./srt_socket.js";
 import { defaultTransport } from "#platform";
 import { abortable, throwIfAborted } from "./abortable.js";
 import { parseStreamId } from "./stream_id.js";
+import { DeferredAdmissions } from "./deferred_admissions.js";
 
 /** Accepted connections waiting for the application to take them; beyond, callers are refused. */
 const defaultMaxPendingAccepts = 128;
 /** libsrt SRT_REJ_BACKLOG: what a caller gets when the accept queue is full. */
 const rejectBacklog = 5;
 /** libsrt's reject code for "forbidden" (SRT_REJX_FORBIDDEN, access control's 403). */
-const rejectForbidden = 1403;
+export const rejectForbidden = 1403;
 
 const constructing = Symbol("SrtServer construction");
+
+/** An accept callback's answer as a reject code: 0 admits. */
+export function admissionCode(answer) {
+  if (answer === undefined || answer === true) return 0;
+  if (answer === false) return rejectForbidden;
+  return Number.isInteger(answer) && answer >= 0 ? answer : rejectForbidden;
+}
 
 export class SrtServer {
   #driver;
@@ -28,15 +36,19 @@ export class SrtServer {
   #pending = [];
   #takers = [];  // accept() calls waiting for a caller: { resolve }
   #ended = false;
-  #ownCounters = { refusedQueueFull: 0, callbackErrors: 0 };
+  #ownCounters = { refusedQueueFull: 0, refusedUndecided: 0, callbackErrors: 0 };
+  #admissions;
   #finalCounters;
   #resolveClosed;
   #closed = new Promise((resolve) => (this.#resolveClosed = resolve));
 
   /**
    * Listens on the URI's port (0: any free one; `address()` tells which). `accept({ streamId,
-   * peer, parsedStreamId })` (synchronous; parsedStreamId is parseStreamId(streamId)) returns true/undefined to admit a caller, false to refuse it (1403
-   * forbidden) or a reject code. `onRefused(event)` hears of callers the server turned away
+   * peer, parsedStreamId })` (parsedStreamId is parseStreamId(streamId)) returns true/undefined
+   * to admit a caller, false to refuse it (1403 forbidden) or a reject code, or a promise of one
+   * of these: the caller is then answered when it repeats its handshake after the promise
+   * settled (within 250 ms; at most `maxPending` callers wait for an answer, further ones are
+   * refused with SRT_REJ_BACKLOG). `onRefused(event)` hears of callers the server turned away
    * (wrong passphrase, …). At most `maxPending` accepted connections wait for the application to
    * take them, and at most `maxConnections` (default 1024, the core's) are open at once; further
    * callers are refused with SRT_REJ_BACKLOG (5). A callback that throws refuses that caller
@@ -59,6 +71,7 @@ export class SrtServer {
     await abortable(carrier.bind(target.port, bindAddress), signal, () => carrier.close());
     const driver = new EndpointDriver(module, carrier, clock);
     const server = new SrtServer(constructing, driver, { onRefused, onError });
+    server.#admissions = new DeferredAdmissions({ maxAsking: maxPending, clock });
     const decide = (streamId, peer) => {
       // Taken or not, an accepted connection stays in the queue until the application takes it.
       if (server.#pending.length >= maxPending) {
@@ -66,15 +79,10 @@ export class SrtServer {
         return rejectBacklog;
       }
       if (!accept) return 0;
-      try {
-        const answer = accept({ streamId, peer, parsedStreamId: parseStreamId(streamId) });
-        if (answer === undefined || answer === true) return 0;
-        if (answer === false) return rejectForbidden;
-        return Number.isInteger(answer) ? answer : rejectForbidden;
-      } catch (error) {
-        server.#report(error, "accept");
-        return rejectForbidden;  // an accept callback that throws refuses, never breaks the endpoint
-      }
+      const code = server.#admissions.decide(`${peer} ${streamId}`, () => server.#ask(accept, { streamId, peer }));
+      if (code !== undefined) return code;
+      server.#ownCounters.refusedUndecided += 1;
+      return rejectBacklog;
     };
     const listening = driver.endpoint.listen(uri, decide, maxConnections);
     if (!listening.ok) {
@@ -120,6 +128,23 @@ export class SrtServer {
     } catch {
       // an onError that throws too has nowhere left to go
     }
+  }
+
+  /** The application's answer for a caller as a reject code (0 admits), or a promise of one. An
+   * accept callback that throws or rejects refuses, and never breaks the endpoint. */
+  #ask(accept, { streamId, peer }) {
+    const refuse = (error) => {
+      this.#report(error, "accept");
+      return rejectForbidden;
+    };
+    let answer;
+    try {
+      answer = accept({ streamId, peer, parsedStreamId: parseStreamId(streamId) });
+    } catch (error) {
+      return refuse(error);
+    }
+    if (typeof answer?.then !== "function") return admissionCode(answer);
+    return Promise.resolve(answer).then(admissionCode, refuse);
   }
 
   #onEvent(event) {

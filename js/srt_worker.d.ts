@@ -1,5 +1,5 @@
 // Types of websrt/worker (js/srt_worker.js): SRT off the main thread.
-import type { ReceivedMessage, SendOptions, SrtError, SrtStats } from "./index.js";
+import type { AcceptAnswer, ParsedStreamId, ReceivedMessage, SendOptions, ServerCounters, SrtError, SrtStats } from "./index.js";
 
 /**
  * SRT off the main thread: the WebAssembly core, its timers and its transport run in a dedicated
@@ -21,6 +21,22 @@ export class SrtWorker {
    *   (browsers need one; in Node, without it, the worker opens a UDP socket).
    */
   connect(uri: string, options?: { bridge?: string; signal?: AbortSignal }): Promise<WorkerSrtSocket>;
+  /**
+   * SrtServer.listen() in the worker (Node only: the worker binds the UDP port). Same URIs,
+   * options and rejections; accept and onRefused run on this thread, and a caller is answered
+   * when it repeats its handshake after accept answered (within 250 ms).
+   */
+  listen(
+    uri: string,
+    options?: {
+      accept?: (request: { streamId: string; peer: string; parsedStreamId: ParsedStreamId }) => AcceptAnswer | Promise<AcceptAnswer>;
+      onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
+      onError?: (error: SrtError) => void;
+      maxPending?: number;
+      maxConnections?: number;
+      signal?: AbortSignal;
+    },
+  ): Promise<WorkerSrtServer>;
   /** Stops the worker at once; its connections end without SHUTDOWN (close them first). */
   terminate(): Promise<void>;
 }
@@ -44,4 +60,22 @@ export class WorkerSrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposab
   readonly writable: WritableStream<Uint8Array>;
   stats(clear?: boolean): Promise<SrtStats | undefined>;
   close(options?: { lingerMs?: number }): Promise<{ unacknowledged: number }>;
+}
+
+/** A listener running in an SrtWorker: SrtServer's API, except that counters() is a promise. */
+export class WorkerSrtServer implements AsyncIterable<WorkerSrtSocket>, AsyncDisposable {
+  /** Not for applications: use SrtWorker.listen(). */
+  private constructor();
+  /** The local address and port (the one picked for port 0). */
+  address(): { address: string; port: number };
+  /** Resolves once the server is closed. Never rejects. */
+  readonly closed: Promise<void>;
+  /** SrtServer's counters, from the worker (undefined once closed). */
+  counters(): Promise<ServerCounters | undefined>;
+  accept(options?: { signal?: AbortSignal }): Promise<WorkerSrtSocket | undefined>;
+  next(): Promise<IteratorResult<WorkerSrtSocket, undefined>>;
+  [Symbol.asyncIterator](): AsyncIterator<WorkerSrtSocket>;
+  [Symbol.asyncDispose](): Promise<void>;
+  /** Closes every accepted connection and the port. */
+  close(): Promise<void>;
 }

@@ -9,7 +9,10 @@ import { MessageInbox } from "./message_inbox.js";
 import { SrtError } from "./srt_error.js";
 import { MessageSocket, asyncDispose } from "./socket_streams.js";
 import { errorFromWire, messageCredit } from "./worker/protocol.js";
+import { WorkerSrtServer } from "./worker_srt_server.js";
 import { spawnWorker } from "#worker-threads";
+
+export { WorkerSrtServer };
 
 const constructing = Symbol("SrtWorker construction");
 
@@ -17,6 +20,7 @@ export class SrtWorker {
   #channel;
   #calls = new Map();    // call id → { resolve, reject }
   #sockets = new Map();  // socket id → WorkerSrtSocket
+  #servers = new Map();  // server id → WorkerSrtServer
   #nextCall = 1;
   #failure;
 
@@ -47,9 +51,10 @@ export class SrtWorker {
     channel.onError((error) => this.#fail(new SrtError(`the SRT worker failed: ${error.message}`, { code: "ERR_SRT_TRANSPORT", cause: error })));
   }
 
-  /** In Node, the worker keeps the process alive only while a call waits or a socket is open. */
+  /** In Node, the worker keeps the process alive only while a call waits or a socket or server
+   * is open. */
   #updateHold() {
-    this.#channel.hold(this.#calls.size > 0 || this.#sockets.size > 0);
+    this.#channel.hold(this.#calls.size > 0 || this.#sockets.size > 0 || this.#servers.size > 0);
   }
 
   #receive(message) {
@@ -68,6 +73,10 @@ export class SrtWorker {
         return this.#updateHold();
       case "messages":
         return this.#sockets.get(message.socket)?._deliver(message.messages);
+      case "admit":
+        return this.#servers.get(message.server)?._admit(message.ask, message.request);
+      case "refused":
+        return this.#servers.get(message.server)?._refused(message.event);
       case "end": {
         const socket = this.#sockets.get(message.socket);
         this.#sockets.delete(message.socket);
@@ -86,6 +95,8 @@ export class SrtWorker {
     this.#calls.clear();
     for (const socket of this.#sockets.values()) socket._end(error);
     this.#sockets.clear();
+    for (const server of this.#servers.values()) server._end();
+    this.#servers.clear();
   }
 
   /** @internal a request and the promise of its answer */
@@ -119,11 +130,43 @@ export class SrtWorker {
   async connect(uri, { bridge, signal } = {}) {
     throwIfAborted(signal);
     if (typeof uri !== "string") throw new TypeError("connect() takes an srt:// URI string");
-    const { socket, peer, streamId } = await abortable(this._call({ op: "connect", uri, bridge }), signal);
+    return this._adoptSocket(await abortable(this._call({ op: "connect", uri, bridge }), signal));
+  }
+
+  /** @internal the proxy of a connection the worker opened or accepted */
+  _adoptSocket({ socket, peer, streamId }) {
     const proxy = new WorkerSrtSocket(constructing, this, socket, { peer, streamId });
     this.#sockets.set(socket, proxy);
     this.#updateHold();
     return proxy;
+  }
+
+  /**
+   * SrtServer.listen() in the worker (Node: the worker binds the UDP port). Same URIs and
+   * options, with the accept and onRefused callbacks run on this thread; resolves with a
+   * WorkerSrtServer, whose counters() is a promise. Rejects as SrtServer.listen() does.
+   */
+  async listen(uri, { accept, onRefused, onError, maxPending, maxConnections, signal } = {}) {
+    throwIfAborted(signal);
+    if (typeof uri !== "string") throw new TypeError("listen() takes an srt:// URI string");
+    if (accept !== undefined && typeof accept !== "function") throw new TypeError("accept must be a function");
+    const request = { op: "listen", uri, askAccept: Boolean(accept), maxPending, maxConnections };
+    const { server, address } = await this._call(request);
+    const proxy = new WorkerSrtServer(this, server, address, { accept, onRefused, onError });
+    this.#servers.set(server, proxy);
+    this.#updateHold();
+    if (signal?.aborted) {
+      await proxy.close();
+      throw signal.reason;
+    }
+    signal?.addEventListener("abort", () => proxy.close(), { once: true });
+    return proxy;
+  }
+
+  /** @internal a server closed */
+  _forgetServer(id) {
+    this.#servers.delete(id);
+    this.#updateHold();
   }
 
   /** Stops the worker at once: its connections end without SHUTDOWN (close them first). */

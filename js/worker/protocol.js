@@ -5,6 +5,11 @@
 //
 // main → worker
 //   { op: "connect", call, uri, bridge }        bridge: a `websrt bridge` WebSocket URL, or none (UDP, Node)
+//   { op: "listen", call, uri, askAccept, maxPending, maxConnections }   answered with { server, address }
+//   { op: "accept", call, server }              answered with a connection as connect's, or none once closed
+//   { op: "admitted", ask, code }               the accept callback's reject code (0 admits) for an "admit"
+//   { op: "serverCounters", call, server }
+//   { op: "closeServer", call, server }
 //   { op: "send", socket, items: [{ call, data, ttl, inOrder, srcTime }] }
 //   { op: "grant", socket, count }              the main thread may take `count` more messages
 //   { op: "close", socket, call, lingerMs }
@@ -14,6 +19,8 @@
 //   { op: "results", results: [{ call, value } | { call, error }] }
 //   { op: "messages", socket, messages: [{ data, messageNumber, sequence, srcTime }] }
 //   { op: "end", socket, error }                the connection ended (error: none when clean)
+//   { op: "admit", server, ask, request: { streamId, peer } }   a caller for the accept callback
+//   { op: "refused", server, event: { peer, streamId, rejectCode, detail } }
 // Errors cross as { message, code, rejectCode }.
 
 import { SrtError } from "../srt_error.js";

@@ -7,6 +7,7 @@ import { loadModule } from "../core.js";
 import { nextTask } from "../next_task.js";
 import { SrtError } from "../srt_error.js";
 import { SrtSocket } from "../srt_socket.js";
+import { SrtServer, rejectForbidden } from "../srt_server.js";
 import { WebSocketTransport } from "../websocket_transport.js";
 import { workerPort } from "#worker-threads";
 import { errorToWire, messageCredit } from "./protocol.js";
@@ -14,6 +15,10 @@ import { errorToWire, messageCredit } from "./protocol.js";
 const port = workerPort();
 const sockets = new Map();  // id → { socket, credit, wake, sending }
 let nextSocket = 1;
+const servers = new Map();  // id → SrtServer
+let nextServer = 1;
+const asks = new Map();     // ask id → { server, resolve }: accept questions put to the main thread
+let nextAsk = 1;
 
 /** Replies and forwarded messages leave once per turn, each kind as one message. */
 let results = [];
@@ -72,16 +77,68 @@ async function pump(id, entry) {
   port.post({ op: "end", socket: id, error });
 }
 
+/** A connection (connected or accepted) under an id of this worker, forwarded as it reads. */
+function adopt(socket) {
+  const id = nextSocket++;
+  const entry = { socket, credit: messageCredit, wake: undefined, sending: Promise.resolve() };
+  sockets.set(id, entry);
+  pump(id, entry);
+  return { socket: id, peer: socket.peer, streamId: socket.streamId };
+}
+
+/** The main thread's accept callback, asked for one caller: a promise of its reject code. */
+function askMain(server, { streamId, peer }) {
+  return new Promise((resolve) => {
+    const ask = nextAsk++;
+    asks.set(ask, { server, resolve });
+    port.post({ op: "admit", server, ask, request: { streamId, peer } });
+  });
+}
+
 const handlers = {
   connect({ call, uri, bridge }) {
     answer(call, async () => {
       const transport = bridge ? new WebSocketTransport(bridge) : undefined;
-      const socket = await SrtSocket.connect(uri, { transport });
-      const id = nextSocket++;
-      const entry = { socket, credit: messageCredit, wake: undefined, sending: Promise.resolve() };
-      sockets.set(id, entry);
-      pump(id, entry);
-      return { socket: id, peer: socket.peer, streamId: socket.streamId };
+      return adopt(await SrtSocket.connect(uri, { transport }));
+    });
+  },
+  listen({ call, uri, askAccept, maxPending, maxConnections }) {
+    answer(call, async () => {
+      const id = nextServer++;
+      const server = await SrtServer.listen(uri, {
+        accept: askAccept ? (request) => askMain(id, request) : undefined,
+        onRefused: ({ peer, streamId, rejectCode, detail }) =>
+          port.post({ op: "refused", server: id, event: { peer, streamId, rejectCode, detail } }),
+        maxPending,
+        maxConnections,
+      });
+      servers.set(id, server);
+      return { server: id, address: server.address() };
+    });
+  },
+  accept({ call, server }) {
+    answer(call, async () => {
+      const socket = await servers.get(server)?.accept();
+      return socket ? adopt(socket) : undefined;
+    });
+  },
+  admitted({ ask, code }) {
+    asks.get(ask)?.resolve(code);
+    asks.delete(ask);
+  },
+  serverCounters({ call, server }) {
+    answer(call, async () => servers.get(server)?.counters);
+  },
+  closeServer({ call, server }) {
+    const closing = servers.get(server);
+    servers.delete(server);
+    for (const [ask, question] of asks) {
+      if (question.server !== server) continue;
+      question.resolve(rejectForbidden);
+      asks.delete(ask);
+    }
+    answer(call, async () => {
+      await closing?.close();
     });
   },
   send({ socket, items }) {

@@ -77,7 +77,6 @@ public:
     /// The peer's announced SRT version picks the AES-GCM nonce and associated-data layout, as
     /// libsrt picks it (see GcmLayout). Until it is known, the current layout.
     void set_peer_version(std::uint32_t peer_srt_version) { gcm_layout_ = gcm_layout_for_peer(peer_srt_version); }
-    [[nodiscard]] GcmLayout gcm_layout() const { return gcm_layout_; }
 
     // ---- data ----
 

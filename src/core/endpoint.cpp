@@ -218,6 +218,10 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     if (previous) replaces = previous->id();
     AcceptDecision decision =
         accept_policy_ ? accept_policy_({from, request.stream_id, replaces}) : AcceptDecision::yes();
+    if (decision.deferred) {
+        ++counters_.deferred;
+        return;
+    }
     if (!decision.accept) return refuse(decision.reject_code, request.stream_id);
     const ConnectionConfig config = decision.config.value_or(*listen_config_);
     // The application's per-caller settings are checked as listen()'s were.

@@ -67,14 +67,19 @@ struct AcceptRequest {
 };
 
 /// The listener's answer. `config` lets the application pick per-caller settings (for example a
-/// passphrase by stream id); latency and the rest are negotiated from it.
+/// passphrase by stream id); latency and the rest are negotiated from it. `later`: the
+/// application is still deciding (an asynchronous check); the caller's CONCLUSION is dropped
+/// with no state and no reply, and the caller, which repeats it every 250 ms until its connect
+/// timeout (libsrt's and ours), is asked about again.
 struct AcceptDecision {
     bool accept = true;
     int reject_code = reject_predefined_base;  // used when !accept; 1403 = forbidden, etc.
     std::optional<ConnectionConfig> config;
+    bool deferred = false;
 
     static AcceptDecision yes() { return {}; }
     static AcceptDecision no(int code) { return {false, code, std::nullopt}; }
+    static AcceptDecision later() { return {false, reject_predefined_base, std::nullopt, true}; }
 };
 
 using AcceptPolicy = std::function<AcceptDecision(const AcceptRequest&)>;
@@ -110,6 +115,7 @@ struct EndpointCounters {
     std::uint64_t stateless_dropped = 0;  // induction answers or rejections beyond the queue's bound
     std::uint64_t refused = 0;            // callers refused with a reject code
     std::uint64_t key_derivations = 0;    // PBKDF2s run for callers' key material (the KEK cache's misses)
+    std::uint64_t deferred = 0;           // CONCLUSIONs left unanswered while the application decides
 };
 
 class Endpoint {

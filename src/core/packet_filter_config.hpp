@@ -61,7 +61,6 @@ struct FilterError {
 struct FilterSpec {
     std::string type;
     std::map<std::string, std::string> params;
-    friend bool operator==(const FilterSpec&, const FilterSpec&) = default;
 };
 
 /// Splits `text` ("fec,cols:10,rows:5"). Errors: empty, a token that is not exactly one

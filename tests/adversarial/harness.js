@@ -123,19 +123,20 @@ export const exitedCleanly = (child) => child.exitCode !== null && child.signalC
 /**
  * The receiver-side pattern: a `websrt transmit` listener writing to stdout, a HostilePeer
  * connected as its caller streaming `payload` honestly, with `inject(peer, i, seq)` called after
- * each data packet. Resolves once the payload arrived (or `settleMs` after the stream ended) with
+ * each data packet (`filter`: the packet filter its handshake asks for, which the listener adopts).
+ * Resolves once the payload arrived (or `settleMs` after the stream ended) with
  * the listener, the peer, the bytes and hash of stdout, the usage the whole run cost, and the
  * listener's last stats line.
  */
 export async function receiverUnderAttack({ payloadBytes = 1316 * 600, bytesPerSecond = 1_000_000, latencyMs = 200, inject,
-  settleMs = 1500, query } = {}) {
+  settleMs = 1500, query, filter } = {}) {
   const { HostilePeer } = await import("./hostile_peer.js");
   const { child, port } = await startListener({ query: query ?? `latency=${latencyMs}`, extraArgs: ["--stats-every", "250"] });
   const chunks = [];
   let stdoutBytes = 0;
   child.stdout.on("data", (c) => { chunks.push(c); stdoutBytes += c.length; });
   const peer = await new HostilePeer({ port }).open();
-  const connection = await peer.connect({ latencyMs });
+  const connection = await peer.connect({ latencyMs, filter });
   if (!connection.accepted) throw new Error(`hostile caller refused: ${connection.handshake.requestType}`);
   const stopKeepalive = peer.keepAlive(500);
   const meter = usageMeter(child.pid);

@@ -295,9 +295,10 @@ export class HostilePeer {
       socketId: this.socketId, cookie: 0 }, { timestamp: this.now() });
   }
 
-  conclusionPacket({ cookie, socketId = this.socketId, latencyMs = 120, streamId, kmreq, pbkeylen = 0, hsreq } = {}) {
+  conclusionPacket({ cookie, socketId = this.socketId, latencyMs = 120, streamId, kmreq, pbkeylen = 0, hsreq, filter } = {}) {
     const extensions = [{ type: EXT.HSREQ, body: hsreq ?? hsreqBody({ receiverLatencyMs: latencyMs, senderLatencyMs: latencyMs }) }];
     if (streamId !== undefined) extensions.push({ type: EXT.SID, body: textBody(streamId) });
+    if (filter !== undefined) extensions.push({ type: EXT.FILTER, body: textBody(filter) });
     if (kmreq) extensions.push({ type: EXT.KMREQ, body: kmreq });
     return handshakePacket({ version: 5, encryption: pbkeylen / 8, extensionField: 0x1 | 0x4 | (kmreq ? 0x2 : 0), isn: this.isn,
       requestType: REQ.CONCLUSION, socketId, cookie, extensions }, { timestamp: this.now() });
@@ -316,12 +317,12 @@ export class HostilePeer {
    * The caller's HSv5 handshake. Resolves with {accepted, handshake, ms}; `accepted` false with the
    * rejection handshake (request type ≥ 1000) when the listener refused. Rejects on silence.
    */
-  async connect({ latencyMs = 120, streamId, kmreq, pbkeylen = 0, ms = 3000 } = {}) {
+  async connect({ latencyMs = 120, streamId, kmreq, pbkeylen = 0, filter, ms = 3000 } = {}) {
     const started = Date.now();
     this.cookie = await this.induce(ms);
     const reply = this.waitFor((p) => p.handshake && p.destId === this.socketId &&
       (p.handshake.requestType === REQ.CONCLUSION || isRejection(p.handshake)), Math.max(1, ms - (Date.now() - started)), "conclusion response");
-    const conclusion = () => this.conclusionPacket({ cookie: this.cookie, latencyMs, streamId, kmreq, pbkeylen });
+    const conclusion = () => this.conclusionPacket({ cookie: this.cookie, latencyMs, streamId, kmreq, pbkeylen, filter });
     const resend = setInterval(() => this.send(conclusion()), 250);
     this.send(conclusion());
     try {

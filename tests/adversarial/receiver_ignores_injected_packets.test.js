@@ -1,8 +1,9 @@
 // A `websrt transmit` listener receiving an honest stream from a caller that also injects hostile
 // packets into its own connection: data far beyond the receive buffer (issue 12 case 3), far-ahead
 // timestamps (case 4), reversed and huge DROPREQ ranges (case 5), garbage KM messages (case 6,
-// in-band), and 64 KB datagrams. Each time the receiver must stay up, write exactly the honest
-// bytes (sha256), on time, and spend bounded CPU and memory on the injected packets.
+// in-band), garbage FEC packets on a connection with the packet filter, and 64 KB datagrams. Each
+// time the receiver must stay up, write exactly the honest bytes (sha256), on time, and spend
+// bounded CPU and memory on the injected packets.
 import assert from "node:assert/strict";
 import { randomBytes, randomInt } from "node:crypto";
 import { after, describe, test } from "node:test";
@@ -101,6 +102,25 @@ describe("a listener receiving an honest stream with injected packets", () => {
       injected += 3;
     } });
     assertHonestStreamKept("garbage in-band KM", run, { injected });
+  });
+
+  test("with the FEC filter, ignores garbage FEC packets for groups it passed, far ahead, or with no such index", async () => {
+    let injected = 0;
+    const run = await receiverUnderAttack({ payloadBytes, filter: "fec,cols:4,rows:2,arq:onreq", inject: (peer, i, seq) => {
+      if (i < 100 || i >= 500) return;
+      // An FEC packet is a data packet with message number 0; its seq names its group's last member.
+      // Behind: groups (at most 8 packets long here) complete and passed; ahead: past the
+      // receiver's window of groups; random content and lengths, up to longer than any payload.
+      for (const at of [-50 - (i % 150), -(2 ** 20), 1_000_000 + 8 * i, 2 ** 30]) {
+        const payload = randomBytes([0, 3, 1316, 1456, randomInt(1, 1456)][i % 5]);
+        peer.send(encodeData({ seq: seqAdd(seq, at), msgno: 0, timestamp: peer.now(), destId: peer.peerId, payload }));
+        injected++;
+      }
+    } });
+    assertHonestStreamKept("garbage FEC packets", run, { injected, pktRcvFilterExtraTotal: run.stats.pktRcvFilterExtraTotal,
+      pktRcvFilterSupplyTotal: run.stats.pktRcvFilterSupplyTotal });
+    assert.equal(run.stats.pktRcvFilterSupplyTotal, 0, "nothing rebuilt from garbage");
+    assert.ok(run.stats.pktRcvFilterExtraTotal > 0, "the filter was negotiated and saw the FEC packets");
   });
 
   test("drops 64 KB datagrams (data, ACK, handshake) without storing or delivering them", async () => {

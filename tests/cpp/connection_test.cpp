@@ -78,6 +78,24 @@ BOOST_AUTO_TEST_CASE(listener_rejection_reaches_the_caller_with_its_code) {
     BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_deferred_admission_is_answered_when_the_caller_repeats_its_conclusion) {
+    int asked = 0;
+    ConnectionPair pair(
+        {}, [&asked](const AcceptRequest&) { return ++asked == 1 ? AcceptDecision::later() : AcceptDecision::yes(); });
+    pair.connect();
+    // INDUCTION and CONCLUSION cross in 2 round trips (40 ms); the CONCLUSION is left unanswered.
+    pair.sim.run_for(milliseconds(100));
+    BOOST_TEST(asked == 1);
+    BOOST_TEST(pair.sim.endpoint(pair.listener).counters().deferred == 1u);
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 0u);
+    BOOST_TEST(!pair.event(pair.caller, EventKind::connected));
+    // The caller repeats it 250 ms after the first, and is admitted.
+    pair.sim.run_for(milliseconds(300));
+    BOOST_TEST(asked == 2);
+    BOOST_TEST(pair.event(pair.caller, EventKind::connected));
+    BOOST_TEST(pair.sim.endpoint(pair.listener).connection_count() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(connect_times_out_after_conntimeo_when_nobody_answers) {
     ConnectionPair pair;
     pair.sim.cut_all_links();

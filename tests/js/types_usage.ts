@@ -34,6 +34,8 @@ import { SrtError, SrtServer, SrtSocket, type SrtStats } from "websrt";
 
 async function socketUsage(): Promise<void> {
   const server = await SrtServer.listen("srt://:9000", { accept: ({ streamId }) => streamId === "cam1" });
+  const checked = await SrtServer.listen("srt://:9001", { accept: async ({ peer }) => (peer.startsWith("10.") ? true : 2403) });
+  void (checked.counters.deferred + checked.counters.refusedUndecided);
   const socket = await SrtSocket.connect("srt://127.0.0.1:9000?streamid=cam1");
   await socket.send(new Uint8Array(1316));
   for await (const conn of server) {
@@ -132,7 +134,7 @@ export async function publishUsage(socket: SrtSocket, stream: MediaStream, signa
 }
 
 // SRT in a worker: the same socket API through a proxy; stats() is a promise there.
-import { SrtWorker, type WorkerSrtSocket } from "websrt/worker";
+import { SrtWorker, type WorkerSrtServer, type WorkerSrtSocket } from "websrt/worker";
 
 export async function workerUsage(): Promise<number> {
   const worker: SrtWorker = await SrtWorker.start();
@@ -141,6 +143,15 @@ export async function workerUsage(): Promise<number> {
   const stats = await socket.stats();
   for await (const message of socket) void message.length;
   const { unacknowledged } = await socket.close();
+  const server: WorkerSrtServer = await worker.listen("srt://:9000", {
+    accept: async ({ parsedStreamId }) => parsedStreamId.format === "plain" || 1403,
+    onRefused: ({ rejectCode }) => void rejectCode,
+  });
+  for await (const connection of server) void connection.streamId;
+  const counters = await server.counters();
+  // @ts-expect-error a worker server's counters are a promise, not a property
+  void server.counters.deferred;
+  await server.close();
   await worker.terminate();
-  return unacknowledged + (stats?.pktSentTotal ?? 0);
+  return unacknowledged + (stats?.pktSentTotal ?? 0) + (counters?.deferred ?? 0);
 }
