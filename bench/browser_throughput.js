@@ -3,8 +3,12 @@
 // the listener; the page is the caller): for each offered rate, the page receives a live stream
 // from srt-live-transmit and sends one to it. Prints what arrived intact, the delivered rate, and
 // the CPU seconds of the bridge and of Chromium (all its processes) during each transfer.
+// Chromium runs as a user's does, with no DevTools client attached (--devtools: driven by
+// Playwright instead, which makes Chromium copy every WebSocket frame to it).
 //
-//   node bench/browser_throughput.js [--rates 20,50,100] [--seconds 3] [--passphrase SECRET]
+//   node bench/browser_throughput.js [--rates 20,50,100] [--seconds 3] [--passphrase SECRET] [--devtools] [--json]
+//
+// --json: the rows as one JSON array on the last line (bench/run.py's "browser" section).
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -16,7 +20,8 @@ import { openTransferPage } from "../tests/browser/transfer_site.js";
 
 const { values } = parseArgs({
   options: { rates: { type: "string", default: "20,50,100" }, seconds: { type: "string", default: "3" },
-    passphrase: { type: "string", default: "" } },
+    passphrase: { type: "string", default: "" }, devtools: { type: "boolean", default: false },
+    json: { type: "boolean", default: false } },
 });
 const rates = values.rates.split(",").map(Number);  // Mbit/s
 const seconds = Number(values.seconds);
@@ -44,7 +49,7 @@ function treeCpuSeconds(pid, name = /./) {
 }
 
 async function measure(site, work) {
-  // Chromium's processes are children of this Node process (playwright launched them).
+  // Chromium's processes are children of this Node process (it or Playwright launched them).
   const cpu = () => ({ bridge: treeCpuSeconds(site.bridge.pid), chromium: treeCpuSeconds(process.pid, /^chrom/) });
   const before = cpu();
   const result = await work();
@@ -56,8 +61,7 @@ async function receiveAt(site, port, bytesPerSecond, payload, hash) {
   const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener&maxbw=0&inputbw=${bytesPerSecond}&oheadbw=50&${options}`]);
   await udpPortBound(port, 5000, sender);
   return measure(site, async () => {
-    const receiving = site.page.evaluate((args) => window.transfer.receive(args),
-      { target: `127.0.0.1:${port}`, options: `${options}&peeridletimeo=3000`, size: payload.length });
+    const receiving = site.run("receive", { target: `127.0.0.1:${port}`, options: `${options}&peeridletimeo=3000`, size: payload.length });
     await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
     const feeding = feed(sender.stdin, Buffer.concat([payload, trailer(bytesPerSecond)]), bytesPerSecond);
     const timeout = sleep(seconds * 1000 + 10_000).then(() => ({ bytes: 0, sha256: "", timedOut: true }));
@@ -73,8 +77,7 @@ async function sendAt(site, port, bytesPerSecond, payload, hash) {
   const received = collect(receiver);
   await udpPortBound(port, 5000, receiver);
   return measure(site, async () => {
-    const r = await site.page.evaluate((args) => window.transfer.send(args),
-      { target: `127.0.0.1:${port}`, options, payloadPath: site.payloadPath, chunk: sltChunk, bytesPerSecond });
+    const r = await site.run("send", { target: `127.0.0.1:${port}`, options, payloadPath: site.payloadPath, chunk: sltChunk, bytesPerSecond });
     receiver.kill("SIGINT");
     await exitWithin(receiver, 10_000, "srt-live-transmit listener");
     return { mbps: r.mbps, intact: received.bytes === payload.length && received.hash.digest("hex") === hash, lost: r.packetsLost };
@@ -88,7 +91,8 @@ for (const [i, mbit] of rates.entries()) {
   const payload = randomBytes(Math.ceil((bytesPerSecond * seconds) / sltChunk) * sltChunk);
   const hash = createHash("sha256").update(payload).digest("hex");
   // The bridge's per-session cap (100 Mbit/s by default) lifted: this measures the path, not the cap.
-  const site = await openTransferPage({ allow: ports.map((p) => `127.0.0.1:${p}`), payload, bridgeArgs: ["--max-rate", "2000"] });
+  const site = await openTransferPage({ allow: ports.map((p) => `127.0.0.1:${p}`), payload, bridgeArgs: ["--max-rate", "2000"],
+    devtools: values.devtools });
   try {
     rows.push({ direction: "libsrt → browser", mbit, ...(await receiveAt(site, ports[2 * i], bytesPerSecond, payload, hash)) });
     rows.push({ direction: "browser → libsrt", mbit, ...(await sendAt(site, ports[2 * i + 1], bytesPerSecond, payload, hash)) });
@@ -98,7 +102,13 @@ for (const [i, mbit] of rates.entries()) {
 }
 killAll();
 
-console.log(`\nSRT in headless Chromium through websrt bridge, ${seconds} s per run${options ? ", AES-128" : ""}`);
+if (values.json) {
+  console.log(JSON.stringify(rows.map((r) => ({ ...r, aes: Boolean(options), mbps: r.mbps ?? null }))));
+  process.exit(0);
+}
+
+console.log(`\nSRT in headless Chromium through websrt bridge, ${seconds} s per run${options ? ", AES-128" : ""}` +
+  `${values.devtools ? ", driven through DevTools (Playwright)" : ""}`);
 console.log("| direction | offered Mbit/s | delivered Mbit/s | intact | lost packets | bridge CPU s | Chromium CPU s |");
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) {

@@ -17,6 +17,9 @@ Sections (bench/README.md says how each is measured):
   aes         AES per core on 1316-byte payloads, CTR and GCM, 128/256: the wasm build's bitsliced
               AES next to wolfCrypt's table-based C in wasm, and natively websrt's AES-NI counter
               mode next to wolfCrypt's (aes_throughput.cpp)
+  browser     a Chromium page (no DevTools attached) receiving from and sending to srt-live-transmit
+              through `websrt bridge`, clear and AES-128: delivered, intact, CPU seconds
+              (bench/browser_throughput.js)
   file        file mode: one file websrt → websrt and srt-file-transmit → srt-file-transmit, directly
               and through `websrt impair` at 1/5 % loss (bench/file_transfer.py); and the simulator's
               FileCC goodput by link rate, loss and RTT (tests/sim/file_goodput.cpp)
@@ -49,11 +52,13 @@ TOOLS = ["websrt", "websrt Node/WASM", "srt-live-transmit"]
 MODES = {
     "short": {"rates": [25e6], "ciphers": [0, 16], "seconds": 2, "losses": [0, 10], "loss_seconds": 5, "fec_losses": [5],
               "core_packets": 200_000, "callers": 30, "file_mb": 20, "file_losses": [0, 5],
-              "sim": {"rates": "10,100", "losses": "0,1,5,10", "rtts": "20,200"}, "aes_seconds": 1.5},
+              "sim": {"rates": "10,100", "losses": "0,1,5,10", "rtts": "20,200"}, "aes_seconds": 1.5,
+              "browser": {"rates": "250", "seconds": 2, "aes": False}},
     "full": {"rates": [20e6, 50e6, 100e6], "ciphers": [0, 16, 32], "seconds": 4, "losses": [0, 5, 10, 20],
              "fec_losses": [1, 5, 10],
              "loss_seconds": 10, "core_packets": 1_000_000, "callers": 100, "file_mb": 100, "file_losses": [0, 1, 5],
-             "sim": {"rates": "10,100", "losses": "0,1,2,5,10", "rtts": "20,50,100,200"}, "aes_seconds": 4},
+             "sim": {"rates": "10,100", "losses": "0,1,2,5,10", "rtts": "20,50,100,200"}, "aes_seconds": 4,
+             "browser": {"rates": "100,200,250,300,400", "seconds": 3, "aes": True}},
 }
 
 
@@ -204,6 +209,21 @@ def file_mode(mode):
     return {"transfers": transfers, "simulated": [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]}
 
 
+def browser(mode):
+    """Each rate each way, in the clear and (full mode) with AES-128."""
+    rows = []
+    settings = mode["browser"]
+    for passphrase in ["", "websrt-bench-secret"] if settings["aes"] else [""]:
+        log(f"browser: Chromium through the bridge at {settings['rates']} Mbit/s{', AES-128' if passphrase else ''}")
+        command = ["node", os.path.join(BENCH, "browser_throughput.js"), "--rates", settings["rates"],
+                   "--seconds", str(settings["seconds"]), "--json"] + (["--passphrase", passphrase] if passphrase else [])
+        out = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT)
+        if out.returncode != 0:
+            raise RuntimeError(f"browser_throughput.js failed: {out.stderr[-2000:]}")
+        rows += json.loads(out.stdout.strip().splitlines()[-1])
+    return rows
+
+
 def wasm_memory(_mode):
     log("wasm: memory and package size")
     out = subprocess.run(["node", os.path.join(BENCH, "wasm_memory.js")], capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -243,6 +263,11 @@ def ratios(result):
         slt = pick(result["fec"], tool="srt-live-transmit", loss=r["loss"], scheme=r["scheme"])
         if slt and slt["delivery"]:
             out[f"fec_delivery_{r['scheme']}_{r['loss']:g}pct"] = r["delivery"] / slt["delivery"]
+    # A page's stream against what srt-live-transmit offered it: 1.0 when all of it came through intact.
+    for r in result.get("browser", []):
+        direction = "receive" if r["direction"].startswith("libsrt") else "send"
+        name = f"browser_{direction}_{r['mbit']}_{'aes' if r['aes'] else 'clear'}"
+        out[name] = (r["mbps"] / r["mbit"]) if r["intact"] and r["mbps"] else 0.0
     for r in result["file"]["transfers"]:
         sft = pick(result["file"]["transfers"], tool="srt-file-transmit", loss=r["loss"])
         if r["tool"] != "websrt" or not (r["finished"] and sft and sft["finished"]):
@@ -315,6 +340,12 @@ def tables(result):
                      [[f"{r['rate_mbit']:g}", f"{r['rtt_ms']:g}", f"{r['loss']:g} %", f"{r['goodput_mbit']:.2f}",
                        f"{100 * r['goodput_mbit'] / r['rate_mbit']:.0f} %", f"{100 * r['retransmitted']:.1f} %",
                        "yes" if r["finished"] else "no"] for r in result["file"]["simulated"]])
+    if result.get("browser"):
+        lines += section("A Chromium page through `websrt bridge` (no DevTools attached), srt-live-transmit the listener",
+                         ["direction", "cipher", "offered Mbit/s", "delivered Mbit/s", "intact", "bridge CPU s", "Chromium CPU s"],
+                         [[r["direction"], "AES-128" if r["aes"] else "clear", r["mbit"], dash(r["mbps"], "{:.1f}"),
+                           "yes" if r["intact"] else "NO", f"{r['bridgeCpu']:.2f}", f"{r['chromiumCpu']:.2f}"]
+                          for r in result["browser"]])
     lines += section("AES per core, 1316-byte payloads (MB per CPU second)",
                      ["build", "implementation", "mode", "key bits", "MB/s"],
                      [[r["build"], r["implementation"], r["mode"], r["key_bits"], f"{r['megabytes_per_cpu_second']:.0f}"]
@@ -402,12 +433,12 @@ def main():
     parser.add_argument("--baseline", default=os.path.join(BENCH, "baseline.json"))
     parser.add_argument("--margin", type=float, default=0.5, help="a ratio may fall to this share of its baseline")
     parser.add_argument("--update-baseline", action="store_true")
-    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,fec,listener,wasm,file,aes)")
+    parser.add_argument("--only", help="comma-separated sections (throughput,core,loss,fec,listener,wasm,file,aes,browser)")
     args = parser.parse_args()
     mode_name = "short" if args.short else "full"
     mode = MODES[mode_name]
     sections = {"throughput": throughput, "core": core, "loss": loss, "fec": fec, "listener": listeners, "wasm": wasm_memory,
-                "file": file_mode, "aes": aes}
+                "file": file_mode, "aes": aes, "browser": browser}
     wanted = args.only.split(",") if args.only else list(sections)
     result = {"date": time.strftime("%Y-%m-%d %H:%M"), "mode": mode_name,
               "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "python": platform.python_version()}}

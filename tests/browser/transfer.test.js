@@ -48,7 +48,7 @@ variants.forEach(({ name, options }, index) => {
       const port = sltPorts[2 * index];
       const sender = start("srt-live-transmit", ["file://con", `srt://:${port}?mode=listener&maxbw=40000000&${options}`]);
       await udpPortBound(port, 5000, sender);
-      const receiving = site.page.evaluate((args) => window.transfer.receive(args), { target: `127.0.0.1:${port}`, options, size });
+      const receiving = site.run("receive", { target: `127.0.0.1:${port}`, options, size });
       await stderrMatches(sender, /Accepted/i, 10_000, "srt-live-transmit accepting");
       const feeding = feed(sender.stdin, Buffer.concat([payload, trailer(rate)]), rate);
       const result = await receiving;
@@ -64,7 +64,7 @@ variants.forEach(({ name, options }, index) => {
       const receiver = start("srt-live-transmit", ["-q", `srt://:${port}?mode=listener&${options}`, "file://con"]);
       const received = collect(receiver);
       await udpPortBound(port, 5000, receiver);
-      const result = await site.page.evaluate((args) => window.transfer.send(args),
+      const result = await site.run("send",
         { target: `127.0.0.1:${port}`, options, payloadPath: site.payloadPath, chunk: sltChunk, bytesPerSecond: rate });
       report(`sent (${name})`, result);
       assert.equal(result.unacknowledged, 0);

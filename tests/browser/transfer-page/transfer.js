@@ -1,6 +1,7 @@
-// The browser side of tests/browser/transfer.test.js: SRT from this page's WebAssembly core
-// through the `websrt bridge` that served it to an SRT peer, receiving or sending a payload. The
-// test compares SHA-256 digests, so the page never hands megabytes back to the test.
+// The browser side of tests/browser/transfer.test.js and bench/browser_throughput.js: SRT from
+// this page's WebAssembly core through the `websrt bridge` that served it to an SRT peer,
+// receiving or sending a payload. The test compares SHA-256 digests, so the page never hands
+// megabytes back to the test.
 import { SrtSocket, WebSocketTransport } from "/js/index.browser.js";
 
 const bridgeUrl = `ws://${location.host}/srt`;
@@ -58,3 +59,21 @@ async function send({ target, options = "", payloadPath, chunk, bytesPerSecond }
 
 window.transfer = { receive, send };
 document.title += " (ready)";
+
+// Driven without DevTools (bench/browser_throughput.js): with a `jobs` URL in the address, the
+// page takes transfers from it and posts their outcomes back. A page that DevTools watches
+// (Playwright) also copies every WebSocket frame to its client, which costs more CPU than the
+// transfer; an application's page does not pay that.
+const jobs = new URLSearchParams(location.search).get("jobs");
+if (jobs) {
+  for (;;) {
+    const job = await (await fetch(`${jobs}/next`)).json();
+    let outcome;
+    try {
+      outcome = { result: await window.transfer[job.kind](job.args) };
+    } catch (error) {
+      outcome = { error: String(error?.message ?? error) };
+    }
+    await fetch(`${jobs}/done`, { method: "POST", body: JSON.stringify(outcome) });
+  }
+}
