@@ -362,6 +362,17 @@ export class SrtSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
  * refuses with that reject code. */
 export type AcceptAnswer = boolean | number | void;
 
+/** SrtServer.listen's options (SrtWorker.listen takes the same); see SrtServer.listen. */
+export interface ListenOptions {
+  accept?: (request: { streamId: string; peer: string; parsedStreamId: ParsedStreamId }) => AcceptAnswer | Promise<AcceptAnswer>;
+  onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
+  onError?: (error: SrtError) => void;
+  maxPending?: number;
+  /** Connections open at once (default 1024); beyond, callers are refused with 5 (backlog). */
+  maxConnections?: number;
+  signal?: AbortSignal;
+}
+
 /** SrtServer's counters: its own, then the port's (the core's EndpointCounters). */
 export interface ServerCounters {
   refusedQueueFull: number; refusedUndecided: number; callbackErrors: number; oversize: number; undecodable: number;
@@ -391,17 +402,7 @@ export class SrtServer implements AsyncIterable<SrtSocket>, AsyncDisposable {
    */
   static listen(
     uri: string,
-    options?: {
-      accept?: (request: { streamId: string; peer: string; parsedStreamId: ParsedStreamId }) => AcceptAnswer | Promise<AcceptAnswer>;
-      onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
-      onError?: (error: SrtError) => void;
-      maxPending?: number;
-      /** Connections open at once (default 1024); beyond, callers are refused with 5 (backlog). */
-      maxConnections?: number;
-      transport?: Transport;
-      signal?: AbortSignal;
-      clock?: Clock;
-    },
+    options?: ListenOptions & { transport?: Transport; clock?: Clock },
   ): Promise<SrtServer>;
   /** What the server turned away or dropped: callers refused because the accept queue was full
    * or too many awaited an asynchronous accept, callbacks that threw, and the port's counters

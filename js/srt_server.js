@@ -6,36 +6,24 @@ import { EndpointDriver } from "./endpoint_driver.js";
 import { checkClock, systemClock } from "./clock.js";
 import { SrtError } from "./srt_error.js";
 import { parseSrtUri } from "./srt_uri.js";
-import { asyncDispose } from "./socket_streams.js";
 import { acceptedSocket } from "./srt_socket.js";
 import { defaultTransport } from "#platform";
 import { abortable, throwIfAborted } from "./abortable.js";
 import { parseStreamId } from "./stream_id.js";
 import { DeferredAdmissions } from "./deferred_admissions.js";
+import { AcceptQueue, askAccept, reportCallbackError } from "./accept_queue.js";
 
 /** Accepted connections waiting for the application to take them; beyond, callers are refused. */
 const defaultMaxPendingAccepts = 128;
 /** libsrt SRT_REJ_BACKLOG: what a caller gets when the accept queue is full. */
 const rejectBacklog = 5;
-/** libsrt's reject code for "forbidden" (SRT_REJX_FORBIDDEN, access control's 403). */
-export const rejectForbidden = 1403;
 
 const constructing = Symbol("SrtServer construction");
 
-/** An accept callback's answer as a reject code: 0 admits. */
-export function admissionCode(answer) {
-  if (answer === undefined || answer === true) return 0;
-  if (answer === false) return rejectForbidden;
-  return Number.isInteger(answer) && answer >= 0 ? answer : rejectForbidden;
-}
-
-export class SrtServer {
+export class SrtServer extends AcceptQueue {
   #driver;
   #onRefused;
   #onError;
-  #pending = [];
-  #takers = [];  // accept() calls waiting for a caller: { resolve }
-  #ended = false;
   #ownCounters = { refusedQueueFull: 0, refusedUndecided: 0, callbackErrors: 0 };
   #admissions;
   #finalCounters;
@@ -74,12 +62,13 @@ export class SrtServer {
     server.#admissions = new DeferredAdmissions({ maxAsking: maxPending, clock });
     const decide = (streamId, peer) => {
       // Taken or not, an accepted connection stays in the queue until the application takes it.
-      if (server.#pending.length >= maxPending) {
+      if (server._waitingCount >= maxPending) {
         server.#ownCounters.refusedQueueFull += 1;
         return rejectBacklog;
       }
       if (!accept) return 0;
-      const code = server.#admissions.decide(`${peer} ${streamId}`, () => server.#ask(accept, { streamId, peer }));
+      const code = server.#admissions.decide(`${peer} ${streamId}`,
+        () => askAccept(accept, { streamId, peer }, parseStreamId, (error) => server.#report(error, "accept")));
       if (code !== undefined) return code;
       server.#ownCounters.refusedUndecided += 1;
       return rejectBacklog;
@@ -98,6 +87,7 @@ export class SrtServer {
 
   /** @internal use SrtServer.listen() */
   constructor(token, driver, { onRefused, onError }) {
+    super();
     if (token !== constructing) throw new TypeError("use SrtServer.listen() to get an SrtServer");
     this.#driver = driver;
     this.#onRefused = onRefused;
@@ -121,38 +111,12 @@ export class SrtServer {
   /** A callback of the application threw: counted and handed to onError, never rethrown. */
   #report(error, callback) {
     this.#ownCounters.callbackErrors += 1;
-    const wrapped = new SrtError(`the ${callback} callback threw: ${error?.message ?? error}`, { code: "ERR_SRT_CALLBACK", cause: error });
-    try {
-      if (this.#onError) this.#onError(wrapped);
-      else console.error(`websrt: ${wrapped.message}`);
-    } catch {
-      // an onError that throws too has nowhere left to go
-    }
-  }
-
-  /** The application's answer for a caller as a reject code (0 admits), or a promise of one. An
-   * accept callback that throws or rejects refuses, and never breaks the endpoint. */
-  #ask(accept, { streamId, peer }) {
-    const refuse = (error) => {
-      this.#report(error, "accept");
-      return rejectForbidden;
-    };
-    let answer;
-    try {
-      answer = accept({ streamId, peer, parsedStreamId: parseStreamId(streamId) });
-    } catch (error) {
-      return refuse(error);
-    }
-    if (typeof answer?.then !== "function") return admissionCode(answer);
-    return Promise.resolve(answer).then(admissionCode, refuse);
+    reportCallbackError(this.#onError, error, callback);
   }
 
   #onEvent(event) {
     if (event.kind === "accepted") {
-      const socket = acceptedSocket(this.#driver, event);
-      const taker = this.#takers.shift();
-      if (taker) taker.resolve(socket);
-      else this.#pending.push(socket);
+      this._offer(acceptedSocket(this.#driver, event));
     } else if (event.kind === "refused") {
       try {
         this.#onRefused?.(event);
@@ -167,61 +131,12 @@ export class SrtServer {
     return this.#driver.transport.localAddress();
   }
 
-  /**
-   * The next accepted connection, or undefined once the server is closed; rejects with
-   * `signal`'s reason when it aborts first (the server stays open).
-   */
-  accept({ signal } = {}) {
-    try {
-      throwIfAborted(signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const socket = this.#pending.shift();
-    if (socket) return Promise.resolve(socket);
-    if (this.#ended) return Promise.resolve(undefined);
-    let taker;
-    const waiting = new Promise((resolve) => {
-      taker = { resolve };
-      this.#takers.push(taker);
-    });
-    return abortable(waiting, signal, () => {
-      const index = this.#takers.indexOf(taker);
-      if (index >= 0) this.#takers.splice(index, 1);
-    });
-  }
-
-  /** The next accepted connection as an iterator result: done once the server is closed. */
-  async next() {
-    const socket = await this.accept();
-    return socket === undefined ? { value: undefined, done: true } : { value: socket, done: false };
-  }
-
-  /** Accepted connections until the server closes. Leaving the loop stops taking callers here
-   * but keeps the server and its connections open (close() ends them). */
-  [Symbol.asyncIterator]() {
-    return {
-      next: () => this.next(),
-      return: async () => ({ value: undefined, done: true }),
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-  }
-
-  /** `await using server = …` closes it at the end of the scope. */
-  async [asyncDispose]() {
-    await this.close();
-  }
-
   /** Closes every accepted connection and the port. */
   async close() {
-    if (this.#ended) return this.#closed;
-    this.#ended = true;
-    // Every connection, taken or still pending, has its sink in the driver.
+    if (this._ended) return this.#closed;
+    this._endQueue();
+    // Every connection, taken or still waiting to be, has its sink in the driver.
     await Promise.all([...this.#driver.connections.values()].map((sink) => sink.close()));
-    this.#pending.length = 0;
-    for (const taker of this.#takers.splice(0)) taker.resolve(undefined);
     this.#finalCounters = this.counters;  // the endpoint goes with the driver
     this.#driver.close();
     this.#resolveClosed();

@@ -1,5 +1,5 @@
 // Types of websrt/worker (js/srt_worker.js): SRT off the main thread.
-import type { AcceptAnswer, ParsedStreamId, ReceivedMessage, SendOptions, ServerCounters, SrtError, SrtStats } from "./index.js";
+import type { ListenOptions, ReceivedMessage, SendOptions, ServerCounters, SrtError, SrtStats } from "./index.js";
 
 /**
  * SRT off the main thread: the WebAssembly core, its timers and its transport run in a dedicated
@@ -26,17 +26,7 @@ export class SrtWorker {
    * options and rejections; accept and onRefused run on this thread, and a caller is answered
    * when it repeats its handshake after accept answered (within 250 ms).
    */
-  listen(
-    uri: string,
-    options?: {
-      accept?: (request: { streamId: string; peer: string; parsedStreamId: ParsedStreamId }) => AcceptAnswer | Promise<AcceptAnswer>;
-      onRefused?: (event: { peer: string; streamId: string; rejectCode: number; detail: string }) => void;
-      onError?: (error: SrtError) => void;
-      maxPending?: number;
-      maxConnections?: number;
-      signal?: AbortSignal;
-    },
-  ): Promise<WorkerSrtServer>;
+  listen(uri: string, options?: ListenOptions): Promise<WorkerSrtServer>;
   /** Stops the worker at once; its connections end without SHUTDOWN (close them first). */
   terminate(): Promise<void>;
 }
