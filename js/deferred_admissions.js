@@ -6,8 +6,8 @@
 // refused at once, and an answer no caller came back for within `keepMicros` (or beyond
 // 2 × maxAsking answers waiting) is forgotten; such a caller is asked about again.
 
-/** What the core's accept callback returns while the application decides. */
-export const decideLater = -1;
+/** What the core's accept callback returns while the application decides (AcceptDecision::later). */
+const decideLater = -1;
 
 /** Answers kept for a caller's next CONCLUSION: longer than a connect timeout (3 s default). */
 const defaultKeepMicros = 10_000_000;
@@ -23,11 +23,6 @@ export class DeferredAdmissions {
     this.#maxAsking = maxAsking;
     this.#clock = clock;
     this.#keepMicros = keepMicros;
-  }
-
-  /** Questions open now. */
-  get asking() {
-    return this.#asking.size;
   }
 
   /**
