@@ -238,18 +238,36 @@ void add_round_key(std::array<Lanes, 8>& q, const std::array<Lanes, 8>& key) noe
     for (int r = 0; r < 8; ++r) q[r] ^= key[r];
 }
 
-/// SubWord (FIPS-197 §5.2) through the same circuit, on 32-bit slices (one bit per byte).
-std::uint32_t sub_word(std::uint32_t word) noexcept {
-    std::array<std::uint32_t, 8> q{};
-    for (int r = 0; r < 8; ++r) {
-        for (int j = 0; j < 4; ++j) q[r] |= ((word >> (8 * j + r)) & 1u) << j;
+/// SubBytes, with its 0x63, on up to 64 bytes at once: the same circuit on 64-bit slices, bit j
+/// of slice r being bit r of byte j. For the key schedule and column0_by_byte15_.
+void substitute(std::span<std::uint8_t> bytes) noexcept {
+    std::array<std::uint64_t, 8> q{};
+    for (std::size_t j = 0; j < bytes.size() && j < 64; ++j) {
+        for (std::size_t r = 0; r < 8; ++r) q[r] |= static_cast<std::uint64_t>((bytes[j] >> r) & 1u) << j;
     }
     sub_bytes<true>(q);
-    std::uint32_t substituted = 0;
-    for (int r = 0; r < 8; ++r) {
-        for (int j = 0; j < 4; ++j) substituted |= ((q[r] >> j) & 1u) << (8 * j + r);
+    for (std::size_t j = 0; j < bytes.size() && j < 64; ++j) {
+        std::uint8_t byte = 0;
+        for (std::size_t r = 0; r < 8; ++r) byte = static_cast<std::uint8_t>(byte | ((q[r] >> j) & 1u) << r);
+        bytes[j] = byte;
     }
+    detail::secure_zero(q.data(), sizeof q);
+}
+
+/// SubWord (FIPS-197 §5.2).
+std::uint32_t sub_word(std::uint32_t word) noexcept {
+    std::array<std::uint8_t, 4> bytes{};
+    for (std::size_t j = 0; j < 4; ++j) bytes[j] = static_cast<std::uint8_t>(word >> (8 * j));
+    substitute(bytes);
+    std::uint32_t substituted = 0;
+    for (std::size_t j = 0; j < 4; ++j) substituted |= static_cast<std::uint32_t>(bytes[j]) << (8 * j);
+    detail::secure_zero(bytes.data(), bytes.size());
     return substituted;
+}
+
+/// 2 · b in GF(2^8) (FIPS-197 §4.2.1, xtime), without a branch on b.
+std::uint8_t times2(std::uint8_t b) noexcept {
+    return static_cast<std::uint8_t>((b << 1) ^ (0x1bu & (0u - (b >> 7u))));
 }
 
 /// A counter block as two big-endian halves, so that advancing it is integer arithmetic.
@@ -277,32 +295,39 @@ Counter advanced(Counter counter, std::uint64_t increment, BitslicedAes::Counter
 
 /// The counter block's 16 bytes in a register in reverse order (byte 15 first): the two halves
 /// as little-endian words, without byte swaps, which wasm lacks (two __builtin_bswap64 per block
-/// cost some 40 scalar instructions). encrypt_in_registers undoes the reversal in the shuffle
-/// it starts with anyway.
+/// cost some 40 scalar instructions). to_slices undoes the reversal in the shuffle it starts
+/// with anyway.
 Lanes reversed_counter_block(Counter counter) noexcept { return Lanes::from_words(counter.low, counter.high); }
 
 constexpr BytePermutation reverse_bytes = {15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
 /// Reversed counter blocks to the slices' row-major byte order, in one shuffle.
 constexpr BytePermutation reversed_to_row_major = then(reverse_bytes, column_major_to_row_major);
 
-/// The whole cipher on eight blocks held in registers (q[b] = block b), in place; the blocks'
-/// bytes first go through `to_rows` (column_major_to_row_major, or a composition with it).
-/// Inlined into each caller, whose q is then a local the compiler keeps in registers (as long
-/// as the caller indexes q only by constants): called, the same code ran about a fifth slower
-/// in V8.
-template <BytePermutation to_rows = column_major_to_row_major, class RoundKeys>
-[[gnu::always_inline]] inline void encrypt_in_registers(std::array<Lanes, 8>& q, const RoundKeys& round_keys,
-                                                        int rounds) noexcept {
-    const Lanes to_rows_indices = indices<to_rows>();
-    for (auto& block : q) block = block.swizzled(to_rows_indices);
+/// Eight blocks held in registers (q[b] = block b) to slices, their bytes first going through
+/// the permutation `to_rows` holds (see indices()) into the slices' row-major order.
+[[gnu::always_inline]] inline void to_slices(std::array<Lanes, 8>& q, Lanes to_rows) noexcept {
+    for (auto& block : q) block = block.swizzled(to_rows);
     transpose(q);
-    // Each round key is added at the top of the loop body, where V8 puts the loads anyway: added
-    // at the bottom, the loaded key slices stayed live through the round and were spilled.
-    for (int k = 0; k < rounds - 1; ++k) {
-        add_round_key(q, round_keys[static_cast<std::size_t>(k)]);
-        sub_bytes<false>(q);
-        shift_rows_mix_columns(q);
-    }
+}
+
+/// A round before the last, on slices: AddRoundKey with round key k, SubBytes, ShiftRows,
+/// MixColumns. The round key is added first, where V8 puts its loads anyway: added at the end
+/// of the round before, the loaded key slices stayed live through that round and were spilled.
+template <class RoundKeys>
+[[gnu::always_inline]] inline void middle_round(std::array<Lanes, 8>& q, const RoundKeys& round_keys, int k) noexcept {
+    add_round_key(q, round_keys[static_cast<std::size_t>(k)]);
+    sub_bytes<false>(q);
+    shift_rows_mix_columns(q);
+}
+
+/// The cipher from round `first` (0: from AddRoundKey with round key 0) on, on slices, ending
+/// with the blocks back in registers in their own byte order. Inlined into each caller, whose q
+/// is then a local the compiler keeps in registers (as long as the caller indexes q only by
+/// constants): called, the same code ran about a fifth slower in V8.
+template <class RoundKeys>
+[[gnu::always_inline]] inline void rounds_from(std::array<Lanes, 8>& q, const RoundKeys& round_keys, int first,
+                                               int rounds) noexcept {
+    for (int k = first; k < rounds - 1; ++k) middle_round(q, round_keys, k);
     add_round_key(q, round_keys[static_cast<std::size_t>(rounds - 1)]);
     sub_bytes<false>(q);
     const Lanes shift_indices = indices<shift_rows>();
@@ -315,10 +340,14 @@ template <BytePermutation to_rows = column_major_to_row_major, class RoundKeys>
 
 }  // namespace
 
-BitslicedAes::~BitslicedAes() { detail::secure_zero(round_keys_.data(), sizeof round_keys_); }
+BitslicedAes::~BitslicedAes() {
+    detail::secure_zero(round_keys_.data(), sizeof round_keys_);
+    detail::secure_zero(column0_by_byte15_.data(), sizeof column0_by_byte15_);
+}
 
 bool BitslicedAes::set_key(std::span<const std::uint8_t> key) noexcept {
     detail::secure_zero(round_keys_.data(), sizeof round_keys_);
+    detail::secure_zero(column0_by_byte15_.data(), sizeof column0_by_byte15_);
     rounds_ = 0;
     detail::AesKeyWords words{};
     const int rounds = detail::expand_aes_key(key, words, sub_word);
@@ -341,6 +370,24 @@ bool BitslicedAes::set_key(std::span<const std::uint8_t> key) noexcept {
             detail::secure_zero(lanes.data(), lanes.size());
         }
     }
+
+    // column0_by_byte15_: round key 0's byte 15 is byte 3 of its last word.
+    const auto key_byte15 = static_cast<std::uint8_t>(words[3] >> 24);
+    for (std::size_t first = 0; first < column0_by_byte15_.size(); first += 64) {
+        std::array<std::uint8_t, 64> substituted{};
+        for (std::size_t j = 0; j < substituted.size(); ++j) {
+            substituted[j] = static_cast<std::uint8_t>((first + j) ^ key_byte15);
+        }
+        substitute(substituted);
+        for (std::size_t j = 0; j < substituted.size(); ++j) {
+            const std::uint8_t s = substituted[j];
+            const std::uint8_t twice = times2(s);
+            column0_by_byte15_[first + j] = static_cast<std::uint32_t>(s) | static_cast<std::uint32_t>(s) << 8 |
+                                            static_cast<std::uint32_t>(twice ^ s) << 16 |
+                                            static_cast<std::uint32_t>(twice) << 24;
+        }
+        detail::secure_zero(substituted.data(), substituted.size());
+    }
     detail::secure_zero(words.data(), sizeof words);
     rounds_ = rounds;
     return true;
@@ -349,7 +396,8 @@ bool BitslicedAes::set_key(std::span<const std::uint8_t> key) noexcept {
 void BitslicedAes::encrypt_batch(const std::uint8_t* in, std::uint8_t* out) const noexcept {
     Slices q;
     for (std::size_t b = 0; b < blocks_per_batch; ++b) q[b] = Lanes::load(in + b * block_size);
-    encrypt_in_registers(q, round_keys_, rounds_);
+    to_slices(q, indices<column_major_to_row_major>());
+    rounds_from(q, round_keys_, 0, rounds_);
     for (std::size_t b = 0; b < blocks_per_batch; ++b) q[b].store(out + b * block_size);
 }
 
@@ -364,23 +412,54 @@ void BitslicedAes::ctr_xor(std::span<const std::uint8_t, block_size> counter, Co
     // later, going through the batches backwards keeps unread input from being overwritten.
     const bool backwards = out > in && out < in + size;
     const Counter first = load_counter(counter);
+
+    // Counter-mode caching: blocks whose counters differ in byte 15 alone (a run, up to 256 of
+    // them) differ after round 1 only by column0_by_byte15_[byte 15]. So the first round's output
+    // of a run's first batch, less that of its block 0's byte 15, gives every later batch of the
+    // run its round 1, and those start at round 2: a packet of 1316 bytes (11 batches) runs
+    // round 1 once instead of eleven times. Which counters share a run is public.
+    Lanes run_base{};  // round 1's output for the run's counters with byte 15 adding nothing
+    Counter run{};     // the run's counter, byte 15 aside
+    bool have_run = false;
+    const Lanes from_counters = indices<reversed_to_row_major>();
+    const Lanes from_columns = indices<column_major_to_row_major>();
     for (std::size_t n = 0; n < batches; ++n) {
         const std::size_t batch = backwards ? batches - 1 - n : n;
         Slices q;
         const Counter base = advanced(first, batch * blocks_per_batch, width);
-        // The batch's counters differ in their last 32 (bits32) or 64 bits. When those do not wrap
-        // within the batch, block b is block 0 plus b, added to the low half in SIMD; otherwise
-        // (at most once per wrap) each block goes through advanced(). Counters are public.
-        const std::uint64_t changing = width == CounterWidth::bits32 ? base.low & 0xffffffffu : base.low;
-        const std::uint64_t limit = width == CounterWidth::bits32 ? 0xffffffffu : ~std::uint64_t{0};
-        if (changing <= limit - (blocks_per_batch - 1)) {
-            const Lanes one = Lanes::from_words(1, 0);
-            q[0] = reversed_counter_block(base);
-            for (std::size_t b = 1; b < blocks_per_batch; ++b) q[b] = q[b - 1].add64(one);
+        const auto byte15 = static_cast<std::size_t>(base.low & 0xffu);
+        const bool one_run = byte15 + (blocks_per_batch - 1) <= 0xffu;  // no carry out of byte 15 in the batch
+        if (one_run && have_run && base.high == run.high && (base.low >> 8) == (run.low >> 8)) {
+            for (std::size_t b = 0; b < blocks_per_batch; ++b) {
+                q[b] = run_base ^ Lanes::load32(&column0_by_byte15_[byte15 + b]);
+            }
+            to_slices(q, from_columns);
         } else {
-            for (std::size_t b = 0; b < blocks_per_batch; ++b) q[b] = reversed_counter_block(advanced(base, b, width));
+            // The batch's counters differ in their last 32 (bits32) or 64 bits. When those do not
+            // wrap within the batch, block b is block 0 plus b, added to the low half in SIMD;
+            // otherwise (at most once per wrap) each block goes through advanced().
+            const std::uint64_t changing = width == CounterWidth::bits32 ? base.low & 0xffffffffu : base.low;
+            const std::uint64_t limit = width == CounterWidth::bits32 ? 0xffffffffu : ~std::uint64_t{0};
+            if (changing <= limit - (blocks_per_batch - 1)) {
+                const Lanes one = Lanes::from_words(1, 0);
+                q[0] = reversed_counter_block(base);
+                for (std::size_t b = 1; b < blocks_per_batch; ++b) q[b] = q[b - 1].add64(one);
+            } else {
+                for (std::size_t b = 0; b < blocks_per_batch; ++b) {
+                    q[b] = reversed_counter_block(advanced(base, b, width));
+                }
+            }
+            to_slices(q, from_counters);
+            middle_round(q, round_keys_, 0);
+            if (one_run) {  // this batch starts a run: keep its block 0's round 1, less byte 15's part
+                Slices blocks = q;
+                transpose(blocks);
+                run_base = blocks[0].swizzled(from_columns) ^ Lanes::load32(&column0_by_byte15_[byte15]);
+                run = base;
+                have_run = true;
+            }
         }
-        encrypt_in_registers<reversed_to_row_major>(q, round_keys_, rounds_);
+        rounds_from(q, round_keys_, 1, rounds_);
 
         // Keystream block b of this batch masks data block batch * 8 + b - skip.
         const std::size_t first_block = batch * blocks_per_batch;

@@ -7,6 +7,8 @@
 // shuffles and SubBytes is Boyar, Peralta and Calik's 113-gate S-box circuit (eprint 2009/191,
 // SLP_AES_113) run once for all 128 bytes, its gates in the order RustCrypto's aes crate
 // (fixslice64.rs, MIT/Apache-2.0) took from Stoffelen's register-pressure scheduler.
+// Counter mode skips the first round of most blocks (Bernstein and Schwabe's counter-mode
+// caching, "New AES software speed records", INDOCRYPT 2008): see ctr_xor.
 // Natively the same code runs on portable lanes (simd_lanes.hpp), for tests against wolfCrypt.
 #pragma once
 
@@ -54,6 +56,10 @@ private:
 
     // round_keys_[k][r]: byte lane p is 0xff where bit r of round key k's byte p is set.
     std::array<Slices, detail::aes_max_rounds + 1> round_keys_{};
+    // What counter byte 15 = v adds to the first round's output, for every v: round 1 carries
+    // byte 15 into column 0 alone, as (s, s, 3·s, 2·s) with s = S(v ⊕ round key 0's byte 15),
+    // little-endian. Indexed by counters, which are public; its contents are secret.
+    std::array<std::uint32_t, 256> column0_by_byte15_{};
     int rounds_ = 0;
 };
 

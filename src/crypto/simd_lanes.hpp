@@ -32,6 +32,8 @@ struct Lanes {
     v128_t v;
 
     static Lanes load(const std::uint8_t* bytes) noexcept { return {wasm_v128_load(bytes)}; }
+    /// Bytes 0-3 from `word` (little-endian), the rest zero.
+    static Lanes load32(const std::uint32_t* word) noexcept { return {wasm_v128_load32_zero(word)}; }
     void store(std::uint8_t* bytes) const noexcept { wasm_v128_store(bytes, v); }
     /// Every 64-bit half holds `word`.
     static Lanes repeat64(std::uint64_t word) noexcept { return {wasm_u64x2_splat(word)}; }
@@ -90,6 +92,7 @@ struct Lanes {
         return lanes;
     }
     void store(std::uint8_t* bytes) const noexcept { std::memcpy(bytes, words.data(), 16); }
+    static Lanes load32(const std::uint32_t* word) noexcept { return {{*word, 0}}; }
     static Lanes repeat64(std::uint64_t word) noexcept { return {{word, word}}; }
     static Lanes from_words(std::uint64_t first, std::uint64_t second) noexcept { return {{first, second}}; }
 
