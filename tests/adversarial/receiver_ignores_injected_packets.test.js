@@ -90,6 +90,22 @@ describe("a listener receiving an honest stream with injected packets", () => {
     assertHonestStreamKept("DROPREQ ranges", run, { injected });
   });
 
+  test("spends bounded CPU on a flood of DROPREQs naming thousands of scattered packets ahead", async () => {
+    // Each names one packet not sent yet, every other one up to 16,000 ahead, so that the ranges
+    // given up neither merge nor expire: a receiver keeping them in a list it scans per DROPREQ
+    // pays for the whole list every time. The honest packets still arrive and are delivered.
+    let injected = 0;
+    const run = await receiverUnderAttack({ payloadBytes, inject: (peer, i, seq) => {
+      if (i < 100 || i >= 500) return;
+      for (let j = 0; j < 50; j++) {
+        const ahead = seqAdd(seq, 2 + 2 * ((i * 50 + j) % 8000));
+        peer.send(dropReqPacket({ msgno: randomInt(1, 2 ** 26), first: ahead, last: ahead, timestamp: peer.now(), destId: peer.peerId }));
+        injected++;
+      }
+    } });
+    assertHonestStreamKept("DROPREQ flood", run, { injected });
+  });
+
   test("survives garbage KM messages (UMSG_EXT subtypes 3 and 4) on an unencrypted connection", async () => {
     let injected = 0;
     const run = await receiverUnderAttack({ payloadBytes, inject: (peer, i) => {
