@@ -1,7 +1,8 @@
 // Tests for the native build's AES-NI counter mode (AesNiCtr, which AesCtr uses when the CPU has
 // AES-NI): SP 800-38A's known answers (tests/vectors/aes-known-answers.json), and differential
 // properties against wolfCrypt's own wc_AesCtrEncrypt over random keys, counters that carry,
-// lengths and overlapping buffers.
+// lengths and overlapping buffers; each on AES-NI alone and on the widest instructions the CPU
+// has (VAES on 512-bit registers where it has them).
 #define BOOST_TEST_MODULE aesni_ctr
 #include <boost/test/unit_test.hpp>
 
@@ -48,6 +49,10 @@ Bytes random_key() {
     return *rc::gen::container<Bytes>(size, rc::gen::arbitrary<std::uint8_t>());
 }
 
+AesNiCtr::Instructions any_instructions() {
+    return *rc::gen::element(AesNiCtr::Instructions::widest, AesNiCtr::Instructions::aes_ni);
+}
+
 std::array<std::uint8_t, 16> random_counter() {
     auto counter = *rc::gen::arbitrary<std::array<std::uint8_t, 16>>();
     const auto ones = *rc::gen::inRange<std::size_t>(0, 17);  // so that the increments carry
@@ -61,6 +66,7 @@ BOOST_AUTO_TEST_CASE(this_machine_has_aes_ni_so_the_native_build_uses_it) {
     // Not a requirement of the product (AesCtr falls back to wolfCrypt), but of these tests: on a
     // CPU without AES-NI they would test nothing.
     BOOST_TEST_REQUIRE(AesNiCtr::supported());
+    BOOST_TEST_MESSAGE("VAES on 512-bit registers: " << (AesNiCtr::vaes_supported() ? "yes" : "no"));
 }
 
 BOOST_AUTO_TEST_CASE(matches_sp_800_38a_for_every_key_size) {
@@ -68,15 +74,19 @@ BOOST_AUTO_TEST_CASE(matches_sp_800_38a_for_every_key_size) {
     BOOST_TEST_REQUIRE(file.good());
     const auto vectors = nlohmann::json::parse(file);  // kept: the loop below walks a part of it
     for (const auto& vector : vectors.at("ctr")) {
-        BOOST_TEST_CONTEXT(vector.at("name").get<std::string>()) {
-            AesNiCtr ctr;
-            BOOST_TEST_REQUIRE(ctr.set_key(from_hex(vector.at("key").get<std::string>())));
-            const Bytes counter_bytes = from_hex(vector.at("counter").get<std::string>());
-            std::array<std::uint8_t, 16> counter{};
-            std::copy(counter_bytes.begin(), counter_bytes.end(), counter.begin());
-            Bytes data = from_hex(vector.at("plaintext").get<std::string>());
-            ctr.ctr_xor(counter, data.data(), data.data(), data.size());
-            BOOST_TEST(data == from_hex(vector.at("ciphertext").get<std::string>()), boost::test_tools::per_element());
+        for (const auto instructions : {AesNiCtr::Instructions::widest, AesNiCtr::Instructions::aes_ni}) {
+            BOOST_TEST_CONTEXT(vector.at("name").get<std::string>()
+                               << (instructions == AesNiCtr::Instructions::aes_ni ? ", AES-NI" : ", widest")) {
+                AesNiCtr ctr(instructions);
+                BOOST_TEST_REQUIRE(ctr.set_key(from_hex(vector.at("key").get<std::string>())));
+                const Bytes counter_bytes = from_hex(vector.at("counter").get<std::string>());
+                std::array<std::uint8_t, 16> counter{};
+                std::copy(counter_bytes.begin(), counter_bytes.end(), counter.begin());
+                Bytes data = from_hex(vector.at("plaintext").get<std::string>());
+                ctr.ctr_xor(counter, data.data(), data.data(), data.size());
+                BOOST_TEST(data == from_hex(vector.at("ciphertext").get<std::string>()),
+                           boost::test_tools::per_element());
+            }
         }
     }
 }
@@ -92,7 +102,7 @@ RC_BOOST_PROP(equals_wolfcrypts_counter_mode_for_any_key_counter_and_length, ())
     const auto counter = random_counter();
     const auto size = *rc::gen::inRange<std::size_t>(0, 3000);
     const Bytes input = *rc::gen::container<Bytes>(size, rc::gen::arbitrary<std::uint8_t>());
-    AesNiCtr ctr;
+    AesNiCtr ctr(any_instructions());
     RC_ASSERT(ctr.set_key(key));
     Bytes output(input.size());
     ctr.ctr_xor(counter, input.data(), output.data(), input.size());
@@ -110,7 +120,7 @@ RC_BOOST_PROP(overlapping_buffers_give_the_disjoint_result, ()) {
     const std::size_t in_offset = output_later ? 0 : shift;
     const std::size_t out_offset = output_later ? shift : 0;
     std::copy(input.begin(), input.end(), buffer.begin() + static_cast<std::ptrdiff_t>(in_offset));
-    AesNiCtr ctr;
+    AesNiCtr ctr(any_instructions());
     RC_ASSERT(ctr.set_key(key));
     ctr.ctr_xor(counter, buffer.data() + in_offset, buffer.data() + out_offset, input.size());
     RC_ASSERT(Bytes(buffer.begin() + static_cast<std::ptrdiff_t>(out_offset),
