@@ -82,6 +82,7 @@ private:
     void finish(int status, std::string line) { finish(core::TransferEnd{status, std::move(line)}); }
     void finish(core::TransferEnd end) {
         if (finished_) return;
+        flush_output();  // what was delivered before the end is written
         finished_ = true;
         // A failed write ends the transfer whatever else ended it meanwhile (see write_output).
         outcome_ = output_error_ ? core::TransferEnd{1, *output_error_} : std::move(end);
@@ -183,6 +184,20 @@ private:
             return;
         }
         if (finished_ || output_error_) return;  // a write failed: the rest goes nowhere
+        // Gathered and written once the event loop's current handler is done, which delivers
+        // every message due: one write per packet was the receiver's largest cost at high rates
+        // (a system call per 1456 bytes, 69,000 a second at 800 Mbit/s).
+        if (pending_output_.empty()) asio::post(io_, [this] { flush_output(); });
+        pending_output_.insert(pending_output_.end(), message.begin(), message.end());
+        if (pending_output_.size() >= max_pending_output) flush_output();
+    }
+
+    void flush_output() {
+        if (finished_ || output_error_) {
+            pending_output_.clear();
+            return;
+        }
+        const wire::Bytes message(pending_output_);
         std::size_t written = 0;
         while (written < message.size()) {
             const ssize_t n = ::write(output_fd_, message.data() + written, message.size() - written);
@@ -194,10 +209,11 @@ private:
                 // Not finish() here: this runs inside the driver's delivery loop over its open
                 // connections, and finish() closes ours (a nested service() erased it mid-loop).
                 asio::post(io_, [this] { finish(1, *output_error_); });
-                return;
+                break;
             }
             written += static_cast<std::size_t>(n);
         }
+        pending_output_.clear();
     }
 
     /// Closes an output file; a failure there (a delayed write error) fails a transfer that had
@@ -353,6 +369,8 @@ private:
     std::optional<core::ConnectionId> connection_;
     std::unique_ptr<InputReader> input_;
     int output_fd_ = STDOUT_FILENO;            // where SRT input goes unless UDP takes it: stdout or a file
+    std::vector<std::uint8_t> pending_output_;  // delivered, not written yet (write_output)
+    static constexpr std::size_t max_pending_output = 256 * 1024;  // written at once beyond this
     std::string output_name_;                  // the output file, as error lines name it
     std::optional<std::string> output_error_;  // the line of the write that failed
     std::optional<udp::socket> udp_socket_;
