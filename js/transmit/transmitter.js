@@ -61,6 +61,7 @@ export class Transmitter {
     this.inputName = "standard input";  // as error lines name it
     this.fileOutput = undefined;  // a file's write stream, when SRT input goes to a file
     this.fileOutputError = undefined;  // the line of the first write error there
+    this.outputCorked = false;  // writes gathered until the next tick (writeOutput)
     this.timers = [];
     this.finished = false;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -222,7 +223,18 @@ export class Transmitter {
       this.udpSocket?.send(message, this.udpTarget.port, this.udpTarget.address);
       return;
     }
-    (this.fileOutput ?? this.io.stdout).write(message);
+    // The messages that arrive together go out in one writev: corked until the reader has taken
+    // every message already here (nextTick runs once the promise jobs of the loop are drained).
+    const output = this.fileOutput ?? this.io.stdout;
+    if (!this.outputCorked) {
+      this.outputCorked = true;
+      output.cork();
+      process.nextTick(() => {
+        this.outputCorked = false;
+        output.uncork();
+      });
+    }
+    output.write(message);
   }
 
   // ---- the SRT side ----
