@@ -368,11 +368,11 @@ private:
     std::unique_ptr<UdpDriver> driver_;
     std::optional<core::ConnectionId> connection_;
     std::unique_ptr<InputReader> input_;
-    int output_fd_ = STDOUT_FILENO;            // where SRT input goes unless UDP takes it: stdout or a file
+    int output_fd_ = STDOUT_FILENO;             // where SRT input goes unless UDP takes it: stdout or a file
     std::vector<std::uint8_t> pending_output_;  // delivered, not written yet (write_output)
     static constexpr std::size_t max_pending_output = 256 * 1024;  // written at once beyond this
-    std::string output_name_;                  // the output file, as error lines name it
-    std::optional<std::string> output_error_;  // the line of the write that failed
+    std::string output_name_;                                      // the output file, as error lines name it
+    std::optional<std::string> output_error_;                      // the line of the write that failed
     std::optional<udp::socket> udp_socket_;
     udp::endpoint udp_target_;
     udp::endpoint udp_sender_;
