@@ -185,9 +185,11 @@ private:
 
     // connection_sender.cpp
     SendOutcome submit(Micros now, wire::Bytes message, const SendControl& control);
-    /// Gives up the message of `entry` (its TTL is over): DROPREQ for its packets, counted once.
+    /// Gives up `entry`'s message (its TTL is over) from `entry` on: one DROPREQ up to the
+    /// message's last packet sent, each packet counted once.
     void give_up_expired(SendBuffer::Entry& entry);
-    void queue_drop_request(const SendBuffer::DroppedRange& dropped);
+    /// Counts `dropped` in pktSndDrop and byteSndDrop and tells the receiver (DROPREQ).
+    void drop_on_sender(const SendBuffer::DroppedRange& dropped);
     void handle_ack(Micros now, const wire::ControlPacket& packet, const wire::AckBody& ack);
     void handle_nak(Micros now, const wire::NakBody& nak);
     void drop_too_late_on_sender(Micros now);

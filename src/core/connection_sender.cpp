@@ -130,14 +130,14 @@ void Connection::drop_too_late_on_sender(Micros now) {
     if (!config_.too_late_packet_drop || !negotiated_.peer_tlpktdrop) return;
     const auto dropped = send_buffer_.drop_too_late(now, sender_drop_threshold());
     if (!dropped) return;
-    count(&TrafficCounters::pktSndDrop, dropped->packets);
-    count(&TrafficCounters::byteSndDrop, dropped->bytes);
     sender_loss_.remove_up_to(dropped->last.next());
     if (wire::SeqNo::offset(last_ack_received_, dropped->last.next()) > 0) last_ack_received_ = dropped->last.next();
-    queue_drop_request(*dropped);
+    drop_on_sender(*dropped);
 }
 
-void Connection::queue_drop_request(const SendBuffer::DroppedRange& dropped) {
+void Connection::drop_on_sender(const SendBuffer::DroppedRange& dropped) {
+    count(&TrafficCounters::pktSndDrop, dropped.packets);
+    count(&TrafficCounters::byteSndDrop, dropped.bytes);
     // Tell the receiver to stop waiting for them (libsrt sends UMSG_DROPREQ with the first
     // message number and the sequence range).
     queue_control(wire::ControlType::drop_request, dropped.first_msgno.value(),
@@ -145,12 +145,24 @@ void Connection::queue_drop_request(const SendBuffer::DroppedRange& dropped) {
 }
 
 void Connection::give_up_expired(SendBuffer::Entry& entry) {
-    if (!entry.given_up) {
-        entry.given_up = true;
-        count(&TrafficCounters::pktSndDrop);
-        count(&TrafficCounters::byteSndDrop, entry.size);
+    // The rest of its message goes with it: one DROPREQ from this packet to the message's last
+    // one sent, and those leave the loss list (libsrt packLostData, once CSndBuffer::readData
+    // found the message expired and counted its packets from this one on). The list is taken
+    // lowest first, so nothing before this packet is still in it. Its packets not sent yet are
+    // skipped, with a DROPREQ of their own, when their turn comes (skip_expired_unsent).
+    SendBuffer::DroppedRange range{entry.seq, entry.seq, entry.msgno, entry.msgno, 0, 0};
+    for (SendBuffer::Entry* packet = &entry; packet != nullptr;) {
+        if (!packet->given_up) {  // counted once, however often it is asked for
+            packet->given_up = true;
+            range.packets += 1;
+            range.bytes += packet->size;
+        }
+        range.last = packet->seq;
+        SendBuffer::Entry* next = send_buffer_.find(packet->seq.next());
+        packet = next != nullptr && next->msgno == entry.msgno && next->last_sent_time != 0 ? next : nullptr;
     }
-    queue_drop_request({entry.seq, entry.seq, entry.msgno, entry.msgno, 1, entry.size});
+    sender_loss_.remove_up_to(range.last.next());
+    drop_on_sender(range);
 }
 
 void Connection::handle_ack(Micros now, const wire::ControlPacket& packet, const wire::AckBody& ack) {
@@ -254,9 +266,7 @@ std::optional<std::size_t> Connection::transmit_data(Micros now, wire::MutableBy
         // (libsrt CSndBuffer::readData). libsrt lets the receiver find the gap and NAK it; the
         // DROPREQ is sent at once here, ahead of the next packet, so the receiver sees no loss.
         if (const auto skipped = send_buffer_.skip_expired_unsent(now)) {
-            count(&TrafficCounters::pktSndDrop, skipped->packets);
-            count(&TrafficCounters::byteSndDrop, skipped->bytes);
-            queue_drop_request(*skipped);
+            drop_on_sender(*skipped);
             return std::nullopt;  // the caller sends the DROPREQ first
         }
         entry = send_buffer_.next_unsent();

@@ -97,6 +97,49 @@ BOOST_AUTO_TEST_CASE(a_lost_packet_asked_for_after_its_ttl_is_given_up_not_resen
     BOOST_TEST(pair.sent(pair.caller, "drop_request") >= 1u);
 }
 
+BOOST_AUTO_TEST_CASE(
+    a_lost_packet_of_a_long_message_past_its_ttl_gives_up_the_rest_of_the_message_in_one_drop_request) {
+    // libsrt (packLostData after CSndBuffer::readData finds the message expired): one DROPREQ from
+    // the packet asked for to the message's last, and the rest of the message leaves the loss
+    // list, so its other lost packet is neither resent nor given up again.
+    ConnectionConfig config;
+    use_file_mode(config);
+    config.message_api = true;
+    ConnectionPair pair(config);
+    pair.connect(config);
+    pair.sim.run_for(milliseconds(100));
+    const std::uint32_t isn =
+        pair.sim.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    // Message 0: five packets, isn … isn + 4, TTL 5 ms (shorter than a NAK's round trip), its
+    // second and fourth packets always lost. Message 1: one packet, no TTL.
+    std::vector<wire::DropRequestBody> drop_requests;
+    pair.sim.set_drop_rule(pair.caller, pair.listener,
+                           [second = lose_data_always(isn + 1), fourth = lose_data_always(isn + 3), &drop_requests](
+                               std::uint64_t index, wire::Bytes datagram) {
+                               if (const auto packet = wire::decode_packet(datagram))
+                                   if (const auto* control = std::get_if<wire::ControlPacket>(&*packet))
+                                       if (const auto* body = std::get_if<wire::DropRequestBody>(&control->body))
+                                           drop_requests.push_back(*body);
+                               return second(index, datagram) || fourth(index, datagram);
+                           });
+    SendControl expiring;
+    expiring.ttl = milliseconds(5);
+    BOOST_REQUIRE(pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(0, 5 * 1456), expiring) ==
+                  SendOutcome::ok);
+    BOOST_REQUIRE(pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(1, 100)) == SendOutcome::ok);
+    pair.sim.run_for(seconds(2));
+
+    BOOST_REQUIRE_EQUAL(drop_requests.size(), 1u);
+    BOOST_TEST(drop_requests[0].first.value() == isn + 1);
+    BOOST_TEST(drop_requests[0].last.value() == isn + 4);
+    const auto received = pair.received_by_listener();
+    BOOST_REQUIRE_EQUAL(received.size(), 1u);
+    BOOST_TEST(index_of(received[0].message) == 1);
+    const auto sender = *pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
+    BOOST_TEST(sender.total.pktRetrans == 0);
+    BOOST_TEST(sender.total.pktSndDrop == 4);  // isn + 1 … isn + 4, the packets the DROPREQ names
+}
+
 BOOST_AUTO_TEST_CASE(received_messages_tell_their_number_sequence_and_source_time) {
     ConnectionPair pair;
     pair.connect();
