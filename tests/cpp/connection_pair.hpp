@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -57,8 +58,8 @@ struct ConnectionPair {
 
     /// Connects with defaults and returns the caller's initial sequence number, so a test can
     /// name the packets it loses.
-    std::uint32_t connect_and_get_isn() {
-        connect();
+    std::uint32_t connect_and_get_isn(ConnectionConfig config = {}) {
+        connect(std::move(config));
         sim.run_for(milliseconds(100));
         return sim.endpoint(caller).connection(caller_id)->negotiated().initial_seq.value();
     }

@@ -212,10 +212,7 @@ BOOST_AUTO_TEST_CASE(a_complete_message_sent_without_in_order_is_delivered_ahead
     ConnectionConfig config = file_mode();
     config.message_api = true;
     ConnectionPair pair(config);
-    pair.connect(config);
-    pair.sim.run_for(milliseconds(100));
-    const std::uint32_t isn =
-        pair.sim.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    const std::uint32_t isn = pair.connect_and_get_isn(config);
     // Message 0 is 3 packets; its middle one is lost once. Messages 1 and 2 are one packet each,
     // 1 without in_order, 2 with it.
     pair.sim.set_drop_rule(pair.caller, pair.listener, sim::lose_data_once({isn + 1}));

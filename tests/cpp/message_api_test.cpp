@@ -106,10 +106,7 @@ BOOST_AUTO_TEST_CASE(
     use_file_mode(config);
     config.message_api = true;
     ConnectionPair pair(config);
-    pair.connect(config);
-    pair.sim.run_for(milliseconds(100));
-    const std::uint32_t isn =
-        pair.sim.endpoint(pair.caller).connection(pair.caller_id)->negotiated().initial_seq.value();
+    const std::uint32_t isn = pair.connect_and_get_isn(config);
     // Message 0: five packets, isn … isn + 4, TTL 5 ms (shorter than a NAK's round trip), its
     // second and fourth packets always lost. Message 1: one packet, no TTL.
     std::vector<wire::DropRequestBody> drop_requests;
