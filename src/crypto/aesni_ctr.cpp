@@ -128,13 +128,13 @@ constexpr std::size_t blocks_per_register = 4;  // a 512-bit register holds four
 constexpr std::size_t wide_registers = 4;       // sixteen blocks in flight: VAES's latency and more
 constexpr std::size_t wide_batch_blocks = blocks_per_register * wide_registers;
 
-/// As ctr_batch, for Registers × 4 blocks through VAES, whose counters must not carry out of their
-/// low 64 bits within the batch. Masked loads and stores (which do not fault on the bytes masked
-/// off) take the data's end wherever it falls.
 /// The 128-bit `block` in each lane of a 512-bit register. (_mm512_broadcast_i32x4 compiles to
 /// the same instruction, but GCC 12 warns inside it of a deliberately undefined operand.)
 WEBSRT_VAES inline __m512i in_every_lane(__m128i block) noexcept { return _mm512_maskz_broadcast_i32x4(0xffff, block); }
 
+/// As ctr_batch, for Registers × 4 blocks through VAES, whose counters must not carry out of their
+/// low 64 bits within the batch. Masked loads and stores (which do not fault on the bytes masked
+/// off) take the data's end wherever it falls.
 template <std::size_t Registers>
 WEBSRT_VAES inline void wide_ctr_batch(const __m128i* keys, int rounds, std::uint64_t high, std::uint64_t low,
                                        std::size_t first_block, const std::uint8_t* in, std::uint8_t* out,
