@@ -206,10 +206,19 @@ WEBSRT_VAES void wide_ctr_blocks(const __m128i* keys, int rounds, std::uint64_t 
 }  // namespace
 
 bool AesNiCtr::vaes_supported() noexcept {
-    // __builtin_cpu_supports also asks the OS (XGETBV) whether it saves the AVX-512 state.
-    __builtin_cpu_init();
-    return supported() && __builtin_cpu_supports("vaes") && __builtin_cpu_supports("avx512f") &&
-           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+    // CPUID leaf 7: VAES (ECX bit 9), AVX-512 F, BW and VL (EBX bits 16, 30, 31). And the OS must
+    // save the registers: OSXSAVE (leaf 1, ECX bit 27), then XCR0's SSE, AVX, opmask and both
+    // halves of the upper ZMM state (bits 1, 2, 5, 6, 7). Asked directly: Clang 14's
+    // __builtin_cpu_supports does not know "vaes".
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!supported() || __get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & (1u << 27)) == 0) return false;
+    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+    constexpr unsigned avx512_f_bw_vl = (1u << 16) | (1u << 30) | (1u << 31);
+    if ((ecx & (1u << 9)) == 0 || (ebx & avx512_f_bw_vl) != avx512_f_bw_vl) return false;
+    unsigned xcr0_low = 0, xcr0_high = 0;
+    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    constexpr unsigned zmm_state = (1u << 1) | (1u << 2) | (1u << 5) | (1u << 6) | (1u << 7);
+    return (xcr0_low & zmm_state) == zmm_state;
 }
 
 bool AesNiCtr::supported() noexcept {
