@@ -321,7 +321,7 @@ private:
 
     // Receiver.
     ReceiveBuffer receive_buffer_;
-    ReceiverLossList receiver_loss_;
+    ReceiverLossList receiver_loss_;  // what is missing and NAKed (arq:onreq: what FEC gave up on)
     TsbpdTime tsbpd_;
     ReceiveRateMeter rate_meter_;
     AckHistory ack_history_;

@@ -44,11 +44,16 @@ void Connection::filter_received(Micros now, const wire::DataPacket& packet) {
         }
         if (!packet_accepted) accept_data(now, packet);
     }
-    // arq:onreq: what FEC gave up on is NAKed once, now (libsrt core.cpp processData).
+    // arq:onreq: what FEC gave up on is NAKed now (libsrt core.cpp processData), and joins the
+    // loss list, so the periodic NAK report asks again while it is missing. libsrt asks once
+    // only (checkNAKTimer returns unless arq:always: its loss list cannot take the filter's
+    // out-of-order reports), so a lost retransmission loses the packet; ours can, and a libsrt
+    // sender answers every NAK.
     if (fec_config_->arq != FecArq::onreq || (fec.given_up.empty() && to_nak.empty())) return;
     for (const wire::LossRange& range : fec.given_up)
         count(&TrafficCounters::pktRcvFilterLoss, wire::SeqNo::length(range.first, range.last));
     to_nak.insert(to_nak.begin(), fec.given_up.begin(), fec.given_up.end());
+    for (const wire::LossRange& range : to_nak) receiver_loss_.insert(range.first, range.last, now);
     queue_control(wire::ControlType::nak, 0, wire::NakBody{std::move(to_nak)});
     count(&TrafficCounters::pktSentNAK);
 }
@@ -98,12 +103,13 @@ bool Connection::accept_data(Micros now, const wire::DataPacket& packet) {
         // (libsrt sends the loss report immediately when LOSSMAXTTL is 0, the live default).
         const wire::SeqNo first = highest_received_.next();
         const wire::SeqNo last = packet.seq.prev();
-        receiver_loss_.insert(first, last, now);
         count(&TrafficCounters::pktRcvLoss, ahead - 1);
         count(&TrafficCounters::byteRcvLoss, (ahead - 1) * payload_bytes);
-        // With a packet filter's arq:onreq or never, the gap is kept (the ACK stops at it) but not
-        // NAKed: FEC may rebuild it (libsrt: no immediate loss report then).
+        // With a packet filter's arq:onreq or never, the gap is kept (the ACK stops at it) but
+        // neither NAKed nor listed: FEC may rebuild it (libsrt: no immediate loss report then),
+        // and arq:onreq lists what FEC gives up on (filter_received).
         if (naks_losses()) {
+            receiver_loss_.insert(first, last, now);
             queue_control(wire::ControlType::nak, 0, wire::NakBody{{wire::LossRange{first, last}}});
             count(&TrafficCounters::pktSentNAK);
         }
@@ -223,7 +229,7 @@ Micros Connection::nak_period() const {
 }
 
 void Connection::send_periodic_nak(Micros now) {
-    if (!config_.nak_report || !naks_losses()) return;  // a packet filter's arq:onreq/never has none
+    if (!config_.nak_report) return;
     auto ranges = receiver_loss_.ranges_due(now, nak_period());
     if (ranges.empty()) return;
     queue_control(wire::ControlType::nak, 0, wire::NakBody{std::move(ranges)});

@@ -1,6 +1,6 @@
 // The fec packet filter between two Endpoints on the simulator: the FILTER extension's
 // negotiation and its refusal, lost packets rebuilt from FEC with no NAK (arq:never), what FEC
-// cannot rebuild NAKed once (arq:onreq), FEC on an AES-CTR stream, and libsrt's counters.
+// cannot rebuild NAKed (arq:onreq) until it arrives, FEC on an AES-CTR stream, and libsrt's counters.
 #define BOOST_TEST_MODULE packet_filter
 #include <boost/test/unit_test.hpp>
 
@@ -115,6 +115,22 @@ BOOST_AUTO_TEST_CASE(with_arq_onreq_what_fec_cannot_rebuild_is_naked_once_and_re
     BOOST_TEST(receiver.pktRcvFilterLoss == 2);
     BOOST_TEST(receiver.pktSentNAK == 1);
     BOOST_TEST(fp.caller_totals().pktRetrans == 2);
+}
+
+BOOST_AUTO_TEST_CASE(with_arq_onreq_a_lost_retransmission_is_asked_for_again_by_the_periodic_nak) {
+    FilteredPair fp(with_filter("fec,cols:10"), with_filter("fec,cols:10"));
+    // Two packets of one row, each lost again when first retransmitted: libsrt's receiver asks
+    // once only and would lose both.
+    fp.pair.sim.set_drop_rule(fp.pair.caller, fp.pair.listener,
+                              lose_data_once({fp.isn + 22, fp.isn + 25, fp.isn + 22, fp.isn + 25}));
+    fp.pair.stream(fp.pair.caller, fp.pair.caller_id, message_count, message_size, milliseconds(2));
+    fp.pair.sim.run_for(milliseconds(800));
+    check_stream_intact(fp.pair.received_by_listener(), message_count);
+    const TrafficCounters receiver = fp.listener_totals();
+    BOOST_TEST(receiver.pktRcvFilterLoss == 2);
+    BOOST_TEST(receiver.pktSentNAK >= 2);
+    BOOST_TEST(fp.caller_totals().pktRetrans == 4);
+    BOOST_TEST(receiver.pktRcvDrop == 0);
 }
 
 BOOST_AUTO_TEST_CASE(fec_rebuilds_aes_ctr_packets_which_then_decrypt) {

@@ -61,9 +61,10 @@ function assertWhole(received, what) {
   for (let i = 0; i < count; ++i) assert.ok(received.get(i)?.equals(message(i)), `${what}: message ${i}`);
 }
 
-// With arq:onreq a packet is NAKed once, when FEC gives up on it; a lost retransmission is
-// given up (libsrt's design: a libsrt pair loses a few packets in 2000 through bursts of 3 so).
-// Bursts therefore run with arq:always, FEC and SRT's own retransmission together.
+// With arq:onreq a libsrt receiver NAKs a packet once, when FEC gives up on it, and a lost
+// retransmission loses it (a libsrt pair loses a few packets in 2000 through bursts of 3 so);
+// websrt's receiver asks again in its periodic NAK report. Bursts therefore run with arq:always,
+// FEC and SRT's own retransmission together.
 const profiles = [
   { name: "1 % loss", relay: { loss: 1, delay: 10, jitter: 0 }, filter },
   { name: "5 % loss", relay: { loss: 5, delay: 10, jitter: 0 }, filter },
