@@ -215,6 +215,7 @@ void Connection::update_timers() {
         timers_.set(Timer::sender_drop, *oldest + sender_drop_threshold() + 1);  // dropped once strictly older
     if (crypto_) timers_.set(Timer::key_resend, crypto_->next_resend_time(rtt_.srtt()));
     timers_.set(Timer::tail_probe, tail_probe_time());
+    timers_.set(Timer::rexmit_lost, lost_retransmission_time());
     timers_.set(Timer::keepalive, last_send_time_ + timing::keepalive_period);
     // Sending and delivering are the driver's poll_transmit() and receive(), which it calls after
     // every input: their timers only wake it for what becomes due later. What is due already and
@@ -273,6 +274,9 @@ void Connection::handle_timeout(Micros now) {
             sender_loss_.insert(negotiated_.peer_nak_report ? newest : last_ack_received_, newest);
             break;
         }
+        case Timer::rexmit_lost:
+            count(&TrafficCounters::pktSndLoss, sender_loss_.insert(last_ack_received_, last_ack_received_));
+            break;
         case Timer::keepalive:
             if (control_queue_.empty() && !has_data_to_send())
                 queue_control(wire::ControlType::keepalive, 0, wire::OpaqueBody{wire::Bytes(wire::zero_word)});

@@ -204,6 +204,8 @@ private:
     [[nodiscard]] std::size_t retransmission_estimate() const;
     [[nodiscard]] Micros sender_drop_threshold() const;
     [[nodiscard]] std::optional<Micros> tail_probe_time() const;
+    /// arq:onreq: when the retransmitted packet the peer's ACK stays at counts as lost again.
+    [[nodiscard]] std::optional<Micros> lost_retransmission_time() const;
     /// File mode's retransmission timeout (libsrt LATEREXMIT), or nothing when it cannot fire.
     [[nodiscard]] std::optional<Micros> file_retransmission_time() const;
 

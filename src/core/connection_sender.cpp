@@ -115,6 +115,19 @@ std::optional<Micros> Connection::tail_probe_time() const {
     return std::max(newest->last_sent_time, last_ack_progress_time_) + wait;
 }
 
+std::optional<Micros> Connection::lost_retransmission_time() const {
+    // With arq:onreq a libsrt receiver asks once for what FEC could not rebuild and never again
+    // (checkNAKTimer reports only with arq:always), so a lost retransmission loses the packet.
+    // Its ACK stays at the missing packet until the packet arrives or is dropped: still there
+    // an RTO and two full-ACK periods after the retransmission (as tail_probe_time waits), the
+    // retransmission is taken as lost and the packet sent again. A duplicate is ignored.
+    if (!fec_config_ || fec_config_->arq != FecArq::onreq || !sender_loss_.empty()) return std::nullopt;
+    const SendBuffer::Entry* oldest = send_buffer_.oldest();
+    if (!oldest || oldest->seq != last_ack_received_ || oldest->retransmit_count == 0 || oldest->given_up)
+        return std::nullopt;
+    return oldest->last_sent_time + rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period;
+}
+
 std::optional<Micros> Connection::file_retransmission_time() const {
     // libsrt checkRexmitTimer with FileCC's LATEREXMIT: packets in flight, none known lost, and no
     // ACK progress for (timeouts + 1) × (SRTT + 4·RTTVar + 2 SYN) + 1 SYN: the receiver's NAK

@@ -71,6 +71,8 @@ public:
     bool store_sealed(wire::SeqNo seq, wire::EncryptionKey key, wire::Bytes sealed);
     /// The packet with `seq` if still kept (not acknowledged or dropped, and submitted).
     Entry* find(wire::SeqNo seq);
+    /// The oldest packet still kept (the first unacknowledged), or nullptr.
+    [[nodiscard]] const Entry* oldest() const { return count_ > 0 ? &at(0) : nullptr; }
     /// The most recently submitted packet still kept, or nullptr.
     [[nodiscard]] const Entry* newest() const { return count_ > 0 ? &at(count_ - 1) : nullptr; }
     /// Frees everything before `first_unacked`; returns how many packets were freed.

@@ -20,6 +20,7 @@ enum class Timer : std::size_t {
     sender_drop,       // sender: the oldest packet becomes too late (TLPKTDROP)
     key_resend,        // crypto: an unanswered in-band KMREQ is resent
     tail_probe,        // sender: a quiet sender with packets unacknowledged probes its tail
+    rexmit_lost,       // sender, arq:onreq: the ACK stays at a packet whose retransmission was lost
     keepalive,         // KEEPALIVE after a second of silence
     data,              // sender: the next pacing slot or retransmission budget (poll_transmit's)
     delivery,          // receiver: the next message's TSBPD time (receive()'s)

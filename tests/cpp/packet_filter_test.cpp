@@ -133,6 +133,28 @@ BOOST_AUTO_TEST_CASE(with_arq_onreq_a_lost_retransmission_is_asked_for_again_by_
     BOOST_TEST(receiver.pktRcvDrop == 0);
 }
 
+BOOST_AUTO_TEST_CASE(with_arq_onreq_a_sender_resends_a_lost_retransmission_to_a_receiver_that_asks_once) {
+    // 400 ms of latency, as the interop tests use: time for a second round trip after FEC gave up.
+    ConnectionConfig config = with_filter("fec,cols:10");
+    config.receiver_latency_ms = 400;
+    FilteredPair fp(config, config);
+    fp.pair.sim.set_drop_rule(fp.pair.caller, fp.pair.listener,
+                              lose_data_once({fp.isn + 22, fp.isn + 25, fp.isn + 22, fp.isn + 25}));
+    // The receiver's NAKs after its first are lost: it asks once, as libsrt's does with arq:onreq.
+    // Its ACK stays at the packet whose retransmission was lost.
+    auto naks_seen = std::make_shared<int>(0);
+    fp.pair.sim.set_drop_rule(fp.pair.listener, fp.pair.caller, [naks_seen](std::uint64_t, wire::Bytes datagram) {
+        const bool nak = datagram.size() >= 16 && (datagram[0] & 0x80) && (datagram[0] & 0x7f) == 0 &&
+                         datagram[1] == static_cast<std::uint8_t>(wire::ControlType::nak);
+        return nak && ++*naks_seen > 1;
+    });
+    fp.pair.stream(fp.pair.caller, fp.pair.caller_id, message_count, message_size, milliseconds(2));
+    fp.pair.sim.run_for(milliseconds(800));
+    check_stream_intact(fp.pair.received_by_listener(), message_count);
+    BOOST_TEST(fp.caller_totals().pktRecvNAK == 1);
+    BOOST_TEST(fp.caller_totals().pktRetrans == 4);
+}
+
 BOOST_AUTO_TEST_CASE(fec_rebuilds_aes_ctr_packets_which_then_decrypt) {
     ConnectionConfig listener = with_filter("fec,cols:5,rows:5,layout:even,arq:never");
     listener.passphrase = "fec-and-aes-passphrase";
