@@ -1,7 +1,9 @@
 // The fec packet filter against libsrt 1.5.1 and 1.5.5 (srt-live-transmit), both directions,
 // through `websrt impair` at 1 % and 5 % random loss and 5 % in bursts: every message arrives, in
 // order, byte for byte, with FEC rebuilding packets (pktRcvFilterSupply) or libsrt's receiver
-// taking websrt's FEC; the same from the Node API (the WebAssembly core). With arq:never (FEC alone), what a websrt receiver delivers is compared with
+// taking websrt's FEC; the same from the Node API (the WebAssembly core). With arq:onreq a libsrt
+// receiver asks once: a relay that also loses the first retransmissions shows websrt's sender
+// resending them. With arq:never (FEC alone), what a websrt receiver delivers is compared with
 // what a libsrt receiver delivers from the same libsrt sender through the same relay.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -172,6 +174,74 @@ describe("FEC from the Node API (WebAssembly core) with srt-live-transmit 1.5.5 
       assertWhole(received, "Node listener");
     } finally {
       await server.close();
+    }
+  });
+});
+
+/**
+ * A UDP relay in front of `targetPort` that loses the first `times` transmissions of the data
+ * packets `offsets` after the first data packet it sees (the ISN), and nothing else.
+ */
+async function losePacketsRelay(targetPort, offsets, times) {
+  const socket = createSocket("udp4");
+  await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  let client;
+  let isn;
+  const losses = new Map();  // sequence number → transmissions still to lose
+  const relay = { port: socket.address().port, lost: 0, close: () => socket.close() };
+  socket.on("message", (datagram, from) => {
+    if (from.port === targetPort) {
+      if (client) socket.send(datagram, client.port, client.address);
+      return;
+    }
+    client = from;
+    const isData = datagram.length > 16 && (datagram[0] & 0x80) === 0;
+    if (isData && isn === undefined) {
+      isn = datagram.readUInt32BE(0);
+      for (const offset of offsets) losses.set((isn + offset) & 0x7fffffff, times);
+    }
+    // An FEC packet has message number 0 (libsrt fec.cpp); only the packets themselves are lost.
+    const seq = isData ? datagram.readUInt32BE(0) : -1;
+    if (isData && (datagram.readUInt32BE(4) & 0x03ffffff) !== 0 && losses.get(seq) > 0) {
+      losses.set(seq, losses.get(seq) - 1);
+      relay.lost += 1;
+      return;
+    }
+    socket.send(datagram, targetPort, "127.0.0.1");
+  });
+  return relay;
+}
+
+describe("arq:onreq: a libsrt receiver asks once; websrt's sender resends a lost retransmission", () => {
+  // Two packets of one FEC row, each lost with its first retransmission: the row cannot rebuild
+  // them, libsrt NAKs them once, and the retransmissions are lost too.
+  const onreq = "packetfilter=fec,cols:10,arq:onreq";
+
+  for (const peer of libsrtPeers) test(`websrt sends to srt-live-transmit ${peer.version}: whole`, { timeout: 60_000 }, async () => {
+    const sink = await numberedSink();
+    const port = await reservedUdpPort();
+    const relay = await losePacketsRelay(port, [505, 508], 2);
+    try {
+      const receiver = startLibsrt(peer, "srt-live-transmit",
+        [`srt://:${port}?mode=listener&${onreq}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
+      await udpPortBound(port, 5000, receiver);
+      const inputPort = await reservedUdpPort();
+      const sender = start(requireWebsrt(), ["transmit", "--stats-every", "500", `udp://127.0.0.1:${inputPort}`,
+        `srt://127.0.0.1:${relay.port}?${onreq}&${latency}`]);
+      await stderrMatches(sender, /connected/, 10_000, "websrt caller");
+      await udpPortBound(inputPort, 5000, sender);
+      await sendNumbered(inputPort);
+      await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
+      sender.kill("SIGINT");
+      await exitWithin(sender, 10_000, "websrt caller");
+      receiver.kill("SIGINT");
+      assert.equal(relay.lost, 4, "the relay lost both packets twice");
+      assertWhole(sink.received, `srt-live-transmit ${peer.version}`);
+      const stats = lastStats(sender);
+      assert.ok(stats.pktRetransTotal >= 4, `retransmissions: ${stats.pktRetransTotal}`);
+    } finally {
+      relay.close();
+      sink.close();
     }
   });
 });
