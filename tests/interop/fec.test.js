@@ -2,8 +2,8 @@
 // through `websrt impair` at 1 % and 5 % random loss and 5 % in bursts: every message arrives, in
 // order, byte for byte, with FEC rebuilding packets (pktRcvFilterSupply) or libsrt's receiver
 // taking websrt's FEC; the same from the Node API (the WebAssembly core). With arq:onreq a libsrt
-// receiver asks once: a relay that also loses the first retransmissions shows websrt's sender
-// resending them. With arq:never (FEC alone), what a websrt receiver delivers is compared with
+// receiver asks once: a relay that also loses the first retransmissions shows websrt's receiver
+// asking again and websrt's sender resending them. With arq:never (FEC alone), what a websrt receiver delivers is compared with
 // what a libsrt receiver delivers from the same libsrt sender through the same relay.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -212,10 +212,35 @@ async function losePacketsRelay(targetPort, offsets, times) {
   return relay;
 }
 
-describe("arq:onreq: a libsrt receiver asks once; websrt's sender resends a lost retransmission", () => {
+describe("arq:onreq with lost retransmissions: libsrt asks once, websrt on either side recovers", () => {
   // Two packets of one FEC row, each lost with its first retransmission: the row cannot rebuild
-  // them, libsrt NAKs them once, and the retransmissions are lost too.
+  // them, the receiver NAKs them, and the retransmissions are lost too.
   const onreq = "packetfilter=fec,cols:10,arq:onreq";
+
+  for (const peer of libsrtPeers) test(`srt-live-transmit ${peer.version} sends to websrt, which asks again: whole`, { timeout: 60_000 }, async () => {
+    const sink = await numberedSink();
+    const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "500",
+      `srt://:0?mode=listener&${onreq}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
+    const relay = await losePacketsRelay(await listeningPort(receiver, "websrt listener"), [505, 508], 2);
+    try {
+      const sender = await startSltSender(peer, `srt://127.0.0.1:${relay.port}?${onreq}&${latency}`, ["-a:no"],
+        { throughUdp: true });
+      await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
+      await feedSlt(sender, Buffer.concat([stream, tail]), rate, size);
+      await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
+      await until(() => /"pktRcvFilterLossTotal"/.test(receiver.stderrText), 5000, () => "a stats line");
+      sender.kill("SIGINT");
+      receiver.kill("SIGINT");
+      await exitWithin(receiver, 10_000, "websrt listener");
+      assert.equal(relay.lost, 4, "the relay lost both packets twice");
+      assertWhole(sink.received, "websrt");
+      const stats = lastStats(receiver);
+      assert.ok(stats.pktSentNAKTotal >= 2, `NAKs sent: ${stats.pktSentNAKTotal}`);
+    } finally {
+      relay.close();
+      sink.close();
+    }
+  });
 
   for (const peer of libsrtPeers) test(`websrt sends to srt-live-transmit ${peer.version}: whole`, { timeout: 60_000 }, async () => {
     const sink = await numberedSink();
