@@ -63,6 +63,60 @@ function assertWhole(received, what) {
   for (let i = 0; i < count; ++i) assert.ok(received.get(i)?.equals(message(i)), `${what}: message ${i}`);
 }
 
+/**
+ * srt-live-transmit `peer` sends the numbered stream to a `websrt transmit` listener through the
+ * relay `relayTo(listenerPort)` starts (it resolves with the port to send to); resolves with what
+ * arrived, by number, and the listener's last stats, once every message arrived.
+ */
+async function sltToWebsrt(peer, query, relayTo) {
+  const sink = await numberedSink();
+  try {
+    const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "500",
+      `srt://:0?mode=listener&${query}`, `udp://127.0.0.1:${sink.port}`]);
+    const target = await relayTo(await listeningPort(receiver, "websrt listener"));
+    const sender = await startSltSender(peer, `srt://127.0.0.1:${target}?${query}`, ["-a:no"], { throughUdp: true });
+    await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
+    await feedSlt(sender, Buffer.concat([stream, tail]), rate, size);
+    await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
+    await until(() => /"pktRcvFilterSupplyTotal"/.test(receiver.stderrText), 5000, () => "a stats line");
+    sender.kill("SIGINT");
+    receiver.kill("SIGINT");
+    await exitWithin(receiver, 10_000, "websrt listener");
+    return { received: sink.received, stats: lastStats(receiver) };
+  } finally {
+    sink.close();
+  }
+}
+
+/**
+ * `websrt transmit` sends the numbered stream (from UDP) to a srt-live-transmit `peer` listener
+ * through the relay `relayTo(listenerPort)` starts; resolves with what arrived and the sender's
+ * last stats, once every message arrived.
+ */
+async function websrtToSlt(peer, query, relayTo) {
+  const sink = await numberedSink();
+  try {
+    const port = await reservedUdpPort();
+    const receiver = startLibsrt(peer, "srt-live-transmit",
+      [`srt://:${port}?mode=listener&${query}`, `udp://127.0.0.1:${sink.port}`]);
+    await udpPortBound(port, 5000, receiver);
+    const target = await relayTo(port);
+    const inputPort = await reservedUdpPort();
+    const sender = start(requireWebsrt(), ["transmit", "--stats-every", "500", `udp://127.0.0.1:${inputPort}`,
+      `srt://127.0.0.1:${target}?${query}`]);
+    await stderrMatches(sender, /connected/, 10_000, "websrt caller");
+    await udpPortBound(inputPort, 5000, sender);
+    await sendNumbered(inputPort);
+    await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
+    sender.kill("SIGINT");
+    await exitWithin(sender, 10_000, "websrt caller");
+    receiver.kill("SIGINT");
+    return { received: sink.received, stats: lastStats(sender) };
+  } finally {
+    sink.close();
+  }
+}
+
 // With arq:onreq a libsrt receiver NAKs a packet once, when FEC gives up on it, and a lost
 // retransmission loses it (a libsrt pair loses a few packets in 2000 through bursts of 3 so);
 // websrt's receiver asks again in its periodic NAK report. Bursts therefore run with arq:always,
@@ -77,53 +131,16 @@ const profiles = [
 for (const peer of libsrtPeers) describe(`FEC with libsrt ${peer.version}`, () => {
   for (const [p, { name, relay, filter }] of profiles.entries()) {
     test(`srt-live-transmit sends to websrt through ${name}: whole, with packets rebuilt`, { timeout: 60_000 }, async () => {
-      const sink = await numberedSink();
-      try {
-        const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "500",
-          `srt://:0?mode=listener&${filter}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
-        const port = await listeningPort(receiver, "websrt listener");
-        const target = await impairRelay(port, 11 + p, relay);
-        const sender = await startSltSender(peer, `srt://127.0.0.1:${target}?${filter}&${latency}`, ["-a:no"],
-          { throughUdp: true });
-        await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
-        await feedSlt(sender, Buffer.concat([stream, tail]), rate, size);
-        await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
-        await until(() => /"pktRcvFilterSupplyTotal"/.test(receiver.stderrText), 5000, () => "a stats line");
-        sender.kill("SIGINT");
-        receiver.kill("SIGINT");
-        await exitWithin(receiver, 10_000, "websrt listener");
-        assertWhole(sink.received, "websrt");
-        const stats = lastStats(receiver);
-        assert.ok(stats.pktRcvFilterExtraTotal > count / 10, `FEC packets received: ${stats.pktRcvFilterExtraTotal}`);
-        assert.ok(stats.pktRcvFilterSupplyTotal > 0, "no packet rebuilt from FEC");
-      } finally {
-        sink.close();
-      }
+      const { received, stats } = await sltToWebsrt(peer, `${filter}&${latency}`, (port) => impairRelay(port, 11 + p, relay));
+      assertWhole(received, "websrt");
+      assert.ok(stats.pktRcvFilterExtraTotal > count / 10, `FEC packets received: ${stats.pktRcvFilterExtraTotal}`);
+      assert.ok(stats.pktRcvFilterSupplyTotal > 0, "no packet rebuilt from FEC");
     });
 
     test(`websrt sends to srt-live-transmit through ${name}: whole`, { timeout: 60_000 }, async () => {
-      const sink = await numberedSink();
-      try {
-        const port = await reservedUdpPort();
-        const receiver = startLibsrt(peer, "srt-live-transmit",
-          [`srt://:${port}?mode=listener&${filter}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
-        await udpPortBound(port, 5000, receiver);
-        const target = await impairRelay(port, 21 + p, relay);
-        const inputPort = await reservedUdpPort();
-        const sender = start(requireWebsrt(), ["transmit", "--stats-every", "500", `udp://127.0.0.1:${inputPort}`,
-          `srt://127.0.0.1:${target}?${filter}&${latency}`]);
-        await stderrMatches(sender, /connected/, 10_000, "websrt caller");
-        await udpPortBound(inputPort, 5000, sender);
-        await sendNumbered(inputPort);
-        await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
-        sender.kill("SIGINT");
-        await exitWithin(sender, 10_000, "websrt caller");
-        receiver.kill("SIGINT");
-        assertWhole(sink.received, `srt-live-transmit ${peer.version}`);
-        assert.ok(lastStats(sender).pktSndFilterExtraTotal > count / 10, "FEC packets sent");
-      } finally {
-        sink.close();
-      }
+      const { received, stats } = await websrtToSlt(peer, `${filter}&${latency}`, (port) => impairRelay(port, 21 + p, relay));
+      assertWhole(received, `srt-live-transmit ${peer.version}`);
+      assert.ok(stats.pktSndFilterExtraTotal > count / 10, "FEC packets sent");
     });
   }
 });
@@ -217,57 +234,31 @@ describe("arq:onreq with lost retransmissions: libsrt asks once, websrt on eithe
   // them, the receiver NAKs them, and the retransmissions are lost too.
   const onreq = "packetfilter=fec,cols:10,arq:onreq";
 
-  for (const peer of libsrtPeers) test(`srt-live-transmit ${peer.version} sends to websrt, which asks again: whole`, { timeout: 60_000 }, async () => {
-    const sink = await numberedSink();
-    const receiver = start(requireWebsrt(), ["transmit", "--stats-every", "500",
-      `srt://:0?mode=listener&${onreq}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
-    const relay = await losePacketsRelay(await listeningPort(receiver, "websrt listener"), [505, 508], 2);
+  /** Runs `transfer` through a relay losing packets 505 and 508 and their first retransmissions. */
+  async function throughLostRetransmissions(peer, transfer) {
+    let relay;
     try {
-      const sender = await startSltSender(peer, `srt://127.0.0.1:${relay.port}?${onreq}&${latency}`, ["-a:no"],
-        { throughUdp: true });
-      await stderrMatches(sender, /SRT target connected/, 10_000, "srt-live-transmit connecting");
-      await feedSlt(sender, Buffer.concat([stream, tail]), rate, size);
-      await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
-      await until(() => /"pktRcvFilterLossTotal"/.test(receiver.stderrText), 5000, () => "a stats line");
-      sender.kill("SIGINT");
-      receiver.kill("SIGINT");
-      await exitWithin(receiver, 10_000, "websrt listener");
+      const result = await transfer(peer, `${onreq}&${latency}`, async (port) => {
+        relay = await losePacketsRelay(port, [505, 508], 2);
+        return relay.port;
+      });
       assert.equal(relay.lost, 4, "the relay lost both packets twice");
-      assertWhole(sink.received, "websrt");
-      const stats = lastStats(receiver);
-      assert.ok(stats.pktSentNAKTotal >= 2, `NAKs sent: ${stats.pktSentNAKTotal}`);
+      return result;
     } finally {
-      relay.close();
-      sink.close();
+      relay?.close();
     }
+  }
+
+  for (const peer of libsrtPeers) test(`srt-live-transmit ${peer.version} sends to websrt, which asks again: whole`, { timeout: 60_000 }, async () => {
+    const { received, stats } = await throughLostRetransmissions(peer, sltToWebsrt);
+    assertWhole(received, "websrt");
+    assert.ok(stats.pktSentNAKTotal >= 2, `NAKs sent: ${stats.pktSentNAKTotal}`);
   });
 
-  for (const peer of libsrtPeers) test(`websrt sends to srt-live-transmit ${peer.version}: whole`, { timeout: 60_000 }, async () => {
-    const sink = await numberedSink();
-    const port = await reservedUdpPort();
-    const relay = await losePacketsRelay(port, [505, 508], 2);
-    try {
-      const receiver = startLibsrt(peer, "srt-live-transmit",
-        [`srt://:${port}?mode=listener&${onreq}&${latency}`, `udp://127.0.0.1:${sink.port}`]);
-      await udpPortBound(port, 5000, receiver);
-      const inputPort = await reservedUdpPort();
-      const sender = start(requireWebsrt(), ["transmit", "--stats-every", "500", `udp://127.0.0.1:${inputPort}`,
-        `srt://127.0.0.1:${relay.port}?${onreq}&${latency}`]);
-      await stderrMatches(sender, /connected/, 10_000, "websrt caller");
-      await udpPortBound(inputPort, 5000, sender);
-      await sendNumbered(inputPort);
-      await until(() => sink.received.size >= count, 15_000, () => `${count} messages (${sink.received.size} arrived)`);
-      sender.kill("SIGINT");
-      await exitWithin(sender, 10_000, "websrt caller");
-      receiver.kill("SIGINT");
-      assert.equal(relay.lost, 4, "the relay lost both packets twice");
-      assertWhole(sink.received, `srt-live-transmit ${peer.version}`);
-      const stats = lastStats(sender);
-      assert.ok(stats.pktRetransTotal >= 4, `retransmissions: ${stats.pktRetransTotal}`);
-    } finally {
-      relay.close();
-      sink.close();
-    }
+  for (const peer of libsrtPeers) test(`websrt sends to srt-live-transmit ${peer.version}, which asks once: whole`, { timeout: 60_000 }, async () => {
+    const { received, stats } = await throughLostRetransmissions(peer, websrtToSlt);
+    assertWhole(received, `srt-live-transmit ${peer.version}`);
+    assert.ok(stats.pktRetransTotal >= 4, `retransmissions: ${stats.pktRetransTotal}`);
   });
 });
 
