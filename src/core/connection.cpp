@@ -297,12 +297,21 @@ void Connection::handle_timeout(Micros now) {
     settle(now);
 }
 
+Event Connection::connection_event(EventKind kind) const {
+    Event event;
+    event.kind = kind;
+    event.connection = id_;
+    event.peer = peer_;
+    event.stream_id = negotiated_.stream_id;
+    return event;
+}
+
 void Connection::settle(Micros now) {
     last_now_ = now;
     if (want_writable_ && state_ == ConnectionState::connected && !closing_ &&
         send_buffer_.packets() < send_buffer_.capacity()) {
         want_writable_ = false;
-        events_.push_back({EventKind::writable, id_, peer_, negotiated_.stream_id});
+        events_.push_back(connection_event(EventKind::writable));
     }
     if (closing_ && state_ == ConnectionState::connected) check_graceful_close(now);
     update_timers();
@@ -344,7 +353,7 @@ void Connection::check_graceful_close(Micros now) {
     const int unacknowledged = send_buffer_.packets();
     const bool drained = unacknowledged == 0 && now >= played_out_time();
     if (!drained && now < linger_deadline_) return;
-    if (drained) events_.push_back({EventKind::drained, id_, peer_, negotiated_.stream_id});
+    if (drained) events_.push_back(connection_event(EventKind::drained));
     queue_shutdown();
     end(CloseReason::local_close, 0,
         drained ? "closed: everything sent was acknowledged"
@@ -375,7 +384,10 @@ void Connection::end(CloseReason reason, int reject_code, std::string detail) {
     state_ = ConnectionState::closed;
     closing_ = false;
     handshake_to_send_.reset();
-    Event event{EventKind::closed, id_, peer_, negotiated_.stream_id, reason, reject_code, std::move(detail)};
+    Event event = connection_event(EventKind::closed);
+    event.reason = reason;
+    event.reject_code = reject_code;
+    event.detail = std::move(detail);
     if (was_connected) event.unacknowledged = send_buffer_.packets();
     events_.push_back(std::move(event));
 }

@@ -160,6 +160,8 @@ private:
     /// `peer_start_time`: when the peer's clock read 0, on ours (the TSBPD base).
     void become_connected(Micros now, const Negotiated& negotiated, Micros peer_start_time);
     void fail(CloseReason reason, int reject_code, std::string detail);
+    /// An event of `kind` about this connection (its id, peer and stream id filled in).
+    [[nodiscard]] Event connection_event(EventKind kind) const;
     /// fail() with CloseReason::rejected, the reject code and its description as the detail.
     void fail_rejected(int code);
     void start_encryption(std::size_t advertised_key_size);

@@ -167,7 +167,7 @@ void Connection::become_connected(Micros now, const Negotiated& negotiated, Micr
     next_full_ack_time_ = now + timing::full_ack_period;
     next_nak_time_ = now + nak_period();
     next_data_send_time_ = now;
-    events_.push_back({EventKind::connected, id_, peer_, negotiated.stream_id, CloseReason::local_close, 0, {}});
+    events_.push_back(connection_event(EventKind::connected));
 }
 
 }  // namespace websrt::core

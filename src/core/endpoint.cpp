@@ -184,8 +184,14 @@ void Endpoint::handle_handshake_for_listener(Micros now, const SocketAddress& fr
     const auto refuse = [&](int code, const std::string& stream_id) {
         ++counters_.refused;
         reply(rejection_response(*hs, code));
-        events_.push_back({EventKind::refused, 0, from, stream_id, CloseReason::rejected, code,
-                           "refused a caller: " + describe_reject(code)});
+        Event refused;
+        refused.kind = EventKind::refused;
+        refused.peer = from;
+        refused.stream_id = stream_id;
+        refused.reason = CloseReason::rejected;
+        refused.reject_code = code;
+        refused.detail = "refused a caller: " + describe_reject(code);
+        events_.push_back(std::move(refused));
     };
 
     if (hs->request_type == request_of(wire::HandshakeRequest::induction)) {

@@ -1,6 +1,7 @@
 #include "core/source_rate_limiter.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace websrt::core {
 
@@ -8,9 +9,10 @@ SourceRateLimiter::SourceRateLimiter(double burst, double per_second, std::size_
     : burst_(burst), per_second_(per_second), max_sources_(std::max<std::size_t>(max_sources, 1)) {}
 
 std::size_t SourceRateLimiter::IpHash::operator()(const std::array<std::uint8_t, 16>& ip) const noexcept {
-    std::size_t h = 1469598103934665603ull;  // FNV-1a
+    // 64-bit FNV-1a, also where std::size_t is 32 bits (wasm32), which keeps the low half.
+    std::uint64_t h = 1469598103934665603ull;
     for (const std::uint8_t byte : ip) h = (h ^ byte) * 1099511628211ull;
-    return h;
+    return static_cast<std::size_t>(h);
 }
 
 SourceRateLimiter::Bucket& SourceRateLimiter::refill(const SocketAddress& source, Micros now) {

@@ -42,7 +42,7 @@ std::string format_stats_double(double value) {
         return sign + digits.substr(0, static_cast<std::size_t>(n)) + "." + digits.substr(static_cast<std::size_t>(n));
     if (n > -4 && n <= 0) return sign + "0." + std::string(static_cast<std::size_t>(-n), '0') + digits;
     const int e = n - 1;
-    char exponent[8];
+    char exponent[16];  // a double's exponent needs 5 (e-324); room for any int
     std::snprintf(exponent, sizeof exponent, "e%c%02d", e < 0 ? '-' : '+', std::abs(e));
     return sign + (k == 1 ? digits : digits.substr(0, 1) + "." + digits.substr(1)) + exponent;
 }

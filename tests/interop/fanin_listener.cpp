@@ -24,7 +24,10 @@ int main(int argc, char** argv) {
     boost::asio::io_context io;
     core::CryptoRandom random;
     core::Endpoint endpoint(random);
-    endpoint.listen({});
+    if (const auto refused = endpoint.listen({})) {
+        std::cerr << "fanin_listener: " << *refused << "\n";
+        return 1;
+    }
     std::map<core::ConnectionId, std::ofstream> outputs;
     int closed = 0;
     int status = 0;
