@@ -205,6 +205,8 @@ private:
     /// SRT, UDP and IP headers (libsrt packLostData estimates with m_zSndAveragePacketSize).
     [[nodiscard]] std::size_t retransmission_estimate() const;
     [[nodiscard]] Micros sender_drop_threshold() const;
+    /// SRTT + 4·RTTVar + two full-ACK periods: how long an ACK for a packet sent now may take.
+    [[nodiscard]] Micros ack_timeout() const;
     [[nodiscard]] std::optional<Micros> tail_probe_time() const;
     /// arq:onreq: when the retransmitted packet the peer's ACK stays at counts as lost again.
     [[nodiscard]] std::optional<Micros> lost_retransmission_time() const;

@@ -107,11 +107,9 @@ std::optional<Micros> Connection::tail_probe_time() const {
     if (send_buffer_.unsent_packets() > 0 || !sender_loss_.empty()) return std::nullopt;
     const SendBuffer::Entry* newest = send_buffer_.newest();
     if (!newest || newest->last_sent_time == 0) return std::nullopt;
-    // An RTO plus two full-ACK periods (an ACK may wait one period at the receiver): longer than
-    // an ACK takes to come back, and than the retransmission hold-back (SRTT − 4·RTTVar), so the
-    // probe is neither spurious nor held back and re-armed without being sent.
-    const Micros wait =
-        std::max(rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period, timing::min_tail_probe_wait);
+    // An ACK timeout: longer than the retransmission hold-back (SRTT − 4·RTTVar), so the probe
+    // is neither spurious nor held back and re-armed without being sent.
+    const Micros wait = std::max(ack_timeout(), timing::min_tail_probe_wait);
     return std::max(newest->last_sent_time, last_ack_progress_time_) + wait;
 }
 
@@ -125,7 +123,13 @@ std::optional<Micros> Connection::lost_retransmission_time() const {
     const SendBuffer::Entry* oldest = send_buffer_.oldest();
     if (!oldest || oldest->seq != last_ack_received_ || oldest->retransmit_count == 0 || oldest->given_up)
         return std::nullopt;
-    return oldest->last_sent_time + rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period;
+    return oldest->last_sent_time + ack_timeout();
+}
+
+Micros Connection::ack_timeout() const {
+    // An RTO plus two full-ACK periods (an ACK may wait one period at the receiver): libsrt's
+    // checkRexmitTimer base (SRTT + 4·RTTVar + 2 SYN), longer than an ACK takes to come back.
+    return rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period;
 }
 
 std::optional<Micros> Connection::file_retransmission_time() const {
@@ -133,8 +137,7 @@ std::optional<Micros> Connection::file_retransmission_time() const {
     // ACK progress for (timeouts + 1) × (SRTT + 4·RTTVar + 2 SYN) + 1 SYN: the receiver's NAK
     // may have been lost (file mode has no periodic NAK), so everything in flight goes again.
     if (!sender_loss_.empty() || send_buffer_.next_unsent_seq() == last_ack_received_) return std::nullopt;
-    const Micros wait = (rexmit_timeouts_ + 1) * (rtt_.srtt() + 4 * rtt_.rttvar() + 2 * timing::full_ack_period) +
-                        timing::full_ack_period;
+    const Micros wait = (rexmit_timeouts_ + 1) * ack_timeout() + timing::full_ack_period;
     return last_ack_progress_time_ + wait;
 }
 
