@@ -144,9 +144,7 @@ BOOST_AUTO_TEST_CASE(with_arq_onreq_a_sender_resends_a_lost_retransmission_to_a_
     // Its ACK stays at the packet whose retransmission was lost.
     auto naks_seen = std::make_shared<int>(0);
     fp.pair.sim.set_drop_rule(fp.pair.listener, fp.pair.caller, [naks_seen](std::uint64_t, wire::Bytes datagram) {
-        const bool nak = datagram.size() >= 16 && (datagram[0] & 0x80) && (datagram[0] & 0x7f) == 0 &&
-                         datagram[1] == static_cast<std::uint8_t>(wire::ControlType::nak);
-        return nak && ++*naks_seen > 1;
+        return sim::control_type(datagram) == wire::ControlType::nak && ++*naks_seen > 1;
     });
     fp.pair.stream(fp.pair.caller, fp.pair.caller_id, message_count, message_size, milliseconds(2));
     fp.pair.sim.run_for(milliseconds(800));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/random_source.hpp"
+#include "wire/constants.hpp"
 #include "simulator.hpp"
 
 namespace websrt::sim {
@@ -20,6 +21,13 @@ inline std::optional<std::uint32_t> data_sequence_number(wire::Bytes datagram) {
     if (datagram.size() < 16 || (datagram[0] & 0x80)) return std::nullopt;
     return std::uint32_t{datagram[0]} << 24 | std::uint32_t{datagram[1]} << 16 | std::uint32_t{datagram[2]} << 8 |
            datagram[3];
+}
+
+/// The type of a control packet (F bit set, 15-bit type in word 0); nothing for a data packet or
+/// a datagram too short to be a packet.
+inline std::optional<wire::ControlType> control_type(wire::Bytes datagram) {
+    if (datagram.size() < 16 || !(datagram[0] & 0x80)) return std::nullopt;
+    return static_cast<wire::ControlType>((std::uint16_t{datagram[0]} & 0x7f) << 8 | datagram[1]);
 }
 
 /// Loses the first transmission of each data packet whose sequence number is in `seqs`; its
