@@ -524,7 +524,9 @@ private:
             me.close_reasons[event.connection] = event.reason;
             std::erase(me.live, event.connection);
             break;
-        case core::EventKind::refused: break;
+        case core::EventKind::refused:
+        case core::EventKind::writable:
+        case core::EventKind::drained: break;
         }
     }
 
