@@ -1,6 +1,7 @@
 #include "core/fec_receiver.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace websrt::core {
 
@@ -27,7 +28,15 @@ FecReceiver::FecReceiver(const FecConfig& config, wire::SeqNo first_seq, std::si
       matrix_(config.cols * depth_),
       anchor_(first_seq),
       cells_(static_cast<std::size_t>((kept_series + 1) * matrix_)) {
-    if (config_.has_columns()) column_offsets_ = fec_column_offsets(config_);
+    if (config_.has_columns()) {
+        column_offsets_ = fec_column_offsets(config_);
+        columns_by_offset_.resize(column_offsets_.size());
+        std::iota(columns_by_offset_.begin(), columns_by_offset_.end(), 0);
+        // (std::sort: Emscripten 3.1.6's libc++ has no std::ranges::sort.)
+        std::sort(columns_by_offset_.begin(), columns_by_offset_.end(), [this](int a, int b) {
+            return column_offsets_[static_cast<std::size_t>(a)] < column_offsets_[static_cast<std::size_t>(b)];
+        });
+    }
     for (int i = 0; i < kept_series * depth_; ++i) rows_.emplace_back(capacity);
     if (config_.has_columns())
         for (int i = 0; i < kept_series * config_.cols; ++i) columns_.emplace_back(capacity);
@@ -83,6 +92,8 @@ int FecReceiver::make_room(int offset) {
         for (Group& g : columns_) g.reset();
         std::fill(cells_.begin(), cells_.end(), std::uint8_t{0});
         highest_offset_ = -1;
+        next_row_dismissal_ = 0;
+        next_column_dismissal_ = 0;
         return offset - series * matrix_;
     }
     while (offset >= window_packets()) {
@@ -114,6 +125,9 @@ void FecReceiver::slide_one_series() {
     cell_start_ = (cell_start_ + static_cast<std::size_t>(matrix_)) % cells_.size();
     anchor_ = anchor_.plus(matrix_);
     highest_offset_ = std::max(highest_offset_ - matrix_, -1);
+    // The first series' groups were dismissed above; the cursors move with the rest.
+    next_row_dismissal_ = std::max(next_row_dismissal_ - depth_, 0);
+    next_column_dismissal_ = std::max(next_column_dismissal_ - config_.cols, 0);
 }
 
 void FecReceiver::on_fec(const wire::DataPacket& packet, int offset) {
@@ -195,16 +209,22 @@ void FecReceiver::try_rebuild(GroupRef ref) {
 
 void FecReceiver::dismiss_passed(int offset) {
     // A row is given up once a packet one row past its end arrived (libsrt reports row k when
-    // base_k + 2 × cols arrives); a column once a packet one row past its last member did.
-    for (int r = 0; r < kept_series * depth_; ++r) {
-        const int first = r * config_.cols;
-        if (offset >= first + 2 * config_.cols) dismiss(*row_of(first));
+    // base_k + 2 × cols arrives); a column once a packet one row past its last member did. Rows
+    // pass in order; columns in the order of their first offsets, series after series (a
+    // column's first offset is inside its series, so a series' columns all pass before the next's).
+    const int row_count = kept_series * depth_;
+    while (next_row_dismissal_ < row_count && offset >= (next_row_dismissal_ + 2) * config_.cols) {
+        dismiss(*row_of(next_row_dismissal_ * config_.cols));
+        ++next_row_dismissal_;
     }
-    for (int i = 0; i < static_cast<int>(columns_.size()); ++i) {
-        const int c = i % config_.cols;
-        const int first = (i / config_.cols) * matrix_ + column_offsets_[static_cast<std::size_t>(c)];
-        if (offset >= first + depth_ * config_.cols)
-            dismiss(GroupRef{&columns_[static_cast<std::size_t>(i)], Dimension::column, first});
+    const int column_count = static_cast<int>(columns_.size());
+    while (next_column_dismissal_ < column_count) {
+        const int series = next_column_dismissal_ / config_.cols;
+        const int c = columns_by_offset_[static_cast<std::size_t>(next_column_dismissal_ % config_.cols)];
+        const int first = series * matrix_ + column_offsets_[static_cast<std::size_t>(c)];
+        if (offset < first + depth_ * config_.cols) break;
+        dismiss(GroupRef{&columns_[static_cast<std::size_t>(series * config_.cols + c)], Dimension::column, first});
+        ++next_column_dismissal_;
     }
 }
 

@@ -79,13 +79,19 @@ private:
     int depth_;   // rows per series: the column depth, 1 without columns
     int matrix_;  // packets per series
     std::vector<int> column_offsets_;
-    wire::SeqNo anchor_;               // first packet of the window's first series
-    std::deque<Group> rows_;           // kept_series × depth_, from anchor_
-    std::deque<Group> columns_;        // kept_series × cols, series by series
-    std::vector<std::uint8_t> cells_;  // received flags, one series more than the window
-    std::size_t cell_start_ = 0;       // cells_ index of anchor_
+    std::vector<int> columns_by_offset_;  // column numbers, in the order of their first offsets
+    wire::SeqNo anchor_;                  // first packet of the window's first series
+    std::deque<Group> rows_;              // kept_series × depth_, from anchor_
+    std::deque<Group> columns_;           // kept_series × cols, series by series
+    std::vector<std::uint8_t> cells_;     // received flags, one series more than the window
+    std::size_t cell_start_ = 0;          // cells_ index of anchor_
     bool last_in_order_ = false;
     int highest_offset_ = -1;  // the newest packet's offset, for dismissals
+    // arq:onreq: the next row (index into rows_) and column (series × cols + rank in
+    // columns_by_offset_) to dismiss. Groups are dismissed in the order of these indices, so
+    // each packet looks at the groups it dismisses and one more, not the whole window.
+    int next_row_dismissal_ = 0;
+    int next_column_dismissal_ = 0;
     FecReceiveResult result_;
     std::vector<std::vector<std::uint8_t>> rebuilt_payloads_;
 };

@@ -274,6 +274,53 @@ BOOST_AUTO_TEST_CASE(with_arq_onreq_what_a_row_cannot_rebuild_is_given_up_once_a
     BOOST_TEST(given_up_at == 10);  // the first packet two rows after row 0's start (libsrt)
 }
 
+RC_BOOST_PROP(with_arq_onreq_every_loss_fec_cannot_rebuild_is_given_up_once_within_two_rows_or_a_matrix, ()) {
+    FecConfig config = random_config();
+    config.arq = FecArq::onreq;
+    const wire::SeqNo isn(*rc::gen::element(0u, 123456u, wire::SeqNo::max_value - 40u));
+    const int matrix = config.cols * (config.has_columns() ? config.column_depth() : 1);
+    const int count = *rc::gen::inRange(1, 12 * matrix);
+    // No FEC packet arrives, so nothing is rebuilt and every lost packet must be given up: when
+    // a packet at least a row past it arrives (its row's or column's group is then over), and
+    // by the time one two rows or a matrix past it does. Runs of losses stay shorter than a row:
+    // a longer gap may restart the receiver's window, which drops what it had not reported.
+    const int loss_percent = *rc::gen::inRange(0, 40);
+    const int latest = std::max(matrix, 2 * config.cols);
+    FecReceiver receiver(config, isn, capacity);
+    std::map<int, int> reported_at;  // lost offset → offset of the packet whose arrival reported it
+    std::set<int> lost;
+    int run = 0;
+    int previous_arrival = -1;
+    for (int offset = 0; offset < count; ++offset) {
+        if (run + 1 < config.cols && *rc::gen::inRange(0, 100) < loss_percent) {
+            lost.insert(offset);
+            ++run;
+            continue;
+        }
+        run = 0;
+        SentPacket p;
+        p.seq = isn.plus(offset);
+        p.payload.assign(20, 1);
+        const auto& result = receiver.on_packet(as_received(p));
+        RC_ASSERT(result.rebuilt.empty());
+        for (const wire::LossRange& range : result.given_up) {
+            for (wire::SeqNo seq = range.first;; seq = seq.next()) {
+                const int given_up = wire::SeqNo::offset(isn, seq);
+                RC_ASSERT(lost.count(given_up) == 1u);
+                RC_ASSERT(reported_at.emplace(given_up, offset).second);  // once
+                RC_ASSERT(offset >= given_up + config.cols);
+                RC_ASSERT(previous_arrival < given_up + latest);  // not later than needed
+                if (seq == range.last) break;
+            }
+        }
+        previous_arrival = offset;
+    }
+    for (const int offset : lost)
+        if (previous_arrival >= offset + latest) RC_ASSERT(reported_at.count(offset) == 1u);
+    RC_CLASSIFY(config.has_columns(), "columns");
+    RC_CLASSIFY(!reported_at.empty(), "some given up");
+}
+
 RC_BOOST_PROP(hostile_fec_packets_never_rebuild_what_was_not_lost_nor_crash, ()) {
     const FecConfig config = random_config();
     const wire::SeqNo isn(*rc::gen::inRange<std::uint32_t>(0, wire::SeqNo::max_value + 1));
