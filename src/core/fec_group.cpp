@@ -1,6 +1,7 @@
 #include "core/fec_group.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace websrt::core {
 
@@ -29,7 +30,19 @@ void FecClip::add_clip(std::uint32_t packet_timestamp, std::uint8_t clip_flags, 
     flags ^= clip_flags;
     length ^= clip_length;
     const std::size_t n = std::min(clip_payload.size(), payload.size());
-    for (std::size_t i = 0; i < n; ++i) payload[i] ^= clip_payload[i];
+    // Every packet goes into two clips at each end. Byte by byte (which GCC's -O2 does not
+    // vectorize) this loop was most of FEC's cost; eight bytes at a time, a quarter. memcpy
+    // keeps it free of alignment and aliasing assumptions and compiles to plain loads and stores.
+    std::size_t i = 0;
+    for (; i + sizeof(std::uint64_t) <= n; i += sizeof(std::uint64_t)) {
+        std::uint64_t into = 0;
+        std::uint64_t from = 0;
+        std::memcpy(&into, payload.data() + i, sizeof into);
+        std::memcpy(&from, clip_payload.data() + i, sizeof from);
+        into ^= from;
+        std::memcpy(payload.data() + i, &into, sizeof into);
+    }
+    for (; i < n; ++i) payload[i] ^= clip_payload[i];
 }
 
 void FecClip::reset() {
