@@ -5,7 +5,8 @@ machine (`npm run bench`; `npm run bench -- --short` is what CI runs).
 Sections (bench/README.md says how each is measured):
   throughput  one live connection on loopback, clear and AES: websrt native, websrt Node/WASM and
               srt-live-transmit (bench/loopback_throughput.py)
-  core        the core alone on a simulated 10 Gbit/s link, native and wasm (core_throughput.cpp)
+  core        the core alone on a simulated 10 Gbit/s link, native and wasm, clear, AES-128 and FEC
+              (core_throughput.cpp)
   loss        delivery, p50/p99 delay and retransmissions through `websrt impair` at 0-20 % loss,
               40 ms RTT, 120 ms latency (bench/latency_under_loss.py)
   fec         the same stream at 1/5/10 % loss with FEC alone (fec,cols:10,rows:5,arq:never), ARQ
@@ -88,7 +89,11 @@ def core(mode):
     rows = []
     wasm = os.path.join(ROOT, "build", "wasm", "bench", "websrt_core_bench.cjs")
     for build, command in (("native", [os.path.join(NATIVE, "bench", "websrt_core_bench")]), ("wasm", ["node", wasm])):
-        for cipher, extra in (("clear", []), ("AES-128", ["--passphrase", "websrt-bench-secret"])):
+        # With FEC, the filter's cost at both ends; 255 × 255, the largest matrix a peer may ask
+        # for, is its worst case (the receiver's window then holds 1530 groups).
+        for cipher, extra in (("clear", []), ("AES-128", ["--passphrase", "websrt-bench-secret"]),
+                              ("clear, fec,cols:10,rows:5", ["--packet-filter", "fec,cols:10,rows:5"]),
+                              ("clear, fec,cols:255,rows:255", ["--packet-filter", "fec,cols:255,rows:255"])):
             log(f"core: {build}, {cipher}")
             out = subprocess.run(command + ["--packets", str(mode["core_packets"])] + extra,
                                  capture_output=True, text=True, timeout=600)
@@ -330,7 +335,7 @@ def tables(result):
                     [[r["cipher"], f"{r['offered_mbit']:.0f}", r["tool"], f"{r['delivered_mbit']:.0f}", "yes" if r["intact"] else "NO",
                       f"{r['sender_cpu_s_per_gb']:.2f}", f"{r['receiver_cpu_s_per_gb']:.2f}"] for r in result["throughput"]])
     lines += section("The core alone, simulated 10 Gbit/s link (both ends in one thread; libsrt has no sans-IO core to compare)",
-                     ["build", "cipher", "packets", "delivered", "CPU seconds", "packets per CPU second", "simulated Gbit/s"],
+                     ["build", "cipher, filter", "packets", "delivered", "CPU seconds", "packets per CPU second", "simulated Gbit/s"],
                      [[r["build"], r["cipher"], r["packets"], r["delivered"], f"{r['cpu_seconds']:.2f}",
                        f"{r['packets_per_cpu_second']:,.0f}", f"{r['simulated_gbit']:.1f}"] for r in result["core"]])
     lines += section("Live stream through `websrt impair` (5 Mbit/s, 40 ms RTT, latency 120 ms)",
