@@ -82,6 +82,16 @@ void ReceiveBuffer::advance(int count, bool keep_last) {
         contiguous_ = std::max(contiguous_ - 1, 0);
     }
     while (contiguous_ < span_ && present_slot(contiguous_)) ++contiguous_;
+    unordered_scan_from_ = std::max(unordered_scan_from_ - count, 1);
+    pass_taken();
+}
+
+void ReceiveBuffer::pass_taken() {
+    while (unordered_scan_from_ < span_) {
+        const Slot* slot = present_slot(unordered_scan_from_);
+        if (!slot || !slot->taken) break;
+        ++unordered_scan_from_;
+    }
 }
 
 void ReceiveBuffer::release_delivered() {
@@ -125,7 +135,7 @@ bool ReceiveBuffer::unordered_candidate(const Slot& slot) const {
 
 std::optional<ReceiveBuffer::ReadySpan> ReceiveBuffer::unordered_span(Micros now) const {
     if (unordered_candidates_ == 0) return std::nullopt;
-    for (int i = 1; i < span_; ++i) {
+    for (int i = unordered_scan_from_; i < span_; ++i) {
         const Slot* slot = present_slot(i);
         if (!slot || !unordered_candidate(*slot) || slot->delivery_time > now) continue;
         const int packets = whole_message_at(i, false);
@@ -170,6 +180,7 @@ std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_message(Micros now, b
             written += slot.size;
             update_slot(slot, [](Slot& s) { s.taken = true; });
         }
+        pass_taken();
         delivered.payload = wire::Bytes(out.data(), written);
         return delivered;
     }

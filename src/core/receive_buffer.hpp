@@ -134,6 +134,8 @@ private:
     /// Moves the delivery point on by `count`; with `keep_last`, the last slot passed keeps its
     /// storage until the next call that changes the buffer (its payload is being delivered).
     void advance(int count, bool keep_last = false);
+    /// Moves unordered_scan_from_ past the taken packets at it.
+    void pass_taken();
     /// Gives back the storage advance() kept.
     void release_delivered();
     [[nodiscard]] int first_present_offset() const;
@@ -145,6 +147,10 @@ private:
     bool whole_messages_;
     bool unordered_delivery_;
     int unordered_candidates_ = 0;  // present first/solo packets of messages sent without in_order, not yet taken
+    // Offsets 1 … unordered_scan_from_ − 1 hold packets already taken out of order, so
+    // unordered_span starts here: while the delivery point waits for a missing packet, each
+    // message taken ahead of it is passed once, not once per later read.
+    int unordered_scan_from_ = 1;
     SlotBlocks<Slot> slots_;
     std::optional<int> delivered_index_;  // the slot whose payload pop_ready() handed out
     int head_ = 0;
