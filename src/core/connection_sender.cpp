@@ -166,16 +166,19 @@ void Connection::give_up_expired(SendBuffer::Entry& entry) {
     // found the message expired and counted its packets from this one on). The list is taken
     // lowest first, so nothing before this packet is still in it. Its packets not sent yet are
     // skipped, with a DROPREQ of their own, when their turn comes (skip_expired_unsent).
-    SendBuffer::DroppedRange range{entry.seq, entry.seq, entry.msgno, entry.msgno, 0, 0};
-    for (SendBuffer::Entry* packet = &entry; packet != nullptr;) {
-        if (!packet->given_up) {  // counted once, however often it is asked for
-            packet->given_up = true;
-            range.packets += 1;
-            range.bytes += packet->size;
-        }
-        range.last = packet->seq;
-        SendBuffer::Entry* next = send_buffer_.find(packet->seq.next());
-        packet = next != nullptr && next->msgno == entry.msgno && next->last_sent_time != 0 ? next : nullptr;
+    const wire::SeqNo last_sent = send_buffer_.next_unsent_seq().prev();
+    const wire::SeqNo last = wire::SeqNo::offset(last_sent, entry.message_last) > 0 ? last_sent : entry.message_last;
+    SendBuffer::DroppedRange range{entry.seq, last, entry.msgno, entry.msgno, 0, 0};
+    // Counted once, however often a packet is asked for. Once a packet is given up, so are its
+    // message's later packets sent by then, and those sent later (skipped: the message expired):
+    // the walk stops at the first given up, so a peer repeating NAKs of a long expired message
+    // costs one step each, not the message's length.
+    for (wire::SeqNo seq = entry.seq; wire::SeqNo::offset(seq, last) >= 0; seq = seq.next()) {
+        SendBuffer::Entry* packet = send_buffer_.find(seq);
+        if (packet == nullptr || packet->given_up) break;
+        packet->given_up = true;
+        range.packets += 1;
+        range.bytes += packet->size;
     }
     sender_loss_.remove_up_to(range.last.next());
     drop_on_sender(range);

@@ -37,6 +37,7 @@ SendBuffer::SubmitOutcome SendBuffer::submit(wire::Bytes message, Micros origin_
         entry.storage = entries_.payload(index);
         entry.seq = first_seq_.plus(count_);
         entry.msgno = next_msgno_;
+        entry.message_last = entry.seq.plus(static_cast<std::int64_t>(packets - 1 - i));
         entry.position = packets == 1       ? wire::PacketPosition::solo
                          : i == 0           ? wire::PacketPosition::first
                          : i + 1 == packets ? wire::PacketPosition::last

@@ -26,6 +26,7 @@ public:
         wire::SeqNo seq;
         wire::MsgNo msgno;
         wire::PacketPosition position = wire::PacketPosition::solo;  // its place in the message
+        wire::SeqNo message_last;                                    // its message's last packet
         bool in_order = false;
         Micros origin_time = 0;
         Micros expires_at = forever;  // its TTL is over from then on (SendControl::ttl)

@@ -40,6 +40,49 @@ std::vector<int> indexes_in_order(const std::vector<Delivery>& received) {
     return indexes;
 }
 
+/// File mode with the message API: message 0, five packets (isn … isn + 4) with a TTL of 5 ms
+/// (shorter than a NAK's round trip), its second and fourth packets always lost; message 1, one
+/// packet, no TTL. The DROPREQs the caller sends are collected. Without `peer_acks`, the
+/// receiver's ACKs are lost: the message stays in the sender's buffer, to be asked for again.
+struct ExpiringLongMessage {
+    explicit ExpiringLongMessage(bool peer_acks = true)
+        : pair(file_mode_messages()), isn(pair.connect_and_get_isn(file_mode_messages())) {
+        if (!peer_acks)
+            pair.sim.set_drop_rule(pair.listener, pair.caller, [](std::uint64_t, wire::Bytes datagram) {
+                return sim::control_type(datagram) == wire::ControlType::ack;
+            });
+        pair.sim.set_drop_rule(pair.caller, pair.listener,
+                               [second = lose_data_always(isn + 1), fourth = lose_data_always(isn + 3), this](
+                                   std::uint64_t index, wire::Bytes datagram) {
+                                   if (const auto packet = wire::decode_packet(datagram))
+                                       if (const auto* control = std::get_if<wire::ControlPacket>(&*packet))
+                                           if (const auto* body = std::get_if<wire::DropRequestBody>(&control->body))
+                                               drop_requests.push_back(*body);
+                                   return second(index, datagram) || fourth(index, datagram);
+                               });
+        SendControl expiring;
+        expiring.ttl = milliseconds(5);
+        BOOST_REQUIRE(
+            pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(0, 5 * 1456), expiring) ==
+            SendOutcome::ok);
+        BOOST_REQUIRE(pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(1, 100)) ==
+                      SendOutcome::ok);
+    }
+    static ConnectionConfig file_mode_messages() {
+        ConnectionConfig config;
+        use_file_mode(config);
+        config.message_api = true;
+        return config;
+    }
+    [[nodiscard]] TrafficCounters sender_totals() {
+        return pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false)->total;
+    }
+
+    ConnectionPair pair;
+    std::uint32_t isn;
+    std::vector<wire::DropRequestBody> drop_requests;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(messages_not_sent_within_their_ttl_are_skipped_and_the_rest_play_in_order) {
@@ -102,39 +145,44 @@ BOOST_AUTO_TEST_CASE(
     // libsrt (packLostData after CSndBuffer::readData finds the message expired): one DROPREQ from
     // the packet asked for to the message's last, and the rest of the message leaves the loss
     // list, so its other lost packet is neither resent nor given up again.
-    ConnectionConfig config;
-    use_file_mode(config);
-    config.message_api = true;
-    ConnectionPair pair(config);
-    const std::uint32_t isn = pair.connect_and_get_isn(config);
-    // Message 0: five packets, isn … isn + 4, TTL 5 ms (shorter than a NAK's round trip), its
-    // second and fourth packets always lost. Message 1: one packet, no TTL.
-    std::vector<wire::DropRequestBody> drop_requests;
-    pair.sim.set_drop_rule(pair.caller, pair.listener,
-                           [second = lose_data_always(isn + 1), fourth = lose_data_always(isn + 3), &drop_requests](
-                               std::uint64_t index, wire::Bytes datagram) {
-                               if (const auto packet = wire::decode_packet(datagram))
-                                   if (const auto* control = std::get_if<wire::ControlPacket>(&*packet))
-                                       if (const auto* body = std::get_if<wire::DropRequestBody>(&control->body))
-                                           drop_requests.push_back(*body);
-                               return second(index, datagram) || fourth(index, datagram);
-                           });
-    SendControl expiring;
-    expiring.ttl = milliseconds(5);
-    BOOST_REQUIRE(pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(0, 5 * 1456), expiring) ==
-                  SendOutcome::ok);
-    BOOST_REQUIRE(pair.sim.endpoint(pair.caller).send(pair.caller_id, pair.now(), numbered(1, 100)) == SendOutcome::ok);
-    pair.sim.run_for(seconds(2));
+    ExpiringLongMessage run;
+    run.pair.sim.run_for(seconds(2));
 
-    BOOST_REQUIRE_EQUAL(drop_requests.size(), 1u);
-    BOOST_TEST(drop_requests[0].first.value() == isn + 1);
-    BOOST_TEST(drop_requests[0].last.value() == isn + 4);
-    const auto received = pair.received_by_listener();
+    BOOST_REQUIRE_EQUAL(run.drop_requests.size(), 1u);
+    BOOST_TEST(run.drop_requests[0].first.value() == run.isn + 1);
+    BOOST_TEST(run.drop_requests[0].last.value() == run.isn + 4);
+    const auto received = run.pair.received_by_listener();
     BOOST_REQUIRE_EQUAL(received.size(), 1u);
     BOOST_TEST(index_of(received[0].message) == 1);
-    const auto sender = *pair.sim.endpoint(pair.caller).stats(pair.caller_id, pair.now(), false);
-    BOOST_TEST(sender.total.pktRetrans == 0);
-    BOOST_TEST(sender.total.pktSndDrop == 4);  // isn + 1 … isn + 4, the packets the DROPREQ names
+    BOOST_TEST(run.sender_totals().pktRetrans == 0);
+    BOOST_TEST(run.sender_totals().pktSndDrop == 4);  // isn + 1 … isn + 4, the packets the DROPREQ names
+}
+
+BOOST_AUTO_TEST_CASE(
+    a_peer_repeating_naks_of_an_expired_long_message_gets_a_drop_request_each_and_nothing_counts_twice) {
+    ExpiringLongMessage run(false);
+    for (int step = 0; step < 200 && run.drop_requests.empty(); ++step) run.pair.sim.run_for(milliseconds(10));
+    BOOST_REQUIRE(!run.drop_requests.empty());
+    // A hostile receiver asks again and again, for packets inside the message and for its end.
+    for (const auto& [first, last] : {std::pair{2u, 2u}, std::pair{3u, 4u}, std::pair{2u, 4u}, std::pair{4u, 4u}}) {
+        wire::ControlPacket nak;
+        nak.header.type = static_cast<std::uint16_t>(wire::ControlType::nak);
+        nak.header.dest_socket_id = run.pair.caller_id;
+        nak.body = wire::NakBody{{{wire::SeqNo(run.isn + first), wire::SeqNo(run.isn + last)}}};
+        std::vector<std::uint8_t> bytes(wire::encoded_size(nak));
+        BOOST_REQUIRE(wire::encode_packet(nak, bytes));
+        const std::size_t before = run.drop_requests.size();
+        run.pair.sim.endpoint(run.pair.caller).handle_datagram(run.pair.now(), listener_address, bytes);
+        run.pair.sim.run_for(milliseconds(1));
+        // Its answer: one DROPREQ from the packet asked for to the message's last.
+        BOOST_TEST(
+            std::count_if(run.drop_requests.begin() + static_cast<std::ptrdiff_t>(before), run.drop_requests.end(),
+                          [&, first = first](const wire::DropRequestBody& drop) {
+                              return drop.first.value() == run.isn + first && drop.last.value() == run.isn + 4;
+                          }) == 1,
+            first);
+    }
+    BOOST_TEST(run.sender_totals().pktSndDrop == 4);  // isn + 1 … isn + 4, each counted once
 }
 
 BOOST_AUTO_TEST_CASE(received_messages_tell_their_number_sequence_and_source_time) {
