@@ -210,7 +210,7 @@ void Connection::update_timers() {
     timers_.set(Timer::full_ack, next_full_ack_time_);
     // Periodic NAK reports only when ours are on (libsrt m_bRcvNakReport; off in file mode, where
     // the sender's retransmission timeout recovers a lost NAK).
-    if (config_.nak_report && receiver_loss_.size() > 0) timers_.set(Timer::periodic_nak, next_nak_time_);
+    if (config_.nak_report && !receiver_loss_.empty()) timers_.set(Timer::periodic_nak, next_nak_time_);
     if (const auto oldest = send_buffer_.oldest_origin_time(); oldest && negotiated_.peer_tlpktdrop)
         timers_.set(Timer::sender_drop, *oldest + sender_drop_threshold() + 1);  // dropped once strictly older
     if (crypto_) timers_.set(Timer::key_resend, crypto_->next_resend_time(rtt_.srtt()));
