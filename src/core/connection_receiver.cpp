@@ -17,6 +17,14 @@ void Connection::handle_data(Micros now, const wire::DataPacket& packet) {
 }
 
 void Connection::filter_received(Micros now, const wire::DataPacket& packet) {
+    // A packet the receive buffer has no room for is ignored as if lost (accept_data), and FEC
+    // does not see it either: its group then gives it up, to be asked for, and the FEC window
+    // moves no further than the buffer reaches, so one datagram far ahead cannot make it reset
+    // or dismiss a window of groups (up to 195,075 packets at 255 × 255).
+    if (!receive_buffer_.has_room_for(packet.seq)) {
+        if (!FecReceiver::is_fec_packet(packet)) rate_meter_.on_data(packet.seq, now, packet.payload.size());
+        return;
+    }
     // FEC works on packets as sent, before decryption (libsrt processData calls the filter first).
     const FecReceiveResult& fec = fec_receiver_->on_packet(packet);
     if (fec.is_fec) {
@@ -50,11 +58,21 @@ void Connection::filter_received(Micros now, const wire::DataPacket& packet) {
     // out-of-order reports), so a lost retransmission loses the packet; ours can, and a libsrt
     // sender answers every NAK.
     if (fec_config_->arq != FecArq::onreq || (fec.given_up.empty() && to_nak.empty())) return;
-    for (const wire::LossRange& range : fec.given_up)
+    // What is before the delivery point was delivered or dropped: not asked for.
+    const wire::SeqNo delivery_point = receive_buffer_.delivery_point();
+    std::vector<wire::LossRange> asked;
+    for (const wire::LossRange& range : fec.given_up) {
         count(&TrafficCounters::pktRcvFilterLoss, wire::SeqNo::length(range.first, range.last));
-    to_nak.insert(to_nak.begin(), fec.given_up.begin(), fec.given_up.end());
-    for (const wire::LossRange& range : to_nak) receiver_loss_.insert(range.first, range.last, now);
-    queue_control(wire::ControlType::nak, 0, wire::NakBody{std::move(to_nak)});
+        if (wire::SeqNo::offset(delivery_point, range.last) < 0) continue;
+        asked.push_back(
+            {wire::SeqNo::offset(delivery_point, range.first) < 0 ? delivery_point : range.first, range.last});
+    }
+    asked.insert(asked.end(), to_nak.begin(), to_nak.end());
+    if (asked.empty()) return;
+    receiver_loss_.insert_all(asked, now);
+    // As much as one NAK holds; the periodic NAK report asks for the rest.
+    if (asked.size() > ReceiverLossList::max_ranges_per_nak) asked.resize(ReceiverLossList::max_ranges_per_nak);
+    queue_control(wire::ControlType::nak, 0, wire::NakBody{std::move(asked)});
     count(&TrafficCounters::pktSentNAK);
 }
 

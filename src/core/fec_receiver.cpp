@@ -67,7 +67,7 @@ std::optional<FecReceiver::GroupRef> FecReceiver::column_of(int offset) {
 }
 
 const FecReceiveResult& FecReceiver::on_packet(const wire::DataPacket& packet) {
-    result_.is_fec = packet.message_number.value() == 0;  // SRT_MSGNO_CONTROL (fec.cpp receive)
+    result_.is_fec = is_fec_packet(packet);
     result_.rebuilt.clear();
     result_.given_up.clear();
     int offset = wire::SeqNo::offset(anchor_, packet.seq);

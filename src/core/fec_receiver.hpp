@@ -31,6 +31,11 @@ public:
     /// packet may have as sent (an FEC packet's clip may be shorter: it is zero-padded).
     FecReceiver(const FecConfig& config, wire::SeqNo first_seq, std::size_t capacity);
 
+    /// Whether a data packet is an FEC packet: message number 0 (SRT_MSGNO_CONTROL, fec.cpp).
+    [[nodiscard]] static bool is_fec_packet(const wire::DataPacket& packet) {
+        return packet.message_number.value() == 0;
+    }
+
     /// A received data packet (message number 0: an FEC packet), as it came, before decryption.
     /// An FEC packet that does not fit (too long, an index the layout has not) is consumed and
     /// ignored.

@@ -153,6 +153,32 @@ BOOST_AUTO_TEST_CASE(with_arq_onreq_a_sender_resends_a_lost_retransmission_to_a_
     BOOST_TEST(fp.caller_totals().pktRetrans == 4);
 }
 
+BOOST_AUTO_TEST_CASE(a_data_packet_far_beyond_the_receive_buffer_does_not_reset_fec_which_still_rebuilds_a_loss) {
+    // Rows of 10, arq:onreq (libsrt's default): packet 22 is lost, and before row 2's FEC packet
+    // (sent after packet 29) a datagram claims sequence number isn + 100,000, beyond what the
+    // receive buffer can hold. It is ignored as if lost; FEC must not jump its window there,
+    // which would leave packet 22 neither rebuilt nor asked for.
+    FilteredPair fp(with_filter("fec,cols:10"), with_filter("fec,cols:10"));
+    fp.pair.sim.set_drop_rule(fp.pair.caller, fp.pair.listener, lose_data_once({fp.isn + 22}));
+    fp.pair.sim.at(fp.pair.now() + milliseconds(51), [&fp] {
+        const std::vector<std::uint8_t> payload(100, 0x5a);
+        wire::DataPacket far;
+        far.seq = wire::SeqNo(fp.isn + 100'000);
+        far.message_number = wire::MsgNo(7);
+        far.timestamp_us = 60'000;
+        far.dest_socket_id = fp.pair.accepted_id();
+        far.payload = payload;
+        std::vector<std::uint8_t> datagram(16 + payload.size());
+        BOOST_REQUIRE(wire::encode_data_packet(far, datagram));
+        fp.pair.sim.endpoint(fp.pair.listener).handle_datagram(fp.pair.now(), caller_address, datagram);
+    });
+    fp.pair.stream(fp.pair.caller, fp.pair.caller_id, message_count, message_size, milliseconds(2));
+    fp.pair.sim.run_for(milliseconds(800));
+    check_stream_intact(fp.pair.received_by_listener(), message_count);
+    BOOST_TEST(fp.listener_totals().pktRcvFilterSupply == 1);
+    BOOST_TEST(fp.caller_totals().pktRetrans == 0);
+}
+
 BOOST_AUTO_TEST_CASE(fec_rebuilds_aes_ctr_packets_which_then_decrypt) {
     ConnectionConfig listener = with_filter("fec,cols:5,rows:5,layout:even,arq:never");
     listener.passphrase = "fec-and-aes-passphrase";
