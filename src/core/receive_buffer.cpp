@@ -1,6 +1,7 @@
 #include "core/receive_buffer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace websrt::core {
@@ -12,6 +13,7 @@ ReceiveBuffer::ReceiveBuffer(int capacity_pkts, int max_payload_bytes, wire::Seq
       whole_messages_(whole_messages),
       unordered_delivery_(whole_messages && unordered_delivery),
       slots_(capacity_, max_payload_),
+      present_bits_(static_cast<std::size_t>((capacity_ + 63) / 64)),
       start_seq_(initial_seq) {}
 
 ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes payload, Micros delivery_time,
@@ -27,6 +29,7 @@ ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes 
     if (!slot) return InsertOutcome::out_of_memory;
     Slot& s = *slot;
     s.present = true;
+    set_present_bit(index, true);
     s.dropped = false;
     s.taken = false;
     s.in_order = in_order;
@@ -40,14 +43,31 @@ ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes 
     bytes_ += static_cast<std::int64_t>(payload.size());
     span_ = std::max(span_, offset + 1);
     while (contiguous_ < span_ && present_slot(contiguous_)) ++contiguous_;
+    if (first_present_ < 0 || offset < first_present_) first_present_ = offset;
     return InsertOutcome::inserted;
 }
 
-int ReceiveBuffer::first_present_offset() const {
-    if (contiguous_ > 0) return 0;
-    for (int i = 0; i < span_; ++i)
-        if (present_slot(i)) return i;
+int ReceiveBuffer::first_present_offset() const { return first_present_; }
+
+int ReceiveBuffer::next_present(int from) const {
+    for (int offset = from; offset < span_;) {
+        const int index = ring_index(offset);
+        const int bit = index % 64;
+        // The word's bits from `index` on; those past the ring's end are never set.
+        const std::uint64_t word = present_bits_[static_cast<std::size_t>(index / 64)] >> bit;
+        if (word != 0) {
+            const int found = offset + std::countr_zero(word);
+            return found < span_ ? found : -1;
+        }
+        offset += std::min(64 - bit, capacity_ - index);  // to the next word, or the ring's start
+    }
     return -1;
+}
+
+void ReceiveBuffer::set_present_bit(int index, bool present) {
+    std::uint64_t& word = present_bits_[static_cast<std::size_t>(index / 64)];
+    const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+    word = present ? word | bit : word & ~bit;
 }
 
 std::optional<Micros> ReceiveBuffer::next_delivery_time() const {
@@ -69,6 +89,7 @@ void ReceiveBuffer::advance(int count, bool keep_last) {
             --present_;
             bytes_ -= s->size;
             s->present = false;
+            set_present_bit(index, false);
             s->dropped = false;
             s->taken = false;
             if (keep_last && i == count - 1)
@@ -82,6 +103,11 @@ void ReceiveBuffer::advance(int count, bool keep_last) {
         contiguous_ = std::max(contiguous_ - 1, 0);
     }
     while (contiguous_ < span_ && present_slot(contiguous_)) ++contiguous_;
+    if (first_present_ >= count) {
+        first_present_ -= count;
+    } else if (first_present_ >= 0) {
+        first_present_ = next_present(0);  // it was passed
+    }
     unordered_scan_from_ = std::max(unordered_scan_from_ - count, 1);
     pass_taken();
 }

@@ -139,6 +139,9 @@ private:
     /// Gives back the storage advance() kept.
     void release_delivered();
     [[nodiscard]] int first_present_offset() const;
+    /// The first offset from `from` on whose slot holds a packet, or −1.
+    [[nodiscard]] int next_present(int from) const;
+    void set_present_bit(int index, bool present);
     /// The offset of the packet pop_ready() would deliver now.
     [[nodiscard]] std::optional<int> ready_offset(Micros now, bool drop_missing) const;
 
@@ -157,6 +160,12 @@ private:
     int span_ = 0;        // slots from the head up to the highest present packet
     int present_ = 0;     // packets present
     int contiguous_ = 0;  // present packets from the head without a gap
+    // The offset of the first packet present, −1 when none: kept on insert and advance, so that
+    // a missing head packet costs no walk to the next one on each read and timer (a peer's one
+    // packet 8191 ahead made that 8191 slots); when advance passes it, the next is found in
+    // present_bits_, 64 slots a step.
+    int first_present_ = -1;
+    std::vector<std::uint64_t> present_bits_;  // bit i % 64 of word i / 64: ring slot i holds a packet
     std::int64_t bytes_ = 0;
     wire::SeqNo start_seq_;
     /// Whether every missing packet in [delivery point, delivery point + count) was forgotten.

@@ -127,6 +127,34 @@ RC_BOOST_PROP(every_inserted_packet_is_delivered_once_in_sequence_order, (std::v
     RC_ASSERT(buffer.packets() == 0);
 }
 
+RC_BOOST_PROP(with_tlpktdrop_the_first_packet_held_is_the_next_due_and_delivered_whatever_the_gaps, ()) {
+    // Capacities around the 64-slot words the buffer finds packets by, a start near the wrap.
+    const int capacity = *rc::gen::element(1, 63, 64, 65, 100, 130);
+    const SeqNo start(*rc::gen::element(0u, 1000u, SeqNo::max_value - 70u));
+    ReceiveBuffer buffer(capacity, 1456, start);
+    std::set<int> held;  // offsets from `start` of the packets held (the model)
+    int delivery_point = 0;
+    const int operations = *rc::gen::inRange(1, 300);
+    for (int op = 0; op < operations; ++op) {
+        if (*rc::gen::inRange(0, 3) != 0) {
+            const int offset = delivery_point + *rc::gen::inRange(0, capacity);
+            const auto outcome = buffer.insert(start.plus(offset), message(1), 1000 + offset, MsgNo(1), false);
+            RC_ASSERT((outcome == Outcome::inserted) == held.insert(offset).second);
+        } else {
+            const auto delivered = buffer.pop_ready(1'000'000, true);
+            RC_ASSERT(delivered.has_value() == !held.empty());
+            if (delivered) {
+                RC_ASSERT(delivered->seq == start.plus(*held.begin()));
+                delivery_point = *held.begin() + 1;
+                held.erase(held.begin());
+            }
+        }
+        const auto due = buffer.next_delivery_time();
+        RC_ASSERT(due.has_value() == !held.empty());
+        if (due) RC_ASSERT(*due == 1000 + *held.begin());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(storage_is_held_only_for_the_packets_buffered) {
     // 8192 packets of capacity (12 MB) cost nothing until packets arrive, and go back as they
     // are delivered: memory follows latency × rate, not the configured capacity.
