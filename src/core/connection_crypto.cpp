@@ -25,7 +25,7 @@ ConnectionCrypto::ConnectionCrypto(const ConnectionConfig& config, RandomSource&
                                    std::int64_t max_packets_per_key)
     : config_(config),
       random_(random),
-      kek_cache_(kek_cache),
+      kek_cache_(kek_cache != nullptr ? kek_cache : &own_kek_cache_),
       max_packets_per_key_(max_packets_per_key),
       refresh_rate_(
           std::min(config.km_refresh_rate_pkts > 0 ? config.km_refresh_rate_pkts : km_timing::default_refresh_rate,
@@ -205,6 +205,12 @@ void ConnectionCrypto::on_kmreq(const wire::KmMessage& km, wire::SeqNo highest_r
             outgoing_.push_back({wire::ExtensionType::kmrsp, state_word(KmState::no_secret)});
         return;
     }
+    // A refresh keeps the salt (libsrt hcryptCtx_Tx_Refresh: "Keep same KEK, configuration, and
+    // salt"; ours too). One with another salt while our keys work is ignored like a damaged one
+    // below, before it costs a PBKDF2: a peer could send such KMREQs in a loop.
+    if (rx_state_ == KmState::secured &&
+        !std::equal(km.salt.begin(), km.salt.end(), rx_keys_.salt.begin(), rx_keys_.salt.end()))
+        return;
     const KmState state =
         rx_state_ == KmState::secured ? install_received(km, highest_received.next()) : install_received(km);
     if (state == KmState::secured) {

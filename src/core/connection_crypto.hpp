@@ -47,7 +47,8 @@ struct OutgoingKm {
 
 class ConnectionCrypto {
 public:
-    /// `kek_cache` (optional; must outlive this object) saves a PBKDF2 per repeated salt.
+    /// `kek_cache` (shared, e.g. by a listener's connections; must outlive this object) saves a
+    /// PBKDF2 per repeated salt; without one the connection caches its own KEKs.
     /// `max_packets_per_key` is km_timing's except in tests, which cannot send 2^30 packets.
     ConnectionCrypto(const ConnectionConfig& config, RandomSource& random, KekCache* kek_cache = nullptr,
                      std::int64_t max_packets_per_key = km_timing::max_packets_per_key);
@@ -138,6 +139,9 @@ private:
 
     ConnectionConfig config_;
     RandomSource& random_;
+    // A connection given no cache (a caller's) keeps its own: a repeated refresh costs one
+    // PBKDF2, not one per KMREQ.
+    KekCache own_kek_cache_;
     KekCache* kek_cache_;
     std::int64_t max_packets_per_key_;
     std::int64_t refresh_rate_;

@@ -442,6 +442,26 @@ BOOST_AUTO_TEST_CASE(an_in_band_kmreq_that_cannot_be_taken_is_answered_or_ignore
     BOOST_TEST(opened(waiting, sealed(sender, 1, EncryptionKey::even, "now readable")) == "now readable");
 }
 
+BOOST_AUTO_TEST_CASE(an_in_band_kmreq_with_another_salt_than_the_keys_in_use_is_ignored) {
+    // A refresh keeps the salt (libsrt and websrt alike). Another salt, even wrapped with the
+    // right passphrase, is ignored before any key derivation: no answer, and the keys in use
+    // keep working.
+    SeededRandom random(12);
+    ConnectionCrypto sender(with_passphrase(), random);
+    BOOST_REQUIRE(!sender.initiate(16));
+    ConnectionCrypto secured(with_passphrase(), random);
+    const wire::KmMessage km = km_of(sender.handshake_km());
+    BOOST_REQUIRE(name(secured.answer_handshake(&km)) == "secured");
+    ConnectionCrypto other(with_passphrase(), random);
+    BOOST_REQUIRE(!other.initiate(16));
+    const wire::KmMessage other_km = km_of(other.handshake_km());
+    BOOST_REQUIRE(!std::equal(other_km.salt.begin(), other_km.salt.end(), km.salt.begin(), km.salt.end()));
+    secured.on_kmreq(other_km, wire::SeqNo(10));
+    BOOST_TEST(secured.outgoing().empty());
+    BOOST_TEST(opened(secured, sealed(sender, 11, EncryptionKey::even, "the same keys")) == "the same keys");
+    BOOST_TEST(opened(secured, sealed(other, 12, EncryptionKey::even, "not taken")) != "not taken");
+}
+
 BOOST_AUTO_TEST_CASE(a_key_size_srt_does_not_define_is_malformed_key_material) {
     SeededRandom random(12);
     // Above 32 the keys would not fit their arrays: refused before any is drawn.
