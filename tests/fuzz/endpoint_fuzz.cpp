@@ -189,8 +189,19 @@ public:
                 pending.push_back(id);
         for (int s = 0; s < 2; ++s) {
             SideState& me = side(s);
+            // Two connections of one side that send to the same peer socket (a listener that
+            // accepted one caller's CONCLUSION from two addresses, after a rebinding, as libsrt
+            // does) cannot both be checked: data packets name only the receiver's socket, both
+            // start at the caller's ISN, and the caller takes whichever arrives first.
+            std::map<std::uint32_t, int> senders_to;
+            for (const ConnectionId id : me.live)
+                if (const core::Connection* c = me.endpoint.connection(id); c && me.opened.contains(id))
+                    ++senders_to[c->negotiated().peer_socket_id];
             for (const ConnectionId id : std::vector<ConnectionId>(me.live)) {
                 if (!me.opened.contains(id)) continue;
+                if (const core::Connection* c = me.endpoint.connection(id);
+                    c && senders_to[c->negotiated().peer_socket_id] > 1)
+                    continue;
                 const std::uint32_t index = next_index_[s];
                 send(s, id, 4 + 20);
                 if (me.sent.contains(index)) markers.push_back({s, id, index});
