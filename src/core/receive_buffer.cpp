@@ -36,7 +36,7 @@ ReceiveBuffer::InsertOutcome ReceiveBuffer::insert(wire::SeqNo seq, wire::Bytes 
     s.position = position;
     if (unordered_candidate(s)) ++unordered_candidates_;
     s.size = static_cast<std::uint32_t>(payload.size());
-    s.delivery_time = delivery_time;
+    s.delivery_time = delivery_time + brought_forward_;
     s.msgno = msgno;
     std::memcpy(slots_.payload(index), payload.data(), payload.size());
     ++present_;
@@ -73,13 +73,10 @@ void ReceiveBuffer::set_present_bit(int index, bool present) {
 std::optional<Micros> ReceiveBuffer::next_delivery_time() const {
     const int offset = first_present_offset();
     if (offset < 0) return std::nullopt;
-    return present_slot(offset)->delivery_time;
+    return delivery_time_of(*present_slot(offset));
 }
 
-void ReceiveBuffer::bring_forward(Micros earlier) {
-    for (int i = 0; i < span_; ++i)
-        if (Slot* s = slots_.meta(ring_index(i)); s && s->present) s->delivery_time -= earlier;
-}
+void ReceiveBuffer::bring_forward(Micros earlier) { brought_forward_ += earlier; }
 
 void ReceiveBuffer::advance(int count, bool keep_last) {
     for (int i = 0; i < count; ++i) {
@@ -134,7 +131,7 @@ std::optional<int> ReceiveBuffer::reachable_offset(bool drop_missing) const {
 
 std::optional<int> ReceiveBuffer::ready_offset(Micros now, bool drop_missing) const {
     const auto offset = reachable_offset(drop_missing);
-    if (!offset || present_slot(*offset)->delivery_time > now) return std::nullopt;
+    if (!offset || delivery_time_of(*present_slot(*offset)) > now) return std::nullopt;
     return offset;
 }
 
@@ -163,7 +160,7 @@ std::optional<ReceiveBuffer::ReadySpan> ReceiveBuffer::unordered_span(Micros now
     if (unordered_candidates_ == 0) return std::nullopt;
     for (int i = unordered_scan_from_; i < span_; ++i) {
         const Slot* slot = present_slot(i);
-        if (!slot || !unordered_candidate(*slot) || slot->delivery_time > now) continue;
+        if (!slot || !unordered_candidate(*slot) || delivery_time_of(*slot) > now) continue;
         const int packets = whole_message_at(i, false);
         if (packets <= 0) continue;
         ReadySpan span{i, packets, 0, true};
@@ -198,7 +195,7 @@ std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_message(Micros now, b
     if (span->out_of_order) {
         // Copied out and marked taken: the slots stay (acknowledged) until delivery reaches them.
         const Slot& first = *present_slot(span->offset);
-        Delivered delivered{start_seq_.plus(span->offset), {}, 0, first.msgno, first.delivery_time};
+        Delivered delivered{start_seq_.plus(span->offset), {}, 0, first.msgno, delivery_time_of(first)};
         std::size_t written = 0;
         for (int i = span->offset; i < span->offset + span->packets; ++i) {
             Slot& slot = *slots_.meta(ring_index(i));
@@ -212,7 +209,7 @@ std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_message(Micros now, b
     }
     advance(span->offset);  // too-late drop of the missing ones before it
     const Slot& first = *present_slot(0);
-    Delivered delivered{start_seq_, {}, span->offset, first.msgno, first.delivery_time};
+    Delivered delivered{start_seq_, {}, span->offset, first.msgno, delivery_time_of(first)};
     std::size_t written = 0;
     for (int i = 0; i < span->packets; ++i) {
         const Slot& slot = *present_slot(i);
@@ -274,7 +271,7 @@ std::optional<ReceiveBuffer::Delivered> ReceiveBuffer::pop_ready(Micros now, boo
     const int index = ring_index(0);
     const Slot& slot = *present_slot(0);
     Delivered delivered{start_seq_, wire::Bytes(slots_.payload(index), slot.size), offset, slot.msgno,
-                        slot.delivery_time};
+                        delivery_time_of(slot)};
     advance(1, /*keep_last=*/true);  // the payload stays readable until the next change
     return delivered;
 }
@@ -352,7 +349,7 @@ wire::SeqNo ReceiveBuffer::ack_point() const { return start_seq_.plus(contiguous
 Micros ReceiveBuffer::timespan() const {
     if (present_ == 0) return 0;
     const int first = first_present_offset();
-    return present_slot(span_ - 1)->delivery_time - present_slot(first)->delivery_time;
+    return delivery_time_of(*present_slot(span_ - 1)) - delivery_time_of(*present_slot(first));
 }
 
 }  // namespace websrt::core

@@ -95,9 +95,10 @@ private:
         bool taken = false;    // delivered out of order, ahead of the delivery point
         wire::PacketPosition position = wire::PacketPosition::solo;
         std::uint32_t size = 0;
-        Micros delivery_time = 0;
+        Micros delivery_time = 0;  // as inserted, plus brought_forward_ then: see delivery_time_of
         wire::MsgNo msgno;
     };
+    [[nodiscard]] Micros delivery_time_of(const Slot& slot) const { return slot.delivery_time - brought_forward_; }
     /// The offset and packet count of what is ready now, and its size.
     struct ReadySpan {
         int offset = 0;
@@ -165,6 +166,9 @@ private:
     // packet 8191 ahead made that 8191 slots); when advance passes it, the next is found in
     // present_bits_, 64 slots a step.
     int first_present_ = -1;
+    // What bring_forward() took off every delivery time so far: one number, not a walk over the
+    // packets held each time (a peer's ever-later timestamps could ask for that every 3 packets).
+    Micros brought_forward_ = 0;
     std::vector<std::uint64_t> present_bits_;  // bit i % 64 of word i / 64: ring slot i holds a packet
     std::int64_t bytes_ = 0;
     wire::SeqNo start_seq_;
